@@ -1,0 +1,258 @@
+/*
+ * The registry of artifact kinds: one row per kind of file quorumscope
+ * knows, saying how it is recognised and which parser reads it (libarchive's
+ * format-reader table, made declarative).  Adding a format is one row here
+ * plus one parse-*.c file.
+ *
+ * Recognition (identify.c) adds up evidence: a path pattern (16 bits for a
+ * bare file name, 24 when directories are part of the pattern), magic bytes
+ * (32), the content test (its own bits, or -1 to veto), and a small hint
+ * when libmagic's MIME type agrees.  Content beats names: a vetoed kind
+ * loses whatever its name said.  Patterns are fnmatch(3) globs matched
+ * against the last components of the entry's path.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "quorumscope.h"
+
+#define PATHS(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+/* BoltDB: u32le 0xED0CDAED at offset 16 of the first meta page. */
+static const struct qs_magic kinds_bolt[] = {
+	{ 16, "\xed\xda\x0c\xed", 4 },
+	{ 0, NULL, 0 }
+};
+static const struct qs_magic kinds_zk_txnlog[] = {
+	{ 0, "ZKLG", 4 },
+	{ 0, NULL, 0 }
+};
+static const struct qs_magic kinds_zk_snapshot[] = {
+	{ 0, "ZKSN", 4 },
+	{ 0, NULL, 0 }
+};
+
+const struct qs_kind qs_kinds[] = {
+	{
+		.name = "consul.peers_json",
+		.mime = "application/json",
+		.system = QS_SYS_CONSUL,
+		.summary = "raft peer set: legacy address list or "
+		    "protocol-3 recovery file",
+		.paths = PATHS("raft/peers.json", "peers.json"),
+		.sniff = qs_sniff_json_peers,
+	},
+	{
+		.name = "consul.peers_info",
+		.system = QS_SYS_CONSUL,
+		.summary = "marker that peers.json is only read for recovery",
+		.paths = PATHS("raft/peers.info", "peers.info"),
+		.sniff = qs_sniff_text,
+	},
+	{
+		.name = "consul.serf_snapshot",
+		.system = QS_SYS_CONSUL,
+		.summary = "serf membership journal (local = LAN, remote = WAN)",
+		.paths = PATHS("serf/*.snapshot", "serf/*.snapshot.compact",
+		    "local.snapshot", "remote.snapshot"),
+		.sniff = qs_sniff_serf_snapshot,
+	},
+	{
+		.name = "consul.raft_db",
+		.system = QS_SYS_CONSUL,
+		.summary = "raft log and stable store (raft-boltdb)",
+		.paths = PATHS("raft/raft.db", "raft.db"),
+		.magic = kinds_bolt,
+		.sniff = qs_sniff_bolt_raft,
+	},
+	{
+		.name = "consul.raft_snapshot_meta",
+		.mime = "application/json",
+		.system = QS_SYS_CONSUL,
+		.summary = "raft file snapshot metadata: configuration, term, "
+		    "index",
+		.paths = PATHS("snapshots/*/meta.json"),
+		.sniff = qs_sniff_raft_snapshot_meta,
+	},
+	{
+		.name = "consul.node_id",
+		.system = QS_SYS_CONSUL,
+		.summary = "agent node ID (raft server ID under protocol 3)",
+		.paths = PATHS("node-id"),
+		.sniff = qs_sniff_uuid,
+	},
+	{
+		.name = "consul.config",
+		.system = QS_SYS_CONSUL,
+		.summary = "agent configuration, JSON or HCL",
+		.paths = PATHS("consul.d/*.json", "consul.d/*.hcl",
+		    "consul*.json", "consul*.hcl", "*.hcl"),
+		.sniff = qs_sniff_consul_config,
+	},
+	{
+		.name = "consul.log",
+		.mime = "text/",
+		.system = QS_SYS_CONSUL,
+		.summary = "agent log: Go log, hclog text or hclog JSON",
+		.paths = PATHS("consul*.log", "consul*.log.*", "consul/*.log",
+		    "consul/*.log.*", "consul*.out"),
+		.sniff = qs_sniff_consul_log,
+	},
+	{
+		.name = "etcd.wal",
+		.system = QS_SYS_ETCD,
+		.summary = "raft write-ahead log segment",
+		.paths = PATHS("member/wal/*.wal", "wal/*.wal", "*.wal",
+		    "member/wal/*.tmp", "*.wal.broken"),
+		.sniff = qs_sniff_etcd_wal,
+	},
+	{
+		.name = "etcd.snap",
+		.system = QS_SYS_ETCD,
+		.summary = "raft snapshot with the v2 store",
+		.paths = PATHS("member/snap/*.snap", "snap/*.snap", "*.snap",
+		    "*.snap.broken"),
+		.sniff = qs_sniff_etcd_snap,
+	},
+	{
+		.name = "etcd.db",
+		.system = QS_SYS_ETCD,
+		.summary = "backend database (bbolt): members, meta",
+		.paths = PATHS("member/snap/db", "snap/db", "*.snap.db"),
+		.magic = kinds_bolt,
+		.sniff = qs_sniff_bolt_etcd,
+	},
+	{
+		.name = "etcd.log",
+		.mime = "text/",
+		.system = QS_SYS_ETCD,
+		.summary = "server log: capnslog text or zap JSON",
+		.paths = PATHS("etcd*.log", "etcd*.log.*", "etcd/*.log",
+		    "etcd/*.log.*", "etcd*.out"),
+		.sniff = qs_sniff_etcd_log,
+	},
+	{
+		.name = "etcd.etcdctl_output",
+		.system = QS_SYS_ETCD,
+		.summary = "collected etcdctl member list or endpoint status",
+		.paths = PATHS("*member-list*", "*member_list*",
+		    "*endpoint-status*", "*endpoint_status*", "etcdctl*",
+		    "etcdctl/*"),
+		.sniff = qs_sniff_etcdctl,
+	},
+	{
+		.name = "etcd.backup_dump",
+		.mime = "application/json",
+		.system = QS_SYS_ETCD,
+		.summary = "etcd-backup key dump (dump.json)",
+		.paths = PATHS("dump.json", "*etcd*dump*.json"),
+		.sniff = qs_sniff_etcd_backup,
+	},
+	{
+		.name = "zk.cfg",
+		.mime = "text/",
+		.system = QS_SYS_ZOOKEEPER,
+		.summary = "server configuration (zoo.cfg)",
+		.paths = PATHS("zoo.cfg", "zookeeper/*.cfg", "*.cfg"),
+		.sniff = qs_sniff_zk_cfg,
+	},
+	{
+		.name = "zk.dynamic_cfg",
+		.system = QS_SYS_ZOOKEEPER,
+		.summary = "dynamic reconfiguration membership file",
+		.paths = PATHS("*.cfg.dynamic.*", "*.dynamic.*"),
+		.sniff = qs_sniff_zk_dynamic_cfg,
+	},
+	{
+		.name = "zk.myid",
+		.system = QS_SYS_ZOOKEEPER,
+		.summary = "server id",
+		.paths = PATHS("myid"),
+		.sniff = qs_sniff_small_number,
+	},
+	{
+		.name = "zk.epoch",
+		.system = QS_SYS_ZOOKEEPER,
+		.summary = "currentEpoch or acceptedEpoch",
+		.paths = PATHS("currentEpoch", "acceptedEpoch",
+		    "currentEpoch.tmp", "acceptedEpoch.tmp"),
+		.sniff = qs_sniff_small_number,
+	},
+	{
+		.name = "zk.txnlog",
+		.system = QS_SYS_ZOOKEEPER,
+		.summary = "transaction log",
+		.paths = PATHS("version-2/log.*", "log.*"),
+		.magic = kinds_zk_txnlog,
+	},
+	{
+		.name = "zk.snapshot",
+		.system = QS_SYS_ZOOKEEPER,
+		.summary = "fuzzy data tree snapshot",
+		.paths = PATHS("version-2/snapshot.*", "snapshot.*"),
+		.magic = kinds_zk_snapshot,
+	},
+	{
+		.name = "zk.log",
+		.mime = "text/",
+		.system = QS_SYS_ZOOKEEPER,
+		.summary = "server log (log4j or logback layout)",
+		.paths = PATHS("zookeeper*.log", "zookeeper*.log.*",
+		    "zookeeper/*.log", "zookeeper/*.log.*", "zookeeper*.out"),
+		.sniff = qs_sniff_zk_log,
+	},
+	{
+		.name = "zk.fourletter_output",
+		.system = QS_SYS_ZOOKEEPER,
+		.summary = "collected srvr, stat or mntr output",
+		.paths = PATHS("*srvr*", "*mntr*", "*zk-stat*", "*zk_stat*"),
+		.sniff = qs_sniff_zk_fourletter,
+	},
+	{
+		.name = "triton.sapi_dump",
+		.mime = "application/json",
+		.system = QS_SYS_TRITON,
+		.summary = "SAPI applications, services or instances",
+		.paths = PATHS("*sapi*"),
+		.sniff = qs_sniff_sapi,
+	},
+	{
+		.name = "triton.vmapi_dump",
+		.mime = "application/json",
+		.system = QS_SYS_TRITON,
+		.summary = "VMAPI virtual machine objects",
+		.paths = PATHS("*vmapi*", "*vms*.json"),
+		.sniff = qs_sniff_vmapi,
+	},
+};
+const size_t qs_nkinds = sizeof(qs_kinds) / sizeof(qs_kinds[0]);
+
+const char *
+qs_system_name(enum qs_system s)
+{
+	switch (s) {
+	case QS_SYS_NONE:
+		return "none";
+	case QS_SYS_CONSUL:
+		return "consul";
+	case QS_SYS_ETCD:
+		return "etcd";
+	case QS_SYS_ZOOKEEPER:
+		return "zookeeper";
+	case QS_SYS_TRITON:
+		return "triton";
+	}
+	return "?";
+}
+
+const struct qs_kind *
+qs_kind_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < qs_nkinds; i++)
+		if (strcmp(qs_kinds[i].name, name) == 0)
+			return &qs_kinds[i];
+	return NULL;
+}

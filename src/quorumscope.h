@@ -1,0 +1,352 @@
+/*
+ * quorumscope: offline forensic analysis of Consul, etcd, ZooKeeper and
+ * Triton cluster state collected from every node after an outage.
+ *
+ * One header for the whole program (tmux style): structures first, then
+ * the functions of each file under a comment naming it.
+ *
+ * Ownership, stated once: every object hanging off a struct qs_run
+ * (inputs, artifacts, nodes, diagnostics and their strings) is allocated
+ * from the run's arena and lives until qs_run_free(); never free them one
+ * by one.  Pointer vectors are heap arrays owned by the structure that
+ * holds them.  Text taken from a bundle is untrusted: it is copied into the
+ * arena before it outlives a libarchive buffer, and escaped before it is
+ * printed to a terminal.
+ */
+#ifndef QUORUMSCOPE_H
+#define QUORUMSCOPE_H
+
+#include <sys/types.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define QS_SCHEMA_VERSION	1
+/* Bytes of every entry read before choosing its kind (the "head"). */
+#define QS_HEAD_BYTES		(64 * 1024)
+/* Name shown for files that sit outside every node's directory. */
+#define QS_BUNDLE_NODE		"(bundle)"
+
+#if defined(__GNUC__)
+#define QS_PRINTF(f, a)	__attribute__((format(printf, f, a)))
+#define QS_DEAD		__attribute__((noreturn))
+#else
+#define QS_PRINTF(f, a)
+#define QS_DEAD
+#endif
+
+/* xmalloc.c: allocation that dies on exhaustion, arena, pointer vector. */
+struct qs_arena_chunk;
+struct qs_arena {
+	struct qs_arena_chunk	*head;
+};
+struct qs_vec {
+	void		**v;
+	size_t		  n;
+	size_t		  cap;
+};
+void	*qs_xmalloc(size_t);
+void	*qs_xcalloc(size_t, size_t);
+void	*qs_xreallocarray(void *, size_t, size_t);
+char	*qs_xstrdup(const char *);
+QS_DEAD void qs_fatal(const char *, ...) QS_PRINTF(1, 2);
+void	*qs_arena_alloc(struct qs_arena *, size_t);
+char	*qs_arena_strdup(struct qs_arena *, const char *);
+char	*qs_arena_strndup(struct qs_arena *, const char *, size_t);
+char	*qs_arena_printf(struct qs_arena *, const char *, ...) QS_PRINTF(2, 3);
+char	*qs_arena_vprintf(struct qs_arena *, const char *, va_list)
+	    QS_PRINTF(2, 0);
+void	 qs_arena_free(struct qs_arena *);
+void	 qs_vec_push(struct qs_vec *, void *);
+void	 qs_vec_free(struct qs_vec *);
+
+/* limits.c: every size, count and depth the input controls, by name. */
+enum qs_limit_id {
+	QS_LIMIT_ENTRY_BYTES,	/* bytes read from one entry */
+	QS_LIMIT_INPUT_BYTES,	/* decompressed bytes read from one input */
+	QS_LIMIT_ENTRIES,	/* entries read from one input */
+	QS_LIMIT_DEPTH,		/* archives nested inside archives */
+	QS_LIMIT_MEMORY_ENTRY,	/* largest entry a parser gets in memory */
+	QS_LIMIT_COUNT
+};
+struct qs_limit_def {
+	const char	*name;		/* "max-entry-size": option and docs */
+	uint64_t	 def;
+	int		 is_size;	/* accepts K, M, G, T suffixes */
+	const char	*help;
+};
+struct qs_limits {
+	uint64_t	 v[QS_LIMIT_COUNT];
+};
+extern const struct qs_limit_def qs_limit_defs[QS_LIMIT_COUNT];
+void	 qs_limits_init(struct qs_limits *);
+int	 qs_limits_set(struct qs_limits *, const char *, const char *);
+int	 qs_parse_size(const char *, int, uint64_t *);
+const char *qs_format_size(uint64_t, char *, size_t);
+
+/* escape.c: untrusted text made safe for a terminal. */
+char	*qs_escape(struct qs_arena *, const char *);
+void	 qs_fputs_escaped(const char *, FILE *);
+
+/* diag.c: diagnostics, recorded on the run and echoed to stderr. */
+enum qs_severity {
+	QS_SEV_INFO,
+	QS_SEV_WARNING,
+	QS_SEV_ERROR
+};
+struct qs_diag {
+	enum qs_severity	 severity;
+	const char		*input;		/* as named on the command line */
+	const char		*path;		/* member path, NULL for the input */
+	uint64_t		 offset;
+	int			 has_offset;
+	const char		*message;
+};
+const char *qs_severity_name(enum qs_severity);
+
+/* kinds.c: the registry of artifact kinds quorumscope recognises. */
+enum qs_system {
+	QS_SYS_NONE,
+	QS_SYS_CONSUL,
+	QS_SYS_ETCD,
+	QS_SYS_ZOOKEEPER,
+	QS_SYS_TRITON
+};
+struct qs_head {			/* what a bidder sees of an entry */
+	const char		*logical;	/* path used for recognition */
+	const char		*base;		/* last component of it */
+	const unsigned char	*data;		/* first bytes of the entry */
+	size_t			 len;
+	uint64_t		 size;		/* whole entry, if known */
+	const char		*mime;		/* libmagic's answer, or "" */
+};
+struct qs_magic {
+	size_t		 offset;
+	const char	*bytes;
+	size_t		 len;
+};
+struct qs_parse_ctx;
+struct qs_kind {
+	const char		*name;		/* "consul.raft_db": CLI and JSON */
+	enum qs_system		 system;
+	const char		*summary;	/* one line for docs and listings */
+	const char *const	*paths;		/* fnmatch patterns on path tails */
+	const struct qs_magic	*magic;		/* any one must match, if set */
+	/* Content test: bits of evidence found, 0 none, -1 contradiction. */
+	int			(*sniff)(const struct qs_head *);
+	const char		*mime;		/* libmagic prefix worth a hint */
+	int			(*parse)(struct qs_parse_ctx *);
+};
+extern const struct qs_kind qs_kinds[];
+extern const size_t qs_nkinds;
+const char *qs_system_name(enum qs_system);
+const struct qs_kind *qs_kind_find(const char *);
+
+/* sniff.c: content tests shared by the kinds table. */
+int	qs_sniff_json_peers(const struct qs_head *);
+int	qs_sniff_text(const struct qs_head *);
+int	qs_sniff_small_number(const struct qs_head *);
+int	qs_sniff_uuid(const struct qs_head *);
+int	qs_sniff_serf_snapshot(const struct qs_head *);
+int	qs_sniff_bolt_raft(const struct qs_head *);
+int	qs_sniff_bolt_etcd(const struct qs_head *);
+int	qs_sniff_raft_snapshot_meta(const struct qs_head *);
+int	qs_sniff_consul_config(const struct qs_head *);
+int	qs_sniff_consul_log(const struct qs_head *);
+int	qs_sniff_etcd_wal(const struct qs_head *);
+int	qs_sniff_etcd_snap(const struct qs_head *);
+int	qs_sniff_etcd_log(const struct qs_head *);
+int	qs_sniff_etcdctl(const struct qs_head *);
+int	qs_sniff_etcd_backup(const struct qs_head *);
+int	qs_sniff_zk_cfg(const struct qs_head *);
+int	qs_sniff_zk_dynamic_cfg(const struct qs_head *);
+int	qs_sniff_zk_log(const struct qs_head *);
+int	qs_sniff_zk_fourletter(const struct qs_head *);
+int	qs_sniff_sapi(const struct qs_head *);
+int	qs_sniff_vmapi(const struct qs_head *);
+
+/* identify.c: choosing the kind of an entry. */
+struct qs_identity {
+	const struct qs_kind	*kind;		/* NULL: not recognised */
+	int			 score;
+	const struct qs_kind	*tie;		/* second kind with equal score */
+	const struct qs_kind	*named;		/* name matched, content refused */
+};
+void	qs_identify(const struct qs_head *, struct qs_identity *);
+int	qs_path_tail_match(const char *, const char *);
+
+/* magic.c: libmagic as a hint. */
+const char *qs_magic_mime(const unsigned char *, size_t);
+void	qs_magic_close(void);
+enum qs_container {
+	QS_CONT_NONE,		/* plain data */
+	QS_CONT_ARCHIVE,	/* tar, zip, cpio, ... (maybe compressed) */
+	QS_CONT_COMPRESSED	/* gzip, xz, bzip2, zstd, lz4 of unknown content */
+};
+enum qs_container qs_container_sniff(const unsigned char *, size_t);
+
+/* run.c: one invocation's inputs, artifacts, nodes and diagnostics. */
+enum qs_status {
+	QS_STATUS_PARSED,
+	QS_STATUS_PARTIAL,
+	QS_STATUS_FAILED,
+	QS_STATUS_UNSUPPORTED,	/* recognised; this version does not decode it */
+	QS_STATUS_SKIPPED,	/* over a limit; not read */
+	QS_STATUS_LINK		/* a symbolic or hard link, never followed */
+};
+enum qs_entry_type {
+	QS_ENTRY_FILE,
+	QS_ENTRY_SYMLINK,
+	QS_ENTRY_HARDLINK
+};
+struct qs_input {
+	const char	*path;		/* as given on the command line */
+	const char	*stem;		/* name without archive extensions */
+	uint64_t	 entries;	/* file and link entries seen */
+	uint64_t	 bytes;		/* decompressed bytes read */
+	int		 opened;	/* the input could be opened and read */
+	int		 stopped;	/* a limit ended reading early */
+	struct qs_place_set *places;	/* distinct path prefixes, nodes.c */
+};
+struct qs_node {
+	const char	*name;
+	struct qs_vec	 artifacts;	/* struct qs_artifact * in bundle order */
+};
+struct qs_artifact {
+	struct qs_input		*input;
+	const char		*member;	/* path shown to the user */
+	const char		*logical;	/* path used for nodes and kinds */
+	const struct qs_kind	*kind;		/* NULL for links */
+	enum qs_entry_type	 type;
+	const char		*target;	/* link target */
+	uint64_t		 size;
+	enum qs_status		 status;
+	const char		*message;	/* why partial, failed, skipped */
+	struct qs_node		*node;		/* set by qs_nodes_resolve() */
+};
+struct qs_node_rule {			/* --node NAME=GLOB */
+	const char	*name;
+	const char	*glob;
+};
+struct qs_run {
+	struct qs_arena	 arena;
+	struct qs_limits limits;
+	struct qs_vec	 inputs;	/* struct qs_input * */
+	struct qs_vec	 artifacts;	/* struct qs_artifact * */
+	struct qs_vec	 nodes;		/* struct qs_node *, sorted by name */
+	struct qs_vec	 diags;		/* struct qs_diag * */
+	struct qs_vec	 node_rules;	/* struct qs_node_rule * */
+	uint64_t	 unrecognised;
+	int		 quiet;		/* no progress line */
+	int		 echo_diags;	/* diagnostics also go to stderr */
+	int		 progress;	/* stderr is a terminal */
+};
+struct qs_run *qs_run_new(void);
+void	qs_run_free(struct qs_run *);
+struct qs_input *qs_run_add_input(struct qs_run *, const char *);
+void	qs_diag_add(struct qs_run *, enum qs_severity, const struct qs_input *,
+	    const char *, const char *, ...) QS_PRINTF(5, 6);
+void	qs_diag_add_at(struct qs_run *, enum qs_severity,
+	    const struct qs_input *, const char *, uint64_t, const char *, ...)
+	    QS_PRINTF(6, 7);
+int	qs_run_add_node_rule(struct qs_run *, const char *);
+const char *qs_status_name(enum qs_status);
+
+/* source.c: the bytes of one entry, for a parser. */
+typedef ssize_t	(*qs_read_fn)(void *, void *, size_t);
+struct qs_source {
+	const unsigned char	*head;		/* already read, replayed first */
+	size_t			 head_len;
+	size_t			 head_pos;
+	qs_read_fn		 read;		/* the rest, NULL if none */
+	void			*read_arg;
+	uint64_t		 pos;		/* bytes delivered so far */
+	uint64_t		 limit;		/* stop (and say so) after this */
+	int			 truncated;	/* the limit cut the entry */
+	int			 error;		/* the reader failed */
+	/* Line reader state. */
+	char			*line;
+	size_t			 line_cap;
+	unsigned char		*buf;
+	size_t			 buf_len;
+	size_t			 buf_pos;
+	uint64_t		 lineno;
+	/* Whole-entry view for random access. */
+	unsigned char		*map;
+	size_t			 map_len;
+	int			 map_is_mmap;
+};
+void	qs_source_init(struct qs_source *, const unsigned char *, size_t,
+	    qs_read_fn, void *, uint64_t);
+void	qs_source_init_mem(struct qs_source *, const unsigned char *, size_t);
+ssize_t	qs_source_read(struct qs_source *, void *, size_t);
+ssize_t	qs_source_getline(struct qs_source *, const char **, size_t);
+int	qs_source_map(struct qs_source *, uint64_t, const unsigned char **,
+	    size_t *);
+uint64_t qs_source_drain(struct qs_source *);
+void	qs_source_release(struct qs_source *);
+
+/* bundle.c: reading inputs with libarchive, one streaming pass. */
+int	qs_bundle_read(struct qs_run *, const char *);
+int	qs_bundle_read_memory(struct qs_run *, const char *, const void *,
+	    size_t);
+const char *qs_path_stem(struct qs_arena *, const char *);
+char	*qs_path_normalise(struct qs_arena *, const char *, int *);
+
+/* nodes.c: which node every entry belongs to. */
+void	qs_nodes_note_path(struct qs_run *, struct qs_input *, const char *,
+	    int);
+void	qs_nodes_free_places(struct qs_input *);
+void	qs_nodes_resolve(struct qs_run *);
+
+/* progress.c: a progress line on a terminal. */
+void	qs_progress_update(struct qs_run *, const char *, uint64_t, uint64_t);
+void	qs_progress_done(struct qs_run *);
+
+/* parse context handed to kind parsers (later issues add observations). */
+struct qs_parse_ctx {
+	struct qs_run		*run;
+	struct qs_artifact	*artifact;
+	struct qs_source	*src;
+};
+
+/* cmd.c and cmd-*.c: the command table. */
+enum qs_format {
+	QS_FORMAT_TEXT,
+	QS_FORMAT_JSON
+};
+enum qs_color {
+	QS_COLOR_AUTO,
+	QS_COLOR_ALWAYS,
+	QS_COLOR_NEVER
+};
+struct qs_globals {
+	struct qs_run	*run;
+	enum qs_format	 format;
+	enum qs_color	 color;
+	int		 use_color;	/* decided from color, NO_COLOR, TTY */
+};
+struct qs_command {
+	const char	*name;
+	const char	*args;		/* usage line after the name */
+	const char	*summary;
+	int		(*exec)(struct qs_globals *, int, char **);
+};
+extern const struct qs_command qs_cmd_inventory;
+#define QS_EXIT_OK		0
+#define QS_EXIT_FINDINGS	1
+#define QS_EXIT_USAGE		2
+#define QS_EXIT_NOINPUT		3
+int	qs_read_inputs(struct qs_globals *, int, char **);
+void	qs_usage_error(const char *, ...) QS_PRINTF(1, 2);
+
+/* output.c: shared pieces of text and JSON output. */
+struct cJSON;
+struct cJSON *qs_json_header(const struct qs_run *);
+struct cJSON *qs_json_diagnostics(const struct qs_run *);
+int	qs_json_print(struct cJSON *, FILE *);
+void	qs_text_diagnostics(const struct qs_globals *, FILE *);
+void	qs_table_print(FILE *, size_t, size_t, const char **, const int *);
+
+#endif /* QUORUMSCOPE_H */

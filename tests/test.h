@@ -1,0 +1,68 @@
+/*
+ * A small unit-test harness: DEFINE_TEST(name) registers a test at start
+ * (a constructor, so no generated list is needed), CHECK* record a failure
+ * with file and line and let the test go on, and the runner prints TAP so
+ * that automake counts every test by name.
+ */
+#ifndef QS_TEST_H
+#define QS_TEST_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "quorumscope.h"
+
+typedef void (*qs_test_fn)(void);
+void	qs_test_register(const char *, qs_test_fn);
+void	qs_test_fail(const char *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+const char *qs_test_srcdir(void);
+char	*qs_test_read_file(const char *, size_t *);
+
+/* Archives built in memory with libarchive's writer (test_bundle.c). */
+struct qs_test_entry {
+	const char	*name;
+	const char	*data;		/* NULL: a directory (or a link) */
+	size_t		 len;		/* 0: strlen(data) */
+	const char	*symlink;
+	const char	*hardlink;
+};
+enum qs_test_archive {
+	QS_TEST_TAR,
+	QS_TEST_TAR_GZ,
+	QS_TEST_ZIP,
+	QS_TEST_GZ		/* one entry, compressed, no archive */
+};
+unsigned char *qs_test_archive(enum qs_test_archive,
+	    const struct qs_test_entry *, size_t *);
+struct qs_run *qs_test_read(const char *, const unsigned char *, size_t);
+const struct qs_artifact *qs_test_artifact(const struct qs_run *,
+	    const char *);
+int	qs_test_has_diag(const struct qs_run *, const char *);
+
+#define DEFINE_TEST(name)						\
+	static void name(void);						\
+	__attribute__((constructor)) static void name##_register(void)	\
+	{ qs_test_register(#name, name); }				\
+	static void name(void)
+
+#define CHECK(cond) do {						\
+	if (!(cond))							\
+		qs_test_fail(__FILE__, __LINE__, "%s", #cond);		\
+} while (0)
+
+#define CHECK_INT(a, b) do {						\
+	long long _a = (long long)(a), _b = (long long)(b);		\
+	if (_a != _b)							\
+		qs_test_fail(__FILE__, __LINE__, "%s == %lld, want %lld", \
+		    #a, _a, _b);					\
+} while (0)
+
+#define CHECK_STR(a, b) do {						\
+	const char *_a = (a), *_b = (b);				\
+	if (_a == NULL || _b == NULL || strcmp(_a, _b) != 0)		\
+		qs_test_fail(__FILE__, __LINE__, "%s == \"%s\", want \"%s\"", \
+		    #a, _a ? _a : "(null)", _b ? _b : "(null)");	\
+} while (0)
+
+#endif

@@ -1,0 +1,104 @@
+/* Runs every registered unit test and reports in TAP. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "test.h"
+
+#define MAX_TESTS	512
+
+static struct {
+	const char	*name;
+	qs_test_fn	 fn;
+} tests[MAX_TESTS];
+static int	ntests;
+static int	failures;
+
+void
+qs_test_register(const char *name, qs_test_fn fn)
+{
+	if (ntests == MAX_TESTS) {
+		fprintf(stderr, "too many tests\n");
+		exit(99);
+	}
+	tests[ntests].name = name;
+	tests[ntests].fn = fn;
+	ntests++;
+}
+
+void
+qs_test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list	ap;
+
+	printf("# %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	failures++;
+}
+
+const char *
+qs_test_srcdir(void)
+{
+	const char	*s = getenv("top_srcdir");
+
+	return s != NULL ? s : ".";
+}
+
+/* A whole test data file, NUL terminated, or NULL. */
+char *
+qs_test_read_file(const char *rel, size_t *len)
+{
+	char	 path[4096];
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	snprintf(path, sizeof(path), "%s/%s", qs_test_srcdir(), rel);
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = qs_xmalloc((size_t)n + 1);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static int
+cmp_tests(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int
+main(void)
+{
+	int	i, failed = 0, before;
+
+	/* Constructors run in link order; report in name order. */
+	qsort(tests, (size_t)ntests, sizeof(tests[0]), cmp_tests);
+	printf("1..%d\n", ntests);
+	for (i = 0; i < ntests; i++) {
+		before = failures;
+		tests[i].fn();
+		if (failures != before)
+			failed++;
+		printf("%s %d - %s\n", failures != before ? "not ok" : "ok",
+		    i + 1, tests[i].name);
+		fflush(stdout);
+	}
+	qs_magic_close();
+	return failed != 0;
+}

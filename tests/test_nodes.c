@@ -1,0 +1,140 @@
+/* nodes.c: which node every entry belongs to, across bundle shapes. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "test.h"
+
+static struct qs_run *
+nodes_read(const char *name, const struct qs_test_entry *e,
+    const char *rule)
+{
+	unsigned char	*buf;
+	size_t		 len;
+	struct qs_run	*run = qs_run_new();
+
+	run->echo_diags = 0;
+	if (rule != NULL)
+		CHECK_INT(qs_run_add_node_rule(run, rule), 0);
+	buf = qs_test_archive(QS_TEST_TAR, e, &len);
+	qs_bundle_read_memory(run, name, buf, len);
+	qs_nodes_resolve(run);
+	free(buf);
+	return run;
+}
+
+static const char *
+node_of(const struct qs_run *run, const char *tail)
+{
+	const struct qs_artifact	*art = qs_test_artifact(run, tail);
+
+	return art != NULL ? art->node->name : "(missing)";
+}
+
+DEFINE_TEST(test_nodes_top_level_dirs_and_bundle_files)
+{
+	static const struct qs_test_entry e[] = {
+		{ "node1/zookeeper/zookeeper/myid", "1\n", 0, NULL, NULL },
+		{ "node2/zookeeper/zookeeper/myid", "2\n", 0, NULL, NULL },
+		{ "sdc-sapi-applications.json",
+		    "[{\"uuid\":\"u\",\"metadata\":{\"ZK_SERVERS\":[]}}]\n", 0,
+		    NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run	*run = nodes_read("b.tar", e, NULL);
+
+	CHECK_STR(node_of(run, "node1/zookeeper/zookeeper/myid"), "node1");
+	CHECK_STR(node_of(run, "node2/zookeeper/zookeeper/myid"), "node2");
+	CHECK_STR(node_of(run, "sdc-sapi-applications.json"), QS_BUNDLE_NODE);
+	CHECK_INT(run->nodes.n, 3);
+	/* The bundle's own files sort last. */
+	CHECK_STR(((struct qs_node *)run->nodes.v[2])->name, QS_BUNDLE_NODE);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_nodes_single_node_takes_input_name)
+{
+	static const struct qs_test_entry e[] = {
+		{ "consul/data/raft/peers.json", "null\n", 0, NULL, NULL },
+		{ "consul/data/node-id",
+		    "0a1b2c3d-1111-2222-3333-444455556666", 0, NULL, NULL },
+		{ "myid", "4\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run	*run = nodes_read("server-7.tar", e, NULL);
+
+	CHECK_STR(node_of(run, "peers.json"), "server-7");
+	CHECK_STR(node_of(run, "myid"), "server-7");
+	CHECK_INT(run->nodes.n, 1);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_nodes_wrapper_of_one_node)
+{
+	static const struct qs_test_entry e[] = {
+		{ "hostA/var/lib/etcd/member/snap/db", "x", 0, NULL, NULL },
+		{ "hostA/zookeeper/zookeeper/myid", "1\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run	*run = nodes_read("upload.tar", e, NULL);
+
+	/* hostA wraps everything, and below it are only data-dir roots. */
+	CHECK_STR(node_of(run, "myid"), "hostA");
+	CHECK_INT(run->nodes.n, 1);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_nodes_lone_data_dir_is_not_a_node)
+{
+	static const struct qs_test_entry e[] = {
+		{ "consul-data/raft/peers.json", "[]\n", 0, NULL, NULL },
+		{ "consul-data/serf/local.snapshot", "alive: a 1.2.3.4:8301\n",
+		    0, NULL, NULL },
+		{ "notes.txt", "x\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run	*run = nodes_read("srv1.tar", e, NULL);
+
+	CHECK_STR(node_of(run, "peers.json"), "srv1");
+	CHECK_STR(node_of(run, "local.snapshot"), "srv1");
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_nodes_empty_node_dir_is_still_a_node)
+{
+	static const struct qs_test_entry e[] = {
+		{ "c/node1/zookeeper/zookeeper/myid", "1\n", 0, NULL, NULL },
+		{ "c/node2/", NULL, 0, NULL, NULL },
+		{ "c/node2/core.dump", "x\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run	*run = nodes_read("b.tar", e, NULL);
+	size_t		 i;
+	int		 found = 0;
+
+	for (i = 0; i < run->nodes.n; i++)
+		if (strcmp(((struct qs_node *)run->nodes.v[i])->name,
+		    "node2") == 0)
+			found = 1;
+	CHECK(found);
+	CHECK_INT(run->nodes.n, 2);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_nodes_rule_overrides)
+{
+	static const struct qs_test_entry e[] = {
+		{ "dumps/a/zookeeper/zookeeper/myid", "1\n", 0, NULL, NULL },
+		{ "dumps/b/zookeeper/zookeeper/myid", "2\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run	*run = nodes_read("b.tar", e, "zk-one=*/a/*");
+
+	CHECK_STR(node_of(run, "a/zookeeper/zookeeper/myid"), "zk-one");
+	CHECK_STR(node_of(run, "b/zookeeper/zookeeper/myid"), "b");
+	qs_run_free(run);
+	CHECK_INT(qs_run_add_node_rule(run = qs_run_new(), "noequals"), -1);
+	CHECK_INT(qs_run_add_node_rule(run, "=glob"), -1);
+	CHECK_INT(qs_run_add_node_rule(run, "name="), -1);
+	qs_run_free(run);
+}
