@@ -467,7 +467,7 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 	struct qs_limits	*lim = &run->limits;
 	struct qs_source	 src;
 	struct qs_head		 head;
-	struct qs_identity	 id;
+	struct qs_bid		 id;
 	struct qs_artifact	*art = NULL;
 	unsigned char		*buf;
 	uint64_t		 limit, left, done;

@@ -90,7 +90,7 @@ identify_bid(const struct qs_kind *k, const struct qs_head *h, int *named)
 }
 
 void
-qs_identify(const struct qs_head *h, struct qs_identity *id)
+qs_identify(const struct qs_head *h, struct qs_bid *id)
 {
 	size_t	i;
 	int	score, named, named_best = 0;

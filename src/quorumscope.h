@@ -167,13 +167,13 @@ int	qs_sniff_sapi(const struct qs_head *);
 int	qs_sniff_vmapi(const struct qs_head *);
 
 /* identify.c: choosing the kind of an entry. */
-struct qs_identity {
+struct qs_bid {
 	const struct qs_kind	*kind;		/* NULL: not recognised */
 	int			 score;
 	const struct qs_kind	*tie;		/* second kind with equal score */
 	const struct qs_kind	*named;		/* name matched, content refused */
 };
-void	qs_identify(const struct qs_head *, struct qs_identity *);
+void	qs_identify(const struct qs_head *, struct qs_bid *);
 int	qs_path_tail_match(const char *, const char *);
 
 /* magic.c: libmagic as a hint. */
@@ -237,6 +237,11 @@ struct qs_run {
 	struct qs_vec	 nodes;		/* struct qs_node *, sorted by name */
 	struct qs_vec	 diags;		/* struct qs_diag * */
 	struct qs_vec	 node_rules;	/* struct qs_node_rule * */
+	struct qs_vec	 events;	/* struct qs_event * */
+	struct qs_vec	 signals;	/* struct qs_signal * */
+	struct qs_vec	 views;		/* struct qs_view * */
+	struct qs_vec	 settings;	/* struct qs_setting * */
+	struct qs_vec	 identities;	/* struct qs_identity * */
 	uint64_t	 unrecognised;
 	int		 quiet;		/* no progress line */
 	int		 echo_diags;	/* diagnostics also go to stderr */
@@ -304,12 +309,206 @@ void	qs_nodes_resolve(struct qs_run *);
 void	qs_progress_update(struct qs_run *, const char *, uint64_t, uint64_t);
 void	qs_progress_done(struct qs_run *);
 
-/* parse context handed to kind parsers (later issues add observations). */
+/* The parse context handed to kind parsers (kinds.c .parse). */
 struct qs_parse_ctx {
 	struct qs_run		*run;
 	struct qs_artifact	*artifact;
 	struct qs_source	*src;
 };
+
+/*
+ * model.c: what parsers observe, in system-neutral terms.  A parser turns
+ * bytes into observations; it never decides what they mean (rules do).
+ * Every observation carries its evidence (artifact, line or offset, a short
+ * excerpt).  Observations refer to their artifact; the node that observed
+ * them is the artifact's node, known once qs_nodes_resolve() has run, and
+ * the members they name are matched to nodes by qs_model_resolve().
+ */
+enum qs_event_kind {		/* names in qs_event_kind_name(); JSON */
+	QS_EV_JOIN,		/* gossip: a member joined or came back */
+	QS_EV_LEAVE,		/* gossip: a member left gracefully */
+	QS_EV_FAIL,		/* gossip: a member failed (suspect/dead) */
+	QS_EV_REAP,		/* gossip: a failed member reaped, removed */
+	QS_EV_UPDATE,		/* gossip: a member's tags or address changed */
+	QS_EV_MEMBER_ADD,	/* consensus: member added to the voters */
+	QS_EV_MEMBER_REMOVE,	/* consensus: member removed */
+	QS_EV_LEADER_ELECTED,	/* subject (or the observer) became leader */
+	QS_EV_LEADER_LOST,	/* the observer lost or stepped down */
+	QS_EV_ELECTION_START,	/* the observer started an election */
+	QS_EV_TERM_CHANGE,	/* a new term/epoch observed */
+	QS_EV_BOOTSTRAP,	/* a cluster was bootstrapped */
+	QS_EV_START,		/* the process started */
+	QS_EV_STOP,		/* the process stopped or shut down */
+	QS_EV_CONFIG_CHANGE,	/* membership configuration changed */
+	QS_EV_COUNT
+};
+
+/* Conditions worth a rule's attention that are not membership events. */
+enum qs_signal_kind {
+	QS_SIG_NO_LEADER,		/* "No cluster leader" */
+	QS_SIG_QUORUM_LOST,		/* failed to contact quorum, stepping down */
+	QS_SIG_VOTE_FAILED,		/* a vote request could not be made */
+	QS_SIG_NO_PEERS,		/* no known peers, aborting election */
+	QS_SIG_DUAL_BOOTSTRAP,		/* two servers in bootstrap mode */
+	QS_SIG_NAME_CONFLICT,		/* two members claim one name */
+	QS_SIG_NODE_ID_CONFLICT,	/* two members claim one node ID */
+	QS_SIG_KEY_MISMATCH,		/* gossip encryption keys differ */
+	QS_SIG_PEERS_RECOVERY,		/* a peers.json recovery ran */
+	QS_SIG_GRACEFUL_LEAVE,		/* the agent left gracefully */
+	QS_SIG_REJOIN,			/* rejoin attempts from a snapshot */
+	QS_SIG_REJOIN_FAILED,		/* no previously known node answered */
+	QS_SIG_PREVIOUS_LEAVE_IGNORED,	/* rejoin_after_leave in effect */
+	QS_SIG_REMOVED_SELF,		/* removed from the configuration */
+	QS_SIG_BOOTSTRAP_SKIPPED,	/* existing raft data or peers found */
+	QS_SIG_COUNT
+};
+
+enum qs_member_state {
+	QS_MEMBER_LISTED,	/* named, role unknown (legacy peers lists) */
+	QS_MEMBER_VOTER,
+	QS_MEMBER_NONVOTER,
+	QS_MEMBER_ALIVE,
+	QS_MEMBER_LEFT,
+	QS_MEMBER_FAILED,
+	QS_MEMBER_REAPED
+};
+
+enum qs_view_kind {
+	QS_VIEW_CONSENSUS,	/* who votes: raft peers or configuration */
+	QS_VIEW_GOSSIP,		/* who is alive: serf */
+	QS_VIEW_CONFIGURED	/* who should be: configured server lists */
+};
+
+enum qs_ident {
+	QS_ID_NAME,		/* node or member name */
+	QS_ID_ADDRESS,		/* ip:port (role says which port) */
+	QS_ID_NODE_ID,		/* Consul node ID (UUID) */
+	QS_ID_MEMBER_ID,	/* etcd member ID, lowercase hex */
+	QS_ID_MYID,		/* ZooKeeper myid */
+	QS_ID_UUID,		/* Triton instance/VM UUID */
+	QS_ID_COUNT
+};
+
+#define QS_CLOCK_TERM		0x01
+#define QS_CLOCK_INDEX		0x02
+#define QS_CLOCK_LAMPORT	0x04
+#define QS_CLOCK_ZXID		0x08
+struct qs_clock {
+	unsigned	set;		/* QS_CLOCK_* bits: 0 is not "term 0" */
+	uint64_t	term;		/* raft term, ZooKeeper epoch */
+	uint64_t	index;
+	uint64_t	lamport;
+	uint64_t	zxid;
+};
+
+struct qs_time {
+	int		set;
+	int		zone_known;	/* 0: a zone-less log time taken as UTC */
+	int64_t		ms;		/* since 1970-01-01T00:00:00Z */
+};
+
+struct qs_evidence {
+	const struct qs_artifact *artifact;
+	uint64_t	 line;		/* 1-based; 0 when not a text position */
+	uint64_t	 offset;	/* byte offset, when has_offset */
+	int		 has_offset;
+	const char	*excerpt;	/* a short quote, or NULL */
+};
+
+struct qs_event {
+	enum qs_event_kind	 kind;
+	enum qs_system		 system;
+	struct qs_time		 time;
+	struct qs_clock		 clock;
+	const char		*subject;	/* member as written, or NULL */
+	const char		*detail;	/* short free text, or NULL */
+	struct qs_evidence	 ev;
+	/* Set by qs_model_resolve(): */
+	struct qs_node		*observer;
+	struct qs_node		*subject_node;
+};
+
+struct qs_signal {
+	enum qs_signal_kind	 kind;
+	enum qs_system		 system;
+	struct qs_time		 time;
+	struct qs_clock		 clock;
+	const char		*subject;
+	const char		*detail;
+	struct qs_evidence	 ev;
+	struct qs_node		*observer;
+	struct qs_node		*subject_node;
+};
+
+struct qs_member {
+	const char		*name;		/* any of the three may be NULL */
+	const char		*address;
+	const char		*id;
+	enum qs_member_state	 state;
+	struct qs_node		*node;		/* set by qs_model_resolve() */
+};
+
+struct qs_view {
+	enum qs_view_kind	 kind;
+	enum qs_system		 system;
+	const char		*source;	/* "raft peers.json", "serf LAN" */
+	struct qs_time		 time;
+	struct qs_clock		 clock;
+	int			 is_null;	/* the list itself was null */
+	struct qs_vec		 members;	/* struct qs_member * */
+	struct qs_evidence	 ev;
+	struct qs_node		*observer;
+};
+
+struct qs_setting {
+	enum qs_system		 system;
+	const char		*key;		/* the system's own key name */
+	const char		*value;		/* as text: "true", "3", "[a,b]" */
+	struct qs_evidence	 ev;
+	struct qs_node		*observer;
+};
+
+struct qs_identity {
+	enum qs_ident		 kind;
+	enum qs_system		 system;
+	const char		*value;
+	const char		*role;		/* "serf_lan", "raft", ... or NULL */
+	int			 self;		/* about the artifact's own node */
+	struct qs_evidence	 ev;
+};
+
+/* Where a parser records what it saw.  Strings are copied. */
+struct qs_evidence qs_evidence_line(struct qs_parse_ctx *, uint64_t,
+	    const char *);
+struct qs_evidence qs_evidence_offset(struct qs_parse_ctx *, uint64_t,
+	    const char *);
+struct qs_evidence qs_evidence_whole(struct qs_parse_ctx *);
+struct qs_event *qs_emit_event(struct qs_parse_ctx *, enum qs_event_kind,
+	    const char *, const struct qs_evidence *);
+struct qs_signal *qs_emit_signal(struct qs_parse_ctx *, enum qs_signal_kind,
+	    const char *, const struct qs_evidence *);
+struct qs_view *qs_emit_view(struct qs_parse_ctx *, enum qs_view_kind,
+	    const char *, const struct qs_evidence *);
+struct qs_member *qs_view_add(struct qs_parse_ctx *, struct qs_view *,
+	    const char *, const char *, const char *, enum qs_member_state);
+void	qs_emit_setting(struct qs_parse_ctx *, const char *, const char *,
+	    const struct qs_evidence *);
+void	qs_emit_identity(struct qs_parse_ctx *, enum qs_ident, const char *,
+	    const char *, int, const struct qs_evidence *);
+const char *qs_pstrdup(struct qs_parse_ctx *, const char *);
+const char *qs_pstrndup(struct qs_parse_ctx *, const char *, size_t);
+void	qs_parse_diag(struct qs_parse_ctx *, enum qs_severity, uint64_t,
+	    const char *, ...) QS_PRINTF(4, 5);
+const char *qs_event_kind_name(enum qs_event_kind);
+const char *qs_signal_kind_name(enum qs_signal_kind);
+const char *qs_member_state_name(enum qs_member_state);
+const char *qs_ident_name(enum qs_ident);
+
+/* timefmt.c: timestamps as logs write them, to UTC milliseconds. */
+int	qs_time_parse_iso(const char *, size_t, struct qs_time *);
+int	qs_time_parse_golog(const char *, size_t, struct qs_time *);
+int	qs_time_from_civil(int, int, int, int, int, int, int, int64_t *);
+char	*qs_time_format(const struct qs_time *, char *, size_t);
 
 /* cmd.c and cmd-*.c: the command table. */
 enum qs_format {

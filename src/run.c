@@ -41,6 +41,13 @@ qs_run_free(struct qs_run *run)
 	qs_vec_free(&run->nodes);
 	qs_vec_free(&run->diags);
 	qs_vec_free(&run->node_rules);
+	for (i = 0; i < run->views.n; i++)
+		qs_vec_free(&((struct qs_view *)run->views.v[i])->members);
+	qs_vec_free(&run->events);
+	qs_vec_free(&run->signals);
+	qs_vec_free(&run->views);
+	qs_vec_free(&run->settings);
+	qs_vec_free(&run->identities);
 	qs_arena_free(&run->arena);
 	free(run);
 }

@@ -39,6 +39,13 @@ struct qs_run *qs_test_read(const char *, const unsigned char *, size_t);
 const struct qs_artifact *qs_test_artifact(const struct qs_run *,
 	    const char *);
 int	qs_test_has_diag(const struct qs_run *, const char *);
+/*
+ * Runs the parser of `kind` over `data` as if it were the entry `logical`
+ * of an input "test.tar"; returns the run holding its observations and
+ * diagnostics (the artifact is run->artifacts.v[0]).  len 0: strlen.
+ */
+struct qs_run *qs_test_parse(const char *, const char *, const char *,
+	    size_t);
 
 #define DEFINE_TEST(name)						\
 	static void name(void);						\

@@ -91,6 +91,39 @@ qs_test_read(const char *name, const unsigned char *data, size_t len)
 	return run;
 }
 
+struct qs_run *
+qs_test_parse(const char *kind_name, const char *logical, const char *data,
+    size_t len)
+{
+	const struct qs_kind	*kind = qs_kind_find(kind_name);
+	struct qs_run		*run = qs_run_new();
+	struct qs_artifact	*art;
+	struct qs_source	 src;
+	struct qs_parse_ctx	 ctx;
+
+	if (kind == NULL || kind->parse == NULL)
+		qs_fatal("test: no parser for kind %s", kind_name);
+	run->echo_diags = 0;
+	art = qs_arena_alloc(&run->arena, sizeof(*art));
+	art->input = qs_run_add_input(run, "test.tar");
+	art->input->opened = 1;
+	art->member = art->logical = qs_arena_strdup(&run->arena, logical);
+	art->kind = kind;
+	art->status = QS_STATUS_PARSED;
+	qs_vec_push(&run->artifacts, art);
+	qs_nodes_note_path(run, art->input, art->logical, 0);
+	qs_source_init_mem(&src, (const unsigned char *)data,
+	    len != 0 ? len : strlen(data));
+	ctx.run = run;
+	ctx.artifact = art;
+	ctx.src = &src;
+	if (kind->parse(&ctx) != 0 && art->status == QS_STATUS_PARSED)
+		art->status = QS_STATUS_FAILED;
+	qs_source_release(&src);
+	qs_nodes_resolve(run);
+	return run;
+}
+
 /* The artifact whose member path ends with `tail`, or NULL. */
 const struct qs_artifact *
 qs_test_artifact(const struct qs_run *run, const char *tail)

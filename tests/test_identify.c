@@ -7,7 +7,7 @@ static const char *
 kind_of(const char *logical, const char *content, size_t len)
 {
 	struct qs_head		h;
-	struct qs_identity	id;
+	struct qs_bid		id;
 	const char		*slash = strrchr(logical, '/');
 
 	memset(&h, 0, sizeof(h));

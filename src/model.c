@@ -1,0 +1,284 @@
+/*
+ * The cluster model's recording side: how parsers hand over what they saw.
+ * Each qs_emit_* call copies its strings into the run's arena and appends
+ * one observation; nothing here interprets anything.  Matching observed
+ * names and addresses to nodes happens once all inputs are read
+ * (resolve.c).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "quorumscope.h"
+
+/* Longest excerpt kept as evidence; longer quotes are cut with "...". */
+#define MODEL_EXCERPT_MAX	240
+
+static const char *const event_names[QS_EV_COUNT] = {
+	[QS_EV_JOIN] = "join",
+	[QS_EV_LEAVE] = "leave",
+	[QS_EV_FAIL] = "fail",
+	[QS_EV_REAP] = "reap",
+	[QS_EV_UPDATE] = "update",
+	[QS_EV_MEMBER_ADD] = "member-add",
+	[QS_EV_MEMBER_REMOVE] = "member-remove",
+	[QS_EV_LEADER_ELECTED] = "leader-elected",
+	[QS_EV_LEADER_LOST] = "leader-lost",
+	[QS_EV_ELECTION_START] = "election-start",
+	[QS_EV_TERM_CHANGE] = "term-change",
+	[QS_EV_BOOTSTRAP] = "bootstrap",
+	[QS_EV_START] = "start",
+	[QS_EV_STOP] = "stop",
+	[QS_EV_CONFIG_CHANGE] = "config-change",
+};
+
+static const char *const signal_names[QS_SIG_COUNT] = {
+	[QS_SIG_NO_LEADER] = "no-leader",
+	[QS_SIG_QUORUM_LOST] = "quorum-contact-lost",
+	[QS_SIG_VOTE_FAILED] = "vote-failed",
+	[QS_SIG_NO_PEERS] = "no-peers",
+	[QS_SIG_DUAL_BOOTSTRAP] = "dual-bootstrap",
+	[QS_SIG_NAME_CONFLICT] = "name-conflict",
+	[QS_SIG_NODE_ID_CONFLICT] = "node-id-conflict",
+	[QS_SIG_KEY_MISMATCH] = "gossip-key-mismatch",
+	[QS_SIG_PEERS_RECOVERY] = "peers-recovery",
+	[QS_SIG_GRACEFUL_LEAVE] = "graceful-leave",
+	[QS_SIG_REJOIN] = "rejoin",
+	[QS_SIG_REJOIN_FAILED] = "rejoin-failed",
+	[QS_SIG_PREVIOUS_LEAVE_IGNORED] = "previous-leave-ignored",
+	[QS_SIG_REMOVED_SELF] = "removed-self",
+	[QS_SIG_BOOTSTRAP_SKIPPED] = "bootstrap-skipped",
+};
+
+const char *
+qs_event_kind_name(enum qs_event_kind k)
+{
+	return (unsigned)k < QS_EV_COUNT ? event_names[k] : "?";
+}
+
+const char *
+qs_signal_kind_name(enum qs_signal_kind k)
+{
+	return (unsigned)k < QS_SIG_COUNT ? signal_names[k] : "?";
+}
+
+const char *
+qs_member_state_name(enum qs_member_state s)
+{
+	switch (s) {
+	case QS_MEMBER_LISTED:
+		return "listed";
+	case QS_MEMBER_VOTER:
+		return "voter";
+	case QS_MEMBER_NONVOTER:
+		return "non-voter";
+	case QS_MEMBER_ALIVE:
+		return "alive";
+	case QS_MEMBER_LEFT:
+		return "left";
+	case QS_MEMBER_FAILED:
+		return "failed";
+	case QS_MEMBER_REAPED:
+		return "reaped";
+	}
+	return "?";
+}
+
+const char *
+qs_ident_name(enum qs_ident k)
+{
+	switch (k) {
+	case QS_ID_NAME:
+		return "name";
+	case QS_ID_ADDRESS:
+		return "address";
+	case QS_ID_NODE_ID:
+		return "consul_node_id";
+	case QS_ID_MEMBER_ID:
+		return "etcd_member_id";
+	case QS_ID_MYID:
+		return "zookeeper_myid";
+	case QS_ID_UUID:
+		return "triton_uuid";
+	case QS_ID_COUNT:
+		break;
+	}
+	return "?";
+}
+
+const char *
+qs_pstrdup(struct qs_parse_ctx *ctx, const char *s)
+{
+	return s != NULL ? qs_arena_strdup(&ctx->run->arena, s) : NULL;
+}
+
+const char *
+qs_pstrndup(struct qs_parse_ctx *ctx, const char *s, size_t len)
+{
+	return qs_arena_strndup(&ctx->run->arena, s, len);
+}
+
+static const char *
+model_excerpt(struct qs_parse_ctx *ctx, const char *text)
+{
+	size_t	len;
+	char	*p;
+
+	if (text == NULL)
+		return NULL;
+	len = strlen(text);
+	if (len <= MODEL_EXCERPT_MAX)
+		return qs_arena_strdup(&ctx->run->arena, text);
+	p = qs_arena_alloc(&ctx->run->arena, MODEL_EXCERPT_MAX + 4);
+	memcpy(p, text, MODEL_EXCERPT_MAX);
+	memcpy(p + MODEL_EXCERPT_MAX, "...", 4);
+	return p;
+}
+
+struct qs_evidence
+qs_evidence_line(struct qs_parse_ctx *ctx, uint64_t line, const char *excerpt)
+{
+	struct qs_evidence	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.artifact = ctx->artifact;
+	ev.line = line;
+	ev.excerpt = model_excerpt(ctx, excerpt);
+	return ev;
+}
+
+struct qs_evidence
+qs_evidence_offset(struct qs_parse_ctx *ctx, uint64_t offset,
+    const char *excerpt)
+{
+	struct qs_evidence	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.artifact = ctx->artifact;
+	ev.offset = offset;
+	ev.has_offset = 1;
+	ev.excerpt = model_excerpt(ctx, excerpt);
+	return ev;
+}
+
+struct qs_evidence
+qs_evidence_whole(struct qs_parse_ctx *ctx)
+{
+	struct qs_evidence	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.artifact = ctx->artifact;
+	return ev;
+}
+
+struct qs_event *
+qs_emit_event(struct qs_parse_ctx *ctx, enum qs_event_kind kind,
+    const char *subject, const struct qs_evidence *ev)
+{
+	struct qs_event	*e = qs_arena_alloc(&ctx->run->arena, sizeof(*e));
+
+	e->kind = kind;
+	e->system = ctx->artifact->kind->system;
+	e->subject = qs_pstrdup(ctx, subject);
+	e->ev = *ev;
+	qs_vec_push(&ctx->run->events, e);
+	return e;
+}
+
+struct qs_signal *
+qs_emit_signal(struct qs_parse_ctx *ctx, enum qs_signal_kind kind,
+    const char *subject, const struct qs_evidence *ev)
+{
+	struct qs_signal	*s = qs_arena_alloc(&ctx->run->arena, sizeof(*s));
+
+	s->kind = kind;
+	s->system = ctx->artifact->kind->system;
+	s->subject = qs_pstrdup(ctx, subject);
+	s->ev = *ev;
+	qs_vec_push(&ctx->run->signals, s);
+	return s;
+}
+
+struct qs_view *
+qs_emit_view(struct qs_parse_ctx *ctx, enum qs_view_kind kind,
+    const char *source, const struct qs_evidence *ev)
+{
+	struct qs_view	*v = qs_arena_alloc(&ctx->run->arena, sizeof(*v));
+
+	v->kind = kind;
+	v->system = ctx->artifact->kind->system;
+	v->source = qs_pstrdup(ctx, source);
+	v->ev = *ev;
+	qs_vec_push(&ctx->run->views, v);
+	return v;
+}
+
+struct qs_member *
+qs_view_add(struct qs_parse_ctx *ctx, struct qs_view *v, const char *name,
+    const char *address, const char *id, enum qs_member_state state)
+{
+	struct qs_member	*m = qs_arena_alloc(&ctx->run->arena, sizeof(*m));
+
+	m->name = qs_pstrdup(ctx, name);
+	m->address = qs_pstrdup(ctx, address);
+	m->id = qs_pstrdup(ctx, id);
+	m->state = state;
+	qs_vec_push(&v->members, m);
+	return m;
+}
+
+void
+qs_emit_setting(struct qs_parse_ctx *ctx, const char *key, const char *value,
+    const struct qs_evidence *ev)
+{
+	struct qs_setting	*s = qs_arena_alloc(&ctx->run->arena, sizeof(*s));
+
+	s->system = ctx->artifact->kind->system;
+	s->key = qs_pstrdup(ctx, key);
+	s->value = qs_pstrdup(ctx, value);
+	s->ev = *ev;
+	qs_vec_push(&ctx->run->settings, s);
+}
+
+void
+qs_emit_identity(struct qs_parse_ctx *ctx, enum qs_ident kind,
+    const char *value, const char *role, int self, const struct qs_evidence *ev)
+{
+	struct qs_identity	*id = qs_arena_alloc(&ctx->run->arena,
+	    sizeof(*id));
+
+	id->kind = kind;
+	id->system = ctx->artifact->kind->system;
+	id->value = qs_pstrdup(ctx, value);
+	id->role = qs_pstrdup(ctx, role);
+	id->self = self;
+	id->ev = *ev;
+	qs_vec_push(&ctx->run->identities, id);
+}
+
+/*
+ * A parser's diagnostic: names the input and entry, and the line when
+ * given (0: none).  Marks the artifact partial unless it already failed.
+ */
+void
+qs_parse_diag(struct qs_parse_ctx *ctx, enum qs_severity sev, uint64_t line,
+    const char *fmt, ...)
+{
+	struct qs_artifact	*art = ctx->artifact;
+	va_list			 ap;
+	char			*msg;
+
+	va_start(ap, fmt);
+	msg = qs_arena_vprintf(&ctx->run->arena, fmt, ap);
+	va_end(ap);
+	if (line != 0)
+		qs_diag_add(ctx->run, sev, art->input, art->member,
+		    "line %llu: %s", (unsigned long long)line, msg);
+	else
+		qs_diag_add(ctx->run, sev, art->input, art->member, "%s", msg);
+	if (sev != QS_SEV_INFO && art->status == QS_STATUS_PARSED) {
+		art->status = QS_STATUS_PARTIAL;
+		art->message = msg;
+	}
+}
