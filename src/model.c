@@ -243,7 +243,8 @@ qs_emit_setting(struct qs_parse_ctx *ctx, const char *key, const char *value,
 
 void
 qs_emit_identity(struct qs_parse_ctx *ctx, enum qs_ident kind,
-    const char *value, const char *role, int self, const struct qs_evidence *ev)
+    const char *value, const char *role, const char *subject,
+    const struct qs_evidence *ev)
 {
 	struct qs_identity	*id = qs_arena_alloc(&ctx->run->arena,
 	    sizeof(*id));
@@ -252,7 +253,7 @@ qs_emit_identity(struct qs_parse_ctx *ctx, enum qs_ident kind,
 	id->system = ctx->artifact->kind->system;
 	id->value = qs_pstrdup(ctx, value);
 	id->role = qs_pstrdup(ctx, role);
-	id->self = self;
+	id->subject = qs_pstrdup(ctx, subject);
 	id->ev = *ev;
 	qs_vec_push(&ctx->run->identities, id);
 }

@@ -468,12 +468,12 @@ struct qs_setting {
 	struct qs_node		*observer;
 };
 
-struct qs_identity {
+struct qs_identity {		/* "subject has value", e.g. name -> address */
 	enum qs_ident		 kind;
 	enum qs_system		 system;
 	const char		*value;
 	const char		*role;		/* "serf_lan", "raft", ... or NULL */
-	int			 self;		/* about the artifact's own node */
+	const char		*subject;	/* NULL: the artifact's own node */
 	struct qs_evidence	 ev;
 };
 
@@ -494,7 +494,7 @@ struct qs_member *qs_view_add(struct qs_parse_ctx *, struct qs_view *,
 void	qs_emit_setting(struct qs_parse_ctx *, const char *, const char *,
 	    const struct qs_evidence *);
 void	qs_emit_identity(struct qs_parse_ctx *, enum qs_ident, const char *,
-	    const char *, int, const struct qs_evidence *);
+	    const char *, const char *, const struct qs_evidence *);
 const char *qs_pstrdup(struct qs_parse_ctx *, const char *);
 const char *qs_pstrndup(struct qs_parse_ctx *, const char *, size_t);
 void	qs_parse_diag(struct qs_parse_ctx *, enum qs_severity, uint64_t,

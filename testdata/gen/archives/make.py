@@ -22,6 +22,7 @@ import io
 import lzma
 import os
 import shutil
+import signal
 import struct
 import sys
 import tarfile
@@ -634,7 +635,13 @@ def write_dir(root, tree):
             os.utime(full, (MTIME, MTIME))
 
 
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main():
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
     here = os.path.dirname(os.path.abspath(__file__))
     outdir = sys.argv[1] if len(sys.argv) > 1 else \
         os.path.normpath(os.path.join(here, "..", "..", "archives"))
@@ -664,9 +671,9 @@ def main():
         if os.path.isdir(final):
             shutil.rmtree(final)
         os.replace(os.path.join(tmpdir, "multi.dir"), final)
-        for name in sorted(out) + ["multi.dir/"]:
-            size = len(out[name]) if name in out else 0
-            print("%-22s %9d" % (name, size))
+        for name in sorted(out):
+            print("%-22s %9d bytes" % (name, len(out[name])))
+        print("%-22s %9d files" % ("multi.dir/", len(tree)))
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
