@@ -61,6 +61,18 @@ void	 qs_arena_free(struct qs_arena *);
 void	 qs_vec_push(struct qs_vec *, void *);
 void	 qs_vec_free(struct qs_vec *);
 
+/* map.c: string keys to pointers, for lookups by name or address. */
+struct qs_map_slot;
+struct qs_map {
+	struct qs_map_slot	*slots;
+	size_t			 cap;
+	size_t			 n;
+};
+void	*qs_map_get(const struct qs_map *, const char *);
+int	 qs_map_put(struct qs_map *, struct qs_arena *, const char *, void *);
+void	 qs_map_free(struct qs_map *);
+
+
 /* limits.c: every size, count and depth the input controls, by name. */
 enum qs_limit_id {
 	QS_LIMIT_ENTRY_BYTES,	/* bytes read from one entry */
@@ -212,6 +224,8 @@ struct qs_input {
 struct qs_node {
 	const char	*name;
 	struct qs_vec	 artifacts;	/* struct qs_artifact * in bundle order */
+	unsigned	 systems;	/* 1 << enum qs_system, from artifacts */
+	struct qs_vec	 idents;	/* struct qs_identity * merged onto it */
 };
 struct qs_artifact {
 	struct qs_input		*input;
@@ -242,6 +256,7 @@ struct qs_run {
 	struct qs_vec	 views;		/* struct qs_view * */
 	struct qs_vec	 settings;	/* struct qs_setting * */
 	struct qs_vec	 identities;	/* struct qs_identity * */
+	struct qs_map	 aliases;	/* "name:x", "ip:x", "id:x" -> node */
 	uint64_t	 unrecognised;
 	int		 quiet;		/* no progress line */
 	int		 echo_diags;	/* diagnostics also go to stderr */
@@ -298,6 +313,11 @@ int	qs_bundle_read_memory(struct qs_run *, const char *, const void *,
 	    size_t);
 const char *qs_path_stem(struct qs_arena *, const char *);
 char	*qs_path_normalise(struct qs_arena *, const char *, int *);
+
+/* resolve.c: observations matched to nodes once everything is read. */
+void	qs_model_resolve(struct qs_run *);
+struct qs_node *qs_model_lookup(struct qs_run *, const char *);
+const char *qs_address_host(struct qs_arena *, const char *);
 
 /* nodes.c: which node every entry belongs to. */
 void	qs_nodes_note_path(struct qs_run *, struct qs_input *, const char *,

@@ -35,6 +35,7 @@ qs_run_free(struct qs_run *run)
 		struct qs_node	*node = run->nodes.v[i];
 
 		qs_vec_free(&node->artifacts);
+		qs_vec_free(&node->idents);
 	}
 	qs_vec_free(&run->inputs);
 	qs_vec_free(&run->artifacts);
@@ -48,6 +49,7 @@ qs_run_free(struct qs_run *run)
 	qs_vec_free(&run->views);
 	qs_vec_free(&run->settings);
 	qs_vec_free(&run->identities);
+	qs_map_free(&run->aliases);
 	qs_arena_free(&run->arena);
 	free(run);
 }

@@ -1,0 +1,219 @@
+/*
+ * Matching observations to nodes.  Parsers write members as they find
+ * them: a serf name, a raft address, a Consul node ID, an etcd member id.
+ * Once every input is read and every artifact has its node, this builds
+ * one alias table from what each node said about itself (its directory
+ * name, configured node_name, advertise address, node-id file...) and
+ * from what nodes said about each other ("node2 is at 10.0.0.2"), then
+ * points every event, signal and view member at the node it names.
+ *
+ * Addresses are matched by host as well as by host:port: a server's serf
+ * port (8301) and raft port (8300) differ, its IP does not.  The first
+ * node to claim an alias keeps it; a second claim is not merged (two
+ * nodes with one IP or one node ID is a finding, not a reason to fold
+ * them together).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "quorumscope.h"
+
+/*
+ * The host part of an address: "10.0.0.1:8300" -> "10.0.0.1",
+ * "[fe80::1]:8301" -> "fe80::1", "tcp/10.0.0.1:8300" -> "10.0.0.1",
+ * "http://10.0.0.1:2380" -> "10.0.0.1".  Returns NULL when the text does
+ * not look like an address.
+ */
+const char *
+qs_address_host(struct qs_arena *a, const char *addr)
+{
+	const char	*p = addr, *end, *sep;
+
+	if ((sep = strstr(p, "://")) != NULL)
+		p = sep + 3;
+	if (strncmp(p, "tcp/", 4) == 0 || strncmp(p, "udp/", 4) == 0)
+		p += 4;
+	if (*p == '[') {
+		end = strchr(p, ']');
+		if (end == NULL || end == p + 1)
+			return NULL;
+		return qs_arena_strndup(a, p + 1, (size_t)(end - p - 1));
+	}
+	end = strchr(p, ':');
+	if (end != NULL && strchr(end + 1, ':') != NULL)
+		return qs_arena_strdup(a, p);	/* bare IPv6 */
+	if (end == NULL)
+		end = p + strlen(p);
+	if ((sep = memchr(p, '/', (size_t)(end - p))) != NULL)
+		end = sep;
+	if (end == p)
+		return NULL;
+	/* Digits, dots, letters and dashes: an IPv4 address or a host name. */
+	for (sep = p; sep < end; sep++)
+		if (!((*sep >= '0' && *sep <= '9') || *sep == '.' ||
+		    *sep == '-' || (*sep >= 'a' && *sep <= 'z') ||
+		    (*sep >= 'A' && *sep <= 'Z')))
+			return NULL;
+	return qs_arena_strndup(a, p, (size_t)(end - p));
+}
+
+static const char *
+resolve_key(struct qs_run *run, const char *prefix, const char *value)
+{
+	return qs_arena_printf(&run->arena, "%s:%s", prefix, value);
+}
+
+/* Registers the aliases one identity value gives; 1 if any were new. */
+static int
+resolve_alias(struct qs_run *run, struct qs_node *node, enum qs_ident kind,
+    const char *value)
+{
+	const char	*host;
+	int		 added = 0;
+
+	if (value == NULL || *value == '\0')
+		return 0;
+	switch (kind) {
+	case QS_ID_NAME:
+		added |= qs_map_put(&run->aliases, &run->arena,
+		    resolve_key(run, "name", value), node) == 0;
+		break;
+	case QS_ID_ADDRESS:
+		added |= qs_map_put(&run->aliases, &run->arena,
+		    resolve_key(run, "addr", value), node) == 0;
+		host = qs_address_host(&run->arena, value);
+		if (host != NULL)
+			added |= qs_map_put(&run->aliases, &run->arena,
+			    resolve_key(run, "host", host), node) == 0;
+		break;
+	default:
+		added |= qs_map_put(&run->aliases, &run->arena,
+		    resolve_key(run, "id", value), node) == 0;
+		break;
+	}
+	return added;
+}
+
+/*
+ * The node a member reference names: by name, by id, by full address,
+ * then by host.  NULL when it names nothing in the bundle (a member whose
+ * files were not collected).
+ */
+struct qs_node *
+qs_model_lookup(struct qs_run *run, const char *text)
+{
+	static const char *const prefixes[] = { "name", "id", "addr" };
+	struct qs_node	*node = NULL;
+	const char	*host;
+	struct qs_arena	 tmp = { NULL };
+	char		 key[512];
+	size_t		 i;
+
+	if (text == NULL || *text == '\0')
+		return NULL;
+	for (i = 0; i < 3; i++) {
+		if ((size_t)snprintf(key, sizeof(key), "%s:%s", prefixes[i],
+		    text) >= sizeof(key))
+			return NULL;
+		if ((node = qs_map_get(&run->aliases, key)) != NULL)
+			return node;
+	}
+	host = qs_address_host(&tmp, text);
+	if (host != NULL && (size_t)snprintf(key, sizeof(key), "host:%s",
+	    host) < sizeof(key))
+		node = qs_map_get(&run->aliases, key);
+	qs_arena_free(&tmp);
+	return node;
+}
+
+static struct qs_node *
+resolve_observer(const struct qs_evidence *ev)
+{
+	return ev->artifact != NULL ? ev->artifact->node : NULL;
+}
+
+void
+qs_model_resolve(struct qs_run *run)
+{
+	size_t	i, j;
+	int	pass, changed;
+
+	for (i = 0; i < run->nodes.n; i++) {
+		struct qs_node	*node = run->nodes.v[i];
+
+		if (strcmp(node->name, QS_BUNDLE_NODE) == 0)
+			continue;
+		resolve_alias(run, node, QS_ID_NAME, node->name);
+		for (j = 0; j < node->artifacts.n; j++) {
+			const struct qs_artifact *art = node->artifacts.v[j];
+
+			if (art->kind != NULL)
+				node->systems |= 1u << art->kind->system;
+		}
+	}
+	/* What nodes say about themselves. */
+	for (i = 0; i < run->identities.n; i++) {
+		struct qs_identity	*id = run->identities.v[i];
+		struct qs_node		*node = resolve_observer(&id->ev);
+
+		if (id->subject != NULL || node == NULL ||
+		    strcmp(node->name, QS_BUNDLE_NODE) == 0)
+			continue;
+		resolve_alias(run, node, id->kind, id->value);
+		qs_vec_push(&node->idents, id);
+	}
+	/* What they say about each other, until nothing new is learned. */
+	for (pass = 0, changed = 1; changed && pass < 4; pass++) {
+		changed = 0;
+		for (i = 0; i < run->identities.n; i++) {
+			struct qs_identity	*id = run->identities.v[i];
+			struct qs_node		*node;
+
+			if (id->subject == NULL)
+				continue;
+			if ((node = qs_model_lookup(run, id->subject)) != NULL)
+				changed |= resolve_alias(run, node, id->kind,
+				    id->value);
+			else if ((node = qs_model_lookup(run, id->value)) !=
+			    NULL)
+				changed |= resolve_alias(run, node, QS_ID_NAME,
+				    id->subject);
+		}
+	}
+
+	for (i = 0; i < run->events.n; i++) {
+		struct qs_event	*e = run->events.v[i];
+
+		e->observer = resolve_observer(&e->ev);
+		e->subject_node = e->subject != NULL ?
+		    qs_model_lookup(run, e->subject) : e->observer;
+	}
+	for (i = 0; i < run->signals.n; i++) {
+		struct qs_signal	*s = run->signals.v[i];
+
+		s->observer = resolve_observer(&s->ev);
+		s->subject_node = s->subject != NULL ?
+		    qs_model_lookup(run, s->subject) : s->observer;
+	}
+	for (i = 0; i < run->views.n; i++) {
+		struct qs_view	*v = run->views.v[i];
+
+		v->observer = resolve_observer(&v->ev);
+		for (j = 0; j < v->members.n; j++) {
+			struct qs_member	*m = v->members.v[j];
+
+			m->node = qs_model_lookup(run, m->id);
+			if (m->node == NULL)
+				m->node = qs_model_lookup(run, m->name);
+			if (m->node == NULL)
+				m->node = qs_model_lookup(run, m->address);
+		}
+	}
+	for (i = 0; i < run->settings.n; i++) {
+		struct qs_setting	*s = run->settings.v[i];
+
+		s->observer = resolve_observer(&s->ev);
+	}
+}
