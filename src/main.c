@@ -16,18 +16,31 @@
 #include "quorumscope.h"
 
 static const struct qs_command *const commands[] = {
+	&qs_cmd_report,
+	&qs_cmd_timeline,
 	&qs_cmd_inventory,
+	&qs_cmd_peers,
+	&qs_cmd_rules,
+	&qs_cmd_explain,
 	NULL
 };
 
 enum {
 	OPT_COLOR = 256,
 	OPT_NODE,
+	OPT_FAIL_ON,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_EVENT,
 	OPT_LIMIT	/* + limit id */
 };
 
 static const struct option long_options[] = {
 	{ "color",		required_argument, NULL, OPT_COLOR },
+	{ "event",		required_argument, NULL, OPT_EVENT },
+	{ "fail-on",		required_argument, NULL, OPT_FAIL_ON },
+	{ "since",		required_argument, NULL, OPT_SINCE },
+	{ "until",		required_argument, NULL, OPT_UNTIL },
 	{ "format",		required_argument, NULL, 'f' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "node",		required_argument, NULL, OPT_NODE },
@@ -52,10 +65,10 @@ usage(FILE *f)
 	size_t	i;
 
 	fprintf(f,
-	    "usage: quorumscope [-hqV] [-f text|json] [--color auto|always|never]\n"
+	    "usage: quorumscope [-hqV] [-f text|json|csv] [--color auto|always|never]\n"
 	    "                   [--node NAME=GLOB] [--max-LIMIT VALUE]\n"
-	    "                   COMMAND [options] BUNDLE...\n"
-	    "commands:\n");
+	    "                   [COMMAND] [options] BUNDLE...\n"
+	    "commands (report when none is given):\n");
 	for (i = 0; commands[i] != NULL; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name,
 		    commands[i]->summary);
@@ -72,19 +85,54 @@ command_usage(const struct qs_command *cmd, FILE *f)
 	    cmd->summary);
 	fprintf(f, "options: -f text|json, -q, --color auto|always|never, "
 	    "--node NAME=GLOB, --max-LIMIT VALUE (see quorumscope(1))\n");
+	if (cmd == &qs_cmd_report)
+		fprintf(f, "  --fail-on info|warning|error|critical  exit 1 on "
+		    "findings at or above (default error)\n");
+	if (cmd == &qs_cmd_timeline)
+		fprintf(f, "  --node NAME    events seen by or about NAME\n"
+		    "  --event KIND[,KIND...]  only these events\n"
+		    "  --since TIME, --until TIME  RFC 3339 bounds\n"
+		    "  -f csv         comma-separated values\n");
 }
 
-void
-qs_usage_error(const char *fmt, ...)
+/* RFC 3339 with a zone, or a date, or a date and time taken as UTC. */
+static int
+parse_when(const char *s, struct qs_time *t)
 {
-	va_list	ap;
+	char	buf[64];
+	size_t	len = strlen(s);
 
-	fputs("quorumscope: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'quorumscope --help'.\n", stderr);
-	exit(QS_EXIT_USAGE);
+	if (len == 10 && len + 9 < sizeof(buf)) {
+		snprintf(buf, sizeof(buf), "%sT00:00:00Z", s);
+		s = buf;
+		len = strlen(s);
+	}
+	return qs_time_parse_iso(s, len, t) == (int)len ? 0 : -1;
+}
+
+static int
+parse_events(const char *s, unsigned *mask)
+{
+	enum qs_event_kind	k;
+	const char		*p = s, *comma;
+	size_t			 len;
+
+	*mask = 0;
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		for (k = 0; k < QS_EV_COUNT; k++)
+			if (strlen(qs_event_kind_name(k)) == len &&
+			    strncmp(qs_event_kind_name(k), p, len) == 0)
+				break;
+		if (k == QS_EV_COUNT)
+			return -1;
+		*mask |= 1u << k;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return *mask != 0 ? 0 : -1;
 }
 
 /*
@@ -105,9 +153,11 @@ parse_options(struct qs_globals *g, int argc, char **argv, int stop,
 				g->format = QS_FORMAT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				g->format = QS_FORMAT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				g->format = QS_FORMAT_CSV;
 			else
 				qs_usage_error("unknown format '%s' "
-				    "(text or json)", optarg);
+				    "(text, json or csv)", optarg);
 			break;
 		case 'h':
 			if (cmd != NULL)
@@ -133,9 +183,31 @@ parse_options(struct qs_globals *g, int argc, char **argv, int stop,
 				    "never, not '%s'", optarg);
 			break;
 		case OPT_NODE:
-			if (qs_run_add_node_rule(g->run, optarg) != 0)
-				qs_usage_error("--node takes NAME=GLOB, not "
-				    "'%s'", optarg);
+			/* NAME=GLOB attributes entries; NAME filters. */
+			if (strchr(optarg, '=') == NULL && *optarg != '\0')
+				qs_vec_push(&g->node_filter, optarg);
+			else if (qs_run_add_node_rule(g->run, optarg) != 0)
+				qs_usage_error("--node takes NAME=GLOB or NAME, "
+				    "not '%s'", optarg);
+			break;
+		case OPT_FAIL_ON:
+			if (qs_level_parse(optarg, &g->fail_on) != 0)
+				qs_usage_error("--fail-on takes info, warning, "
+				    "error or critical, not '%s'", optarg);
+			break;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			if (parse_when(optarg, c == OPT_SINCE ? &g->since :
+			    &g->until) != 0)
+				qs_usage_error("--%s takes a time such as "
+				    "2024-05-01T12:00:00Z, not '%s'",
+				    c == OPT_SINCE ? "since" : "until", optarg);
+			break;
+		case OPT_EVENT:
+			if (parse_events(optarg, &g->events) != 0)
+				qs_usage_error("--event takes event names "
+				    "separated by commas (join, leave, ...), "
+				    "not '%s'", optarg);
 			break;
 		case '?':
 			qs_usage_error("unknown or incomplete option");
@@ -158,24 +230,6 @@ parse_options(struct qs_globals *g, int argc, char **argv, int stop,
 	}
 }
 
-/*
- * Reads every operand as an input, then attributes what was found to
- * nodes.  Returns how many inputs could be opened at all.
- */
-int
-qs_read_inputs(struct qs_globals *g, int argc, char **argv)
-{
-	int	i, opened = 0;
-
-	if (argc == 0)
-		qs_usage_error("no bundle given (use - for standard input)");
-	for (i = 0; i < argc; i++)
-		if (qs_bundle_read(g->run, argv[i]) == 0)
-			opened++;
-	qs_nodes_resolve(g->run);
-	return opened;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -189,21 +243,37 @@ main(int argc, char **argv)
 	g.run = qs_run_new();
 	g.run->progress = isatty(STDERR_FILENO);
 
+	g.fail_on = QS_LEVEL_ERROR;
 	parse_options(&g, argc, argv, 1, NULL);
 	if (optind >= argc)
-		qs_usage_error("no command given");
+		qs_usage_error("no command or bundle given");
 	name = argv[optind];
 	for (i = 0; commands[i] != NULL; i++)
 		if (strcmp(commands[i]->name, name) == 0)
 			cmd = commands[i];
-	if (cmd == NULL)
-		qs_usage_error("unknown command '%s'", name);
+	if (cmd == NULL) {
+		/*
+		 * Not a command: the default command on bundles, unless the
+		 * word names no file either (a mistyped command).
+		 */
+		if (strcmp(name, "-") != 0 && access(name, F_OK) != 0)
+			qs_usage_error("unknown command '%s', and no such "
+			    "bundle", name);
+		cmd = &qs_cmd_report;
+		optind--;	/* keep the word: it is the first bundle */
+	}
 
-	/* The command's own arguments, options allowed among them. */
+	/*
+	 * The command's own arguments, options allowed among them; argv[0]
+	 * is the command name (or the word before the first bundle), which
+	 * getopt skips.
+	 */
 	argc -= optind;
 	argv += optind;
 	optind = 1;
 	parse_options(&g, argc, argv, 0, cmd);
+	if (g.format == QS_FORMAT_CSV && cmd != &qs_cmd_timeline)
+		qs_usage_error("-f csv is for the timeline command");
 
 	no_color = getenv("NO_COLOR");
 	switch (g.color) {
@@ -220,6 +290,7 @@ main(int argc, char **argv)
 	}
 
 	status = cmd->exec(&g, argc - optind, argv + optind);
+	qs_vec_free(&g.node_filter);
 	qs_run_free(g.run);
 	qs_magic_close();
 	if (fflush(stdout) != 0)

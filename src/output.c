@@ -175,3 +175,319 @@ qs_table_print(FILE *f, size_t ncols, size_t nrows, const char **cells,
 	}
 	free(width);
 }
+
+/* "input: path:line" or "input: path@offset" for text output. */
+const char *
+qs_evidence_text(struct qs_arena *a, const struct qs_evidence *ev)
+{
+	const struct qs_artifact	*art = ev->artifact;
+
+	if (art == NULL)
+		return "";
+	if (ev->line != 0)
+		return qs_arena_printf(a, "%s: %s:%llu", art->input->path,
+		    art->member, (unsigned long long)ev->line);
+	if (ev->has_offset)
+		return qs_arena_printf(a, "%s: %s@%llu", art->input->path,
+		    art->member, (unsigned long long)ev->offset);
+	return qs_arena_printf(a, "%s: %s", art->input->path, art->member);
+}
+
+/* {input, path, line, offset, excerpt}: null where unknown. */
+cJSON *
+qs_json_evidence(const struct qs_evidence *ev)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	if (ev->artifact != NULL) {
+		cJSON_AddStringToObject(o, "input", ev->artifact->input->path);
+		cJSON_AddStringToObject(o, "path", ev->artifact->member);
+	} else {
+		cJSON_AddNullToObject(o, "input");
+		cJSON_AddNullToObject(o, "path");
+	}
+	if (ev->line != 0)
+		cJSON_AddNumberToObject(o, "line", (double)ev->line);
+	else
+		cJSON_AddNullToObject(o, "line");
+	if (ev->has_offset)
+		cJSON_AddNumberToObject(o, "offset", (double)ev->offset);
+	else
+		cJSON_AddNullToObject(o, "offset");
+	if (ev->excerpt != NULL)
+		cJSON_AddStringToObject(o, "excerpt", ev->excerpt);
+	else
+		cJSON_AddNullToObject(o, "excerpt");
+	return o;
+}
+
+static void
+output_json_add_unique(cJSON *arr, const char *s)
+{
+	cJSON	*it;
+
+	cJSON_ArrayForEach(it, arr)
+		if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
+			return;
+	cJSON_AddItemToArray(arr, cJSON_CreateString(s));
+}
+
+/*
+ * nodes: [{name, systems[], addresses[], ids{}, artifacts[{path, kind,
+ * system, size, status, input, message?, target?}]}]
+ */
+cJSON *
+qs_json_nodes(const struct qs_run *run, int with_identity)
+{
+	cJSON	*nodes = cJSON_CreateArray(), *node, *arts, *a, *sys, *addrs,
+		*ids;
+	size_t	 i, j;
+	enum qs_system s;
+
+	for (i = 0; i < run->nodes.n; i++) {
+		const struct qs_node	*n = run->nodes.v[i];
+
+		node = cJSON_CreateObject();
+		cJSON_AddStringToObject(node, "name", n->name);
+		if (with_identity) {
+			sys = cJSON_AddArrayToObject(node, "systems");
+			for (s = QS_SYS_CONSUL; s <= QS_SYS_TRITON; s++)
+				if (n->systems & (1u << s))
+					cJSON_AddItemToArray(sys,
+					    cJSON_CreateString(
+					    qs_system_name(s)));
+			addrs = cJSON_AddArrayToObject(node, "addresses");
+			ids = cJSON_AddObjectToObject(node, "ids");
+			for (j = 0; j < n->idents.n; j++) {
+				const struct qs_identity *id = n->idents.v[j];
+
+				if (id->kind == QS_ID_ADDRESS)
+					output_json_add_unique(addrs,
+					    id->value);
+				else if (id->kind != QS_ID_NAME &&
+				    cJSON_GetObjectItem(ids,
+				    qs_ident_name(id->kind)) == NULL)
+					cJSON_AddStringToObject(ids,
+					    qs_ident_name(id->kind), id->value);
+			}
+		}
+		arts = cJSON_AddArrayToObject(node, "artifacts");
+		for (j = 0; j < n->artifacts.n; j++) {
+			const struct qs_artifact *art = n->artifacts.v[j];
+
+			a = cJSON_CreateObject();
+			cJSON_AddStringToObject(a, "path", art->member);
+			cJSON_AddStringToObject(a, "kind", art->kind != NULL ?
+			    art->kind->name : art->type == QS_ENTRY_SYMLINK ?
+			    "symlink" : "hardlink");
+			cJSON_AddStringToObject(a, "system", art->kind != NULL ?
+			    qs_system_name(art->kind->system) : "none");
+			cJSON_AddNumberToObject(a, "size", (double)art->size);
+			cJSON_AddStringToObject(a, "status",
+			    qs_status_name(art->status));
+			if (art->target != NULL)
+				cJSON_AddStringToObject(a, "target",
+				    art->target);
+			if (art->message != NULL)
+				cJSON_AddStringToObject(a, "message",
+				    art->message);
+			cJSON_AddStringToObject(a, "input", art->input->path);
+			cJSON_AddItemToArray(arts, a);
+		}
+		cJSON_AddItemToArray(nodes, node);
+	}
+	return nodes;
+}
+
+/* What an event is about, as a name: the node, else the text written. */
+const char *
+qs_tl_subject(const struct qs_event *e)
+{
+	if (e->subject_node != NULL)
+		return e->subject_node->name;
+	return e->subject != NULL ? e->subject : "";
+}
+
+cJSON *
+qs_json_tl_entry(const struct qs_tl_entry *t)
+{
+	const struct qs_event	*e = t->event;
+	cJSON			*o = cJSON_CreateObject(), *clock, *obs, *evs;
+	char			 buf[40];
+	size_t			 i;
+
+	if (e->time.set)
+		cJSON_AddStringToObject(o, "time", qs_time_format(&e->time, buf,
+		    sizeof(buf)));
+	else
+		cJSON_AddNullToObject(o, "time");
+	clock = cJSON_AddObjectToObject(o, "clock");
+	if (e->clock.set & QS_CLOCK_TERM)
+		cJSON_AddNumberToObject(clock, "term", (double)e->clock.term);
+	if (e->clock.set & QS_CLOCK_INDEX)
+		cJSON_AddNumberToObject(clock, "index", (double)e->clock.index);
+	if (e->clock.set & QS_CLOCK_LAMPORT)
+		cJSON_AddNumberToObject(clock, "lamport",
+		    (double)e->clock.lamport);
+	if (e->clock.set & QS_CLOCK_ZXID) {
+		snprintf(buf, sizeof(buf), "0x%llx",
+		    (unsigned long long)e->clock.zxid);
+		cJSON_AddStringToObject(clock, "zxid", buf);
+	}
+	cJSON_AddStringToObject(o, "node", e->observer != NULL ?
+	    e->observer->name : "");
+	obs = cJSON_AddArrayToObject(o, "observers");
+	for (i = 0; i < t->observers.n; i++)
+		cJSON_AddItemToArray(obs, cJSON_CreateString(
+		    ((struct qs_node *)t->observers.v[i])->name));
+	cJSON_AddStringToObject(o, "system", qs_system_name(e->system));
+	cJSON_AddStringToObject(o, "event", qs_event_kind_name(e->kind));
+	cJSON_AddStringToObject(o, "subject", qs_tl_subject(e));
+	if (e->detail != NULL)
+		cJSON_AddStringToObject(o, "detail", e->detail);
+	else
+		cJSON_AddNullToObject(o, "detail");
+	evs = cJSON_AddArrayToObject(o, "evidence");
+	for (i = 0; i < t->seen.n; i++)
+		cJSON_AddItemToArray(evs, qs_json_evidence(
+		    &((struct qs_event *)t->seen.v[i])->ev));
+	return o;
+}
+
+static char *
+output_join(const struct qs_vec *v, const char *sep, int numbered)
+{
+	size_t	i, len = 1;
+	char	*out, *p;
+
+	for (i = 0; i < v->n; i++)
+		len += strlen(v->v[i]) + strlen(sep) + 8;
+	p = out = qs_xmalloc(len);
+	*p = '\0';
+	for (i = 0; i < v->n; i++) {
+		if (numbered)
+			p += sprintf(p, "%zu. ", i + 1);
+		p += sprintf(p, "%s%s", (const char *)v->v[i],
+		    i + 1 < v->n ? sep : "");
+	}
+	return out;
+}
+
+/* {rule, kind, severity, title, nodes[], explanation, facts[], evidence[],
+ * remediation, steps[]} */
+cJSON *
+qs_json_finding(const struct qs_finding *f)
+{
+	cJSON	*o = cJSON_CreateObject(), *arr;
+	char	*s;
+	size_t	 i;
+
+	cJSON_AddStringToObject(o, "rule", f->rule->id);
+	cJSON_AddStringToObject(o, "kind", f->rule->kind);
+	cJSON_AddStringToObject(o, "severity", qs_level_name(f->level));
+	cJSON_AddStringToObject(o, "title", f->title);
+	arr = cJSON_AddArrayToObject(o, "nodes");
+	for (i = 0; i < f->nodes.n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(
+		    ((struct qs_node *)f->nodes.v[i])->name));
+	s = output_join(&f->facts, " ", 0);
+	cJSON_AddStringToObject(o, "explanation", s);
+	free(s);
+	arr = cJSON_AddArrayToObject(o, "facts");
+	for (i = 0; i < f->facts.n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(f->facts.v[i]));
+	arr = cJSON_AddArrayToObject(o, "evidence");
+	for (i = 0; i < f->evidence.n; i++)
+		cJSON_AddItemToArray(arr, qs_json_evidence(f->evidence.v[i]));
+	s = output_join(&f->steps, "\n", 1);
+	cJSON_AddStringToObject(o, "remediation", s);
+	free(s);
+	arr = cJSON_AddArrayToObject(o, "steps");
+	for (i = 0; i < f->steps.n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(f->steps.v[i]));
+	return o;
+}
+
+/* Timeline filters: --node NAME, --event, --since, --until. */
+int
+qs_tl_keep(const struct qs_globals *g, const struct qs_tl_entry *t)
+{
+	const struct qs_event	*e = t->event;
+	size_t			 i, j;
+	int			 hit;
+
+	if (g->events != 0 && !(g->events & (1u << e->kind)))
+		return 0;
+	if (g->since.set && (!e->time.set || e->time.ms < g->since.ms))
+		return 0;
+	if (g->until.set && (!e->time.set || e->time.ms > g->until.ms))
+		return 0;
+	if (g->node_filter.n == 0)
+		return 1;
+	for (i = 0; i < g->node_filter.n; i++) {
+		const char	*want = g->node_filter.v[i];
+
+		hit = e->subject_node != NULL &&
+		    strcmp(e->subject_node->name, want) == 0;
+		for (j = 0; j < t->observers.n && !hit; j++)
+			hit = strcmp(((struct qs_node *)
+			    t->observers.v[j])->name, want) == 0;
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/* Read the inputs and analyse them; returns how many could be opened. */
+int
+qs_analysis_inputs(struct qs_globals *g, int argc, char **argv,
+    struct qs_analysis *an)
+{
+	int	opened = qs_read_inputs(g, argc, argv);
+
+	qs_analyse(g->run, an);
+	return opened;
+}
+
+/*
+ * Prints text word-wrapped to `width` columns, every line indented by
+ * `indent` spaces (the first by `first` instead), newline-terminated.
+ * Words longer than a line are not broken.  The text must be escaped.
+ */
+void
+qs_text_wrap(FILE *f, int first, int indent, const char *text, int width)
+{
+	const char	*p = text, *end;
+	int		 col = first, start = 1;
+
+	fprintf(f, "%*s", first, "");
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		end = p;
+		while (*end != '\0' && *end != ' ' && *end != '\n')
+			end++;
+		if (!start && col + 1 + (end - p) > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			start = 1;
+		}
+		if (!start) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, (size_t)(end - p), f);
+		col += (int)(end - p);
+		start = 0;
+		p = end;
+		if (*p == '\n') {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			start = 1;
+			p++;
+		}
+	}
+	fputc('\n', f);
+}

@@ -530,10 +530,116 @@ int	qs_time_parse_golog(const char *, size_t, struct qs_time *);
 int	qs_time_from_civil(int, int, int, int, int, int, int, int64_t *);
 char	*qs_time_format(const struct qs_time *, char *, size_t);
 
+/*
+ * timeline.c: every node's events as one history.  The same event seen by
+ * several nodes (a join every member logs) becomes one entry with several
+ * observers.  Entries are ordered by time where known, by logical clock
+ * (term, index, Lamport clock, zxid) otherwise.
+ */
+struct qs_tl_entry {
+	struct qs_event	*event;		/* the earliest observation */
+	struct qs_vec	 seen;		/* struct qs_event *, every observation */
+	struct qs_vec	 observers;	/* struct qs_node *, distinct */
+};
+struct qs_skew {			/* a node's clock against the others */
+	struct qs_node	*node;
+	int64_t		 ms;		/* median offset, positive = ahead */
+	size_t		 samples;
+};
+struct qs_timeline {
+	struct qs_vec	 entries;	/* struct qs_tl_entry *, in order */
+	struct qs_vec	 skews;		/* struct qs_skew *, |ms| >= 1 s only */
+};
+void	qs_timeline_build(struct qs_run *, struct qs_timeline *);
+void	qs_timeline_free(struct qs_timeline *);
+
+/*
+ * analysis.c and rule-*.c: the rules.  Each rule is a const record in a
+ * table (qs_rules[]); its check reads the model and adds findings with
+ * their nodes, evidence, the chain of facts that explains them, and the
+ * repair steps.  Rules never print.
+ */
+enum qs_level {
+	QS_LEVEL_INFO,
+	QS_LEVEL_WARNING,
+	QS_LEVEL_ERROR,
+	QS_LEVEL_CRITICAL
+};
+struct qs_analysis;
+struct qs_rule {
+	const char	*id;		/* stable, never reused */
+	const char	*kind;		/* split-brain, quorum-loss, ... */
+	enum qs_level	 level;		/* the usual severity of a finding */
+	enum qs_system	 system;
+	const char	*title;
+	const char	*explanation;	/* why it breaks the cluster */
+	const char	*remediation;	/* the repair in general terms */
+	void		(*check)(struct qs_analysis *, const struct qs_rule *);
+};
+struct qs_finding {
+	const struct qs_rule	*rule;
+	enum qs_level		 level;
+	const char		*title;
+	struct qs_vec		 nodes;		/* struct qs_node * */
+	struct qs_vec		 facts;		/* const char *, the chain */
+	struct qs_vec		 evidence;	/* struct qs_evidence * */
+	struct qs_vec		 steps;		/* const char *, the repair */
+};
+struct qs_analysis {
+	struct qs_run		*run;
+	struct qs_timeline	 timeline;
+	struct qs_vec		 findings;	/* struct qs_finding *, sorted */
+};
+extern const struct qs_rule *const qs_rules[];
+void	qs_analyse(struct qs_run *, struct qs_analysis *);
+void	qs_analysis_free(struct qs_analysis *);
+const char *qs_level_name(enum qs_level);
+int	qs_level_parse(const char *, enum qs_level *);
+const struct qs_rule *qs_rule_find(const char *);
+struct qs_finding *qs_finding_new(struct qs_analysis *, const struct qs_rule *,
+	    const char *, ...) QS_PRINTF(3, 4);
+void	qs_finding_node(struct qs_finding *, struct qs_node *);
+void	qs_finding_evidence(struct qs_finding *, const struct qs_evidence *);
+void	qs_finding_fact(struct qs_analysis *, struct qs_finding *,
+	    const char *, ...) QS_PRINTF(3, 4);
+void	qs_finding_step(struct qs_analysis *, struct qs_finding *,
+	    const char *, ...) QS_PRINTF(3, 4);
+
+/* Queries rules share (analysis.c). */
+const struct qs_setting *qs_setting_get(const struct qs_run *,
+	    const struct qs_node *, enum qs_system, const char *);
+int	qs_setting_true(const struct qs_setting *);
+const struct qs_view *qs_view_latest(const struct qs_run *,
+	    const struct qs_node *, enum qs_view_kind, const char *);
+int	qs_node_has_kind(const struct qs_node *, const char *);
+const struct qs_identity *qs_node_ident(const struct qs_node *,
+	    enum qs_ident, const char *);
+
+/* consul.c: Consul facts several rules need. */
+struct qs_consul_server {
+	struct qs_node		*node;
+	const char		*raft_addr;	/* ip:port for peers.json */
+	const char		*node_id;	/* NULL when unknown */
+	const struct qs_view	*peers;		/* latest peers.json view */
+	const struct qs_view	*config;	/* latest raft configuration */
+	const struct qs_view	*serf;		/* serf LAN view */
+	int			 legacy;	/* raft peers.json era (<= 0.6) */
+};
+struct qs_consul {
+	struct qs_vec		 servers;	/* struct qs_consul_server * */
+	size_t			 expected;	/* servers the cluster should have */
+};
+void	qs_consul_model(struct qs_analysis *, struct qs_consul *);
+void	qs_consul_free(struct qs_consul *);
+const char *qs_consul_peers_json(struct qs_analysis *,
+	    const struct qs_consul *, const struct qs_consul_server *,
+	    const struct qs_vec *);
+
 /* cmd.c and cmd-*.c: the command table. */
 enum qs_format {
 	QS_FORMAT_TEXT,
-	QS_FORMAT_JSON
+	QS_FORMAT_JSON,
+	QS_FORMAT_CSV		/* timeline only */
 };
 enum qs_color {
 	QS_COLOR_AUTO,
@@ -545,6 +651,11 @@ struct qs_globals {
 	enum qs_format	 format;
 	enum qs_color	 color;
 	int		 use_color;	/* decided from color, NO_COLOR, TTY */
+	enum qs_level	 fail_on;	/* report: exit 1 at or above */
+	struct qs_time	 since;		/* timeline filters */
+	struct qs_time	 until;
+	unsigned	 events;	/* 1 << enum qs_event_kind, 0 = all */
+	struct qs_vec	 node_filter;	/* const char *: --node NAME */
 };
 struct qs_command {
 	const char	*name;
@@ -553,6 +664,11 @@ struct qs_command {
 	int		(*exec)(struct qs_globals *, int, char **);
 };
 extern const struct qs_command qs_cmd_inventory;
+extern const struct qs_command qs_cmd_report;
+extern const struct qs_command qs_cmd_timeline;
+extern const struct qs_command qs_cmd_peers;
+extern const struct qs_command qs_cmd_rules;
+extern const struct qs_command qs_cmd_explain;
 #define QS_EXIT_OK		0
 #define QS_EXIT_FINDINGS	1
 #define QS_EXIT_USAGE		2
@@ -565,7 +681,17 @@ struct cJSON;
 struct cJSON *qs_json_header(const struct qs_run *);
 struct cJSON *qs_json_diagnostics(const struct qs_run *);
 int	qs_json_print(struct cJSON *, FILE *);
+struct cJSON *qs_json_nodes(const struct qs_run *, int);
+struct cJSON *qs_json_evidence(const struct qs_evidence *);
+struct cJSON *qs_json_tl_entry(const struct qs_tl_entry *);
+struct cJSON *qs_json_finding(const struct qs_finding *);
+const char *qs_evidence_text(struct qs_arena *, const struct qs_evidence *);
+const char *qs_tl_subject(const struct qs_event *);
+int	qs_tl_keep(const struct qs_globals *, const struct qs_tl_entry *);
+int	qs_analysis_inputs(struct qs_globals *, int, char **,
+	    struct qs_analysis *);
 void	qs_text_diagnostics(const struct qs_globals *, FILE *);
 void	qs_table_print(FILE *, size_t, size_t, const char **, const int *);
+void	qs_text_wrap(FILE *, int, int, const char *, int);
 
 #endif /* QUORUMSCOPE_H */

@@ -9,7 +9,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
-echo "1..5"
+echo "1..6"
 if [ -n "${MANDOC:-}" ] && [ -x "$MANDOC" ]; then
 	out=$("$MANDOC" -Tlint -Wwarning "$man" 2>&1)
 	if [ -z "$out" ]; then ok "mandoc -Tlint is clean"
@@ -42,3 +42,9 @@ for s in 0 1 2 3; do
 	grep -q "^\.It $s\$" "$man" || missing="$missing $s"
 done
 [ -z "$missing" ] && ok "every exit status is documented" || { echo "# missing:$missing"; notok "every exit status is documented"; }
+
+missing=
+for r in $(sed -n 's/^[[:space:]]*\.id = "\([a-z0-9-]*\)",$/\1/p' "$top_srcdir"/src/rule-*.c); do
+	grep -q "^\.It Li $r\$" "$man" || missing="$missing $r"
+done
+[ -z "$missing" ] && ok "every rule is documented" || { echo "# missing:$missing"; notok "every rule is documented"; }

@@ -1,0 +1,213 @@
+/*
+ * quorumscope peers BUNDLE...: the membership matrix.  One row per node
+ * and source (a raft peers.json, a raft configuration, a serf snapshot),
+ * one column per member, each cell what that source says of that member:
+ * voter, non-voter, alive, left, failed, reaped, absent, or stale-address
+ * (the member is named, but at an address its node no longer has).
+ * Columns: the bundle's nodes first, then members whose files are not in
+ * the bundle.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "quorumscope.h"
+
+static const char *
+peers_key(struct qs_arena *a, const struct qs_member *m)
+{
+	const char	*host;
+
+	if (m->node != NULL)
+		return m->node->name;
+	if (m->address != NULL && (host = qs_address_host(a, m->address)) !=
+	    NULL)
+		return host;
+	return m->name != NULL ? m->name : m->id != NULL ? m->id : "?";
+}
+
+static int
+peers_has(const struct qs_vec *v, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+peers_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+peers_cmp_view(const void *a, const void *b)
+{
+	const struct qs_view	*x = *(const struct qs_view *const *)a;
+	const struct qs_view	*y = *(const struct qs_view *const *)b;
+	int			 c;
+
+	if ((c = strcmp(x->observer != NULL ? x->observer->name : "",
+	    y->observer != NULL ? y->observer->name : "")) != 0)
+		return c;
+	if ((c = strcmp(x->source, y->source)) != 0)
+		return c;
+	return strcmp(x->ev.artifact->member, y->ev.artifact->member);
+}
+
+/* Does the member's address still belong to its node? */
+static int
+peers_stale_address(struct qs_arena *a, const struct qs_member *m)
+{
+	const char	*host;
+	size_t		 i;
+	int		 known = 0;
+
+	if (m->node == NULL || m->address == NULL ||
+	    (host = qs_address_host(a, m->address)) == NULL)
+		return 0;
+	for (i = 0; i < m->node->idents.n; i++) {
+		const struct qs_identity *id = m->node->idents.v[i];
+		const char		 *h;
+
+		if (id->kind != QS_ID_ADDRESS)
+			continue;
+		known = 1;
+		if ((h = qs_address_host(a, id->value)) != NULL &&
+		    strcmp(h, host) == 0)
+			return 0;
+	}
+	return known;
+}
+
+static const char *
+peers_cell(struct qs_arena *a, const struct qs_view *v, const char *col)
+{
+	size_t	i;
+
+	for (i = 0; i < v->members.n; i++) {
+		const struct qs_member	*m = v->members.v[i];
+
+		if (strcmp(peers_key(a, m), col) != 0)
+			continue;
+		if (peers_stale_address(a, m))
+			return "stale-address";
+		return m->state == QS_MEMBER_LISTED ? "voter" :
+		    qs_member_state_name(m->state);
+	}
+	return v->is_null ? "null" : "absent";
+}
+
+static int
+cmd_peers_exec(struct qs_globals *g, int argc, char **argv)
+{
+	struct qs_run		*run = g->run;
+	struct qs_analysis	 an;
+	struct qs_arena		 a = { NULL };
+	struct qs_vec		 cols = { 0 }, ext = { 0 }, views = { 0 };
+	const char		**cells;
+	int			*right;
+	size_t			 i, j, ncols, rows;
+	int			 opened;
+	cJSON			*root, *arr, *row, *st;
+
+	opened = qs_analysis_inputs(g, argc, argv, &an);
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		qs_vec_push(&views, (void *)v);
+		for (j = 0; j < v->members.n; j++) {
+			const struct qs_member	*m = v->members.v[j];
+			const char		*k = peers_key(&a, m);
+
+			if (m->node != NULL) {
+				if (!peers_has(&cols, k))
+					qs_vec_push(&cols, (void *)k);
+			} else if (!peers_has(&ext, k))
+				qs_vec_push(&ext, (void *)k);
+		}
+	}
+	if (cols.n > 1)
+		qsort(cols.v, cols.n, sizeof(*cols.v), peers_cmp_str);
+	if (ext.n > 1)
+		qsort(ext.v, ext.n, sizeof(*ext.v), peers_cmp_str);
+	for (i = 0; i < ext.n; i++)
+		qs_vec_push(&cols, ext.v[i]);
+	if (views.n > 1)
+		qsort(views.v, views.n, sizeof(*views.v), peers_cmp_view);
+	ncols = cols.n + 2;
+
+	if (g->format == QS_FORMAT_JSON) {
+		root = cJSON_CreateObject();
+		arr = cJSON_AddArrayToObject(root, "members");
+		for (i = 0; i < cols.n; i++)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(
+			    cols.v[i]));
+		arr = cJSON_AddArrayToObject(root, "rows");
+		for (i = 0; i < views.n; i++) {
+			const struct qs_view	*v = views.v[i];
+
+			row = cJSON_CreateObject();
+			cJSON_AddStringToObject(row, "node", v->observer !=
+			    NULL ? v->observer->name : "");
+			cJSON_AddStringToObject(row, "system",
+			    qs_system_name(v->system));
+			cJSON_AddStringToObject(row, "source", v->source);
+			cJSON_AddItemToObject(row, "evidence",
+			    qs_json_evidence(&v->ev));
+			st = cJSON_AddObjectToObject(row, "states");
+			for (j = 0; j < cols.n; j++)
+				cJSON_AddStringToObject(st, cols.v[j],
+				    peers_cell(&a, v, cols.v[j]));
+			cJSON_AddItemToArray(arr, row);
+		}
+		if (qs_json_print(root, stdout) != 0)
+			qs_fatal("write error on standard output");
+	} else if (views.n == 0) {
+		printf("No membership view in the bundle (no peers.json, raft "
+		    "configuration or serf snapshot was decoded).\n");
+		qs_text_diagnostics(g, stdout);
+	} else {
+		cells = qs_xcalloc((views.n + 1) * ncols, sizeof(*cells));
+		right = qs_xcalloc(ncols, sizeof(*right));
+		cells[0] = "NODE";
+		cells[1] = "SOURCE";
+		for (j = 0; j < cols.n; j++)
+			cells[2 + j] = qs_escape(&a, cols.v[j]);
+		for (i = 0, rows = 1; i < views.n; i++, rows++) {
+			const struct qs_view	*v = views.v[i];
+
+			cells[rows * ncols] = v->observer != NULL ?
+			    qs_escape(&a, v->observer->name) : "-";
+			cells[rows * ncols + 1] = qs_escape(&a, v->source);
+			for (j = 0; j < cols.n; j++)
+				cells[rows * ncols + 2 + j] = peers_cell(&a, v,
+				    cols.v[j]);
+		}
+		qs_table_print(stdout, ncols, rows, cells, right);
+		free(cells);
+		free(right);
+		qs_text_diagnostics(g, stdout);
+	}
+	qs_vec_free(&cols);
+	qs_vec_free(&ext);
+	qs_vec_free(&views);
+	qs_arena_free(&a);
+	qs_analysis_free(&an);
+	return opened == 0 ? QS_EXIT_NOINPUT : QS_EXIT_OK;
+}
+
+const struct qs_command qs_cmd_peers = {
+	.name = "peers",
+	.args = "BUNDLE...",
+	.summary = "membership matrix: what each node's sources say of each "
+	    "member",
+	.exec = cmd_peers_exec,
+};

@@ -1,0 +1,406 @@
+/*
+ * quorumscope [report] BUNDLE...: the answer to "why did the cluster
+ * break".  In order: what evidence there was (coverage: a cluster whose
+ * evidence is missing is unknown, never healthy), the verdict, the
+ * findings by severity with their chain of facts, evidence and repair,
+ * and a condensed timeline.  Exit status 1 when a finding is at or above
+ * --fail-on.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "quorumscope.h"
+
+#define REPORT_TIMELINE_MAX	60	/* entries in the condensed timeline */
+
+#define BOLD(g)		((g)->use_color ? "\033[1m" : "")
+#define RESET(g)	((g)->use_color ? "\033[0m" : "")
+
+static const char *
+report_level_color(const struct qs_globals *g, enum qs_level l)
+{
+	if (!g->use_color)
+		return "";
+	switch (l) {
+	case QS_LEVEL_CRITICAL:
+		return "\033[1;31m";
+	case QS_LEVEL_ERROR:
+		return "\033[31m";
+	case QS_LEVEL_WARNING:
+		return "\033[33m";
+	case QS_LEVEL_INFO:
+		break;
+	}
+	return "";
+}
+
+/* Membership and leadership; elections and term bumps are noise here. */
+static int
+report_condensed(const struct qs_tl_entry *t)
+{
+	switch (t->event->kind) {
+	case QS_EV_ELECTION_START:
+	case QS_EV_TERM_CHANGE:
+	case QS_EV_UPDATE:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* Per system present: what the bundle shows about its cluster. */
+struct report_system {
+	enum qs_system	 system;
+	size_t		 nodes;		/* nodes with its artifacts */
+	size_t		 decoded;	/* artifacts parsed or partial */
+	size_t		 undecoded;	/* recognised but not decoded */
+	const char	*state;		/* one sentence */
+};
+
+static void
+report_systems(struct qs_analysis *an, struct report_system *sys, size_t *n)
+{
+	struct qs_run	*run = an->run;
+	enum qs_system	 s;
+	size_t		 i, j;
+
+	*n = 0;
+	for (s = QS_SYS_CONSUL; s <= QS_SYS_TRITON; s++) {
+		struct report_system	r = { s, 0, 0, 0, NULL };
+
+		for (i = 0; i < run->nodes.n; i++) {
+			const struct qs_node	*node = run->nodes.v[i];
+
+			if (!(node->systems & (1u << s)))
+				continue;
+			r.nodes++;
+			for (j = 0; j < node->artifacts.n; j++) {
+				const struct qs_artifact *a =
+				    node->artifacts.v[j];
+
+				if (a->kind == NULL || a->kind->system != s)
+					continue;
+				if (a->status == QS_STATUS_PARSED ||
+				    a->status == QS_STATUS_PARTIAL)
+					r.decoded++;
+				else
+					r.undecoded++;
+			}
+		}
+		if (r.nodes == 0)
+			continue;
+		sys[(*n)++] = r;
+	}
+}
+
+/* The verdict line of one system. */
+static const char *
+report_verdict(struct qs_analysis *an, const struct report_system *r)
+{
+	struct qs_run		*run = an->run;
+	const struct qs_finding	*worst = NULL;
+	size_t			 i;
+
+	for (i = 0; i < an->findings.n; i++) {
+		const struct qs_finding	*f = an->findings.v[i];
+
+		if (f->rule->system == r->system) {
+			worst = f;	/* sorted: the first is the worst */
+			break;
+		}
+	}
+	if (worst != NULL)
+		return qs_arena_printf(&run->arena, "%s: %s", qs_level_name(
+		    worst->level), worst->title);
+	if (r->decoded == 0)
+		return qs_arena_strdup(&run->arena, "unknown: none of its "
+		    "artifacts could be decoded by this version");
+	return qs_arena_strdup(&run->arena, "no problem found in the "
+	    "evidence read");
+}
+
+static const char *
+report_consul_summary(struct qs_analysis *an)
+{
+	struct qs_run		*run = an->run;
+	struct qs_consul	 c;
+	const char		*out, *leaders = "";
+	size_t			 i, n = 0;
+
+	qs_consul_model(an, &c);
+	out = qs_arena_printf(&run->arena, "%zu server%s", c.servers.n,
+	    c.servers.n == 1 ? "" : "s");
+	if (c.expected > c.servers.n)
+		out = qs_arena_printf(&run->arena, "%s in the bundle of %zu "
+		    "expected", out, c.expected);
+	qs_consul_free(&c);
+	for (i = 0; i < an->timeline.entries.n; i++) {
+		const struct qs_event	*e = ((struct qs_tl_entry *)
+		    an->timeline.entries.v[i])->event;
+
+		if (e->system != QS_SYS_CONSUL ||
+		    e->kind != QS_EV_LEADER_ELECTED)
+			continue;
+		leaders = qs_arena_printf(&run->arena, "%s%s%s", leaders,
+		    n++ > 0 ? " -> " : "", qs_tl_subject(e));
+		if (e->clock.set & QS_CLOCK_TERM)
+			leaders = qs_arena_printf(&run->arena, "%s (term "
+			    "%llu)", leaders,
+			    (unsigned long long)e->clock.term);
+	}
+	if (n > 0)
+		out = qs_arena_printf(&run->arena, "%s; leaders: %s", out,
+		    leaders);
+	return out;
+}
+
+static void
+report_text_finding(const struct qs_globals *g, struct qs_arena *a,
+    const struct qs_finding *f, FILE *out)
+{
+	size_t	i;
+	const char *p, *nl;
+
+	fprintf(out, "\n%s%-8s%s  %s%s%s  [%s, %s]\n",
+	    report_level_color(g, f->level), qs_level_name(f->level),
+	    RESET(g), BOLD(g), qs_escape(a, f->title), RESET(g), f->rule->id,
+	    f->rule->kind);
+	if (f->nodes.n > 0) {
+		fputs("  nodes: ", out);
+		for (i = 0; i < f->nodes.n; i++)
+			fprintf(out, "%s%s", i > 0 ? ", " : "", qs_escape(a,
+			    ((struct qs_node *)f->nodes.v[i])->name));
+		fputc('\n', out);
+	}
+	if (f->facts.n > 0) {
+		fputs("  why:\n", out);
+		for (i = 0; i < f->facts.n; i++) {
+			fputs("    - ", out);
+			qs_text_wrap(out, 0, 6, qs_escape(a, f->facts.v[i]),
+			    78);
+		}
+	}
+	if (f->evidence.n > 0) {
+		fputs("  evidence:\n", out);
+		for (i = 0; i < f->evidence.n; i++) {
+			const struct qs_evidence *ev = f->evidence.v[i];
+
+			fprintf(out, "    %s\n", qs_escape(a,
+			    qs_evidence_text(a, ev)));
+			if (ev->excerpt != NULL)
+				fprintf(out, "      | %s\n", qs_escape(a,
+				    ev->excerpt));
+		}
+	}
+	if (f->steps.n > 0) {
+		fputs("  repair:\n", out);
+		for (i = 0; i < f->steps.n; i++) {
+			/* Multi-line steps (file contents) are indented. */
+			p = f->steps.v[i];
+			fprintf(out, "    %zu. ", i + 1);
+			while ((nl = strchr(p, '\n')) != NULL) {
+				fprintf(out, "%s\n         ", qs_escape(a,
+				    qs_arena_strndup(a, p, (size_t)(nl - p))));
+				p = nl + 1;
+			}
+			fprintf(out, "%s\n", qs_escape(a, p));
+		}
+	}
+}
+
+static void
+report_text(struct qs_globals *g, struct qs_analysis *an)
+{
+	struct qs_run		*run = g->run;
+	struct qs_arena		 a = { NULL };
+	struct report_system	 sys[8];
+	size_t			 nsys, i, j, shown, kept;
+	size_t			 counts[QS_LEVEL_CRITICAL + 1] = { 0 };
+	FILE			*out = stdout;
+	char			 t[40];
+
+	fprintf(out, "%squorumscope report%s: %zu input%s, %zu node%s\n",
+	    BOLD(g), RESET(g), run->inputs.n, run->inputs.n == 1 ? "" : "s",
+	    run->nodes.n, run->nodes.n == 1 ? "" : "s");
+
+	fprintf(out, "\n%sCoverage%s\n", BOLD(g), RESET(g));
+	for (i = 0; i < run->inputs.n; i++) {
+		const struct qs_input	*in = run->inputs.v[i];
+
+		if (!in->opened || in->stopped)
+			fprintf(out, "  input %s: %s\n", qs_escape(&a,
+			    in->path), in->opened ? "read only in part "
+			    "(a limit was reached)" : "unreadable");
+	}
+	for (i = 0; i < run->nodes.n; i++) {
+		const struct qs_node	*n = run->nodes.v[i];
+		const char		*line = "";
+		size_t			 bad = 0;
+
+		for (j = 0; j < n->artifacts.n; j++) {
+			const struct qs_artifact *art = n->artifacts.v[j];
+
+			if (art->kind == NULL)
+				continue;
+			if (strstr(line, art->kind->name) == NULL)
+				line = qs_arena_printf(&a, "%s%s%s", line,
+				    *line != '\0' ? ", " : "",
+				    art->kind->name);
+			if (art->status != QS_STATUS_PARSED)
+				bad++;
+		}
+		fprintf(out, "  %s: %s", qs_escape(&a, n->name), *line != '\0'
+		    ? line : "nothing recognised");
+		if (bad > 0)
+			fprintf(out, " (%zu not fully decoded)", bad);
+		fputc('\n', out);
+	}
+
+	fprintf(out, "\n%sVerdict%s\n", BOLD(g), RESET(g));
+	report_systems(an, sys, &nsys);
+	if (nsys == 0)
+		fprintf(out, "  unknown: no artifact of Consul, etcd, ZooKeeper "
+		    "or Triton was recognised\n");
+	for (i = 0; i < nsys; i++) {
+		fprintf(out, "  %s: %zu node%s", qs_system_name(sys[i].system),
+		    sys[i].nodes, sys[i].nodes == 1 ? "" : "s");
+		if (sys[i].system == QS_SYS_CONSUL)
+			fprintf(out, ", %s", qs_escape(&a,
+			    report_consul_summary(an)));
+		fprintf(out, "\n    %s\n", qs_escape(&a,
+		    report_verdict(an, &sys[i])));
+	}
+	for (i = 0; i < an->timeline.skews.n; i++) {
+		const struct qs_skew	*sk = an->timeline.skews.v[i];
+
+		fprintf(out, "  clock: %s runs %+.1f s from the others "
+		    "(%zu shared events)\n", qs_escape(&a, sk->node->name),
+		    (double)sk->ms / 1000, sk->samples);
+	}
+
+	for (i = 0; i < an->findings.n; i++)
+		counts[((struct qs_finding *)an->findings.v[i])->level]++;
+	fprintf(out, "\n%sFindings%s: %zu", BOLD(g), RESET(g),
+	    an->findings.n);
+	for (i = QS_LEVEL_CRITICAL + 1; i-- > 0;)
+		if (counts[i] > 0)
+			fprintf(out, ", %zu %s", counts[i], qs_level_name(i));
+	fputc('\n', out);
+	for (i = 0; i < an->findings.n; i++)
+		report_text_finding(g, &a, an->findings.v[i], out);
+
+	for (i = kept = 0; i < an->timeline.entries.n; i++)
+		if (report_condensed(an->timeline.entries.v[i]))
+			kept++;
+	fprintf(out, "\n%sTimeline%s: %zu membership and leadership event%s",
+	    BOLD(g), RESET(g), kept, kept == 1 ? "" : "s");
+	if (kept > REPORT_TIMELINE_MAX)
+		fprintf(out, ", the last %d shown (all: quorumscope timeline)",
+		    REPORT_TIMELINE_MAX);
+	fputc('\n', out);
+	for (i = shown = 0; i < an->timeline.entries.n; i++) {
+		const struct qs_tl_entry *te = an->timeline.entries.v[i];
+		const struct qs_event	*e = te->event;
+
+		if (!report_condensed(te) || kept - shown++ >
+		    REPORT_TIMELINE_MAX)
+			continue;
+		fprintf(out, "  %-24s  %-10s %-14s %s", qs_time_format(&e->time,
+		    t, sizeof(t)), e->observer != NULL ? qs_escape(&a,
+		    e->observer->name) : "-", qs_event_kind_name(e->kind),
+		    qs_escape(&a, qs_tl_subject(e)));
+		if (e->clock.set & QS_CLOCK_TERM)
+			fprintf(out, " term %llu",
+			    (unsigned long long)e->clock.term);
+		if (e->detail != NULL)
+			fprintf(out, " (%s)", qs_escape(&a, e->detail));
+		if (te->observers.n > 1)
+			fprintf(out, " [seen by %zu]", te->observers.n);
+		fputc('\n', out);
+	}
+	qs_text_diagnostics(g, out);
+	qs_arena_free(&a);
+}
+
+static void
+report_json(struct qs_globals *g, struct qs_analysis *an)
+{
+	struct qs_run		*run = g->run;
+	cJSON			*root = qs_json_header(run), *arr, *o;
+	struct report_system	 sys[8];
+	size_t			 nsys, i;
+
+	cJSON_AddItemToObject(root, "nodes", qs_json_nodes(run, 1));
+	report_systems(an, sys, &nsys);
+	arr = cJSON_AddArrayToObject(root, "verdict");
+	for (i = 0; i < nsys; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "system",
+		    qs_system_name(sys[i].system));
+		cJSON_AddNumberToObject(o, "nodes", (double)sys[i].nodes);
+		cJSON_AddNumberToObject(o, "artifacts_decoded",
+		    (double)sys[i].decoded);
+		cJSON_AddNumberToObject(o, "artifacts_not_decoded",
+		    (double)sys[i].undecoded);
+		if (sys[i].system == QS_SYS_CONSUL)
+			cJSON_AddStringToObject(o, "summary",
+			    report_consul_summary(an));
+		cJSON_AddStringToObject(o, "state",
+		    report_verdict(an, &sys[i]));
+		cJSON_AddItemToArray(arr, o);
+	}
+	arr = cJSON_AddArrayToObject(root, "clock_skew");
+	for (i = 0; i < an->timeline.skews.n; i++) {
+		const struct qs_skew	*sk = an->timeline.skews.v[i];
+
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "node", sk->node->name);
+		cJSON_AddNumberToObject(o, "offset_ms", (double)sk->ms);
+		cJSON_AddNumberToObject(o, "samples", (double)sk->samples);
+		cJSON_AddItemToArray(arr, o);
+	}
+	arr = cJSON_AddArrayToObject(root, "timeline");
+	for (i = 0; i < an->timeline.entries.n; i++)
+		cJSON_AddItemToArray(arr, qs_json_tl_entry(
+		    an->timeline.entries.v[i]));
+	arr = cJSON_AddArrayToObject(root, "findings");
+	for (i = 0; i < an->findings.n; i++)
+		cJSON_AddItemToArray(arr, qs_json_finding(an->findings.v[i]));
+	cJSON_AddNumberToObject(root, "unrecognised",
+	    (double)run->unrecognised);
+	cJSON_AddItemToObject(root, "diagnostics", qs_json_diagnostics(run));
+	if (qs_json_print(root, stdout) != 0)
+		qs_fatal("write error on standard output");
+}
+
+static int
+cmd_report_exec(struct qs_globals *g, int argc, char **argv)
+{
+	struct qs_analysis	an;
+	int			opened, status = QS_EXIT_OK;
+	size_t			i;
+
+	opened = qs_analysis_inputs(g, argc, argv, &an);
+	if (g->format == QS_FORMAT_JSON)
+		report_json(g, &an);
+	else
+		report_text(g, &an);
+	for (i = 0; i < an.findings.n; i++)
+		if (((struct qs_finding *)an.findings.v[i])->level >=
+		    g->fail_on)
+			status = QS_EXIT_FINDINGS;
+	qs_analysis_free(&an);
+	return opened == 0 ? QS_EXIT_NOINPUT : status;
+}
+
+const struct qs_command qs_cmd_report = {
+	.name = "report",
+	.args = "[--fail-on LEVEL] BUNDLE...",
+	.summary = "explain why the cluster broke (the default command)",
+	.exec = cmd_report_exec,
+};

@@ -1,0 +1,43 @@
+/*
+ * The table of rules, in the order they run (the order findings of equal
+ * severity are listed in does not depend on it: analysis.c sorts).  A
+ * rule id is never reused; a retired rule keeps its place as a comment.
+ */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "quorumscope.h"
+
+extern const struct qs_rule qs_rule_consul_peers_empty;
+extern const struct qs_rule qs_rule_consul_peers_differ;
+extern const struct qs_rule qs_rule_consul_stale_peer;
+extern const struct qs_rule qs_rule_consul_peers_recovery;
+extern const struct qs_rule qs_rule_consul_multiple_bootstrap;
+extern const struct qs_rule qs_rule_consul_expect_mismatch;
+extern const struct qs_rule qs_rule_consul_majority_left;
+extern const struct qs_rule qs_rule_consul_leave_hazard;
+extern const struct qs_rule qs_rule_consul_split_brain;
+extern const struct qs_rule qs_rule_consul_stale_leader;
+extern const struct qs_rule qs_rule_consul_no_leader;
+extern const struct qs_rule qs_rule_consul_duplicate_node_id;
+extern const struct qs_rule qs_rule_consul_name_conflict;
+extern const struct qs_rule qs_rule_consul_gossip_key;
+
+const struct qs_rule *const qs_rules[] = {
+	&qs_rule_consul_peers_empty,
+	&qs_rule_consul_peers_differ,
+	&qs_rule_consul_stale_peer,
+	&qs_rule_consul_peers_recovery,
+	&qs_rule_consul_multiple_bootstrap,
+	&qs_rule_consul_expect_mismatch,
+	&qs_rule_consul_majority_left,
+	&qs_rule_consul_leave_hazard,
+	&qs_rule_consul_split_brain,
+	&qs_rule_consul_stale_leader,
+	&qs_rule_consul_no_leader,
+	&qs_rule_consul_duplicate_node_id,
+	&qs_rule_consul_name_conflict,
+	&qs_rule_consul_gossip_key,
+	NULL
+};
