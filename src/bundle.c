@@ -435,6 +435,12 @@ bundle_nested(struct bundle_walk *w, const struct bundle_level *lvl,
 	free(nest);
 }
 
+static const char *
+bundle_mime(const struct qs_head *h)
+{
+	return qs_magic_mime(h->data, h->len);
+}
+
 static struct qs_artifact *
 bundle_artifact(struct bundle_walk *w, const char *member, const char *logical,
     const struct qs_kind *kind)
@@ -535,8 +541,7 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 	head.data = buf;
 	head.len = len;
 	head.size = size >= 0 ? (uint64_t)size : len;
-	head.mime = qs_magic_mime(buf, len);
-	qs_identify(&head, &id);
+	qs_identify(&head, &id, bundle_mime);
 
 	if (id.kind == NULL) {
 		run->unrecognised++;
@@ -545,7 +550,13 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 			    "looks equally like %s and %s; not guessed",
 			    id.named->name, id.tie->name);
 		else if (id.named != NULL)
-			qs_diag_add(run, QS_SEV_WARNING, w->input, member,
+			/*
+			 * Loud for formats with magic (a raft.db that is text
+			 * is news); quiet for text kinds, whose names are
+			 * often reused (any *.log).
+			 */
+			qs_diag_add(run, id.named->magic != NULL ?
+			    QS_SEV_WARNING : QS_SEV_INFO, w->input, member,
 			    "named like %s but its content is not; "
 			    "not read as one", id.named->name);
 	} else {

@@ -13,6 +13,8 @@
 
 /* Least evidence that makes a kind: a name, or content alone. */
 #define IDENTIFY_THRESHOLD	16
+/* What libmagic's agreement adds: a hint, never enough on its own. */
+#define IDENTIFY_MIME_HINT	4
 
 /*
  * Does `pattern` match the tail of `path` with as many components as the
@@ -85,17 +87,18 @@ identify_bid(const struct qs_kind *k, const struct qs_head *h, int *named)
 	}
 	if (k->mime != NULL && h->mime != NULL &&
 	    strncmp(h->mime, k->mime, strlen(k->mime)) == 0)
-		score += 4;
+		score += IDENTIFY_MIME_HINT;
 	return score;
 }
 
-void
-qs_identify(const struct qs_head *h, struct qs_bid *id)
+static void
+identify_pass(const struct qs_head *h, struct qs_bid *id, int *second)
 {
 	size_t	i;
 	int	score, named, named_best = 0;
 
 	memset(id, 0, sizeof(*id));
+	*second = 0;
 	for (i = 0; i < qs_nkinds; i++) {
 		const struct qs_kind	*k = &qs_kinds[i];
 
@@ -107,14 +110,24 @@ qs_identify(const struct qs_head *h, struct qs_bid *id)
 			}
 			continue;
 		}
-		if (score < IDENTIFY_THRESHOLD || score < id->score)
-			continue;
-		if (score == id->score && id->kind != NULL) {
-			id->tie = k;
+		if (score < id->score) {
+			if (score > *second)
+				*second = score;
 			continue;
 		}
+		if (score == id->score && id->kind != NULL) {
+			id->tie = k;
+			*second = score;
+			continue;
+		}
+		if (id->kind != NULL)
+			*second = id->score;
 		id->kind = k;
 		id->score = score;
+		id->tie = NULL;
+	}
+	if (id->kind != NULL && id->score < IDENTIFY_THRESHOLD) {
+		id->kind = NULL;
 		id->tie = NULL;
 	}
 	if (id->tie != NULL) {
@@ -122,4 +135,31 @@ qs_identify(const struct qs_head *h, struct qs_bid *id)
 		id->named = id->kind;
 		id->kind = NULL;
 	}
+}
+
+/*
+ * libmagic is asked only when its hint could change the answer: when no
+ * kind is clearly ahead by more than the hint is worth.  On a large
+ * bundle of logs and data files that saves most of the libmagic calls,
+ * which cost more than everything else the reader does per entry.
+ */
+void
+qs_identify(const struct qs_head *h, struct qs_bid *id,
+    const char *(*mime)(const struct qs_head *))
+{
+	struct qs_head	with = *h;
+	int		second;
+
+	with.mime = NULL;
+	identify_pass(&with, id, &second);
+	if (mime == NULL)
+		return;
+	if (id->kind != NULL && id->tie == NULL &&
+	    id->score - second > IDENTIFY_MIME_HINT)
+		return;
+	if (id->kind == NULL && id->tie == NULL &&
+	    second + IDENTIFY_MIME_HINT < IDENTIFY_THRESHOLD)
+		return;
+	with.mime = mime(h);
+	identify_pass(&with, id, &second);
 }

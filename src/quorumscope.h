@@ -185,7 +185,8 @@ struct qs_bid {
 	const struct qs_kind	*tie;		/* second kind with equal score */
 	const struct qs_kind	*named;		/* name matched, content refused */
 };
-void	qs_identify(const struct qs_head *, struct qs_bid *);
+void	qs_identify(const struct qs_head *, struct qs_bid *,
+	    const char *(*)(const struct qs_head *));
 int	qs_path_tail_match(const char *, const char *);
 
 /* magic.c: libmagic as a hint. */

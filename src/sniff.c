@@ -315,7 +315,9 @@ qs_sniff_etcd_log(const struct qs_head *h)
 {
 	static const char *const marks[] = {
 		" etcdserver: ", " etcdmain: ", " rafthttp: ", " embed: ",
-		" raft: ", "\"caller\":\"etcdserver/", "\"caller\":\"etcdmain/",
+		" raft: ", "| etcdserver", "| etcdmain: ", "| rafthttp: ",
+		"| embed: ", "| raft: ", "| pkg/flags: ", "| wal: ",
+		"| mvcc: ", "| etcdhttp: ", "\"caller\":\"etcdserver/", "\"caller\":\"etcdmain/",
 		"\"caller\":\"rafthttp/", "\"caller\":\"embed/",
 		"\"caller\":\"raft/", " INFO: raft.node: ", "etcd Version:",
 		"\"msg\":\"starting an etcd server\"", NULL

@@ -17,7 +17,7 @@ kind_of(const char *logical, const char *content, size_t len)
 	h.len = len != 0 ? len : strlen(content);
 	h.size = h.len;
 	h.mime = "";
-	qs_identify(&h, &id);
+	qs_identify(&h, &id, NULL);
 	if (id.tie != NULL)
 		return "(tie)";
 	return id.kind != NULL ? id.kind->name : "(none)";
