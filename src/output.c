@@ -357,18 +357,21 @@ qs_json_tl_entry(const struct qs_tl_entry *t)
 static char *
 output_join(const struct qs_vec *v, const char *sep, int numbered)
 {
-	size_t	i, len = 1;
-	char	*out, *p;
+	size_t	i, len = 1, used = 0;
+	char	*out;
+	int	 n;
 
 	for (i = 0; i < v->n; i++)
-		len += strlen(v->v[i]) + strlen(sep) + 8;
-	p = out = qs_xmalloc(len);
-	*p = '\0';
+		len += strlen(v->v[i]) + strlen(sep) + 24;
+	out = qs_xmalloc(len);
+	out[0] = '\0';
 	for (i = 0; i < v->n; i++) {
-		if (numbered)
-			p += sprintf(p, "%zu. ", i + 1);
-		p += sprintf(p, "%s%s", (const char *)v->v[i],
+		n = snprintf(out + used, len - used, numbered ? "%zu. %s%s" :
+		    "%.0zu%s%s", numbered ? i + 1 : 0, (const char *)v->v[i],
 		    i + 1 < v->n ? sep : "");
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
 	}
 	return out;
 }
