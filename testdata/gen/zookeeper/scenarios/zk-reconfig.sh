@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# zk-reconfig: ensemble with reconfigEnabled=true; binder3 (myid 4) is added
+# and binder2 (myid 3) removed with real "reconfig" commands through zkCli.
+set -euo pipefail
+. "$ZK_GEN_DIR/lib.sh"
+trap zk_kill_all EXIT
+
+S=zk-reconfig
+R="$ZK_WORK/run"
+T="$ZK_STAGE/tree/$S"
+PORT=21814 QP=22884 EP=22984
+# Superuser for reconfig (ZooKeeper 3.5.3+ only lets a superuser or an ACL'd
+# user write /zookeeper/config).  Digest of "super:binder-fixture".
+SUPER_PW=binder-fixture
+SUPER_OPT=-Dzookeeper.DigestAuthenticationProvider.superDigest=super:AA7WbHEtmavFcB/GRI4qFrrkU1o=
+# 4 MiB txn log preallocation instead of 64 MiB keeps the bundle small.
+PREALLOC=-Dzookeeper.preAllocSize=4096
+
+declare -A PID IP ID
+for spec in binder0:1:127.0.0.64 binder1:2:127.0.0.65 binder2:3:127.0.0.66 binder3:4:127.0.0.67; do
+	IFS=: read -r n id ip <<<"$spec"
+	IP[$n]=$ip ID[$n]=$id
+done
+srvline() { echo "server.$1=$2:$QP:$EP:participant;$2:$PORT"; }
+
+# writecfg ROOT SERVERS...: legacy-style static config (server lines inside
+# zoo.cfg) with reconfigEnabled; ZooKeeper converts it on first start.
+writecfg() {
+	local r=$1 n
+	shift
+	{
+		cat <<EOT
+# The number of milliseconds of each tick
+tickTime=2000
+# The number of ticks that the initial
+# synchronization phase can take
+initLimit=10
+# The number of ticks that can pass between
+# sending a request and getting an acknowledgement
+syncLimit=5
+dataDir=$r/zookeeper/zookeeper
+maxClientCnxns=0
+reconfigEnabled=true
+standaloneEnabled=false
+EOT
+		for n in "$@"; do srvline "${ID[$n]}" "${IP[$n]}"; done
+	} >"$(zone_cfg "$r")"
+}
+
+for n in binder0 binder1 binder2; do
+	zone_init "$R/$n" "${ID[$n]}"
+	writecfg "$R/$n" binder0 binder1 binder2
+done
+for n in binder0 binder1 binder2; do
+	zk_start "$R/$n" "$SUPER_OPT" "$PREALLOC"
+	PID[$n]=$ZK_LAST_PID
+done
+wait_modes 60 127.0.0.64:$PORT 127.0.0.65:$PORT 127.0.0.66:$PORT
+LEADER1=""
+for n in binder0 binder1 binder2; do
+	[ "$(zk_mode "${IP[$n]}" $PORT)" = leader ] && LEADER1=$n
+done
+
+triton_base_cmds | zkcli 127.0.0.64:$PORT
+
+# New zone binder3: its config lists the current ensemble plus itself (the
+# documented way to prepare a joiner); it syncs as a non-voting follower.
+zone_init "$R/binder3" 4
+writecfg "$R/binder3" binder0 binder1 binder2 binder3
+zk_start "$R/binder3" "$SUPER_OPT" "$PREALLOC"
+PID[binder3]=$ZK_LAST_PID
+wait_modes 60 127.0.0.67:$PORT
+
+# get_config HOST:PORT: the ensemble config as the CLI "config" command
+# prints it (server lines and version=<hex>).
+get_config() {
+	: >"$ZK_WORK/zkcli.out"
+	echo config | zkcli "$1" || true
+	grep -E '^(server\.|version=)' "$ZK_WORK/zkcli.out" || true
+}
+
+# reconfig HOST:PORT ARGS...: run "reconfig ARGS" as the superuser.  A
+# reconfig that moves leadership can cut the client's connection before the
+# answer arrives ("KeeperErrorCode = ConnectionLoss"); the change is still
+# committed, so success is judged by reading the config afterwards.
+reconfig() {
+	local hp=$1
+	shift
+	printf '%s\n' "addauth digest super:$SUPER_PW" "reconfig $*" | zkcli "$hp" || true
+	sleep 2
+}
+
+reconfig 127.0.0.65:$PORT -add "$(srvline 4 127.0.0.67)"
+ADD_OUT=$(get_config 127.0.0.65:$PORT)
+grep -q '^server.4=' <<<"$ADD_OUT" || { echo "$S: reconfig -add failed" >&2; exit 1; }
+
+triton_takeover_cmds 1 | zkcli 127.0.0.67:$PORT
+
+reconfig 127.0.0.64:$PORT -remove 3
+wait_modes 60 127.0.0.64:$PORT 127.0.0.65:$PORT 127.0.0.67:$PORT
+REMOVE_OUT=$(get_config 127.0.0.64:$PORT)
+if grep -q '^server.3=' <<<"$REMOVE_OUT"; then
+	echo "$S: reconfig -remove failed" >&2
+	exit 1
+fi
+wait_modes 60 127.0.0.64:$PORT 127.0.0.65:$PORT 127.0.0.67:$PORT
+# a write in the new configuration
+printf '%s\n' "create /binder-probe 'after-reconfig'" | zkcli 127.0.0.67:$PORT
+
+# binder2 (removed) is decommissioned: SMF stop = SIGTERM.
+REMOVED_MODE=$(zk_mode 127.0.0.66 $PORT)
+zk_kill "${PID[binder2]}" TERM
+sleep 1
+
+for n in binder0 binder1 binder3; do collect_4lw "$R/$n" "${IP[$n]}" $PORT; done
+MODES=""
+for n in binder0 binder1 binder3; do
+	MODES="$MODES    $n (myid ${ID[$n]}, ${IP[$n]}): $(sed -n 's/^Mode: //p' "$R/$n/zk-srvr.txt")
+"
+done
+for n in binder0 binder1 binder2 binder3; do collect_zone "$R/$n" "$T/$n"; done
+for n in binder0 binder1 binder3; do zk_kill "${PID[$n]}" TERM; done
+
+ADD_VER=$(sed -n 's/^version=//p' <<<"$ADD_OUT")
+REM_VER=$(sed -n 's/^version=//p' <<<"$REMOVE_OUT")
+
+if [ "$LEADER1" = binder2 ]; then
+	REMOVE_NOTE="binder2 was the leader
+     of epoch 1, so leadership moves (\"this leader is not the designated leader anymore\") and a
+     new epoch starts; binder2 re-joins as a non-voting follower (\"Follower sid: 3 not in the
+     current config $REM_VER\")."
+else
+	REMOVE_NOTE="binder2 was a follower; it keeps
+     running as a non-voting follower."
+fi
+
+{
+	cat <<EOT
+zk-reconfig -- dynamic reconfiguration: binder3 (myid 4) added, binder2 (myid 3) removed
+=========================================================================================
+
+Provenance
+  Generated by testdata/gen/zookeeper/run.sh (scenarios/zk-reconfig.sh) from a real run of
+  ZooKeeper $(zk_pkg_version zookeeper) (Debian packages zookeeper/libzookeeper-java,
+  QuorumPeerMain) on $(java_version), four JVMs on 127.0.0.64-67, client port $PORT
+  (given in the server lines, "server.N=host:$QP:$EP:participant;host:$PORT"), quorum port
+  $QP, election port $EP; log4j 1.2 file log, pattern
+  "%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n", level INFO. Reconfiguration and
+  writes with the real CLI (ZooKeeperMain: "addauth digest super:...", "reconfig -add ...",
+  "reconfig -remove 3"); four-letter words sent like "echo conf | nc host port".
+
+Scenario
+  1. binder0/1/2 (myid 1/2/3) start with a legacy-style zoo.cfg (server lines inside it) and
+     reconfigEnabled=true. ZooKeeper converts it on first start: it saves the original as
+     zoo.cfg.bak, moves the server lines to zoo.cfg.dynamic.100000000 and rewrites zoo.cfg
+     (comments dropped, keys reordered, dynamicConfigFile=...). Leader of epoch 1: $LEADER1.
+  2. Triton-like tree written through binder0.
+  3. New zone binder3 (myid 4, 127.0.0.67) starts with a config listing servers 1-4. The
+     leader accepts it as a non-voting follower ("Follower sid: 4 not in the current config
+     100000000") and binder3 rewrites its own dynamic file from the leader's config.
+  4. "reconfig -add $(srvline 4 127.0.0.67)" through binder1 -> config version $ADD_VER
+     (the zxid of the reconfig txn; every member writes zoo.cfg.dynamic.$ADD_VER).
+  5. A manatee takeover (setData + sequential node) written through binder3.
+  6. "reconfig -remove 3" through binder0 -> config version $REM_VER. $REMOVE_NOTE
+     srvr on binder2 said "Mode: $REMOVED_MODE" after the removal.
+  7. One more write (/binder-probe) in the new configuration; then binder2 is stopped
+     (SIGTERM, as "svcadm disable" would) and the bundle is collected from all four zones while
+     binder0, binder1, binder3 are running (zk-*.txt only for those three).
+
+Layout (zone root = "/"): <zone>/zookeeper/zookeeper/{myid,version-2/...},
+  <zone>/opt/local/etc/zookeeper/{zoo.cfg,zoo.cfg.bak,zoo.cfg.dynamic.<hex version>...},
+  <zone>/var/log/zookeeper/zookeeper.log, <zone>/zk-{srvr,stat,mntr,conf}.txt.
+
+Synthetic / edited
+  - Znode contents are made up (Triton-like registrar/manatee JSON).
+  - The run directory prefix was replaced by "/" in text files (zoo.cfg*, logs, zk-conf.txt),
+    e.g. dynamicConfigFile=/opt/local/etc/zookeeper/zoo.cfg.dynamic.$REM_VER; binary files are
+    untouched.
+  - Txn logs were preallocated with -Dzookeeper.preAllocSize=4096 (4 MiB instead of the default
+    64 MiB) to keep the bundle small; ZooKeeper reads them the same way.
+  - JVM options: -Dzookeeper.admin.enableServer=false, -Dzookeeper.4lw.commands.whitelist=*,
+    -Dzookeeper.DigestAuthenticationProvider.superDigest=super:<digest of "super:$SUPER_PW">
+    (test-only password; never logged in the bundle).
+
+Facts a test should find
+  Config versions: 100000000 (servers 1,2,3), $ADD_VER (servers 1,2,3,4),
+  $REM_VER (servers 1,2,4). Old dynamic files are never deleted: every zone has all three
+  (binder3's zoo.cfg.dynamic.100000000 lists only 1,2,3 although its zoo.cfg.bak lists 1-4).
+  Final voters: myid 1 (binder0, 127.0.0.64), 2 (binder1, 127.0.0.65), 4 (binder3, 127.0.0.67).
+  Removed: myid 3 (binder2, 127.0.0.66); its own zoo.cfg points at zoo.cfg.dynamic.$REM_VER,
+  which does not list it.
+  Txn type 16 (reconfig) entries on path /zookeeper/config at zxid 0x$ADD_VER and 0x$REM_VER.
+  Leader of epoch 1: $LEADER1; leader of epoch 2: see "led:" below. Modes at collection:
+$MODES
+  Config after "reconfig -add" (CLI "config" output):
+$(sed 's/^/    /' <<<"$ADD_OUT")
+  Config after "reconfig -remove 3" (CLI "config" output):
+$(sed 's/^/    /' <<<"$REMOVE_OUT")
+
+Per-zone facts (from the files, by zkdump.py --facts)
+EOT
+	zkfacts "$T/binder0" "$T/binder1" "$T/binder2" "$T/binder3" | sed 's/^/  /'
+} >"$ZK_STAGE/README"
