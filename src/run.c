@@ -104,6 +104,10 @@ qs_status_name(enum qs_status s)
  * "quorumscope: INPUT: ENTRY: message" so that a long run shows trouble
  * as it happens.  Untrusted parts are escaped for the terminal.
  */
+static void	diag_vadd(struct qs_run *, enum qs_severity,
+		    const struct qs_input *, const char *, int, uint64_t,
+		    const char *, va_list) QS_PRINTF(7, 0);
+
 static void
 diag_vadd(struct qs_run *run, enum qs_severity sev, const struct qs_input *in,
     const char *path, int has_offset, uint64_t offset, const char *fmt,
