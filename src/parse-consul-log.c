@@ -54,8 +54,9 @@
  * format gets one warning.
  *
  * Known limits: a WAN member in a Go-log era file is recognised by a
- * "<node>.<dc>" name only once the datacenter is known (banner or a "DC:"
- * server line); a self leave is recognised only when the banner named
+ * "<node>.<dc>" name only once the datacenter is known (banner, a "DC:"
+ * server line, or a server's LAN and WAN joins logged one after the
+ * other); a self leave is recognised only when the banner named
  * the node; banner lines have no time; a multi-line hclog value is
  * searched line by line, not joined; lines over 64 KiB are cut; at most
  * 1,000,000 observations are taken from one file.
@@ -145,6 +146,8 @@ struct clog {
 	int			 in_log;	/* a log line came before */
 	const char		*self_name;	/* from the banner */
 	const char		*dc;
+	char			 last_name[CLOG_TOKEN_MAX + 1];	/* serf */
+	char			 last_ip[64];
 	const char		*raft_self;	/* last self raft address */
 	int			 cand_term_set;	/* term of the last candidacy */
 	uint64_t		 cand_term;
@@ -155,7 +158,7 @@ struct clog {
 };
 
 struct clog_rule;
-typedef void (*clog_fn)(struct clog *, const struct clog_rule *,
+typedef int (*clog_fn)(struct clog *, const struct clog_rule *,
     struct clog_line *, const char *, size_t);
 
 struct clog_rule {
@@ -219,79 +222,81 @@ static void	clog_setting(struct clog *, struct clog_line *, const char *,
 static void	clog_raft_state(struct clog *, struct clog_line *,
 		    const char *, size_t, enum clog_state);
 
-static void	h_serf_member(struct clog *, const struct clog_rule *,
+static int	h_serf_member(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_serf_rejoin(struct clog *, const struct clog_rule *,
+static int	h_serf_rejoin(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_signal(struct clog *, const struct clog_rule *,
+static int	h_signal(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_name_conflict(struct clog *, const struct clog_rule *,
+static int	h_name_conflict(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_addr_conflict(struct clog *, const struct clog_rule *,
+static int	h_addr_conflict(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_key_mismatch(struct clog *, const struct clog_rule *,
+static int	h_key_mismatch(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_node_id_conflict(struct clog *, const struct clog_rule *,
+static int	h_node_id_conflict(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_raft_legacy_state(struct clog *, const struct clog_rule *,
+static int	h_raft_legacy_state(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_raft_state(struct clog *, const struct clog_rule *,
+static int	h_raft_state(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_election_start(struct clog *, const struct clog_rule *,
+static int	h_election_start(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_election_won(struct clog *, const struct clog_rule *,
+static int	h_election_won(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_leader_lost(struct clog *, const struct clog_rule *,
+static int	h_leader_lost(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_peer(struct clog *, const struct clog_rule *,
+static int	h_peer(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_config_update(struct clog *, const struct clog_rule *,
+static int	h_config_update(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_config_initial(struct clog *, const struct clog_rule *,
+static int	h_config_initial(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_vote_failed(struct clog *, const struct clog_rule *,
+static int	h_vote_failed(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_removed_self(struct clog *, const struct clog_rule *,
+static int	h_removed_self(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_leadership(struct clog *, const struct clog_rule *,
+static int	h_leadership(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_new_leader(struct clog *, const struct clog_rule *,
+static int	h_new_leader(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_member_legacy(struct clog *, const struct clog_rule *,
+static int	h_member_legacy(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_member_kv(struct clog *, const struct clog_rule *,
+static int	h_member_kv(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_deregister(struct clog *, const struct clog_rule *,
+static int	h_deregister(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_server_remove(struct clog *, const struct clog_rule *,
+static int	h_server_remove(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_autopilot_remove(struct clog *, const struct clog_rule *,
+static int	h_autopilot_remove(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_bootstrap(struct clog *, const struct clog_rule *,
+static int	h_bootstrap(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_bootstrap_skipped(struct clog *, const struct clog_rule *,
+static int	h_bootstrap_skipped(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_dual_bootstrap(struct clog *, const struct clog_rule *,
+static int	h_bootstrap_member(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_lan_server(struct clog *, const struct clog_rule *,
+static int	h_dual_bootstrap(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_no_leader(struct clog *, const struct clog_rule *,
+static int	h_lan_server(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_start(struct clog *, const struct clog_rule *,
+static int	h_no_leader(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_stop(struct clog *, const struct clog_rule *,
+static int	h_start(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_caught(struct clog *, const struct clog_rule *,
+static int	h_stop(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_graceful(struct clog *, const struct clog_rule *,
+static int	h_caught(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_banner_quoted(struct clog *, const struct clog_rule *,
+static int	h_graceful(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_banner_server(struct clog *, const struct clog_rule *,
+static int	h_banner_quoted(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_banner_addr(struct clog *, const struct clog_rule *,
+static int	h_banner_server(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static void	h_banner_expect(struct clog *, const struct clog_rule *,
+static int	h_banner_addr(struct clog *, const struct clog_rule *,
+		    struct clog_line *, const char *, size_t);
+static int	h_banner_expect(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
 
 /* Banner rows: which quoted value goes where. */
@@ -341,6 +346,8 @@ static const struct clog_rule clog_rules[] = {
 	    NULL },
 	{ "entering leader state", CLOG_LOG, h_raft_state, CLOG_LEADER, NULL },
 	/* raft, every generation */
+	{ "heartbeat timeout reached, not part of a stable configuration",
+	    CLOG_LOG, h_signal, QS_SIG_NO_PEERS, "not in configuration" },
 	{ "heartbeat timeout", CLOG_LOG, h_election_start, 0,
 	    "heartbeat timeout" },
 	{ "election won", CLOG_LOG, h_election_won, 0, NULL },
@@ -421,6 +428,10 @@ static const struct clog_rule clog_rules[] = {
 	    h_dual_bootstrap, 0, NULL },
 	{ "disabling bootstrap mode", CLOG_LOG | CLOG_CONTAINS,
 	    h_bootstrap_skipped, 0, NULL },
+	{ "has a conflicting expect value", CLOG_LOG | CLOG_CONTAINS,
+	    h_bootstrap_member, 0, "expect mismatch" },
+	{ "has bootstrap mode. Expect disabled", CLOG_LOG | CLOG_CONTAINS,
+	    h_bootstrap_member, 0, "member in bootstrap mode" },
 	{ "No installed keys could decrypt the message",
 	    CLOG_LOG | CLOG_CONTAINS, h_key_mismatch, 0, NULL },
 	{ "Encryption is configured but remote state is not encrypted",
@@ -958,7 +969,8 @@ clog_message(struct clog *c, struct clog_line *l)
 	clog_dispatch(c, l);
 }
 
-/* The first catalog row that matches, run; 1 if one matched. */
+/* Runs the first catalog row that matches and takes the line; 1 if one
+ * did. */
 static int
 clog_dispatch(struct clog *c, struct clog_line *l)
 {
@@ -978,9 +990,9 @@ clog_dispatch(struct clog *c, struct clog_line *l)
 		} else if ((k = clog_ci_prefix(l->msg, l->msglen,
 		    r->text)) == 0)
 			continue;
-		if (r->fn != NULL)
-			r->fn(c, r, l, l->msg + k, l->msglen - k);
-		return 1;
+		/* A handler that finds nothing it can use lets later rows try. */
+		if (r->fn == NULL || r->fn(c, r, l, l->msg + k, l->msglen - k))
+			return 1;
 	}
 	return 0;
 }
@@ -1568,17 +1580,17 @@ clog_raft_state(struct clog *c, struct clog_line *l, const char *addr,
 /* serf: "EventMemberJoin: <name> <ip>" and kin; "<name>" alone for
  * updates and reaps.  Names may hold spaces: the last word is the
  * address only when it is one. */
-static void
+static int
 h_serf_member(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
 	const char	*name, *ip = NULL, *sp, *detail = r->detail;
-	size_t		 nlen = n, iplen = 0;
+	size_t		 nlen = n, iplen = 0, k;
 	int		 wan;
 
 	clog_trim(&rest, &n);
 	if (n == 0)
-		return;
+		return 0;
 	for (sp = rest + n; sp > rest && sp[-1] != ' '; sp--)
 		;
 	if (sp > rest && clog_is_ip(sp, n - (size_t)(sp - rest))) {
@@ -1588,8 +1600,28 @@ h_serf_member(struct clog *c, const struct clog_rule *r,
 	}
 	clog_trim(&rest, &nlen);
 	if (nlen == 0)
-		return;
+		return 0;
 	wan = l->wan || clog_is_wan_name(c, rest, nlen);
+	/*
+	 * Without a datacenter yet: serf logs a server's LAN event and then
+	 * its WAN one, "<name>.<dc>" with the same address.  That pair
+	 * shows the pool and teaches the datacenter.
+	 */
+	if (!wan && c->dc == NULL && ip != NULL && c->last_name[0] != '\0' &&
+	    (k = strlen(c->last_name)) + 1 < nlen &&
+	    memcmp(rest, c->last_name, k) == 0 && rest[k] == '.' &&
+	    memchr(rest + k + 1, '.', nlen - k - 1) == NULL &&
+	    iplen == strlen(c->last_ip) && memcmp(ip, c->last_ip, iplen) == 0) {
+		wan = 1;
+		c->dc = qs_pstrndup(c->ctx, rest + k + 1, nlen - k - 1);
+	}
+	if (!wan && ip != NULL && nlen <= CLOG_TOKEN_MAX &&
+	    iplen < sizeof(c->last_ip)) {
+		memcpy(c->last_name, rest, nlen);
+		c->last_name[nlen] = '\0';
+		memcpy(c->last_ip, ip, iplen);
+		c->last_ip[iplen] = '\0';
+	}
 	if (wan)
 		detail = detail != NULL ? "forced wan" : "wan";
 	name = clog_str(c, rest, nlen, CLOG_TOKEN_MAX);
@@ -1601,6 +1633,7 @@ h_serf_member(struct clog *c, const struct clog_rule *r,
 	if (r->kind == QS_EV_LEAVE && r->detail == NULL &&
 	    clog_is_self(c, rest, nlen, wan))
 		clog_signal(c, l, QS_SIG_GRACEFUL_LEAVE, NULL, "serf leave");
+	return 1;
 }
 
 /*
@@ -1628,7 +1661,7 @@ clog_is_self(const struct clog *c, const char *s, size_t n, int wan)
 }
 
 /* "Attempting re-join to previously known node: <name>: <ip:port>". */
-static void
+static int
 h_serf_rejoin(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1649,18 +1682,20 @@ h_serf_rejoin(struct clog *c, const struct clog_rule *r,
 	    nlen > 0 ? clog_str(c, rest, nlen, CLOG_TOKEN_MAX) : NULL,
 	    qs_arena_printf(&c->ctx->run->arena, "%s%s%s", r->detail,
 	    alen > 0 ? " " : "", clog_str(c, addr, alen, CLOG_TOKEN_MAX)));
+	return 1;
 }
 
 /* A signal about the observer itself, detail from the row. */
-static void
+static int
 h_signal(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
 	clog_signal(c, l, (enum qs_signal_kind)r->kind, NULL, r->detail);
+	return 1;
 }
 
 /* serf: "Name conflict for '<name>' both <a> and <b> are claiming". */
-static void
+static int
 h_name_conflict(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1669,7 +1704,7 @@ h_name_conflict(struct clog *c, const struct clog_rule *r,
 
 	k = clog_span_until(rest, n, "'");
 	if (k == 0 || k == n)
-		return;
+		return 0;
 	p = rest + k + 1;
 	left = n - k - 1;
 	if ((a = clog_find(p, left, "both ")) != NULL) {
@@ -1687,10 +1722,11 @@ h_name_conflict(struct clog *c, const struct clog_rule *r,
 	}
 	clog_signal(c, l, QS_SIG_NAME_CONFLICT,
 	    clog_str(c, rest, k, CLOG_TOKEN_MAX), detail);
+	return 1;
 }
 
 /* memberlist: "Conflicting address for <name>. Mine: <a> Theirs: <b>". */
-static void
+static int
 h_addr_conflict(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1708,16 +1744,17 @@ h_addr_conflict(struct clog *c, const struct clog_rule *r,
 	}
 	clog_trim(&rest, &nlen);
 	if (nlen == 0)
-		return;
+		return 0;
 	clog_signal(c, l, QS_SIG_NAME_CONFLICT,
 	    clog_str(c, rest, nlen, CLOG_TOKEN_MAX),
 	    ml > 0 && tl > 0 ? qs_arena_printf(&c->ctx->run->arena, "%s %s",
 	    clog_str(c, mine, ml, CLOG_TOKEN_MAX),
 	    clog_str(c, theirs, tl, CLOG_TOKEN_MAX)) : NULL);
+	return 1;
 }
 
 /* memberlist or serf could not decrypt: gossip keys differ. */
-static void
+static int
 h_key_mismatch(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1735,10 +1772,11 @@ h_key_mismatch(struct clog *c, const struct clog_rule *r,
 		    " )"), CLOG_TOKEN_MAX);
 	clog_signal(c, l, QS_SIG_KEY_MISMATCH,
 	    from != NULL && *from != '\0' ? from : NULL, NULL);
+	return 1;
 }
 
 /* "Member '<name>' has conflicting node ID '<id>' with member '<other>'". */
-static void
+static int
 h_node_id_conflict(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1756,10 +1794,11 @@ h_node_id_conflict(struct clog *c, const struct clog_rule *r,
 			id = clog_str(c, p + 9, k, CLOG_TOKEN_MAX);
 	}
 	clog_signal(c, l, QS_SIG_NODE_ID_CONFLICT, name, id);
+	return 1;
 }
 
 /* raft v0.x/v1.0: "Node at <addr> [Follower] entering Follower state". */
-static void
+static int
 h_raft_legacy_state(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1771,11 +1810,12 @@ h_raft_legacy_state(struct clog *c, const struct clog_rule *r,
 		clog_raft_state(c, l, rest, alen, CLOG_CANDIDATE);
 	else if (clog_find(rest, n, "entering Leader state") != NULL)
 		clog_raft_state(c, l, rest, alen, CLOG_LEADER);
+	return 1;
 }
 
 /* raft hclog: "entering follower state: follower=\"Node at <addr>
  * [Follower]\" leader=<addr>" and the candidate and leader forms. */
-static void
+static int
 h_raft_state(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
@@ -1787,18 +1827,20 @@ h_raft_state(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 		    " \""), (enum clog_state)r->kind);
 	else
 		clog_raft_state(c, l, NULL, 0, (enum clog_state)r->kind);
+	return 1;
 }
 
 /* The observer starts an election (a candidate line usually follows). */
-static void
+static int
 h_election_start(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
 	clog_event(c, l, QS_EV_ELECTION_START, NULL, r->detail);
+	return 1;
 }
 
 /* "election won: term=N tally=M": keep the term for the leader line. */
-static void
+static int
 h_election_won(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1806,10 +1848,11 @@ h_election_won(struct clog *c, const struct clog_rule *r,
 		c->cand_term_set = 1;
 		c->cand_term = l->clock.term;
 	}
+	return 1;
 }
 
 /* raft stepped down; kind 1: because a quorum could not be reached. */
-static void
+static int
 h_leader_lost(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1817,11 +1860,12 @@ h_leader_lost(struct clog *c, const struct clog_rule *r,
 	if (r->kind)
 		clog_signal(c, l, QS_SIG_QUORUM_LOST, NULL, NULL);
 	c->cand_term_set = 0;
+	return 1;
 }
 
 /* "Added peer <addr>, starting replication" / "added peer, starting
  * replication: peer=<id>"; removals alike. */
-static void
+static int
 h_peer(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
@@ -1834,6 +1878,7 @@ h_peer(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 		peer = clog_server_addr(c, NULL, rest, n);
 	if (peer != NULL)
 		clog_event(c, l, (enum qs_event_kind)r->kind, peer, NULL);
+	return 1;
 }
 
 /*
@@ -1841,7 +1886,7 @@ h_peer(struct clog *c, const struct clog_rule *r, struct clog_line *l,
  * v1.0) / "updating configuration: command=<cmd> server-id=<id>
  * server-addr=<addr> servers=\"[...]\"": the change and the new set.
  */
-static void
+static int
 h_config_update(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1873,15 +1918,16 @@ h_config_update(struct clog *c, const struct clog_rule *r,
 		}
 	}
 	if (cmd == NULL && srv == NULL)
-		return;
+		return 0;
 	clog_event(c, l, QS_EV_CONFIG_CHANGE, id, cmd);
 	if (srv != NULL)
 		clog_servers_view(c, l, srv, srvlen, 0, 0);
+	return 1;
 }
 
 /* "Initial configuration (index=N): [...]" / "initial configuration:
  * index=N servers=\"[...]\"". */
-static void
+static int
 h_config_initial(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1907,14 +1953,15 @@ h_config_initial(struct clog *c, const struct clog_rule *r,
 		}
 	}
 	if (srv == NULL)
-		return;
+		return 0;
 	clog_event(c, l, QS_EV_CONFIG_CHANGE, NULL, "initial");
 	clog_servers_view(c, l, srv, srvlen, has_index, index);
+	return 1;
 }
 
 /* "Failed to make RequestVote RPC to <target>: <error>" / "failed to make
  * requestVote RPC: target=\"{Voter id addr}\" error=\"...\"". */
-static void
+static int
 h_vote_failed(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1943,10 +1990,11 @@ h_vote_failed(struct clog *c, const struct clog_rule *r,
 	if ((err = clog_kv(l, "error")) != NULL)
 		detail = clog_str(c, err->val, err->vlen, CLOG_DETAIL_MAX);
 	clog_signal(c, l, QS_SIG_VOTE_FAILED, target, detail);
+	return 1;
 }
 
 /* "removed ourself, shutting down" / "..., transitioning to follower". */
-static void
+static int
 h_removed_self(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1956,10 +2004,11 @@ h_removed_self(struct clog *c, const struct clog_rule *r,
 	}
 	clog_signal(c, l, QS_SIG_REMOVED_SELF, NULL,
 	    n > 0 ? clog_str(c, rest, n, CLOG_DETAIL_MAX) : NULL);
+	return 1;
 }
 
 /* Consul's "cluster leadership acquired" (kind 1) / "... lost". */
-static void
+static int
 h_leadership(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1976,11 +2025,12 @@ h_leadership(struct clog *c, const struct clog_rule *r,
 		clog_event(c, l, QS_EV_LEADER_LOST, NULL, NULL);
 		c->cand_term_set = 0;
 	}
+	return 1;
 }
 
 /* A follower hears of a new leader: "New leader elected: <node>" /
  * "New leader elected: payload=<node>". */
-static void
+static int
 h_new_leader(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -1993,17 +2043,18 @@ h_new_leader(struct clog *c, const struct clog_rule *r,
 		rest += 2;
 		n -= 2;
 	} else
-		return;
+		return 0;
 	clog_trim(&rest, &n);
 	if (n > 0)
 		clog_event(c, l, QS_EV_LEADER_ELECTED,
 		    clog_str(c, rest, n, CLOG_TOKEN_MAX), NULL);
+	return 1;
 }
 
 /* Consul <= 1.6 reconcile: "member '<n>' left, deregistering", "...
  * reaped, deregistering", "... failed, marking health critical", "...
  * joined, marking health alive". */
-static void
+static int
 h_member_legacy(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -2023,7 +2074,7 @@ h_member_legacy(struct clog *c, const struct clog_rule *r,
 
 	k = clog_span_until(rest, n, "'");
 	if (k == 0 || k + 2 > n)
-		return;
+		return 0;
 	p = rest + k + 2;
 	left = n - k - 2;
 	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++)
@@ -2031,12 +2082,13 @@ h_member_legacy(struct clog *c, const struct clog_rule *r,
 			clog_event(c, l, what[i].kind,
 			    clog_str(c, rest, k, CLOG_TOKEN_MAX),
 			    what[i].detail);
-			return;
+			return 1;
 		}
+	return 0;
 }
 
 /* hclog reconcile lines naming the member in member=<n>. */
-static void
+static int
 h_member_kv(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
@@ -2045,26 +2097,28 @@ h_member_kv(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 	if ((kv = clog_kv(l, "member")) != NULL && kv->vlen > 0)
 		clog_event(c, l, (enum qs_event_kind)r->kind,
 		    clog_str(c, kv->val, kv->vlen, CLOG_TOKEN_MAX), r->detail);
+	return 1;
 }
 
 /* "deregistering member: member=<n> reason=<left|reaped>". */
-static void
+static int
 h_deregister(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
 	const struct clog_kv	*kv, *why;
 
 	if ((kv = clog_kv(l, "member")) == NULL || kv->vlen == 0)
-		return;
+		return 0;
 	why = clog_kv(l, "reason");
 	clog_event(c, l, why != NULL && strcmp(why->val, "reaped") == 0 ?
 	    QS_EV_REAP : QS_EV_LEAVE,
 	    clog_str(c, kv->val, kv->vlen, CLOG_TOKEN_MAX), "deregistered");
+	return 1;
 }
 
 /* "removing server by ID: \"<id>\"" / "... by address: \"<addr>\"" (old)
  * or id=/address= (hclog): the leader takes a server out of raft. */
-static void
+static int
 h_server_remove(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -2076,7 +2130,7 @@ h_server_remove(struct clog *c, const struct clog_rule *r,
 		n = kv->vlen;
 	} else {
 		if (n < 2 || rest[0] != ':')
-			return;
+			return 0;
 		rest += 2;
 		n -= 2;
 	}
@@ -2088,11 +2142,12 @@ h_server_remove(struct clog *c, const struct clog_rule *r,
 	if (n > 0)
 		clog_event(c, l, QS_EV_MEMBER_REMOVE,
 		    clog_str(c, rest, n, CLOG_TOKEN_MAX), r->detail);
+	return 1;
 }
 
 /* autopilot: "Attempting removal of failed server node \"<n>\"" (old) or
  * "...: id=<id> name=<n> address=<addr>". */
-static void
+static int
 h_autopilot_remove(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -2112,10 +2167,11 @@ h_autopilot_remove(struct clog *c, const struct clog_rule *r,
 	if (n > 0)
 		clog_event(c, l, QS_EV_MEMBER_REMOVE,
 		    clog_str(c, rest, n, CLOG_TOKEN_MAX), r->detail);
+	return 1;
 }
 
 /* "Found expected number of peers, attempting bootstrap: a,b,c". */
-static void
+static int
 h_bootstrap(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
@@ -2131,11 +2187,12 @@ h_bootstrap(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 	clog_trim(&rest, &n);
 	clog_event(c, l, QS_EV_BOOTSTRAP, NULL,
 	    n > 0 ? clog_str(c, rest, n, CLOG_DETAIL_MAX) : NULL);
+	return 1;
 }
 
 /* Bootstrap mode given up: raft data found, or another server reported
  * peers (named in server=, peer_name= or "reported by <n>,"). */
-static void
+static int
 h_bootstrap_skipped(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -2153,11 +2210,62 @@ h_bootstrap_skipped(struct clog *c, const struct clog_rule *r,
 	    who != NULL && *who != '\0' ? who : NULL,
 	    clog_line_find(l, "Raft data found", NULL) != NULL ?
 	    "raft data found" : "existing peers");
+	return 1;
+}
+
+/*
+ * bootstrap_expect gives up because of another server: "Member has a
+ * conflicting expect value..." or "Member ... has bootstrap mode. Expect
+ * disabled."  The member is a Go %v of serf.Member ("{name addr port
+ * map[... expect:5 ...] alive ...}", inline in old texts, member= in hclog)
+ * or a JSON object; its expect tag goes into the detail.
+ */
+static int
+h_bootstrap_member(struct clog *c, const struct clog_rule *r,
+    struct clog_line *l, const char *rest, size_t n)
+{
+	const struct clog_kv	*kv;
+	const cJSON		*o, *tags, *e;
+	const char		*who = NULL, *exp = NULL, *p, *m = NULL;
+	size_t			 k, mlen = 0, left;
+
+	if ((kv = clog_kv(l, "member")) != NULL && kv->obj != NULL) {
+		o = cJSON_GetObjectItemCaseSensitive(kv->obj, "Name");
+		if (cJSON_IsString(o))
+			who = clog_str(c, o->valuestring,
+			    strlen(o->valuestring), CLOG_TOKEN_MAX);
+		tags = cJSON_GetObjectItemCaseSensitive(kv->obj, "Tags");
+		e = cJSON_GetObjectItemCaseSensitive(tags, "expect");
+		if (cJSON_IsString(e))
+			exp = clog_str(c, e->valuestring,
+			    strlen(e->valuestring), CLOG_TOKEN_MAX);
+	} else if (kv != NULL) {
+		m = kv->val;
+		mlen = kv->vlen;
+	} else if ((p = clog_line_find(l, "Member {", &left)) != NULL) {
+		m = p + 7;
+		mlen = left - 7;
+	}
+	if (m != NULL && mlen > 1 && m[0] == '{') {
+		k = clog_span_until(m + 1, mlen - 1, " }");
+		if (k > 0)
+			who = clog_str(c, m + 1, k, CLOG_TOKEN_MAX);
+		if ((p = clog_find(m, mlen, " expect:")) != NULL) {
+			p += 8;
+			k = clog_span_until(p, mlen - (size_t)(p - m), " ]");
+			if (k > 0)
+				exp = clog_str(c, p, k, CLOG_TOKEN_MAX);
+		}
+	}
+	clog_signal(c, l, QS_SIG_BOOTSTRAP_SKIPPED, who, exp == NULL ?
+	    r->detail : qs_arena_printf(&c->ctx->run->arena,
+	    "%s: member expects %s", r->detail, exp));
+	return 1;
 }
 
 /* "'<a>' and '<b>' are both in bootstrap mode." (old) / "Two nodes are
  * in bootstrap mode...: node_to_add=<a> other=<b>". */
-static void
+static int
 h_dual_bootstrap(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -2172,11 +2280,11 @@ h_dual_bootstrap(struct clog *c, const struct clog_rule *r,
 		    clog_str(c, a->val, a->vlen, CLOG_TOKEN_MAX),
 		    b != NULL ? clog_str(c, b->val, b->vlen, CLOG_TOKEN_MAX) :
 		    NULL);
-		return;
+		return 1;
 	}
 	if (m < 2 || s[0] != '\'') {
 		clog_signal(c, l, QS_SIG_DUAL_BOOTSTRAP, NULL, NULL);
-		return;
+		return 1;
 	}
 	k = clog_span_until(s + 1, m - 1, "'");
 	p = NULL;
@@ -2189,11 +2297,12 @@ h_dual_bootstrap(struct clog *c, const struct clog_rule *r,
 	clog_signal(c, l, QS_SIG_DUAL_BOOTSTRAP,
 	    k > 0 ? clog_str(c, s + 1, k, CLOG_TOKEN_MAX) : NULL,
 	    k2 > 0 ? clog_str(c, p, k2, CLOG_TOKEN_MAX) : NULL);
+	return 1;
 }
 
 /* "Adding LAN server <n> (Addr: ...) (DC: <dc>)": learns the local
  * datacenter when the banner did not say, for WAN names. */
-static void
+static int
 h_lan_server(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
@@ -2201,16 +2310,17 @@ h_lan_server(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 	size_t		 left, k;
 
 	if (c->dc != NULL || (p = clog_line_find(l, "(DC: ", &left)) == NULL)
-		return;
+		return 1;
 	k = clog_span_until(p + 5, left - 5, ") ");
 	if (k > 0)
 		c->dc = qs_pstrndup(c->ctx, p + 5, k > CLOG_TOKEN_MAX ?
 		    CLOG_TOKEN_MAX : k);
+	return 1;
 }
 
 /* Any "No cluster leader": detail is what failed ("failed to sync remote
  * state", "Coordinate update error"). */
-static void
+static int
 h_no_leader(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
@@ -2221,6 +2331,7 @@ h_no_leader(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 		k = (size_t)(p - l->msg);
 	clog_signal(c, l, QS_SIG_NO_LEADER, NULL,
 	    k > 0 ? clog_str(c, l->msg, k, CLOG_DETAIL_MAX) : NULL);
+	return 1;
 }
 
 /*
@@ -2228,7 +2339,7 @@ h_no_leader(struct clog *c, const struct clog_rule *r, struct clog_line *l,
  * agent running!" only when no start was seen since the last stop (the
  * old banner prints both).
  */
-static void
+static int
 h_start(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
@@ -2237,11 +2348,12 @@ h_start(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 	c->run = CLOG_RUN_STARTED;
 	c->stop_why[0] = '\0';
 	c->cand_term_set = 0;
+	return 1;
 }
 
 /* "Requesting shutdown", "shutdown complete": one stop per run, with the
  * signal that caused it when one was logged. */
-static void
+static int
 h_stop(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
@@ -2249,11 +2361,12 @@ h_stop(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 		clog_event(c, l, QS_EV_STOP, NULL,
 		    c->stop_why[0] != '\0' ? c->stop_why : NULL);
 	c->run = CLOG_RUN_STOPPED;
+	return 1;
 }
 
 /* "Caught signal: interrupt" / "Caught: signal=terminated": remembered
  * for the stop that follows (a hangup only reloads). */
-static void
+static int
 h_caught(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
@@ -2263,25 +2376,28 @@ h_caught(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 		rest = kv->val;
 		n = kv->vlen;
 	} else if (r->text[6] == '\0')
-		return;		/* "Caught" without a signal: not ours */
+		return 0;	/* "Caught" without a signal: not ours */
 	clog_trim(&rest, &n);
-	if (n == 0 || n >= sizeof(c->stop_why) ||
-	    clog_ci_prefix(rest, n, "hangup") > 0)
-		return;
-	memcpy(c->stop_why, rest, n);
-	c->stop_why[n] = '\0';
+	if (n == 0)
+		return 0;
+	if (n < sizeof(c->stop_why) && clog_ci_prefix(rest, n, "hangup") == 0) {
+		memcpy(c->stop_why, rest, n);
+		c->stop_why[n] = '\0';
+	}
+	return 1;
 }
 
-static void
+static int
 h_graceful(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
 	clog_signal(c, l, QS_SIG_GRACEFUL_LEAVE, NULL, r->detail);
+	return 1;
 }
 
 /* Banner "Node name: 'x'", "Node ID: 'x'", "Datacenter: 'x' (Segment:
  * ...)", "Version: 'x'": the quoted value. */
-static void
+static int
 h_banner_quoted(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -2289,7 +2405,7 @@ h_banner_quoted(struct clog *c, const struct clog_rule *r,
 	size_t		 k = clog_span_until(rest, n, "'");
 
 	if (k == 0 || k == n)
-		return;
+		return 0;
 	v = clog_str(c, rest, k, CLOG_TOKEN_MAX);
 	switch (r->kind) {
 	case CLOG_B_NAME:
@@ -2307,10 +2423,11 @@ h_banner_quoted(struct clog *c, const struct clog_rule *r,
 		clog_setting(c, l, "version", v);
 		break;
 	}
+	return 1;
 }
 
 /* Banner "Server: true (Bootstrap: false)". */
-static void
+static int
 h_banner_server(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -2318,7 +2435,7 @@ h_banner_server(struct clog *c, const struct clog_rule *r,
 	size_t		 k = clog_span_until(rest, n, " ");
 
 	if (k == 0)
-		return;
+		return 0;
 	clog_setting(c, l, "server", clog_str(c, rest, k, CLOG_TOKEN_MAX));
 	if ((p = clog_find(rest, n, "ootstrap: ")) != NULL) {
 		p += 10;
@@ -2327,11 +2444,12 @@ h_banner_server(struct clog *c, const struct clog_rule *r,
 			clog_setting(c, l, "bootstrap",
 			    clog_str(c, p, k, CLOG_TOKEN_MAX));
 	}
+	return 1;
 }
 
 /* Banner "Cluster Addr: 10.0.0.1 (LAN: 8301, WAN: 8302)": the agent's
  * own serf addresses. */
-static void
+static int
 h_banner_addr(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -2347,7 +2465,7 @@ h_banner_addr(struct clog *c, const struct clog_rule *r,
 	uint64_t	 port;
 
 	if (iplen == 0 || iplen > 64)
-		return;
+		return 0;
 	v6 = memchr(ip, ':', iplen) != NULL ? "[" : "";
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
 		if ((p = clog_find(rest, n, ports[i].key)) == NULL)
@@ -2361,10 +2479,11 @@ h_banner_addr(struct clog *c, const struct clog_rule *r,
 		    (int)iplen, ip, *v6 != '\0' ? "]" : "",
 		    (unsigned long long)port), ports[i].role, NULL);
 	}
+	return 1;
 }
 
 /* Banner "WARNING: Expect Mode enabled, expecting 3 servers". */
-static void
+static int
 h_banner_expect(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
@@ -2374,4 +2493,5 @@ h_banner_expect(struct clog *c, const struct clog_rule *r,
 	if (clog_u64(rest, k, &v) == 0)
 		clog_setting(c, l, "bootstrap_expect",
 		    clog_str(c, rest, k, k));
+	return 1;
 }
