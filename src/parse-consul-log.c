@@ -113,10 +113,10 @@ struct clog_line {
 	uint64_t		 lineno;
 	const char		*raw;		/* as read: the excerpt */
 	struct qs_time		 time;
-	int			 banner;	/* no timestamp: console output */
+	int			 banner;	/* untimed: console output */
 	int			 cont;		/* "  | ..." hclog value line */
 	int			 json;
-	const char		*module;	/* "agent.server.raft", "raft" */
+	const char		*module;	/* "agent.server.raft" */
 	size_t			 modlen;
 	const char		*sub;		/* "serf" in "serf: Event..." */
 	size_t			 sublen;
@@ -126,7 +126,7 @@ struct clog_line {
 	size_t			 bodylen;
 	struct clog_kv		 kv[CLOG_KV_MAX];
 	size_t			 nkv;
-	int			 wan;		/* the WAN serf/memberlist pool */
+	int			 wan;		/* the WAN gossip pool */
 	int			 raft;		/* a raft library line */
 	struct qs_clock		 clock;
 	struct qs_evidence	 ev;
@@ -152,7 +152,7 @@ struct clog {
 	int			 cand_term_set;	/* term of the last candidacy */
 	uint64_t		 cand_term;
 	enum clog_run		 run;
-	char			 stop_why[32];	/* signal that stops the agent */
+	char			 stop_why[32];	/* the signal that stops */
 	char			*scratch;	/* per-line strings */
 	size_t			 scratch_used;
 };
@@ -163,7 +163,7 @@ typedef int (*clog_fn)(struct clog *, const struct clog_rule *,
 
 struct clog_rule {
 	const char	*text;		/* message prefix (any case) or part */
-	unsigned	 how;		/* CLOG_LOG, CLOG_BANNER, CLOG_CONTAINS */
+	unsigned	 how;		/* CLOG_LOG, _BANNER, _CONTAINS */
 	clog_fn		 fn;		/* NULL: known, nothing to record */
 	int		 kind;		/* event, signal or identity kind */
 	const char	*detail;
@@ -990,7 +990,7 @@ clog_dispatch(struct clog *c, struct clog_line *l)
 		} else if ((k = clog_ci_prefix(l->msg, l->msglen,
 		    r->text)) == 0)
 			continue;
-		/* A handler that finds nothing it can use lets later rows try. */
+		/* A handler that finds nothing lets later rows try. */
 		if (r->fn == NULL || r->fn(c, r, l, l->msg + k, l->msglen - k))
 			return 1;
 	}

@@ -982,8 +982,8 @@ DEFINE_TEST(test_parse_consul_log_damaged)
 	    "2016/03/03 12:00:00 [WARN] serf: Name conflict for 'x\n"
 	    "2016/03/03 12:00:00 [INFO] raft: Node at \n"
 	    "2016/03/03 12:00:00 [INFO] consul: New leader elected:\n"
-	    "2021-01-23T23:18:54.216Z [INFO]  agent.server: New leader elected: "
-	    "payload=\n"
+	    "2021-01-23T23:18:54.216Z [INFO]  agent.server: New leader "
+	    "elected: payload=\n"
 	    "2021-01-23T23:18:54.216Z [INFO]  agent.server.raft: entering "
 	    "candidate state: node=\"Node at \" term=-1\n"
 	    "          Cluster Addr: ::1 (LAN: 99999, WAN: 8302)\n",
@@ -1045,8 +1045,8 @@ DEFINE_TEST(test_parse_consul_log_fallthrough)
 {
 	CHECK_DUMP(
 	    "2021-01-23T23:18:54.216Z [WARN]  agent.server.memberlist.lan: "
-	    "memberlist: ignoring alive message for 'node6': Member 'node6' has "
-	    "conflicting node ID 'x-2' with member 'node7'\n"
+	    "memberlist: ignoring alive message for 'node6': Member 'node6' "
+	    "has conflicting node ID 'x-2' with member 'node7'\n"
 	    "2016/03/03 12:00:00 [WARN] consul: Member 'node8' has conflicting "
 	    "node ID 'x-3' with member 'node9'\n"
 	    "2021-01-23T23:18:55.000Z [WARN]  agent.server.raft: heartbeat "
@@ -1086,9 +1086,9 @@ DEFINE_TEST(test_parse_consul_log_bootstrap_expect)
 	    "bootstrap mode. Expect disabled.\n"
 	    "2026-11-22T06:26:59.896Z [ERROR] agent.server: Member has a "
 	    "conflicting expect value. All nodes should expect the same "
-	    "number.: member=\"{consul3 127.0.0.13 18301 map[build:1.8.4 dc:dc1 "
-	    "expect:5 port:18300 role:consul segment: vsn:2] alive 1 5 2 2 5 "
-	    "4}\"\n"
+	    "number.: member=\"{consul3 127.0.0.13 18301 map[build:1.8.4 "
+	    "dc:dc1 expect:5 port:18300 role:consul segment: vsn:2] alive 1 5 "
+	    "2 2 5 4}\"\n"
 	    "{\"@level\":\"error\",\"@message\":\"Member has a conflicting "
 	    "expect value. All nodes should expect the same number.\","
 	    "\"@module\":\"agent.server\",\"@timestamp\":"
@@ -1177,21 +1177,75 @@ bundle_count(const struct qs_run *run, const struct qs_artifact *art,
 	return n;
 }
 
+#define NBUNDLE_EXPECT	(sizeof(bundle_expect) / sizeof(bundle_expect[0]))
+
+/* Whether row k of bundle_expect[] applies to the consul.log `art`. */
+static int
+bundle_row_applies(size_t k, const char *bundle,
+    const struct qs_artifact *art)
+{
+	return strcmp(bundle_expect[k].bundle, bundle) == 0 &&
+	    (strcmp(bundle_expect[k].node, "*") == 0 ||
+	    (art->node != NULL &&
+	    strcmp(art->node->name, bundle_expect[k].node) == 0));
+}
+
+/* Checks every consul.log of one bundle's run against its rows. */
+static void
+bundle_check(const struct qs_run *run, const char *rel, const char *bundle)
+{
+	const struct qs_artifact	*art;
+	size_t				 j, k, n, logs = 0;
+	int				*met;
+
+	met = qs_xcalloc(NBUNDLE_EXPECT, sizeof(*met));
+	for (j = 0; j < run->artifacts.n; j++) {
+		art = run->artifacts.v[j];
+		if (art->kind == NULL ||
+		    strcmp(art->kind->name, "consul.log") != 0)
+			continue;
+		logs++;
+		if (art->status != QS_STATUS_PARSED)
+			qs_test_fail(__FILE__, __LINE__, "%s: %s: %s", rel,
+			    art->member, qs_status_name(art->status));
+		for (k = 0; k < NBUNDLE_EXPECT; k++) {
+			if (!bundle_row_applies(k, bundle, art))
+				continue;
+			met[k] = 1;
+			n = bundle_count(run, art, bundle_expect[k].type,
+			    bundle_expect[k].kind);
+			if (n < bundle_expect[k].min ||
+			    n > bundle_expect[k].max)
+				qs_test_fail(__FILE__, __LINE__, "%s: %s: %zu "
+				    "%s, want %zu..%zu", rel, art->member, n,
+				    bundle_expect[k].kind,
+				    bundle_expect[k].min,
+				    bundle_expect[k].max);
+		}
+	}
+	CHECK(logs >= 3);
+	/* A row naming a node the bundle does not have checks nothing. */
+	for (k = 0; k < NBUNDLE_EXPECT; k++)
+		if (strcmp(bundle_expect[k].bundle, bundle) == 0 && !met[k])
+			qs_test_fail(__FILE__, __LINE__, "%s: no consul.log "
+			    "of node %s", rel, bundle_expect[k].node);
+	free(met);
+}
+
 DEFINE_TEST(test_parse_consul_log_bundles)
 {
-	const char	*done[16];
-	size_t		 ndone = 0, i, j, k, len, logs, n;
 	struct qs_run	*run;
+	size_t		 i, k, len;
 	char		 rel[256], *data;
 
-	for (i = 0; i < sizeof(bundle_expect) / sizeof(bundle_expect[0]);
-	    i++) {
-		for (k = 0; k < ndone; k++)
-			if (strcmp(done[k], bundle_expect[i].bundle) == 0)
+	for (i = 0; i < NBUNDLE_EXPECT; i++) {
+		/* Each bundle once, at its first row. */
+		for (k = 0; k < i; k++)
+			if (strcmp(bundle_expect[k].bundle,
+			    bundle_expect[i].bundle) == 0)
 				break;
-		if (k < ndone)
+		if (k < i)
 			continue;
-		done[ndone++] = bundle_expect[i].bundle;
 		snprintf(rel, sizeof(rel), "testdata/bundles/%s.tar.gz",
 		    bundle_expect[i].bundle);
 		if ((data = qs_test_read_file(rel, &len)) == NULL) {
@@ -1199,61 +1253,7 @@ DEFINE_TEST(test_parse_consul_log_bundles)
 			continue;
 		}
 		run = qs_test_read(rel, (unsigned char *)data, len);
-		logs = 0;
-		for (j = 0; j < run->artifacts.n; j++) {
-			const struct qs_artifact *art = run->artifacts.v[j];
-
-			if (art->kind == NULL ||
-			    strcmp(art->kind->name, "consul.log") != 0)
-				continue;
-			logs++;
-			if (art->status != QS_STATUS_PARSED)
-				qs_test_fail(__FILE__, __LINE__, "%s: %s: %s",
-				    rel, art->member,
-				    qs_status_name(art->status));
-			for (k = i; k < sizeof(bundle_expect) /
-			    sizeof(bundle_expect[0]); k++) {
-				if (strcmp(bundle_expect[k].bundle,
-				    bundle_expect[i].bundle) != 0 ||
-				    (strcmp(bundle_expect[k].node, "*") != 0 &&
-				    (art->node == NULL || strcmp(art->node->name,
-				    bundle_expect[k].node) != 0)))
-					continue;
-				n = bundle_count(run, art,
-				    bundle_expect[k].type, bundle_expect[k].kind);
-				if (n < bundle_expect[k].min ||
-				    n > bundle_expect[k].max)
-					qs_test_fail(__FILE__, __LINE__,
-					    "%s: %s: %zu %s, want %zu..%zu",
-					    rel, art->member, n,
-					    bundle_expect[k].kind,
-					    bundle_expect[k].min,
-					    bundle_expect[k].max);
-			}
-		}
-		CHECK(logs >= 3);
-		/* Every row of this bundle must have met its node. */
-		for (k = i; k < sizeof(bundle_expect) /
-		    sizeof(bundle_expect[0]); k++) {
-			if (strcmp(bundle_expect[k].bundle,
-			    bundle_expect[i].bundle) != 0 ||
-			    strcmp(bundle_expect[k].node, "*") == 0)
-				continue;
-			for (j = 0; j < run->artifacts.n; j++) {
-				const struct qs_artifact *art =
-				    run->artifacts.v[j];
-
-				if (art->kind != NULL && art->node != NULL &&
-				    strcmp(art->kind->name, "consul.log") ==
-				    0 && strcmp(art->node->name,
-				    bundle_expect[k].node) == 0)
-					break;
-			}
-			if (j == run->artifacts.n)
-				qs_test_fail(__FILE__, __LINE__, "%s: no "
-				    "consul.log of node %s", rel,
-				    bundle_expect[k].node);
-		}
+		bundle_check(run, rel, bundle_expect[i].bundle);
 		qs_run_free(run);
 		free(data);
 	}

@@ -34,8 +34,8 @@ replay() {
 	fi
 }
 
-set -- "$top_srcdir"/tests/fuzz/corpus/bundle/* "$top_srcdir"/testdata/archives/*.* \
-    "$top_srcdir"/testdata/bundles/*.tar.gz
+set -- "$top_srcdir"/tests/fuzz/corpus/bundle/* \
+    "$top_srcdir"/testdata/archives/*.* "$top_srcdir"/testdata/bundles/*.tar.gz
 files=
 for f in "$@"; do
 	[ -f "$f" ] || continue
