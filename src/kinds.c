@@ -98,6 +98,7 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("consul*.log", "consul*.log.*", "consul/*.log",
 		    "consul/*.log.*", "consul*.out"),
 		.sniff = qs_sniff_consul_log,
+		.parse = qs_parse_consul_log,
 	},
 	{
 		.name = "etcd.wal",

@@ -525,6 +525,9 @@ const char *qs_signal_kind_name(enum qs_signal_kind);
 const char *qs_member_state_name(enum qs_member_state);
 const char *qs_ident_name(enum qs_ident);
 
+/* parse-consul-*.c: Consul artifact parsers (kinds.c .parse). */
+int	qs_parse_consul_log(struct qs_parse_ctx *);
+
 /* timefmt.c: timestamps as logs write them, to UTC milliseconds. */
 int	qs_time_parse_iso(const char *, size_t, struct qs_time *);
 int	qs_time_parse_golog(const char *, size_t, struct qs_time *);
