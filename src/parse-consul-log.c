@@ -153,6 +153,7 @@ struct clog {
 	uint64_t		 cand_term;
 	enum clog_run		 run;
 	char			 stop_why[32];	/* the signal that stops */
+	struct qs_event		*untimed_start;	/* banner start, time pending */
 	char			*scratch;	/* per-line strings */
 	size_t			 scratch_used;
 };
@@ -978,6 +979,16 @@ clog_dispatch(struct clog *c, struct clog_line *l)
 	size_t			 i, k;
 	unsigned		 where = l->banner ? CLOG_BANNER : CLOG_LOG;
 
+	/*
+	 * The console banner that starts a run has no time; the first log
+	 * line after it dates the start, so that a restart can be placed
+	 * against other nodes' events.
+	 */
+	if (c->untimed_start != NULL && l->time.set && !l->banner &&
+	    !l->cont) {
+		c->untimed_start->time = l->time;
+		c->untimed_start = NULL;
+	}
 	for (i = 0; i < sizeof(clog_rules) / sizeof(clog_rules[0]); i++) {
 		r = &clog_rules[i];
 		if ((r->how & where) == 0 ||
@@ -2343,8 +2354,17 @@ static int
 h_start(struct clog *c, const struct clog_rule *r, struct clog_line *l,
     const char *rest, size_t n)
 {
-	if (r->kind || c->run != CLOG_RUN_STARTED)
-		clog_event(c, l, QS_EV_START, NULL, NULL);
+	struct qs_event	*e;
+
+	if (r->kind || c->run != CLOG_RUN_STARTED) {
+		e = clog_event(c, l, QS_EV_START, NULL, NULL);
+		/*
+		 * A line without a time of its own (the console banner):
+		 * dated by the next log line, not by the last one.
+		 */
+		if (e != NULL && !l->time.set)
+			c->untimed_start = e;
+	}
 	c->run = CLOG_RUN_STARTED;
 	c->stop_why[0] = '\0';
 	c->cand_term_set = 0;

@@ -63,11 +63,24 @@ rule_consul_multiple_bootstrap(struct qs_analysis *an,
 	}
 	for (i = 0; i < run->signals.n; i++) {
 		const struct qs_signal	*s = run->signals.v[i];
+		size_t			 j;
+		int			 told = 0;
 
 		if (s->kind != QS_SIG_DUAL_BOOTSTRAP)
 			continue;
 		qs_finding_node(f, s->observer);
 		qs_finding_node(f, s->subject_node);
+		/* Leaders repeat the refusal at every reconcile: once each. */
+		for (j = 0; j < i; j++) {
+			const struct qs_signal	*p = run->signals.v[j];
+
+			if (p->kind == QS_SIG_DUAL_BOOTSTRAP &&
+			    p->observer == s->observer &&
+			    p->subject_node == s->subject_node)
+				told = 1;
+		}
+		if (told)
+			continue;
 		qs_finding_evidence(f, &s->ev);
 		qs_finding_fact(an, f, "The leader %s refused to add %s: two "
 		    "servers are in bootstrap mode%s%s.", s->observer != NULL ?

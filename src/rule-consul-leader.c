@@ -11,8 +11,10 @@
  *                           or no election at all.
  *
  * A leader's reign starts at its leader-elected event and ends at the
- * first of: its own leader-lost, stop or start, or its seeing another
- * leader elected.  Silence is not activity: a leader that was killed logs
+ * first of its own leader-lost, stop or start (raft logs a step-down when
+ * it sees a real new leader; hearing of another "leader" through serf's
+ * new-leader event while staying leader is the split brain itself).
+ * Silence is not activity: a leader that was killed logs
  * nothing, so overlapping reigns count as a split brain only when the
  * first leader logged something after the second was elected.
  */
@@ -56,7 +58,6 @@ leader_reigns(struct qs_analysis *an, struct qs_vec *out)
 		for (j = i + 1; j < entries->n; j++) {
 			const struct qs_event	*e =
 			    ((struct qs_tl_entry *)entries->v[j])->event;
-			size_t			 k;
 			int			 saw = 0;
 
 			if (e->system != QS_SYS_CONSUL || !e->time.set)
@@ -65,14 +66,6 @@ leader_reigns(struct qs_analysis *an, struct qs_vec *out)
 			    e->kind == QS_EV_STOP || e->kind == QS_EV_START) &&
 			    e->subject_node == r->leader)
 				saw = 1;
-			if (e->kind == QS_EV_LEADER_ELECTED &&
-			    e->subject_node != r->leader) {
-				struct qs_tl_entry *tj = entries->v[j];
-
-				for (k = 0; k < tj->observers.n; k++)
-					if (tj->observers.v[k] == r->leader)
-						saw = 1;
-			}
 			if (e->kind == QS_EV_LEADER_ELECTED &&
 			    e->subject_node == r->leader && e != r->start)
 				saw = 1;	/* re-elected: a new reign */
@@ -109,6 +102,33 @@ leader_active(struct qs_analysis *an, const struct qs_node *node,
 			return &s->ev;
 	}
 	return NULL;
+}
+
+/* Time of the last thing `node` logged before `before`, as text. */
+static const char *
+leader_last_seen(struct qs_analysis *an, const struct qs_node *node,
+    int64_t before)
+{
+	struct qs_time	last = { 0, 0, 0 };
+	size_t		i;
+	char		t[40];
+
+	for (i = 0; i < an->run->events.n; i++) {
+		const struct qs_event	*e = an->run->events.v[i];
+
+		if (e->observer == node && e->time.set && e->time.ms <
+		    before && (!last.set || e->time.ms > last.ms))
+			last = e->time;
+	}
+	for (i = 0; i < an->run->signals.n; i++) {
+		const struct qs_signal	*s = an->run->signals.v[i];
+
+		if (s->observer == node && s->time.set && s->time.ms <
+		    before && (!last.set || s->time.ms > last.ms))
+			last = s->time;
+	}
+	return qs_arena_strdup(&an->run->arena, qs_time_format(&last, t,
+	    sizeof(t)));
 }
 
 static const char *
@@ -241,11 +261,20 @@ rule_consul_stale_leader(struct qs_analysis *an, const struct qs_rule *rule)
 			qs_finding_fact(an, f, "%s was leader%s from %s.",
 			    a->leader->name, leader_term(an, a->start),
 			    leader_when(an, a->start));
-			qs_finding_fact(an, f, "It went down (%s at %s) and %s "
-			    "was elected%s at %s.", qs_event_kind_name(
-			    a->end->kind), leader_when(an, a->end),
-			    b->leader->name, leader_term(an, b->start),
-			    leader_when(an, b->start));
+			if (a->end->kind == QS_EV_START)
+				qs_finding_fact(an, f, "It was down: the last "
+				    "event it logged is at %s, and it restarted "
+				    "at %s.  In between, %s was elected%s at "
+				    "%s.",
+				    leader_last_seen(an, a->leader,
+				    a->end->time.ms), leader_when(an, a->end),
+				    b->leader->name, leader_term(an, b->start),
+				    leader_when(an, b->start));
+			else
+				qs_finding_fact(an, f, "It stopped at %s and %s "
+				    "was elected%s at %s.", leader_when(an,
+				    a->end), b->leader->name, leader_term(an,
+				    b->start), leader_when(an, b->start));
 			qs_finding_fact(an, f, "%s then came back with the state "
 			    "of its own reign; while it catches up it may call "
 			    "elections with an older log, and a deploy tool that "
@@ -308,9 +337,9 @@ rule_consul_no_leader(struct qs_analysis *an, const struct qs_rule *rule)
 		    leader_when(an, last));
 	} else
 		qs_finding_fact(an, f, "No log shows a leader being elected.");
-	qs_finding_fact(an, f, "After it, agents logged \"No cluster leader\" "
-	    "%zu time%s: the servers could not form a quorum.", count,
-	    count == 1 ? "" : "s");
+	qs_finding_fact(an, f, "%s agents logged \"No cluster leader\" %zu "
+	    "time%s: the servers could not form a quorum.", last != NULL ?
+	    "After it," : "Meanwhile", count, count == 1 ? "" : "s");
 	for (i = 0; i < run->signals.n; i++) {
 		const struct qs_signal	*s = run->signals.v[i];
 

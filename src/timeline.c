@@ -256,6 +256,28 @@ qs_timeline_build(struct qs_run *run, struct qs_timeline *tl)
 		tl_add_observer(t, ev[i]->observer);
 	}
 	free(ev);
+	/*
+	 * An event a node reports about itself (the leader's own "entering
+	 * leader state") speaks for the entry: it carries the term, which
+	 * the others' "new leader elected" lines lack.
+	 */
+	for (i = 0; i < tl->entries.n; i++) {
+		struct qs_tl_entry	*t = tl->entries.v[i];
+
+		for (j = 0; j < t->seen.n; j++) {
+			struct qs_event	*e = t->seen.v[j], *b = t->event;
+			int		 self_e, self_b;
+
+			self_e = e->observer != NULL &&
+			    e->observer == e->subject_node;
+			self_b = b->observer != NULL &&
+			    b->observer == b->subject_node;
+			if (self_e > self_b || (self_e == self_b &&
+			    __builtin_popcount(e->clock.set) >
+			    __builtin_popcount(b->clock.set)))
+				t->event = e;
+		}
+	}
 	qsort(tl->entries.v, tl->entries.n, sizeof(*tl->entries.v),
 	    tl_qsort_entry);
 	tl_skews(run, tl);

@@ -289,7 +289,7 @@ static const char log_v05[] =
 DEFINE_TEST(test_parse_consul_log_v05)
 {
 	CHECK_DUMP(log_v05,
-	    "E start - - L2 -\n"
+	    "E start - - L2 2016-03-03T12:00:00.000Z~\n"
 	    "E join node1 - L16 2016-03-03T12:00:00.000Z~\n"
 	    "E join node1.dc1 wan L17 2016-03-03T12:00:00.000Z~\n"
 	    "E join node2 - L22 2016-03-03T12:00:02.000Z~\n"
@@ -314,7 +314,7 @@ DEFINE_TEST(test_parse_consul_log_v05)
 	    "E leave node1.dc1 wan L53 2016-03-03T12:11:00.000Z~\n"
 	    "E leave node1 - L54 2016-03-03T12:11:01.000Z~\n"
 	    "E stop - interrupt L55 2016-03-03T12:11:02.000Z~\n"
-	    "E start - - L58 -\n"
+	    "E start - - L58 2016-03-03T12:20:00.000Z~\n"
 	    "E leave node3 forced L71 2016-03-03T12:20:06.000Z~\n"
 	    "E reap node3 deregistered L72 2016-03-03T12:20:07.000Z~\n"
 	    "E reap node3 - L73 2016-03-03T12:20:07.000Z~\n"
@@ -659,7 +659,7 @@ static const char log_hclog[] =
 DEFINE_TEST(test_parse_consul_log_hclog)
 {
 	CHECK_DUMP(log_hclog,
-	    "E start - - L1 -\n"
+	    "E start - - L1 2021-01-23T23:18:54.216Z\n"
 	    "E config-change - initial L13 2021-01-23T23:18:54.216Z\n"
 	    "E join node1.dc1 wan L15 2021-01-23T23:18:54.218Z\n"
 	    "E join node1 - L16 2021-01-23T23:18:54.219Z\n"
@@ -893,7 +893,7 @@ static const char log_wrapped[] =
 DEFINE_TEST(test_parse_consul_log_wrapped)
 {
 	CHECK_DUMP(log_wrapped,
-	    "E start - - L1 -\n"
+	    "E start - - L1 2016-08-10T21:37:12.000Z~\n"
 	    "E join node1 - L3 2016-08-10T21:37:12.000Z~\n"
 	    "E join node2 - L4 2021-08-10T21:37:13.500Z\n"
 	    "E leader-elected - - L6 2021-08-10T21:37:15.000Z\n"
