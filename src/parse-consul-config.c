@@ -140,7 +140,9 @@ config_value_text(const cJSON *v, const char *raw, size_t rawlen)
 		if (raw != NULL && rawlen > 0 && rawlen < sizeof(buf)) {
 			memcpy(buf, raw, rawlen);
 			buf[rawlen] = '\0';
-		} else if (v->valuedouble == (double)(long long)v->valuedouble)
+		} else if (v->valuedouble >= -9007199254740992.0 &&
+		    v->valuedouble <= 9007199254740992.0 &&
+		    v->valuedouble == (double)(long long)v->valuedouble)
 			snprintf(buf, sizeof(buf), "%lld",
 			    (long long)v->valuedouble);
 		else
@@ -287,7 +289,8 @@ config_json_item(struct config_state *st, const cJSON *item,
 		if (rm == NULL)
 			return;
 		/* Its line: the raft_multiplier key inside this object. */
-		for (i = k != SIZE_MAX ? k + 1 : nkeys; i < nkeys; i++) {
+		for (i = k != SIZE_MAX ? k + 1 : nkeys; i < nkeys &&
+		    keys[i].depth > 1; i++) {
 			if (keys[i].depth == 2 && keys[i].parent == k &&
 			    keys[i].name_len == strlen("raft_multiplier") &&
 			    strncasecmp(keys[i].name, "raft_multiplier",
@@ -312,10 +315,9 @@ config_json_item(struct config_state *st, const cJSON *item,
 }
 
 /*
- * JSON: cJSON for the values, the key scanner for their lines.  The n-th
- * member of the top-level object is the n-th depth-1 key in the text, when
- * both count the same; otherwise lines come from the first key of the
- * same name.  Returns 0, or -1 when the file is unusable.
+ * JSON: cJSON for the values, the key scanner for their lines: the n-th
+ * member of the top-level object is the n-th depth-1 key in the text.
+ * Returns 0, or -1 when the file is unusable.
  */
 static int
 config_parse_json(struct config_state *st, const char *text, size_t len)
@@ -325,7 +327,6 @@ config_parse_json(struct config_state *st, const char *text, size_t len)
 	size_t			 nkeys, ntop = 0, i, k, *top = NULL, at;
 	const char		*end = NULL;
 	cJSON			*root, *item;
-	int			 aligned;
 
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (root == NULL) {
@@ -359,25 +360,18 @@ config_parse_json(struct config_state *st, const char *text, size_t len)
 	for (i = 0; i < nkeys; i++)
 		if (keys[i].depth == 1)
 			top[ntop++] = i;
-	aligned = (size_t)cJSON_GetArraySize(root) == ntop;
+	/*
+	 * On text cJSON accepted the scanner sees the same members in the
+	 * same order; a name check guards the pairing all the same (a key
+	 * written with escapes just loses its line).
+	 */
 	for (item = root->child, i = 0; item != NULL; item = item->next, i++) {
 		k = SIZE_MAX;
-		if (aligned)
+		if (i < ntop && item->string != NULL &&
+		    keys[top[i]].name_len == strlen(item->string) &&
+		    memcmp(keys[top[i]].name, item->string,
+		    keys[top[i]].name_len) == 0)
 			k = top[i];
-		else if (item->string != NULL) {
-			size_t	j;
-
-			for (j = 0; j < ntop; j++) {
-				const struct qs_json_key *kk = &keys[top[j]];
-
-				if (kk->name_len == strlen(item->string) &&
-				    memcmp(kk->name, item->string,
-				    kk->name_len) == 0) {
-					k = top[j];
-					break;
-				}
-			}
-		}
 		config_json_item(st, item, text, len, keys, nkeys, k);
 	}
 	free(top);

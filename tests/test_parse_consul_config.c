@@ -233,6 +233,14 @@ DEFINE_TEST(test_parse_consul_config_json_bad)
 	CHECK_INT(status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 
+	/* A number too long to quote raw falls back to its double. */
+	run = JSONCFG("{\"raft_protocol\": 1000000000000000000000000000000000"
+	    "0000000000000000000000000000000000000}");
+	CHECK(value(run, "raft_protocol") != NULL &&
+	    strncmp(value(run, "raft_protocol"), "1", 1) == 0 &&
+	    strchr(value(run, "raft_protocol"), 'e') != NULL);
+	qs_run_free(run);
+
 	/* Templates and wildcards name no address. */
 	run = JSONCFG("{\"bind_addr\": \"{{ GetPrivateIP }}\", "
 	    "\"advertise_addr\": \"\", \"retry_join\": null}");
