@@ -73,8 +73,8 @@ struct hcl {
 	struct config_state	*st;
 	const char		*p, *end;
 	uint64_t		 line;
-	uint64_t		 rm_line;	/* of performance's key */
-	const char		*error;		/* first syntax error */
+	uint64_t		 rm_line;	/* of raft_multiplier */
+	const char		*error;	/* first syntax error */
 	uint64_t		 error_line;
 };
 
@@ -103,7 +103,8 @@ static int	hcl_value(struct hcl *, int, cJSON **);
 static int	hcl_list(struct hcl *, int, cJSON **);
 static int	hcl_object(struct hcl *, int, cJSON **);
 static int	hcl_items(struct hcl *, int, cJSON *);
-static void	config_parse_hcl(struct config_state *, const char *, size_t);
+static void	config_parse_hcl(struct config_state *, const char *,
+		    size_t);
 
 /* The canonical name of a wanted top-level key, or NULL. */
 static const char *
@@ -255,8 +256,9 @@ config_identities(struct config_state *st)
 		qs_emit_identity(ctx, QS_ID_ADDRESS, addr, "bind", NULL, &ev);
 	}
 	if (st->node_id != NULL && *st->node_id != '\0') {
-		char	*id = qs_arena_strdup(&ctx->run->arena, st->node_id);
-		char	*p;
+		char	*id, *p;
+
+		id = qs_arena_strdup(&ctx->run->arena, st->node_id);
 
 		for (p = id; *p != '\0'; p++)
 			*p = (char)tolower((unsigned char)*p);

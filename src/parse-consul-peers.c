@@ -151,7 +151,8 @@ peers_check_unique(struct qs_parse_ctx *ctx, struct qs_view *v, int recovery)
 			continue;
 		if (recovery && (m->id == NULL || *m->id == '\0')) {
 			qs_parse_diag(ctx, QS_SEV_WARNING, 0, "peers.json: "
-			    "element %zu has no id; raft rejects the file", i + 1);
+			    "element %zu has no id; raft rejects the file",
+			    i + 1);
 			said++;
 		}
 		if (m->address == NULL || *m->address == '\0') {
@@ -234,7 +235,8 @@ qs_parse_consul_peers_json(struct qs_parse_ctx *ctx)
 		if (at < len)
 			qs_parse_diag(ctx, QS_SEV_ERROR,
 			    qs_json_line_at(text, len, at), "peers.json: text "
-			    "after the JSON value (raft would refuse the file)");
+			    "after the JSON value (raft would refuse the "
+			    "file)");
 	}
 
 	if (cJSON_IsNull(root)) {
@@ -270,8 +272,8 @@ qs_parse_consul_peers_json(struct qs_parse_ctx *ctx)
 		int		 r;
 
 		if (idx == PEERS_MAX_MEMBERS) {
-			qs_parse_diag(ctx, QS_SEV_WARNING, 0, "peers.json: more "
-			    "than %d elements; the rest are ignored",
+			qs_parse_diag(ctx, QS_SEV_WARNING, 0, "peers.json: "
+			    "more than %d elements; the rest are ignored",
 			    PEERS_MAX_MEMBERS);
 			break;
 		}

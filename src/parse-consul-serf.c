@@ -57,10 +57,10 @@ struct serf_clock {
 
 struct serf_state {
 	struct qs_parse_ctx	*ctx;
-	struct qs_arena		 scratch;	/* members and map keys */
+	struct qs_arena		 scratch;	/* members, map keys */
 	struct qs_map		 byname;
 	struct qs_vec		 members;	/* struct serf_member * */
-	const char		*role;		/* serf_lan or serf_wan */
+	const char		*role;		/* serf_lan, serf_wan */
 	struct serf_clock	 clock, event_clock, query_clock;
 	int			 left_last;
 	uint64_t		 last_line;	/* last recognised record */
@@ -371,7 +371,7 @@ qs_parse_consul_serf_snapshot(struct qs_parse_ctx *ctx)
 		else if (strncmp(line, "query-clock: ", 13) == 0)
 			serf_set_clock(&st, &st.query_clock, lineno, line + 13);
 		else if (strncmp(line, "coordinate: ", 12) == 0)
-			;	/* serf 0.7.0-0.8.1 only; carries no membership */
+			;	/* serf 0.7.0-0.8.1; no membership */
 		else if (strcmp(line, "leave") == 0) {
 			if (st.obs + 2 > SERF_MAX_OBS) {
 				stopped = 1;
@@ -382,20 +382,20 @@ qs_parse_consul_serf_snapshot(struct qs_parse_ctx *ctx)
 			st.last_line = lineno;
 			continue;
 		} else {
-			serf_complain(&st, lineno, "unrecognised snapshot line; "
-			    "skipped (serf ignores it too)");
+			serf_complain(&st, lineno, "unrecognised snapshot "
+			    "line; skipped (serf ignores it too)");
 			continue;
 		}
 		st.left_last = 0;
 		st.last_line = lineno;
 	}
 	if (stopped)
-		qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno, "more than "
-		    "%d observations from one snapshot; the rest is not "
-		    "replayed", SERF_MAX_OBS);
+		qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno,
+		    "more than %d observations from one snapshot; the rest "
+		    "is not replayed", SERF_MAX_OBS);
 	if (st.complaints > SERF_MAX_COMPLAINTS)
-		qs_parse_diag(ctx, QS_SEV_WARNING, 0, "%llu more unusable lines "
-		    "not listed", (unsigned long long)(st.complaints -
+		qs_parse_diag(ctx, QS_SEV_WARNING, 0, "%llu more unusable "
+		    "lines not listed", (unsigned long long)(st.complaints -
 		    SERF_MAX_COMPLAINTS));
 	serf_finish(&st);
 	qs_map_free(&st.byname);

@@ -32,6 +32,7 @@
 
 #define META_MAX_KEYS		100000
 #define META_MAX_SERVERS	100000
+#define META_MAX_COMPLAINTS	20
 
 static int	meta_fail(struct qs_parse_ctx *, uint64_t, const char *);
 static const struct qs_json_key *meta_key(const struct qs_json_key *,
@@ -74,9 +75,10 @@ meta_u64(struct qs_parse_ctx *ctx, const cJSON *root, const char *text,
     size_t len, const struct qs_json_key *keys, size_t nkeys,
     const char *name, uint64_t *v, uint64_t *line)
 {
-	const cJSON		*item = cJSON_GetObjectItemCaseSensitive(root,
-	    name);
+	const cJSON		*item;
 	const struct qs_json_key *k = meta_key(keys, nkeys, name);
+
+	item = cJSON_GetObjectItemCaseSensitive(root, name);
 
 	if (item == NULL)
 		return 0;
@@ -113,22 +115,23 @@ meta_servers(struct qs_parse_ctx *ctx, struct qs_view *v,
 		if (!cJSON_IsObject(s) || (id != NULL && !cJSON_IsString(id)) ||
 		    (addr != NULL && !cJSON_IsString(addr)) ||
 		    (suf != NULL && !cJSON_IsNumber(suf))) {
-			if (bad++ < 20)
-				qs_parse_diag(ctx, QS_SEV_WARNING, 0, "snapshot "
-				    "meta.json: server %d is malformed; "
-				    "skipped", i + 1);
+			if (bad++ < META_MAX_COMPLAINTS)
+				qs_parse_diag(ctx, QS_SEV_WARNING, 0,
+				    "snapshot meta.json: server %d is "
+				    "malformed; skipped", i + 1);
 			continue;
 		}
 		/* A missing Suffrage is Go's zero value: a voter. */
 		if (suf == NULL || suf->valuedouble == 0)
 			state = QS_MEMBER_VOTER;
 		else if (suf->valuedouble == 1 || suf->valuedouble == 2)
-			state = QS_MEMBER_NONVOTER;	/* staging: not yet */
+			state = QS_MEMBER_NONVOTER;	/* staging too */
 		else {
-			if (bad++ < 20)
-				qs_parse_diag(ctx, QS_SEV_WARNING, 0, "snapshot "
-				    "meta.json: server %d has an unknown "
-				    "suffrage; listed without a role", i + 1);
+			if (bad++ < META_MAX_COMPLAINTS)
+				qs_parse_diag(ctx, QS_SEV_WARNING, 0,
+				    "snapshot meta.json: server %d has an "
+				    "unknown suffrage; listed without a role",
+				    i + 1);
 			state = QS_MEMBER_LISTED;
 		}
 		qs_view_add(ctx, v, NULL,

@@ -108,7 +108,8 @@ DEFINE_TEST(test_parse_consul_config_json_seed)
 	CHECK_STR(setting(run, "bootstrap_expect")->ev.excerpt,
 	    "\"bootstrap_expect\": 3");
 	CHECK_STR(value(run, "server"), "true");
-	CHECK_STR(value(run, "retry_join"), "[\"172.17.0.30\",\"172.17.0.31\"]");
+	CHECK_STR(value(run, "retry_join"),
+	    "[\"172.17.0.30\",\"172.17.0.31\"]");
 	CHECK_INT(line(run, "retry_join"), 6);
 	CHECK_STR(value(run, "rejoin_after_leave"), "true");
 	CHECK_INT(line(run, "rejoin_after_leave"), 7);
@@ -153,7 +154,8 @@ DEFINE_TEST(test_parse_consul_config_json_full)
 	CHECK_STR(value(run, "node_name"), "consul-server-1");
 	CHECK_STR(setting(run, "node_name")->ev.excerpt,
 	    "\"node_name\": \"consul-server-1\"");
-	CHECK_STR(value(run, "node_id"), "ADF4238A-882B-9DDC-4A9D-5B6758E4159E");
+	CHECK_STR(value(run, "node_id"),
+	    "ADF4238A-882B-9DDC-4A9D-5B6758E4159E");
 	CHECK_STR(value(run, "data_dir"), "/opt/consul");
 	CHECK_STR(value(run, "bootstrap"), "false");
 	CHECK_STR(value(run, "bind_addr"), "0.0.0.0");

@@ -45,7 +45,7 @@ DEFINE_TEST(test_parse_consul_node_id_bad)
 	static const char *const bad[] = {
 		"",
 		"\n",
-		"adf4238a-882b-9ddc-4a9d-5b6758e4159",		/* short */
+		"adf4238a-882b-9ddc-4a9d-5b6758e4159",	/* short */
 		"adf4238a-882b-9ddc-4a9d-5b6758e4159ef",	/* long */
 		"adf4238a_882b-9ddc-4a9d-5b6758e4159e",
 		"zdf4238a-882b-9ddc-4a9d-5b6758e4159e",

@@ -139,8 +139,8 @@ DEFINE_TEST(test_parse_consul_serf_replay)
 /* WAN pool: names carry the datacenter; IPv6 addresses are bracketed. */
 DEFINE_TEST(test_parse_consul_serf_wan)
 {
-	struct qs_run		*run = qs_test_parse("consul.serf_snapshot",
-	    "node1/consul/serf/remote.snapshot",
+	struct qs_run		*run = qs_test_parse(
+	    "consul.serf_snapshot", "node1/consul/serf/remote.snapshot",
 	    "alive: consul-server-1.dc1 [fe80::1]:8302\n"
 	    "alive: consul-server-1.dc2 10.1.0.1:8302\n"
 	    "clock: 7\n", 0);
@@ -262,7 +262,9 @@ DEFINE_TEST(test_parse_consul_serf_torn_and_bad_lines)
 /* CRLF endings (a file edited on Windows) still replay. */
 DEFINE_TEST(test_parse_consul_serf_crlf_and_compact)
 {
-	struct qs_run	*run = LAN("alive: a 10.0.0.1:8301\r\nclock: 2\r\n");
+	struct qs_run	*run;
+
+	run = LAN("alive: a 10.0.0.1:8301\r\nclock: 2\r\n");
 
 	CHECK_INT(run->events.n, 1);
 	CHECK_STR(event(run, 0)->detail, "10.0.0.1:8301");

@@ -66,8 +66,8 @@ for prog in $(cut -f1 "$tmp/list" | uniq); do
 			sub(/^(not )?ok [0-9]+/, "")
 			if (rc != 0)
 				bad = 1
-			printf "%s %d%s%s\n", bad ? "not ok" : "ok", off + (++k),
-			    $0, rc != 0 ? " (exit " rc ")" : ""
+			printf "%s %d%s%s\n", bad ? "not ok" : "ok",
+			    off + (++k), $0, rc != 0 ? " (exit " rc ")" : ""
 		}' "$tmp/out"
 	n=$((n + got))
 	if [ "$rc" -ne 0 ]; then
