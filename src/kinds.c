@@ -42,6 +42,7 @@ const struct qs_kind qs_kinds[] = {
 		    "protocol-3 recovery file",
 		.paths = PATHS("raft/peers.json", "peers.json"),
 		.sniff = qs_sniff_json_peers,
+		.parse = qs_parse_consul_peers_json,
 	},
 	{
 		.name = "consul.peers_info",
@@ -49,6 +50,7 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "marker that peers.json is only read for recovery",
 		.paths = PATHS("raft/peers.info", "peers.info"),
 		.sniff = qs_sniff_text,
+		.parse = qs_parse_consul_peers_info,
 	},
 	{
 		.name = "consul.serf_snapshot",
@@ -57,6 +59,7 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("serf/*.snapshot", "serf/*.snapshot.compact",
 		    "local.snapshot", "remote.snapshot"),
 		.sniff = qs_sniff_serf_snapshot,
+		.parse = qs_parse_consul_serf_snapshot,
 	},
 	{
 		.name = "consul.raft_db",
@@ -74,6 +77,7 @@ const struct qs_kind qs_kinds[] = {
 		    "index",
 		.paths = PATHS("snapshots/*/meta.json"),
 		.sniff = qs_sniff_raft_snapshot_meta,
+		.parse = qs_parse_consul_snapshot_meta,
 	},
 	{
 		.name = "consul.node_id",
@@ -81,6 +85,7 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "agent node ID (raft server ID under protocol 3)",
 		.paths = PATHS("node-id"),
 		.sniff = qs_sniff_uuid,
+		.parse = qs_parse_consul_node_id,
 	},
 	{
 		.name = "consul.config",
@@ -89,6 +94,7 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("consul.d/*.json", "consul.d/*.hcl",
 		    "consul*.json", "consul*.hcl", "*.hcl"),
 		.sniff = qs_sniff_consul_config,
+		.parse = qs_parse_consul_config,
 	},
 	{
 		.name = "consul.log",

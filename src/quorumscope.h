@@ -639,6 +639,31 @@ const char *qs_consul_peers_json(struct qs_analysis *,
 	    const struct qs_consul *, const struct qs_consul_server *,
 	    const struct qs_vec *);
 
+/* wire-json.c: key positions and exact integers in JSON text. */
+struct qs_json_key {
+	const char	*name;		/* raw bytes between the quotes */
+	size_t		 name_len;
+	unsigned	 depth;		/* 1: member of the top-level object */
+	size_t		 parent;	/* index of the enclosing key or SIZE_MAX */
+	uint64_t	 line;		/* 1-based line of the key */
+	size_t		 value;		/* offset of the value's first byte */
+};
+size_t	qs_json_keys(const char *, size_t, unsigned, size_t,
+	    struct qs_json_key **);
+int	qs_json_key_is(const struct qs_json_key *, const char *);
+int	qs_json_raw_number(const char *, size_t, size_t, const char **,
+	    size_t *);
+int	qs_json_raw_u64(const char *, size_t, size_t, uint64_t *);
+uint64_t qs_json_line_at(const char *, size_t, size_t);
+
+/* parse-consul-*.c: Consul's small artifacts. */
+int	qs_parse_consul_peers_json(struct qs_parse_ctx *);
+int	qs_parse_consul_peers_info(struct qs_parse_ctx *);
+int	qs_parse_consul_serf_snapshot(struct qs_parse_ctx *);
+int	qs_parse_consul_node_id(struct qs_parse_ctx *);
+int	qs_parse_consul_config(struct qs_parse_ctx *);
+int	qs_parse_consul_snapshot_meta(struct qs_parse_ctx *);
+
 /* cmd.c and cmd-*.c: the command table. */
 enum qs_format {
 	QS_FORMAT_TEXT,

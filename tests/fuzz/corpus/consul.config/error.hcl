@@ -1,0 +1,3 @@
+server = true
+bootstrap_expect =
+node_name = "x"
