@@ -5,7 +5,8 @@
  * voter, non-voter, alive, left, failed, reaped, absent, or stale-address
  * (the member is named, but at an address its node no longer has).
  * Columns: the bundle's nodes first, then members whose files are not in
- * the bundle.
+ * the bundle.  Rows: the latest view of each node and source; the history
+ * of changes is the timeline's.
  */
 #include "config.h"
 
@@ -17,11 +18,21 @@
 
 #include "quorumscope.h"
 
+static int	peers_stale_address(struct qs_arena *, const struct qs_member *);
+
+/*
+ * A member's column: its node, else its host or name.  A member named at
+ * an address its node no longer has gets a column of its own, so that the
+ * stale entry stays visible beside the node's current one.
+ */
 static const char *
 peers_key(struct qs_arena *a, const struct qs_member *m)
 {
 	const char	*host;
 
+	if (m->node != NULL && peers_stale_address(a, m))
+		return qs_arena_printf(a, "%s (%s, stale)", m->address,
+		    m->node->name);
 	if (m->node != NULL)
 		return m->node->name;
 	if (m->address != NULL && (host = qs_address_host(a, m->address)) !=
@@ -97,7 +108,7 @@ peers_cell(struct qs_arena *a, const struct qs_view *v, const char *col)
 
 		if (strcmp(peers_key(a, m), col) != 0)
 			continue;
-		if (peers_stale_address(a, m))
+		if (m->node != NULL && peers_stale_address(a, m))
 			return "stale-address";
 		return m->state == QS_MEMBER_LISTED ? "voter" :
 		    qs_member_state_name(m->state);
@@ -119,9 +130,20 @@ cmd_peers_exec(struct qs_globals *g, int argc, char **argv)
 	cJSON			*root, *arr, *row, *st;
 
 	opened = qs_analysis_inputs(g, argc, argv, &an);
-	for (i = 0; i < run->views.n; i++) {
+	/* The latest view of each node and source (the timeline has the
+	 * history): views are recorded in file order, so the last wins. */
+	for (i = run->views.n; i-- > 0;) {
 		const struct qs_view	*v = run->views.v[i];
 
+		for (j = 0; j < views.n; j++) {
+			const struct qs_view	*w = views.v[j];
+
+			if (w->observer == v->observer &&
+			    strcmp(w->source, v->source) == 0)
+				break;
+		}
+		if (j < views.n)
+			continue;
 		qs_vec_push(&views, (void *)v);
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];

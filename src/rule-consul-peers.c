@@ -234,16 +234,25 @@ rule_consul_peers_differ(struct qs_analysis *an, const struct qs_rule *rule)
 	qs_consul_free(&c);
 }
 
-/* What serf (any node's view, or a reap) says of a raft peer's host. */
+/*
+ * What serf says of a raft peer: NULL when some node's serf view has it
+ * alive at that address; otherwise "reaped", "left", "failed", "absent",
+ * or "moved" when serf has the peer's node alive at another address (a
+ * server replaced under the same name: the raft entry is stale).  `ev`
+ * gets the evidence and `now` the address serf has, for "moved".
+ */
 static const char *
-stale_serf_state(struct qs_analysis *an, const struct qs_consul *c,
-    const char *key, const struct qs_evidence **ev)
+stale_serf_state(struct qs_analysis *an, const struct qs_member *peer,
+    const struct qs_evidence **ev, const char **now)
 {
 	struct qs_run	*run = an->run;
-	const char	*state = NULL;
+	const char	*state = NULL, *host, *h;
 	size_t		 i, j;
 
 	*ev = NULL;
+	*now = NULL;
+	host = peer->address != NULL ?
+	    qs_address_host(&run->arena, peer->address) : NULL;
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
 
@@ -252,26 +261,37 @@ stale_serf_state(struct qs_analysis *an, const struct qs_consul *c,
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];
 
-			if (strcmp(peers_member_key(an, m), key) != 0)
-				continue;
-			if (m->state == QS_MEMBER_ALIVE)
-				return NULL;	/* someone sees it alive */
-			state = qs_member_state_name(m->state);
-			*ev = &v->ev;
+			h = m->address != NULL ?
+			    qs_address_host(&run->arena, m->address) : NULL;
+			if (host != NULL ? (h != NULL && strcmp(h, host) == 0) :
+			    (m->node != NULL && m->node == peer->node)) {
+				if (m->state == QS_MEMBER_ALIVE)
+					return NULL;
+				state = qs_member_state_name(m->state);
+				*ev = &v->ev;
+			} else if (host != NULL && peer->node != NULL &&
+			    m->node == peer->node &&
+			    m->state == QS_MEMBER_ALIVE && state == NULL &&
+			    (*now == NULL || strstr(v->source, "LAN") !=
+			    NULL)) {
+				*now = m->address;
+				*ev = &v->ev;
+			}
 		}
 	}
-	for (i = 0; i < run->events.n; i++) {
+	for (i = 0; i < run->events.n && peer->node != NULL && *now == NULL;
+	    i++) {
 		const struct qs_event	*e = run->events.v[i];
 
 		if (e->system == QS_SYS_CONSUL && e->kind == QS_EV_REAP &&
-		    e->subject_node != NULL &&
-		    strcmp(e->subject_node->name, key) == 0) {
+		    e->subject_node == peer->node) {
 			*ev = &e->ev;
 			return "reaped";
 		}
 	}
-	(void)c;
-	return state != NULL ? state : "absent";
+	if (state != NULL)
+		return state;
+	return *now != NULL ? "moved" : "absent";
 }
 
 static void
@@ -282,6 +302,7 @@ rule_consul_stale_peer(struct qs_analysis *an, const struct qs_rule *rule)
 	struct qs_finding	*f = NULL;
 	struct qs_vec		 keep = { 0 }, seen = { 0 };
 	size_t			 i, j, k, gossip = 0;
+	int			 legacy;
 
 	/* Without any serf view there is nothing to compare against. */
 	for (i = 0; i < run->views.n; i++)
@@ -299,10 +320,12 @@ rule_consul_stale_peer(struct qs_analysis *an, const struct qs_rule *rule)
 			const struct qs_member		*m = v->members.v[j];
 			const char			*key, *state;
 			const struct qs_evidence	*sev;
+			const char			*now;
 			int				 dup = 0;
 
-			key = peers_member_key(an, m);
-			if ((state = stale_serf_state(an, &c, key, &sev)) ==
+			key = m->address != NULL ? m->address :
+			    peers_member_key(an, m);
+			if ((state = stale_serf_state(an, m, &sev, &now)) ==
 			    NULL)
 				continue;
 			if (f == NULL)
@@ -317,12 +340,19 @@ rule_consul_stale_peer(struct qs_analysis *an, const struct qs_rule *rule)
 					dup = 1;
 			if (!dup)
 				qs_vec_push(&seen, (void *)key);
-			qs_finding_fact(an, f, "%s's %s lists %s, which serf "
-			    "has %s.", srv->node->name, v->source,
-			    m->address != NULL ? m->address : key,
-			    strcmp(state, "absent") == 0 ?
-			    "never seen (no node's serf snapshot or log "
-			    "knows it)" : state);
+			if (strcmp(state, "moved") == 0)
+				qs_finding_fact(an, f, "%s's %s lists %s at %s, "
+				    "but serf has %s alive at %s: the raft "
+				    "entry is the address of a server that was "
+				    "replaced.", srv->node->name, v->source,
+				    m->node->name, m->address, m->node->name,
+				    now);
+			else
+				qs_finding_fact(an, f, "%s's %s lists %s, which "
+				    "serf has %s.", srv->node->name, v->source,
+				    key, strcmp(state, "absent") == 0 ?
+				    "never seen (no node's serf snapshot or "
+				    "log knows it)" : state);
 		}
 	}
 	if (f != NULL) {
@@ -332,9 +362,14 @@ rule_consul_stale_peer(struct qs_analysis *an, const struct qs_rule *rule)
 		    "only acts on serf members, so it cannot remove a peer "
 		    "that serf no longer knows.", seen.n,
 		    seen.n == 1 ? "" : "s");
-		qs_finding_step(an, f, "If the cluster still has a leader, "
-		    "remove each stale peer through it: `consul operator raft "
-		    "remove-peer -address=<ip:port>` (Consul 0.7 and later).");
+		for (i = legacy = 0; i < c.servers.n; i++)
+			legacy |= ((struct qs_consul_server *)
+			    c.servers.v[i])->legacy;
+		for (i = 0; i < seen.n && !legacy; i++)
+			qs_finding_step(an, f, "If the cluster still has a "
+			    "leader, remove the stale peer through it: `consul "
+			    "operator raft remove-peer -address=%s`.",
+			    (const char *)seen.v[i]);
 		peers_keep(&c, &keep);
 		peers_recovery_steps(an, f, &c, &keep);
 		qs_vec_free(&keep);
