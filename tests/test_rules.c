@@ -1,0 +1,562 @@
+/*
+ * The rules, the timeline and node resolution on hand-built models: each
+ * test records the observations a parser would, runs the analysis, and
+ * checks which findings come out (and which do not).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "test.h"
+
+/* A model under construction: one run, artifacts on named nodes. */
+struct tm {
+	struct qs_run		*run;
+	struct qs_analysis	 an;
+	int			 analysed;
+};
+
+static void
+tm_init(struct tm *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->run = qs_run_new();
+	m->run->echo_diags = 0;
+}
+
+/* A parse context for an artifact of `kind` in node `node`'s directory. */
+static struct qs_parse_ctx *
+tm_ctx(struct tm *m, const char *node, const char *kind, const char *file)
+{
+	struct qs_run		*run = m->run;
+	struct qs_parse_ctx	*ctx = qs_arena_alloc(&run->arena, sizeof(*ctx));
+	struct qs_artifact	*art = qs_arena_alloc(&run->arena, sizeof(*art));
+	struct qs_input		*in;
+
+	if (run->inputs.n == 0) {
+		in = qs_run_add_input(run, "model.tar");
+		in->opened = 1;
+	}
+	in = run->inputs.v[0];
+	art->input = in;
+	art->member = art->logical = qs_arena_printf(&run->arena, "%s/%s",
+	    node, file);
+	art->kind = qs_kind_find(kind);
+	art->status = QS_STATUS_PARSED;
+	qs_vec_push(&run->artifacts, art);
+	qs_nodes_note_path(run, in, art->logical, 0);
+	ctx->run = run;
+	ctx->artifact = art;
+	return ctx;
+}
+
+static struct qs_evidence
+tm_ev(struct qs_parse_ctx *ctx, uint64_t line)
+{
+	return qs_evidence_line(ctx, line, "excerpt");
+}
+
+static void
+tm_setting(struct tm *m, const char *node, const char *key, const char *value)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "consul.config",
+	    "consul/config/consul.json");
+	struct qs_evidence	 ev = tm_ev(ctx, 1);
+
+	qs_emit_setting(ctx, key, value, &ev);
+}
+
+/* Three servers, node1..node3 at 10.0.0.1..3, with their serf views. */
+static void
+tm_servers(struct tm *m, int with_serf)
+{
+	static const char *const names[] = { "node1", "node2", "node3" };
+	size_t			 i, j;
+
+	for (i = 0; i < 3; i++) {
+		struct qs_parse_ctx	*ctx;
+		struct qs_evidence	 ev;
+		struct qs_view		*v;
+
+		tm_setting(m, names[i], "server", "true");
+		/* Explicitly safe, so that only what a test adds is found. */
+		tm_setting(m, names[i], "skip_leave_on_interrupt", "true");
+		ctx = tm_ctx(m, names[i], "consul.log", "consul.log");
+		ev = tm_ev(ctx, 1);
+		qs_emit_identity(ctx, QS_ID_ADDRESS, qs_arena_printf(
+		    &m->run->arena, "10.0.0.%zu:8300", i + 1), "raft", NULL, &ev);
+		if (!with_serf)
+			continue;
+		ctx = tm_ctx(m, names[i], "consul.serf_snapshot",
+		    "serf/local.snapshot");
+		ev = tm_ev(ctx, 1);
+		v = qs_emit_view(ctx, QS_VIEW_GOSSIP, "serf LAN snapshot", &ev);
+		for (j = 0; j < 3; j++)
+			qs_view_add(ctx, v, names[j], qs_arena_printf(
+			    &m->run->arena, "10.0.0.%zu:8301", j + 1), NULL,
+			    QS_MEMBER_ALIVE);
+	}
+}
+
+/* A legacy peers.json view on `node`; addresses NULL-terminated. */
+static void
+tm_peers(struct tm *m, const char *node, int is_null, ...)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "consul.peers_json",
+	    "raft/peers.json");
+	struct qs_evidence	 ev = tm_ev(ctx, 1);
+	struct qs_view		*v;
+	const char		*a;
+	va_list			 ap;
+
+	v = qs_emit_view(ctx, QS_VIEW_CONSENSUS, "raft/peers.json (legacy)",
+	    &ev);
+	v->is_null = is_null;
+	va_start(ap, is_null);
+	while ((a = va_arg(ap, const char *)) != NULL)
+		qs_view_add(ctx, v, NULL, a, NULL, QS_MEMBER_LISTED);
+	va_end(ap);
+}
+
+static struct qs_event *
+tm_event(struct tm *m, const char *node, enum qs_event_kind kind,
+    const char *subject, int64_t ms, uint64_t term)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "consul.log", "consul.log");
+	struct qs_evidence	 ev = tm_ev(ctx, 1);
+	struct qs_event		*e = qs_emit_event(ctx, kind, subject, &ev);
+
+	if (ms >= 0) {
+		e->time.set = e->time.zone_known = 1;
+		e->time.ms = ms;
+	}
+	if (term != 0) {
+		e->clock.set |= QS_CLOCK_TERM;
+		e->clock.term = term;
+	}
+	return e;
+}
+
+static struct qs_signal *
+tm_signal(struct tm *m, const char *node, enum qs_signal_kind kind,
+    const char *subject, int64_t ms)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "consul.log", "consul.log");
+	struct qs_evidence	 ev = tm_ev(ctx, 1);
+	struct qs_signal	*s = qs_emit_signal(ctx, kind, subject, &ev);
+
+	if (ms >= 0) {
+		s->time.set = 1;
+		s->time.ms = ms;
+	}
+	return s;
+}
+
+static void
+tm_analyse(struct tm *m)
+{
+	qs_nodes_resolve(m->run);
+	qs_analyse(m->run, &m->an);
+	m->analysed = 1;
+}
+
+/* The finding of `rule`, or NULL; *count gets how many there are. */
+static const struct qs_finding *
+tm_finding(struct tm *m, const char *rule, size_t *count)
+{
+	const struct qs_finding	*found = NULL;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < m->an.findings.n; i++) {
+		const struct qs_finding	*f = m->an.findings.v[i];
+
+		if (strcmp(f->rule->id, rule) == 0) {
+			if (found == NULL)
+				found = f;
+			n++;
+		}
+	}
+	if (count != NULL)
+		*count = n;
+	return found;
+}
+
+static int
+tm_has_step(const struct qs_finding *f, const char *needle)
+{
+	size_t	i;
+
+	for (i = 0; f != NULL && i < f->steps.n; i++)
+		if (strstr(f->steps.v[i], needle) != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+tm_free(struct tm *m)
+{
+	if (m->analysed)
+		qs_analysis_free(&m->an);
+	qs_run_free(m->run);
+}
+
+DEFINE_TEST(test_rules_consul_peers_empty)
+{
+	struct tm			 m;
+	const struct qs_finding		*f;
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_peers(&m, "node1", 1, NULL);
+	tm_peers(&m, "node2", 0, NULL);
+	tm_peers(&m, "node3", 0, "10.0.0.1:8300", "10.0.0.2:8300",
+	    "10.0.0.3:8300", NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-peers-empty", NULL);
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK_INT(f->level, QS_LEVEL_CRITICAL);	/* 2 of 3 */
+		CHECK_INT(f->nodes.n, 2);
+		/* The exact file to write, legacy form, on every server. */
+		CHECK(tm_has_step(f, "On node1 write raft/peers.json in its "
+		    "data directory:\n[\"10.0.0.1:8300\", \"10.0.0.2:8300\", "
+		    "\"10.0.0.3:8300\"]"));
+	}
+	tm_free(&m);
+
+	/* One server of three: an error, not yet a lost quorum. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_peers(&m, "node1", 1, NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-peers-empty", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	tm_free(&m);
+
+	/* A single server is allowed to be alone. */
+	tm_init(&m);
+	tm_setting(&m, "solo", "server", "true");
+	tm_peers(&m, "solo", 0, "10.0.0.1:8300", NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-peers-empty", NULL) == NULL);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_consul_peers_differ_and_stale)
+{
+	struct tm			 m;
+	const struct qs_finding		*f;
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_peers(&m, "node1", 0, "10.0.0.1:8300", "10.0.0.2:8300",
+	    "10.0.0.3:8300", NULL);
+	tm_peers(&m, "node2", 0, "10.0.0.1:8300", "10.0.0.2:8300",
+	    "10.0.0.3:8300", NULL);
+	tm_peers(&m, "node3", 0, "10.0.0.1:8300", "10.0.0.2:8300",
+	    "10.0.0.3:8300", "10.0.0.9:8300", NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-peers-differ", NULL) != NULL);
+	f = tm_finding(&m, "consul-stale-peer", NULL);
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK_INT(f->nodes.n, 1);
+		CHECK_STR(((struct qs_node *)f->nodes.v[0])->name, "node3");
+		CHECK(strstr(f->facts.v[0], "10.0.0.9:8300") != NULL);
+		CHECK(strstr(f->facts.v[0], "never seen") != NULL);
+	}
+	tm_free(&m);
+
+	/* The same sets everywhere, all alive in serf: nothing. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_peers(&m, "node1", 0, "10.0.0.1:8300", "10.0.0.2:8300",
+	    "10.0.0.3:8300", NULL);
+	tm_peers(&m, "node2", 0, "10.0.0.3:8300", "10.0.0.2:8300",
+	    "10.0.0.1:8300", NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-peers-differ", NULL) == NULL);
+	CHECK(tm_finding(&m, "consul-stale-peer", NULL) == NULL);
+	if (m.an.findings.n != 0)
+		CHECK_STR(((struct qs_finding *)m.an.findings.v[0])->rule->id,
+		    "(none)");
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_consul_peers_recovery)
+{
+	struct tm		 m;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_view		*v;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	ctx = tm_ctx(&m, "node1", "consul.peers_info", "raft/peers.info");
+	ev = tm_ev(ctx, 1);
+	qs_emit_setting(ctx, "raft.peers_info", "present", &ev);
+	ctx = tm_ctx(&m, "node1", "consul.peers_json", "raft/peers.json");
+	ev = tm_ev(ctx, 1);
+	v = qs_emit_view(ctx, QS_VIEW_CONSENSUS, "raft/peers.json (recovery)",
+	    &ev);
+	qs_view_add(ctx, v, NULL, "10.0.0.1:8300", "id-1", QS_MEMBER_VOTER);
+	tm_setting(&m, "node1", "raft_protocol", "2");
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-peers-recovery", NULL);
+	CHECK(f != NULL);
+	/* Objects for a protocol-2 server: the recovery would fail. */
+	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_consul_bootstrap)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_setting(&m, "node1", "bootstrap", "true");
+	tm_setting(&m, "node2", "bootstrap", "true");
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-multiple-bootstrap", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_CRITICAL);
+	tm_free(&m);
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_setting(&m, "node1", "bootstrap", "true");
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-multiple-bootstrap", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_WARNING);
+	tm_free(&m);
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_setting(&m, "node1", "bootstrap_expect", "3");
+	tm_setting(&m, "node2", "bootstrap_expect", "3");
+	tm_setting(&m, "node3", "bootstrap_expect", "5");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-expect-mismatch", NULL) != NULL);
+	CHECK(tm_finding(&m, "consul-multiple-bootstrap", NULL) == NULL);
+	tm_free(&m);
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_setting(&m, "node1", "bootstrap_expect", "3");
+	tm_setting(&m, "node2", "bootstrap_expect", "3");
+	tm_setting(&m, "node3", "bootstrap_expect", "3");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-expect-mismatch", NULL) == NULL);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_consul_leaving)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_setting(&m, "node1", "skip_leave_on_interrupt", "false");
+	tm_signal(&m, "node1", QS_SIG_GRACEFUL_LEAVE, NULL, 1000);
+	tm_signal(&m, "node2", QS_SIG_GRACEFUL_LEAVE, NULL, 1100);
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-majority-left", NULL);
+	CHECK(f != NULL && f->nodes.n == 2);
+	f = tm_finding(&m, "consul-leave-hazard", NULL);
+	CHECK(f != NULL && f->nodes.n == 1);
+	tm_free(&m);
+
+	/* One of three left: a departure, not an outage. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_signal(&m, "node1", QS_SIG_GRACEFUL_LEAVE, NULL, 1000);
+	tm_setting(&m, "node1", "skip_leave_on_interrupt", "true");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-majority-left", NULL) == NULL);
+	CHECK(tm_finding(&m, "consul-leave-hazard", NULL) == NULL);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_consul_leaders)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	/* Two leaders of one term, both still active: split brain. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_event(&m, "node1", QS_EV_LEADER_ELECTED, NULL, 1000, 2);
+	tm_event(&m, "node2", QS_EV_LEADER_ELECTED, NULL, 5000, 2);
+	tm_event(&m, "node1", QS_EV_JOIN, "node3", 9000, 0);
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-split-brain", NULL);
+	CHECK(f != NULL && f->nodes.n == 2);
+	tm_free(&m);
+
+	/* A clean handover: node1 steps down before node2 is elected. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_event(&m, "node1", QS_EV_LEADER_ELECTED, NULL, 1000, 2);
+	tm_event(&m, "node1", QS_EV_LEADER_LOST, NULL, 4000, 0);
+	tm_event(&m, "node2", QS_EV_LEADER_ELECTED, NULL, 5000, 3);
+	tm_event(&m, "node1", QS_EV_JOIN, "node3", 9000, 0);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-split-brain", NULL) == NULL);
+	CHECK(tm_finding(&m, "consul-stale-leader", NULL) == NULL);
+	tm_free(&m);
+
+	/* node1 goes silent, node2 is elected, node1 restarts later. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_event(&m, "node1", QS_EV_LEADER_ELECTED, NULL, 1000, 2);
+	tm_event(&m, "node2", QS_EV_LEADER_ELECTED, NULL, 5000, 3);
+	tm_event(&m, "node1", QS_EV_START, NULL, 9000, 0);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-split-brain", NULL) == NULL);
+	f = tm_finding(&m, "consul-stale-leader", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_WARNING);
+	tm_free(&m);
+
+	/* "No cluster leader" after the last election. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_event(&m, "node1", QS_EV_LEADER_ELECTED, NULL, 1000, 2);
+	tm_signal(&m, "node2", QS_SIG_NO_LEADER, NULL, 500);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-no-leader", NULL) == NULL);
+	tm_free(&m);
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_event(&m, "node1", QS_EV_LEADER_ELECTED, NULL, 1000, 2);
+	tm_signal(&m, "node2", QS_SIG_NO_LEADER, NULL, 8000);
+	tm_signal(&m, "node3", QS_SIG_NO_LEADER, NULL, 8500);
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-no-leader", NULL);
+	CHECK(f != NULL && f->nodes.n == 2);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_consul_identity)
+{
+	struct tm		 m;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	ctx = tm_ctx(&m, "node1", "consul.node_id", "node-id");
+	ev = tm_ev(ctx, 1);
+	qs_emit_identity(ctx, QS_ID_NODE_ID, "0a1b2c3d-1111-2222-3333-"
+	    "444455556666", NULL, NULL, &ev);
+	ctx = tm_ctx(&m, "node2", "consul.node_id", "node-id");
+	ev = tm_ev(ctx, 1);
+	qs_emit_identity(ctx, QS_ID_NODE_ID, "0a1b2c3d-1111-2222-3333-"
+	    "444455556666", NULL, NULL, &ev);
+	tm_signal(&m, "node3", QS_SIG_NAME_CONFLICT, "node3", 1000);
+	tm_signal(&m, "node3", QS_SIG_KEY_MISMATCH, "10.0.0.1:8301", 1000);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-duplicate-node-id", NULL) != NULL);
+	CHECK(tm_finding(&m, "consul-name-conflict", NULL) != NULL);
+	CHECK(tm_finding(&m, "consul-gossip-key", NULL) != NULL);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_timeline_merge_and_skew)
+{
+	struct tm		 m;
+	struct qs_tl_entry	*t;
+	size_t			 i;
+
+	tm_init(&m);
+	tm_servers(&m, 0);
+	/*
+	 * One join seen by three nodes; node3's clock runs 1.5 s ahead,
+	 * over three shared events.
+	 */
+	for (i = 0; i < 3; i++) {
+		int64_t	base = 100000 + (int64_t)i * 60000;
+
+		tm_event(&m, "node1", QS_EV_JOIN, "node2", base, 0);
+		tm_event(&m, "node2", QS_EV_JOIN, "node2", base + 10, 0);
+		tm_event(&m, "node3", QS_EV_JOIN, "node2", base + 1500, 0);
+	}
+	/* Not the same event: another subject, and far apart in time. */
+	tm_event(&m, "node1", QS_EV_JOIN, "node3", 100000, 0);
+	tm_event(&m, "node1", QS_EV_FAIL, "node2", 100000, 0);
+	tm_analyse(&m);
+	CHECK_INT(m.an.timeline.entries.n, 5);
+	for (i = 0, t = NULL; i < m.an.timeline.entries.n; i++) {
+		struct qs_tl_entry	*c = m.an.timeline.entries.v[i];
+
+		if (c->event->kind == QS_EV_JOIN && c->event->time.ms <
+		    110000 && strcmp(qs_tl_subject(c->event), "node2") == 0)
+			t = c;
+	}
+	CHECK(t != NULL);
+	CHECK(t != NULL && t->observers.n == 3);
+	CHECK(t != NULL && t->seen.n == 3);
+	CHECK_INT(m.an.timeline.skews.n, 1);
+	if (m.an.timeline.skews.n == 1) {
+		struct qs_skew	*sk = m.an.timeline.skews.v[0];
+
+		CHECK_STR(sk->node->name, "node3");
+		CHECK(sk->ms >= 1400 && sk->ms <= 1500);
+	}
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_timeline_order_untimed_by_clock)
+{
+	struct tm		 m;
+	struct qs_event		*e;
+	size_t			 i;
+
+	tm_init(&m);
+	tm_servers(&m, 0);
+	e = tm_event(&m, "node1", QS_EV_JOIN, "node3", -1, 0);
+	e->clock.set = QS_CLOCK_LAMPORT;
+	e->clock.lamport = 9;
+	e = tm_event(&m, "node1", QS_EV_JOIN, "node2", -1, 0);
+	e->clock.set = QS_CLOCK_LAMPORT;
+	e->clock.lamport = 4;
+	tm_event(&m, "node2", QS_EV_LEAVE, "node1", 5000, 0);
+	tm_analyse(&m);
+	CHECK_INT(m.an.timeline.entries.n, 3);
+	for (i = 0; i < m.an.timeline.entries.n; i++) {
+		struct qs_tl_entry	*t = m.an.timeline.entries.v[i];
+
+		if (i == 0)
+			CHECK(t->event->time.set);
+		if (i == 1)
+			CHECK_INT(t->event->clock.lamport, 4);
+		if (i == 2)
+			CHECK_INT(t->event->clock.lamport, 9);
+	}
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_resolve_members_to_nodes)
+{
+	struct tm		 m;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_event		*e;
+
+	tm_init(&m);
+	tm_servers(&m, 0);
+	/* node2 says that "srv-b" is at 10.0.0.2: its serf name. */
+	ctx = tm_ctx(&m, "node2", "consul.log", "consul.log");
+	ev = tm_ev(ctx, 1);
+	qs_emit_identity(ctx, QS_ID_ADDRESS, "10.0.0.2", "serf", "srv-b", &ev);
+	e = tm_event(&m, "node1", QS_EV_FAIL, "srv-b", 1000, 0);
+	tm_analyse(&m);
+	CHECK(e->subject_node != NULL &&
+	    strcmp(e->subject_node->name, "node2") == 0);
+	CHECK(qs_model_lookup(m.run, "10.0.0.3:8301") != NULL);
+	CHECK(qs_model_lookup(m.run, "10.0.0.99") == NULL);
+	tm_free(&m);
+}
