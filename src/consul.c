@@ -189,3 +189,48 @@ qs_consul_peers_json(struct qs_analysis *an, const struct qs_consul *c,
 	}
 	return qs_arena_printf(a, "%s]", out);
 }
+
+/*
+ * The server to rebuild from when a recovery needs one: the one whose raft
+ * log goes furthest (raft.db's last index, else the index of its latest
+ * snapshot).  Returns NULL when no server's log position is known; *why
+ * gets a sentence saying what was compared.
+ */
+const struct qs_consul_server *
+qs_consul_survivor(struct qs_analysis *an, const struct qs_consul *c,
+    const char **why)
+{
+	const struct qs_consul_server	*best = NULL;
+	unsigned long long		 best_index = 0, v;
+	const char			*best_src = NULL, *list = "";
+	size_t				 i, k;
+	static const char *const	 keys[] = {
+		"raft.last_index", "raft.snapshot_index"
+	};
+
+	for (i = 0; i < c->servers.n; i++) {
+		const struct qs_consul_server	*srv = c->servers.v[i];
+		const struct qs_setting		*s = NULL;
+
+		for (k = 0; k < 2 && s == NULL; k++)
+			s = qs_setting_get(an->run, srv->node, QS_SYS_CONSUL,
+			    keys[k]);
+		if (s == NULL)
+			continue;
+		v = strtoull(s->value, NULL, 10);
+		list = qs_arena_printf(&an->run->arena, "%s%s%s %s %llu", list,
+		    *list != '\0' ? ", " : "", srv->node->name,
+		    strcmp(s->key, "raft.last_index") == 0 ? "last log index" :
+		    "snapshot index", v);
+		if (best == NULL || v > best_index) {
+			best = srv;
+			best_index = v;
+			best_src = s->key;
+		}
+	}
+	if (best != NULL)
+		*why = qs_arena_printf(&an->run->arena, "%s has the most of the "
+		    "raft log (%s)", best->node->name, list);
+	(void)best_src;
+	return best;
+}

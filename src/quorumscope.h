@@ -635,6 +635,8 @@ struct qs_consul {
 };
 void	qs_consul_model(struct qs_analysis *, struct qs_consul *);
 void	qs_consul_free(struct qs_consul *);
+const struct qs_consul_server *qs_consul_survivor(struct qs_analysis *,
+	    const struct qs_consul *, const char **);
 const char *qs_consul_peers_json(struct qs_analysis *,
 	    const struct qs_consul *, const struct qs_consul_server *,
 	    const struct qs_vec *);

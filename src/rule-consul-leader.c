@@ -131,6 +131,21 @@ leader_last_seen(struct qs_analysis *an, const struct qs_node *node,
 	    sizeof(t)));
 }
 
+/* Names the server with the most of the raft log, when that is known. */
+static void
+leader_survivor_step(struct qs_analysis *an, struct qs_finding *f)
+{
+	struct qs_consul		 c;
+	const struct qs_consul_server	*best;
+	const char			*why = NULL;
+
+	qs_consul_model(an, &c);
+	if ((best = qs_consul_survivor(an, &c, &why)) != NULL)
+		qs_finding_step(an, f, "If one server's data must seed the "
+		    "recovery, use %s: %s.", best->node->name, why);
+	qs_consul_free(&c);
+}
+
 static const char *
 leader_term(struct qs_analysis *an, const struct qs_event *e)
 {
@@ -208,6 +223,7 @@ rule_consul_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		    "accepted by one are unknown to the other.");
 		qs_finding_step(an, f, "Find out which leader the clients wrote "
 		    "to (the KV data, the catalog) and keep that cluster.");
+		leader_survivor_step(an, f);
 		qs_finding_step(an, f, "Stop the servers of the other cluster, "
 		    "move their raft/ directory aside, make sure none of them "
 		    "has \"bootstrap\": true, and start them with retry_join "
@@ -362,6 +378,7 @@ rule_consul_no_leader(struct qs_analysis *an, const struct qs_rule *rule)
 	qs_finding_step(an, f, "If they cannot come back, recover with "
 	    "raft/peers.json listing the surviving servers (Consul's outage "
 	    "recovery).");
+	leader_survivor_step(an, f);
 }
 
 const struct qs_rule qs_rule_consul_split_brain = {

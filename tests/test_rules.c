@@ -434,9 +434,16 @@ DEFINE_TEST(test_rules_consul_leaders)
 	tm_event(&m, "node1", QS_EV_LEADER_ELECTED, NULL, 1000, 2);
 	tm_signal(&m, "node2", QS_SIG_NO_LEADER, NULL, 8000);
 	tm_signal(&m, "node3", QS_SIG_NO_LEADER, NULL, 8500);
+	/* The survivor: the most raft log, whatever its source. */
+	tm_setting(&m, "node1", "raft.last_index", "120");
+	tm_setting(&m, "node2", "raft.last_index", "131");
+	tm_setting(&m, "node3", "raft.snapshot_index", "125");
 	tm_analyse(&m);
 	f = tm_finding(&m, "consul-no-leader", NULL);
 	CHECK(f != NULL && f->nodes.n == 2);
+	CHECK(tm_has_step(f, "use node2: node2 has the most of the raft log "
+	    "(node1 last log index 120, node2 last log index 131, node3 "
+	    "snapshot index 125)"));
 	tm_free(&m);
 }
 
