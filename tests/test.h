@@ -46,6 +46,11 @@ int	qs_test_has_diag(const struct qs_run *, const char *);
  */
 struct qs_run *qs_test_parse(const char *, const char *, const char *,
 	    size_t);
+/* What a parse recorded: the last setting of a key, a view's member i
+ * (NULL past the end), the first artifact's status. */
+const char *qs_test_setting(const struct qs_run *, const char *);
+const struct qs_member *qs_test_member(const struct qs_view *, size_t);
+enum qs_status qs_test_status(const struct qs_run *);
 
 #define DEFINE_TEST(name)						\
 	static void name(void);						\

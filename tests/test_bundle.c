@@ -124,6 +124,33 @@ qs_test_parse(const char *kind_name, const char *logical, const char *data,
 	return run;
 }
 
+const char *
+qs_test_setting(const struct qs_run *run, const char *key)
+{
+	const char	*found = NULL;
+	size_t		 i;
+
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		if (strcmp(s->key, key) == 0)
+			found = s->value;
+	}
+	return found;
+}
+
+const struct qs_member *
+qs_test_member(const struct qs_view *v, size_t i)
+{
+	return i < v->members.n ? v->members.v[i] : NULL;
+}
+
+enum qs_status
+qs_test_status(const struct qs_run *run)
+{
+	return ((const struct qs_artifact *)run->artifacts.v[0])->status;
+}
+
 /* The artifact whose member path ends with `tail`, or NULL. */
 const struct qs_artifact *
 qs_test_artifact(const struct qs_run *run, const char *tail)

@@ -49,12 +49,6 @@ identity(const struct qs_run *run, enum qs_ident kind)
 	return NULL;
 }
 
-static enum qs_status
-status(const struct qs_run *run)
-{
-	return ((const struct qs_artifact *)run->artifacts.v[0])->status;
-}
-
 /* Nothing recorded anywhere (values, excerpts, diagnostics) quotes s. */
 static int
 nowhere(const struct qs_run *run, const char *s)
@@ -97,7 +91,7 @@ DEFINE_TEST(test_parse_consul_config_json_seed)
 	    "}\n");
 
 	CHECK_INT(run->diags.n, 0);
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	CHECK_INT(run->settings.n, 6);
 	CHECK_STR(value(run, "leave_on_terminate"), "false");
 	CHECK_INT(line(run, "leave_on_terminate"), 2);
@@ -215,24 +209,24 @@ DEFINE_TEST(test_parse_consul_config_json_bad)
 	struct qs_run	*run;
 
 	run = JSONCFG("{\n  \"server\": true,\n  \"bootstrap_expect\": 3,,\n}");
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	CHECK(qs_test_has_diag(run, "line 3: configuration: not valid JSON"));
 	CHECK_INT(run->settings.n, 0);
 	qs_run_free(run);
 
 	run = JSONCFG("[\"server\", true]");
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	qs_run_free(run);
 
 	run = JSONCFG("");
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	qs_run_free(run);
 
 	/* Trailing text: the agent refuses it, the values still tell. */
 	run = JSONCFG("{\"server\": true}\n{\"server\": false}\n");
 	CHECK_STR(value(run, "server"), "true");
 	CHECK(qs_test_has_diag(run, "line 2: configuration: text after"));
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 
 	/* A number too long to quote raw falls back to its double. */
@@ -299,7 +293,7 @@ DEFINE_TEST(test_parse_consul_config_hcl)
 	const struct qs_identity	*id;
 
 	CHECK_INT(run->diags.n, 0);
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	CHECK_INT(run->settings.n, 16);
 	CHECK_STR(value(run, "datacenter"), "dc1");
 	CHECK_INT(line(run, "datacenter"), 2);
@@ -387,13 +381,13 @@ DEFINE_TEST(test_parse_consul_config_hcl_errors)
 	CHECK(value(run, "node_name") == NULL);
 	CHECK(qs_test_has_diag(run, "line 3: configuration: HCL syntax "
 	    "error: expected a value"));
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 
 	run = HCLCFG("server = true\nnode_name = \"unterminated\n");
 	CHECK(qs_test_has_diag(run, "line 2: configuration: HCL syntax "
 	    "error: unterminated string"));
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 
 	run = HCLCFG("ports {\n  dns = 8600\n");

@@ -5,12 +5,6 @@
 
 #include "test.h"
 
-static enum qs_status
-status(const struct qs_run *run)
-{
-	return ((const struct qs_artifact *)run->artifacts.v[0])->status;
-}
-
 #define NODE_ID(text)	qs_test_parse("consul.node_id", \
 	"node1/consul/data/node-id", (text), 0)
 
@@ -29,7 +23,7 @@ DEFINE_TEST(test_parse_consul_node_id)
 	CHECK_STR(id->value, "adf4238a-882b-9ddc-4a9d-5b6758e4159e");
 	CHECK(id->subject == NULL && id->role == NULL);
 	CHECK_INT(id->ev.line, 1);
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	qs_run_free(run);
 
 	/* Hand-written: blanks around, upper case; Consul lowercases. */
@@ -59,7 +53,7 @@ DEFINE_TEST(test_parse_consul_node_id_bad)
 	for (i = 0; bad[i] != NULL; i++) {
 		run = NODE_ID(bad[i]);
 		CHECK_INT(run->identities.n, 0);
-		CHECK_INT(status(run), QS_STATUS_FAILED);
+		CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 		CHECK(qs_test_has_diag(run, "node-id: not a UUID"));
 		qs_run_free(run);
 	}
@@ -69,13 +63,13 @@ DEFINE_TEST(test_parse_consul_node_id_bad)
 	memcpy(big, "adf4238a-882b-9ddc-4a9d-5b6758e4159e", 36);
 	big[600] = '\0';
 	run = NODE_ID(big);
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	CHECK_INT(run->identities.n, 1);
 	qs_run_free(run);
 	big[600] = ' ';
 	big[70 * 1024] = '\0';
 	run = NODE_ID(big);
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	CHECK_INT(run->identities.n, 0);
 	qs_run_free(run);
 	free(big);

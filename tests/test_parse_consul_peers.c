@@ -3,32 +3,6 @@
 
 #include "test.h"
 
-static const char *
-setting(const struct qs_run *run, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < run->settings.n; i++) {
-		const struct qs_setting	*s = run->settings.v[i];
-
-		if (strcmp(s->key, key) == 0)
-			return s->value;
-	}
-	return NULL;
-}
-
-static const struct qs_member *
-member(const struct qs_view *v, size_t i)
-{
-	return i < v->members.n ? v->members.v[i] : NULL;
-}
-
-static enum qs_status
-status(const struct qs_run *run)
-{
-	return ((const struct qs_artifact *)run->artifacts.v[0])->status;
-}
-
 #define PEERS(text)	qs_test_parse("consul.peers_json", \
 	"node1/consul/raft/peers.json", (text), 0)
 
@@ -41,28 +15,28 @@ DEFINE_TEST(test_parse_consul_peers_legacy)
 
 	CHECK_INT(run->views.n, 1);
 	CHECK_INT(run->diags.n, 0);
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	v = run->views.v[0];
 	CHECK_INT(v->kind, QS_VIEW_CONSENSUS);
 	CHECK_INT(v->system, QS_SYS_CONSUL);
 	CHECK_STR(v->source, "raft/peers.json (legacy)");
 	CHECK_INT(v->is_null, 0);
 	CHECK_INT(v->members.n, 3);
-	CHECK_STR(member(v, 0)->address, "172.17.0.30:8300");
-	CHECK_STR(member(v, 2)->address, "172.17.0.32:8300");
-	CHECK(member(v, 1)->id == NULL && member(v, 1)->name == NULL);
-	CHECK_INT(member(v, 1)->state, QS_MEMBER_LISTED);
+	CHECK_STR(qs_test_member(v, 0)->address, "172.17.0.30:8300");
+	CHECK_STR(qs_test_member(v, 2)->address, "172.17.0.32:8300");
+	CHECK(qs_test_member(v, 1)->id == NULL && qs_test_member(v, 1)->name == NULL);
+	CHECK_INT(qs_test_member(v, 1)->state, QS_MEMBER_LISTED);
 	CHECK_INT(v->ev.line, 1);
 	CHECK_STR(v->ev.excerpt, "[\"172.17.0.30:8300\",\"172.17.0.31:8300\","
 	    "\"172.17.0.32:8300\"]");
-	CHECK_STR(setting(run, "raft.peers_json"), "legacy");
+	CHECK_STR(qs_test_setting(run, "raft.peers_json"), "legacy");
 	qs_run_free(run);
 
 	/* A server that removed itself keeps only its own address. */
 	run = PEERS("  [\"10.0.0.1:8300\"]");
 	v = run->views.v[0];
 	CHECK_INT(v->members.n, 1);
-	CHECK_STR(member(v, 0)->address, "10.0.0.1:8300");
+	CHECK_STR(qs_test_member(v, 0)->address, "10.0.0.1:8300");
 	qs_run_free(run);
 }
 
@@ -77,8 +51,8 @@ DEFINE_TEST(test_parse_consul_peers_null_and_empty)
 	CHECK_INT(v->is_null, 1);
 	CHECK_INT(v->members.n, 0);
 	CHECK_STR(v->source, "raft/peers.json (legacy)");
-	CHECK_STR(setting(run, "raft.peers_json"), "null");
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_STR(qs_test_setting(run, "raft.peers_json"), "null");
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	qs_run_free(run);
 
 	run = PEERS("[]");
@@ -86,7 +60,7 @@ DEFINE_TEST(test_parse_consul_peers_null_and_empty)
 	v = run->views.v[0];
 	CHECK_INT(v->is_null, 0);
 	CHECK_INT(v->members.n, 0);
-	CHECK_STR(setting(run, "raft.peers_json"), "empty");
+	CHECK_STR(qs_test_setting(run, "raft.peers_json"), "empty");
 	CHECK_INT(run->diags.n, 0);
 	qs_run_free(run);
 }
@@ -116,14 +90,14 @@ DEFINE_TEST(test_parse_consul_peers_recovery)
 	v = run->views.v[0];
 	CHECK_STR(v->source, "raft/peers.json (recovery)");
 	CHECK_INT(v->members.n, 3);
-	CHECK_STR(member(v, 0)->id, "adf4238a-882b-9ddc-4a9d-5b6758e4159e");
-	CHECK_STR(member(v, 0)->address, "10.1.0.1:8300");
-	CHECK_INT(member(v, 0)->state, QS_MEMBER_VOTER);
-	CHECK_INT(member(v, 1)->state, QS_MEMBER_NONVOTER);
-	CHECK_STR(member(v, 2)->id, "97e17742-3103-11e7-93ae-92361f002671");
-	CHECK_INT(member(v, 2)->state, QS_MEMBER_VOTER);
+	CHECK_STR(qs_test_member(v, 0)->id, "adf4238a-882b-9ddc-4a9d-5b6758e4159e");
+	CHECK_STR(qs_test_member(v, 0)->address, "10.1.0.1:8300");
+	CHECK_INT(qs_test_member(v, 0)->state, QS_MEMBER_VOTER);
+	CHECK_INT(qs_test_member(v, 1)->state, QS_MEMBER_NONVOTER);
+	CHECK_STR(qs_test_member(v, 2)->id, "97e17742-3103-11e7-93ae-92361f002671");
+	CHECK_INT(qs_test_member(v, 2)->state, QS_MEMBER_VOTER);
 	CHECK_STR(v->ev.excerpt, "[");
-	CHECK_STR(setting(run, "raft.peers_json"), "recovery");
+	CHECK_STR(qs_test_setting(run, "raft.peers_json"), "recovery");
 	qs_run_free(run);
 }
 
@@ -137,7 +111,7 @@ DEFINE_TEST(test_parse_consul_peers_recovery_checks)
 	CHECK_INT(((const struct qs_view *)run->views.v[0])->members.n, 2);
 	CHECK(qs_test_has_diag(run, "share an id"));
 	CHECK(qs_test_has_diag(run, "no voter"));
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 
 	run = PEERS("[{\"address\":\"10.0.0.1:8300\"}]");
@@ -153,28 +127,28 @@ DEFINE_TEST(test_parse_consul_peers_malformed)
 	/* Cut mid-write. */
 	run = PEERS("[\"10.0.0.1:8300\",\n\"10.0.0.2:83");
 	CHECK_INT(run->views.n, 0);
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	CHECK(qs_test_has_diag(run, "line 2: peers.json: not valid JSON"));
 	qs_run_free(run);
 
 	run = PEERS("");
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	CHECK(qs_test_has_diag(run, "empty file"));
 	qs_run_free(run);
 
 	run = PEERS(" \n\t\n");
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	qs_run_free(run);
 
 	run = PEERS("{\"peers\": [\"10.0.0.1:8300\"]}");
 	CHECK_INT(run->views.n, 0);
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	CHECK(qs_test_has_diag(run, "neither null nor a list"));
 	qs_run_free(run);
 
 	run = PEERS("[1, 2]");
 	CHECK_INT(run->views.n, 0);
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	qs_run_free(run);
 
 	/* Mixed forms: the first element decides, the odd one is skipped. */
@@ -183,10 +157,10 @@ DEFINE_TEST(test_parse_consul_peers_malformed)
 	CHECK_INT(run->views.n, 1);
 	v = run->views.v[0];
 	CHECK_INT(v->members.n, 1);
-	CHECK_STR(setting(run, "raft.peers_json"), "legacy");
+	CHECK_STR(qs_test_setting(run, "raft.peers_json"), "legacy");
 	CHECK(qs_test_has_diag(run, "element 2 is not an address string"));
 	CHECK(qs_test_has_diag(run, "element 3 is not an address string"));
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 
 	/* A recovery entry with a quoted boolean: Go cannot decode it. */
@@ -195,9 +169,9 @@ DEFINE_TEST(test_parse_consul_peers_malformed)
 	    "\"10.0.0.2:8300\"}]");
 	v = run->views.v[0];
 	CHECK_INT(v->members.n, 1);
-	CHECK_STR(member(v, 0)->id, "b");
+	CHECK_STR(qs_test_member(v, 0)->id, "b");
 	CHECK(qs_test_has_diag(run, "wrong type"));
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 
 	/* Not an address at all: kept, with a warning. */
@@ -210,7 +184,7 @@ DEFINE_TEST(test_parse_consul_peers_malformed)
 	run = PEERS("[\"10.0.0.1:8300\"]\n]garbage");
 	CHECK_INT(run->views.n, 1);
 	CHECK(qs_test_has_diag(run, "line 2: peers.json: text after"));
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 
 	/* Nesting deeper than cJSON's limit fails cleanly. */
@@ -220,7 +194,7 @@ DEFINE_TEST(test_parse_consul_peers_malformed)
 		memset(deep, '[', 3000);
 		deep[3000] = '\0';
 		run = PEERS(deep);
-		CHECK_INT(status(run), QS_STATUS_FAILED);
+		CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 		qs_run_free(run);
 	}
 }
@@ -240,10 +214,10 @@ DEFINE_TEST(test_parse_consul_peers_info)
 	CHECK_INT(s->ev.line, 2);
 	CHECK_STR(s->ev.excerpt, "As of Consul 0.7.0, the peers.json file is "
 	    "only used for recovery");
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	qs_run_free(run);
 
 	run = qs_test_parse("consul.peers_info", "n/raft/peers.info", "", 0);
-	CHECK_STR(setting(run, "raft.peers_info"), "present");
+	CHECK_STR(qs_test_setting(run, "raft.peers_info"), "present");
 	qs_run_free(run);
 }

@@ -3,36 +3,10 @@
 
 #include "test.h"
 
-static const char *
-setting(const struct qs_run *run, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < run->settings.n; i++) {
-		const struct qs_setting	*s = run->settings.v[i];
-
-		if (strcmp(s->key, key) == 0)
-			return s->value;
-	}
-	return NULL;
-}
-
 static const struct qs_event *
 event(const struct qs_run *run, size_t i)
 {
 	return i < run->events.n ? run->events.v[i] : NULL;
-}
-
-static const struct qs_member *
-member(const struct qs_view *v, size_t i)
-{
-	return i < v->members.n ? v->members.v[i] : NULL;
-}
-
-static enum qs_status
-status(const struct qs_run *run)
-{
-	return ((const struct qs_artifact *)run->artifacts.v[0])->status;
 }
 
 #define LAN(text)	qs_test_parse("consul.serf_snapshot", \
@@ -65,7 +39,7 @@ DEFINE_TEST(test_parse_consul_serf_replay)
 	const struct qs_identity *id;
 
 	CHECK_INT(run->diags.n, 0);
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	CHECK_INT(run->events.n, 6);
 
 	e = event(run, 0);
@@ -121,18 +95,18 @@ DEFINE_TEST(test_parse_consul_serf_replay)
 	CHECK_INT(v->clock.set, QS_CLOCK_LAMPORT);
 	CHECK_INT(v->clock.lamport, 5);
 	CHECK_INT(v->members.n, 4);
-	CHECK_STR(member(v, 0)->name, "consul-server-1");
-	CHECK_STR(member(v, 0)->address, "10.0.0.1:8301");
-	CHECK_INT(member(v, 0)->state, QS_MEMBER_ALIVE);
-	CHECK_STR(member(v, 2)->name, "consul-server-3");
-	CHECK_INT(member(v, 2)->state, QS_MEMBER_LEFT);
-	CHECK_STR(member(v, 2)->address, "10.0.0.3:8301");
-	CHECK_INT(member(v, 3)->state, QS_MEMBER_ALIVE);
+	CHECK_STR(qs_test_member(v, 0)->name, "consul-server-1");
+	CHECK_STR(qs_test_member(v, 0)->address, "10.0.0.1:8301");
+	CHECK_INT(qs_test_member(v, 0)->state, QS_MEMBER_ALIVE);
+	CHECK_STR(qs_test_member(v, 2)->name, "consul-server-3");
+	CHECK_INT(qs_test_member(v, 2)->state, QS_MEMBER_LEFT);
+	CHECK_STR(qs_test_member(v, 2)->address, "10.0.0.3:8301");
+	CHECK_INT(qs_test_member(v, 3)->state, QS_MEMBER_ALIVE);
 
-	CHECK_STR(setting(run, "serf.clock"), "5");
-	CHECK_STR(setting(run, "serf.event_clock"), "4");
-	CHECK_STR(setting(run, "serf.query_clock"), "1");
-	CHECK_STR(setting(run, "serf.left_last"), "true");
+	CHECK_STR(qs_test_setting(run, "serf.clock"), "5");
+	CHECK_STR(qs_test_setting(run, "serf.event_clock"), "4");
+	CHECK_STR(qs_test_setting(run, "serf.query_clock"), "1");
+	CHECK_STR(qs_test_setting(run, "serf.left_last"), "true");
 	qs_run_free(run);
 }
 
@@ -157,9 +131,9 @@ DEFINE_TEST(test_parse_consul_serf_wan)
 	v = run->views.v[0];
 	CHECK_STR(v->source, "serf WAN snapshot");
 	CHECK_INT(v->members.n, 2);
-	CHECK_STR(setting(run, "serf.clock"), "7");
-	CHECK_STR(setting(run, "serf.left_last"), "false");
-	CHECK(setting(run, "serf.event_clock") == NULL);
+	CHECK_STR(qs_test_setting(run, "serf.clock"), "7");
+	CHECK_STR(qs_test_setting(run, "serf.left_last"), "false");
+	CHECK(qs_test_setting(run, "serf.event_clock") == NULL);
 	qs_run_free(run);
 }
 
@@ -181,18 +155,18 @@ DEFINE_TEST(test_parse_consul_serf_rejoin_and_readdress)
 	    "10.0.0.7:8301");
 	v = run->views.v[0];
 	CHECK_INT(v->members.n, 1);
-	CHECK_STR(member(v, 0)->address, "10.0.0.7:8301");
-	CHECK_INT(member(v, 0)->state, QS_MEMBER_ALIVE);
-	CHECK_STR(setting(run, "serf.left_last"), "false");
+	CHECK_STR(qs_test_member(v, 0)->address, "10.0.0.7:8301");
+	CHECK_INT(qs_test_member(v, 0)->state, QS_MEMBER_ALIVE);
+	CHECK_STR(qs_test_setting(run, "serf.left_last"), "false");
 	qs_run_free(run);
 
 	/* A member only ever seen going away is still in the view. */
 	run = LAN("not-alive: ghost\n");
 	v = run->views.v[0];
 	CHECK_INT(v->members.n, 1);
-	CHECK_STR(member(v, 0)->name, "ghost");
-	CHECK(member(v, 0)->address == NULL);
-	CHECK_INT(member(v, 0)->state, QS_MEMBER_LEFT);
+	CHECK_STR(qs_test_member(v, 0)->name, "ghost");
+	CHECK(qs_test_member(v, 0)->address == NULL);
+	CHECK_INT(qs_test_member(v, 0)->state, QS_MEMBER_LEFT);
 	CHECK_INT(v->clock.set, 0);
 	qs_run_free(run);
 }
@@ -206,14 +180,14 @@ DEFINE_TEST(test_parse_consul_serf_torn_and_bad_lines)
 	run = LAN("alive: a 10.0.0.1:8301\nclock: 3\nalive: b 10.0.0.2:83");
 	CHECK_INT(run->events.n, 1);
 	CHECK(qs_test_has_diag(run, "line 3: last line has no newline"));
-	CHECK_INT(status(run), QS_STATUS_PARSED);	/* info only */
-	CHECK_STR(setting(run, "serf.clock"), "3");
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);	/* info only */
+	CHECK_STR(qs_test_setting(run, "serf.clock"), "3");
 	qs_run_free(run);
 
 	/* A torn leave is no leave. */
 	run = LAN("alive: a 10.0.0.1:8301\nleave");
 	CHECK_INT(run->signals.n, 0);
-	CHECK_STR(setting(run, "serf.left_last"), "false");
+	CHECK_STR(qs_test_setting(run, "serf.left_last"), "false");
 	qs_run_free(run);
 
 	run = LAN("alive: a 10.0.0.1:8301\nbogus line\n\nclock: x\n"
@@ -231,8 +205,8 @@ DEFINE_TEST(test_parse_consul_serf_torn_and_bad_lines)
 	CHECK(qs_test_has_diag(run, "line 9: alive record with an address"));
 	CHECK(qs_test_has_diag(run, "line 10: not-alive record"));
 	CHECK(qs_test_has_diag(run, "line 11: unrecognised"));
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
-	CHECK(setting(run, "serf.clock") == NULL);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
+	CHECK(qs_test_setting(run, "serf.clock") == NULL);
 	qs_run_free(run);
 
 	/* Binary junk: complaints are capped, nothing crashes. */
@@ -268,7 +242,7 @@ DEFINE_TEST(test_parse_consul_serf_crlf_and_compact)
 
 	CHECK_INT(run->events.n, 1);
 	CHECK_STR(event(run, 0)->detail, "10.0.0.1:8301");
-	CHECK_STR(setting(run, "serf.clock"), "2");
+	CHECK_STR(qs_test_setting(run, "serf.clock"), "2");
 	qs_run_free(run);
 
 	run = qs_test_parse("consul.serf_snapshot",
@@ -276,7 +250,7 @@ DEFINE_TEST(test_parse_consul_serf_crlf_and_compact)
 	    "alive: b 10.0.0.2:8301\nalive: a 10.0.0.1:8301\nclock: 9\n"
 	    "event-clock: 2\nquery-clock: 3\n", 0);
 	CHECK(qs_test_has_diag(run, "leftover compaction file"));
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	CHECK_INT(((const struct qs_view *)run->views.v[0])->members.n, 2);
 	CHECK_STR(((const struct qs_view *)run->views.v[0])->source,
 	    "serf LAN snapshot");

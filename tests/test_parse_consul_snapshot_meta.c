@@ -3,38 +3,12 @@
 
 #include "test.h"
 
-static const struct qs_setting *
-setting(const struct qs_run *run, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < run->settings.n; i++) {
-		const struct qs_setting	*s = run->settings.v[i];
-
-		if (strcmp(s->key, key) == 0)
-			return s;
-	}
-	return NULL;
-}
-
 static const char *
 value(const struct qs_run *run, const char *key)
 {
-	const struct qs_setting	*s = setting(run, key);
+	const struct qs_setting	*s = qs_test_setting(run, key);
 
 	return s != NULL ? s->value : NULL;
-}
-
-static const struct qs_member *
-member(const struct qs_view *v, size_t i)
-{
-	return i < v->members.n ? v->members.v[i] : NULL;
-}
-
-static enum qs_status
-status(const struct qs_run *run)
-{
-	return ((const struct qs_artifact *)run->artifacts.v[0])->status;
 }
 
 #define META(dir, text)	qs_test_parse("consul.raft_snapshot_meta", \
@@ -52,7 +26,7 @@ DEFINE_TEST(test_parse_consul_snapshot_meta_real)
 	const struct qs_view	*v;
 
 	CHECK_INT(run->diags.n, 0);
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	CHECK_INT(run->views.n, 1);
 	v = run->views.v[0];
 	CHECK_INT(v->kind, QS_VIEW_CONSENSUS);
@@ -62,13 +36,13 @@ DEFINE_TEST(test_parse_consul_snapshot_meta_real)
 	CHECK_INT(v->clock.index, 42);
 	CHECK_INT(v->ev.line, 1);
 	CHECK_INT(v->members.n, 1);
-	CHECK_STR(member(v, 0)->id, "a1");
-	CHECK_STR(member(v, 0)->address, "10.0.0.1:8300");
-	CHECK_INT(member(v, 0)->state, QS_MEMBER_VOTER);
+	CHECK_STR(qs_test_member(v, 0)->id, "a1");
+	CHECK_STR(qs_test_member(v, 0)->address, "10.0.0.1:8300");
+	CHECK_INT(qs_test_member(v, 0)->state, QS_MEMBER_VOTER);
 	CHECK_STR(value(run, "raft.snapshot_index"), "42");
 	CHECK_STR(value(run, "raft.snapshot_term"), "3");
 	CHECK_STR(value(run, "raft.snapshot_configuration_index"), "7");
-	CHECK_STR(setting(run, "raft.snapshot_term")->ev.excerpt,
+	CHECK_STR(qs_test_setting(run, "raft.snapshot_term")->ev.excerpt,
 	    "\"Term\": 3");
 	qs_run_free(run);
 }
@@ -100,15 +74,15 @@ DEFINE_TEST(test_parse_consul_snapshot_meta_suffrage)
 
 	CHECK_INT(v->ev.line, 7);
 	CHECK_INT(v->members.n, 4);
-	CHECK_INT(member(v, 0)->state, QS_MEMBER_VOTER);
-	CHECK_INT(member(v, 1)->state, QS_MEMBER_NONVOTER);
-	CHECK_INT(member(v, 2)->state, QS_MEMBER_NONVOTER);
-	CHECK_STR(member(v, 2)->id, "97e17742-3103-11e7-93ae-92361f002671");
-	CHECK_INT(member(v, 3)->state, QS_MEMBER_LISTED);
+	CHECK_INT(qs_test_member(v, 0)->state, QS_MEMBER_VOTER);
+	CHECK_INT(qs_test_member(v, 1)->state, QS_MEMBER_NONVOTER);
+	CHECK_INT(qs_test_member(v, 2)->state, QS_MEMBER_NONVOTER);
+	CHECK_STR(qs_test_member(v, 2)->id, "97e17742-3103-11e7-93ae-92361f002671");
+	CHECK_INT(qs_test_member(v, 3)->state, QS_MEMBER_LISTED);
 	CHECK(qs_test_has_diag(run, "server 4 has an unknown suffrage"));
 	CHECK(qs_test_has_diag(run, "server 5 is malformed"));
-	CHECK_INT(setting(run, "raft.snapshot_index")->ev.line, 4);
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
+	CHECK_INT(qs_test_setting(run, "raft.snapshot_index")->ev.line, 4);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 }
 
@@ -154,14 +128,14 @@ DEFINE_TEST(test_parse_consul_snapshot_meta_variants)
 	CHECK_INT(run->views.n, 0);
 	CHECK_STR(value(run, "raft.snapshot_index"), "10");
 	CHECK(qs_test_has_diag(run, "no Configuration"));
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	qs_run_free(run);
 
 	/* Copied under another name. */
 	run = META("backup", "{\"Version\":1,\"ID\":\"3-42-1795323437025\","
 	    "\"Index\":42,\"Term\":3,\"Configuration\":{\"Servers\":[]}}");
 	CHECK(qs_test_has_diag(run, "differs from the directory name"));
-	CHECK_INT(status(run), QS_STATUS_PARSED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
 	qs_run_free(run);
 
 	/* An ID that disagrees with its own Term and Index. */
@@ -184,23 +158,23 @@ DEFINE_TEST(test_parse_consul_snapshot_meta_malformed)
 	/* Torn while written. */
 	run = META("3-42-1", "{\"Version\":1,\"ID\":\"3-42-1\",\"Index\":42,"
 	    "\"Term\":3,\"Configuration\":{\"Servers\":[{\"Suffrage\":0,");
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	CHECK(qs_test_has_diag(run, "not valid JSON"));
 	CHECK_INT(run->views.n, 0);
 	CHECK_INT(run->settings.n, 0);
 	qs_run_free(run);
 
 	run = META("3-42-1", "");
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	qs_run_free(run);
 
 	run = META("3-42-1", "[42, 3]");
-	CHECK_INT(status(run), QS_STATUS_FAILED);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	CHECK(qs_test_has_diag(run, "not a JSON object"));
 	qs_run_free(run);
 
 	run = META("3-42-1", "{\"Version\":1}");
 	CHECK(qs_test_has_diag(run, "no usable Index and Term"));
-	CHECK_INT(status(run), QS_STATUS_PARTIAL);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 }
