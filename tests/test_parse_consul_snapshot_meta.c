@@ -3,10 +3,24 @@
 
 #include "test.h"
 
+static const struct qs_setting *
+setting(const struct qs_run *run, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		if (strcmp(s->key, key) == 0)
+			return s;
+	}
+	return NULL;
+}
+
 static const char *
 value(const struct qs_run *run, const char *key)
 {
-	const struct qs_setting	*s = qs_test_setting(run, key);
+	const struct qs_setting	*s = setting(run, key);
 
 	return s != NULL ? s->value : NULL;
 }
@@ -42,7 +56,7 @@ DEFINE_TEST(test_parse_consul_snapshot_meta_real)
 	CHECK_STR(value(run, "raft.snapshot_index"), "42");
 	CHECK_STR(value(run, "raft.snapshot_term"), "3");
 	CHECK_STR(value(run, "raft.snapshot_configuration_index"), "7");
-	CHECK_STR(qs_test_setting(run, "raft.snapshot_term")->ev.excerpt,
+	CHECK_STR(setting(run, "raft.snapshot_term")->ev.excerpt,
 	    "\"Term\": 3");
 	qs_run_free(run);
 }
@@ -81,7 +95,7 @@ DEFINE_TEST(test_parse_consul_snapshot_meta_suffrage)
 	CHECK_INT(qs_test_member(v, 3)->state, QS_MEMBER_LISTED);
 	CHECK(qs_test_has_diag(run, "server 4 has an unknown suffrage"));
 	CHECK(qs_test_has_diag(run, "server 5 is malformed"));
-	CHECK_INT(qs_test_setting(run, "raft.snapshot_index")->ev.line, 4);
+	CHECK_INT(setting(run, "raft.snapshot_index")->ev.line, 4);
 	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
 	qs_run_free(run);
 }
