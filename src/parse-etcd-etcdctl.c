@@ -55,8 +55,11 @@
 
 #include "quorumscope.h"
 
-/* One line of output; a JSON member list of thousands fits. */
-#define ETCDCTL_LINE_MAX	(1024 * 1024)
+/*
+ * One line of output.  A one-line JSON member list takes about 250 bytes
+ * a member: 64 KiB holds 250 members, far past any real cluster.
+ */
+#define ETCDCTL_LINE_MAX	(64 * 1024)
 /* A JSON document spread over lines (pretty-printed) is kept up to this. */
 #define ETCDCTL_JSON_MAX	(8 * 1024 * 1024)
 #define ETCDCTL_JSON_DEPTH	64
@@ -180,6 +183,9 @@ qs_parse_etcd_etcdctl(struct qs_parse_ctx *ctx)
 	while (!c.stopped && (len = qs_source_getline(ctx->src, &line,
 	    ETCDCTL_LINE_MAX)) >= 0) {
 		c.lineno = ctx->src->lineno;
+		if ((size_t)len >= ETCDCTL_LINE_MAX)
+			qs_parse_diag(ctx, QS_SEV_WARNING, c.lineno, "line longer "
+			    "than %d bytes; cut", ETCDCTL_LINE_MAX);
 		copy = qs_xmalloc((size_t)len + 1);
 		memcpy(copy, line, (size_t)len + 1);
 		etcdctl_line(&c, copy, (size_t)len);
@@ -254,6 +260,16 @@ etcdctl_line(struct etcdctl *c, char *line, size_t len)
 {
 	char	*p = line;
 
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (c->json != NULL && (*p == '|' || *p == '+' ||
+	    strncmp(p, "Error:", 6) == 0)) {
+		/* A table or an error line: the JSON before it was cut. */
+		qs_parse_diag(c->ctx, QS_SEV_WARNING, c->json_line, "JSON "
+		    "output starting here is cut short");
+		free(c->json);
+		c->json = NULL;
+	}
 	if (c->json != NULL) {
 		etcdctl_json_add(c, line, len);
 		c->json_depth = etcdctl_depth(line, len, c->json_depth);
@@ -261,8 +277,6 @@ etcdctl_line(struct etcdctl *c, char *line, size_t len)
 			etcdctl_json_done(c);
 		return;
 	}
-	while (*p == ' ' || *p == '\t')
-		p++;
 	if (*p == '{' || *p == '[') {
 		long	d = etcdctl_depth(p, strlen(p), 0);
 

@@ -56,7 +56,10 @@
  * comes near 64 MiB, so a larger length is a damaged length field.
  */
 #define ETCD_WAL_RECORD_MAX	((uint64_t)64 * 1024 * 1024)
-/* Read step for a record: a short file never gets a big allocation. */
+/*
+ * Read step for a record: a length field that lies about a short file
+ * costs one step of memory, not the length it claims.
+ */
 #define ETCD_WAL_READ_STEP	((size_t)1024 * 1024)
 /* Observations one WAL may emit before the parser gives up. */
 #define ETCD_WAL_MAX_OBS	1000000
@@ -82,7 +85,7 @@ enum etcd_wal_damage {
 	WAL_SHORT		/* the file ends inside a record */
 };
 
-/* Ids of a ConfState while it is read. */
+/* The voter or learner ids of a ConfState. */
 struct etcd_wal_ids {
 	uint64_t	*v;
 	size_t		 n;
@@ -95,8 +98,7 @@ enum etcd_wal_opkind {
 	WAL_OP_PROMOTE,		/* AddNode with isPromote: learner to voter */
 	WAL_OP_REMOVE,		/* RemoveNode */
 	WAL_OP_UPDATE,		/* UpdateNode: new peer URLs */
-	WAL_OP_PUBLISH,		/* attributes published: name, client URLs */
-	WAL_OP_BASE		/* a snapshot's ConfState: the whole set */
+	WAL_OP_PUBLISH		/* attributes published: name, client URLs */
 };
 
 /* One membership operation, in log order. */
@@ -107,10 +109,6 @@ struct etcd_wal_op {
 	uint64_t		 index;
 	uint64_t		 offset;	/* of the record's frame */
 	struct qs_etcd_member	 m;		/* m.id: the node changed */
-	uint64_t		*voters;	/* WAL_OP_BASE */
-	size_t			 nvoters;
-	uint64_t		*learners;
-	size_t			 nlearners;
 };
 
 /* A member while replaying. */
@@ -131,7 +129,6 @@ struct etcd_wal {
 	uint32_t		 crc;		/* running CRC-32C */
 	unsigned char		*rec;
 	size_t			 rec_cap;
-	uint64_t		 nrec;
 	uint64_t		 nobs;
 	int			 stopped;	/* observation cap reached */
 
@@ -144,7 +141,13 @@ struct etcd_wal {
 
 	int			 have_snap;
 	uint64_t		 snap_index, snap_term, snap_off;
-	int			 have_base;	/* a ConfState was seen */
+	/*
+	 * The ConfState of the newest 3.5+ snapshot record: the whole
+	 * membership at base_index, replayed before the later changes.
+	 */
+	int			 have_base;
+	uint64_t		 base_index, base_term, base_off;
+	struct etcd_wal_ids	 base_voters, base_learners;
 
 	int			 have_entry;
 	uint64_t		 first_index, first_off;
@@ -164,8 +167,8 @@ static int	etcd_wal_torn(uint64_t, const unsigned char *, size_t);
 static void	etcd_wal_damage(struct etcd_wal *, enum etcd_wal_damage,
 		    const char *, ...) QS_PRINTF(3, 4);
 static void	etcd_wal_ids_add(void *, uint64_t);
-static uint64_t *etcd_wal_ids_copy(struct etcd_wal *, struct etcd_wal_ids *,
-		    size_t *);
+static void	etcd_wal_base(struct etcd_wal *, struct qs_map *,
+		    struct qs_vec *);
 static int	etcd_wal_record(struct etcd_wal *, const unsigned char *,
 		    size_t);
 static void	etcd_wal_metadata(struct etcd_wal *, const unsigned char *,
@@ -396,7 +399,7 @@ qs_parse_etcd_wal(struct qs_parse_ctx *ctx)
 			break;
 		}
 		total = n + pad;
-		/* Read the body in steps so a lying length costs nothing. */
+		/* Read the body in steps: a lying length costs one step. */
 		got = 0;
 		while (got < total) {
 			step = (size_t)(total - got);
@@ -420,7 +423,11 @@ qs_parse_etcd_wal(struct qs_parse_ctx *ctx)
 				break;
 		}
 		if (got < total) {
-			if (ctx->src->truncated)
+			if (ctx->src->error)
+				qs_parse_diag(ctx, QS_SEV_ERROR, 0, "reading "
+				    "failed inside the record at offset %" PRIu64,
+				    w.off);
+			else if (ctx->src->truncated)
 				qs_parse_diag(ctx, QS_SEV_WARNING, 0, "record at "
 				    "offset %" PRIu64 " cut by max-entry-size "
 				    "after %zu of %" PRIu64 " bytes", w.off,
@@ -435,7 +442,6 @@ qs_parse_etcd_wal(struct qs_parse_ctx *ctx)
 		w.body = (size_t)total;
 		if (etcd_wal_record(&w, w.rec, (size_t)n) != 0)
 			break;
-		w.nrec++;
 		w.off += 8 + total;
 	}
 	etcd_wal_finish(&w);
@@ -646,21 +652,6 @@ etcd_wal_ids_add(void *arg, uint64_t v)
 	ids->v[ids->n++] = v;
 }
 
-/* The ids moved into the scratch arena; ids is emptied. */
-static uint64_t *
-etcd_wal_ids_copy(struct etcd_wal *w, struct etcd_wal_ids *ids, size_t *n)
-{
-	uint64_t	*a;
-
-	*n = ids->n;
-	a = qs_arena_alloc(&w->tmp, (ids->n + 1) * sizeof(*a));
-	if (ids->n > 0)
-		memcpy(a, ids->v, ids->n * sizeof(*a));
-	free(ids->v);
-	memset(ids, 0, sizeof(*ids));
-	return a;
-}
-
 /*
  * walpb.Snapshot: the index and term a snapshot was taken at, and (3.5+)
  * the ConfState then, which seeds the membership replay.
@@ -674,8 +665,6 @@ etcd_wal_snapshot(struct etcd_wal *w, const unsigned char *p, size_t n)
 	struct etcd_wal_ids	voters = { NULL, 0, 0 }, learners = { NULL, 0,
 				    0 };
 	int			r, have_cs = 0, bad = 0;
-	struct etcd_wal_op	*op;
-	size_t			i;
 
 	qs_pb_init(&pb, p, n);
 	while ((r = qs_pb_next(&pb, &f)) == 1) {
@@ -713,27 +702,20 @@ etcd_wal_snapshot(struct etcd_wal *w, const unsigned char *p, size_t n)
 	w->snap_index = index;
 	w->snap_term = term;
 	w->snap_off = w->off;
-	if (!have_cs || (op = etcd_wal_op_new(w, WAL_OP_BASE,
-	    "snapshot ConfState", term, index)) == NULL) {
+	/* The newest ConfState wins; raft snapshots only move forward. */
+	if (!have_cs || (w->have_base && index < w->base_index)) {
 		free(voters.v);
 		free(learners.v);
 		return;
 	}
-	op->voters = etcd_wal_ids_copy(w, &voters, &op->nvoters);
-	op->learners = etcd_wal_ids_copy(w, &learners, &op->nlearners);
+	free(w->base_voters.v);
+	free(w->base_learners.v);
+	w->base_voters = voters;
+	w->base_learners = learners;
 	w->have_base = 1;
-	/*
-	 * The snapshot is saved after entries past its index may already be
-	 * in the log: the ConfState goes before the changes it predates.
-	 */
-	for (i = w->ops.n - 1; i > 0; i--) {
-		struct etcd_wal_op	*prev = w->ops.v[i - 1];
-
-		if (prev->kind == WAL_OP_BASE || prev->index <= index)
-			break;
-		w->ops.v[i - 1] = op;
-		w->ops.v[i] = prev;
-	}
+	w->base_index = index;
+	w->base_term = term;
+	w->base_off = w->off;
 }
 
 /* A new membership operation at the current record, or NULL when full. */
@@ -845,17 +827,13 @@ etcd_wal_entry(struct etcd_wal *w, const unsigned char *p, size_t n)
 static void
 etcd_wal_truncate(struct etcd_wal *w, uint64_t index, uint64_t term)
 {
-	size_t	i, keep = 0, dropped = 0;
+	size_t	n = w->ops.n, dropped;
 
-	for (i = 0; i < w->ops.n; i++) {
-		struct etcd_wal_op	*op = w->ops.v[i];
-
-		if (op->kind != WAL_OP_BASE && op->index >= index)
-			dropped++;
-		else
-			w->ops.v[keep++] = op;
-	}
-	w->ops.n = keep;
+	/* Operations are kept in index order: the dropped ones are last. */
+	while (w->ops.n > 0 &&
+	    ((struct etcd_wal_op *)w->ops.v[w->ops.n - 1])->index >= index)
+		w->ops.n--;
+	dropped = n - w->ops.n;
 	if (w->truncations++ < ETCD_WAL_MAX_NOTES)
 		qs_parse_diag(w->ctx, QS_SEV_INFO, 0, "entry %" PRIu64 " term %"
 		    PRIu64 " at offset %" PRIu64 " overwrites entries %"
@@ -899,6 +877,9 @@ etcd_wal_cc_op(struct etcd_wal *w, uint64_t term, uint64_t index,
 		    w->off, type);
 		return;
 	}
+	/* raft applies a change of node 0 as a no-op. */
+	if (node == 0)
+		return;
 	memset(&m, 0, sizeof(m));
 	if (clen > 0 && type != 1 && qs_etcd_member_json(&w->tmp,
 	    (const char *)ctx, clen, &m) != 0) {
@@ -1255,8 +1236,10 @@ etcd_wal_finish(struct etcd_wal *w)
 	struct qs_evidence		 ev;
 	struct qs_view			*v;
 	char				 hex[17];
-	size_t				 i, j;
-	int				 complete;
+	size_t				 i;
+	int				 complete, based = 0;
+	uint64_t			 last_term = 0, last_index = 0;
+	uint64_t			 last_off = 0;
 
 	if (w->have_hs) {
 		etcd_wal_setting_u64(w, "etcd.hardstate.term", w->hs_term,
@@ -1288,30 +1271,15 @@ etcd_wal_finish(struct etcd_wal *w)
 		    "overwritten stretches not listed",
 		    w->truncations - ETCD_WAL_MAX_NOTES);
 
-	/* Replay. */
+	/* Replay, the snapshot's ConfState in its place. */
 	for (i = 0; i < w->ops.n; i++) {
 		const struct etcd_wal_op	*op = w->ops.v[i];
 		struct etcd_wal_member		*mb;
 
-		if (op->kind == WAL_OP_BASE) {
-			for (j = 0; j < members.n; j++)
-				((struct etcd_wal_member *)members.v[j])->
-				    present = 0;
-			for (j = 0; j < op->nvoters; j++) {
-				mb = etcd_wal_member(w, &map, &members,
-				    op->voters[j]);
-				mb->present = 1;
-				mb->learner = 0;
-			}
-			for (j = 0; j < op->nlearners; j++) {
-				mb = etcd_wal_member(w, &map, &members,
-				    op->learners[j]);
-				if (!mb->present)
-					mb->learner = 1;
-				mb->present = 1;
-			}
-			last = op;
-			continue;
+		if (!based && w->have_base && op->index > w->base_index) {
+			etcd_wal_base(w, &map, &members);
+			based = 1;
+			last = NULL;
 		}
 		etcd_wal_op_event(w, op);
 		mb = etcd_wal_member(w, &map, &members, op->m.id);
@@ -1341,18 +1309,32 @@ etcd_wal_finish(struct etcd_wal *w)
 		if (op->kind != WAL_OP_PUBLISH)
 			last = op;
 	}
+	if (!based && w->have_base) {
+		etcd_wal_base(w, &map, &members);
+		based = 1;
+		last = NULL;
+	}
+	if (last != NULL) {
+		last_term = last->term;
+		last_index = last->index;
+		last_off = last->offset;
+	} else if (based) {
+		last_term = w->base_term;
+		last_index = w->base_index;
+		last_off = w->base_off;
+	}
 
 	complete = w->have_entry && (w->first_index <= 1 || w->have_base);
-	if (last != NULL && complete) {
+	if ((last != NULL || based) && complete) {
 		char	*ex = qs_arena_printf(&w->tmp, "membership after entry %"
-		    PRIu64 " term %" PRIu64, last->index, last->term);
+		    PRIu64 " term %" PRIu64, last_index, last_term);
 
-		ev = qs_evidence_offset(w->ctx, last->offset, ex);
+		ev = qs_evidence_offset(w->ctx, last_off, ex);
 		v = qs_emit_view(w->ctx, QS_VIEW_CONSENSUS,
 		    "etcd WAL membership", &ev);
 		v->clock.set = QS_CLOCK_TERM | QS_CLOCK_INDEX;
-		v->clock.term = last->term;
-		v->clock.index = last->index;
+		v->clock.term = last_term;
+		v->clock.index = last_index;
 		for (i = 0; i < members.n; i++) {
 			struct etcd_wal_member	*mb = members.v[i];
 
@@ -1368,4 +1350,32 @@ etcd_wal_finish(struct etcd_wal *w)
 		    w->first_index);
 	qs_vec_free(&members);
 	qs_map_free(&map);
+	free(w->base_voters.v);
+	free(w->base_learners.v);
+}
+
+/*
+ * The snapshot's ConfState replaces the membership: its voters vote,
+ * its learners do not, everyone else is out.  Names and URLs learnt
+ * before stay with their ids.
+ */
+static void
+etcd_wal_base(struct etcd_wal *w, struct qs_map *map, struct qs_vec *members)
+{
+	struct etcd_wal_member	*mb;
+	size_t			 j;
+
+	for (j = 0; j < members->n; j++)
+		((struct etcd_wal_member *)members->v[j])->present = 0;
+	for (j = 0; j < w->base_voters.n; j++) {
+		mb = etcd_wal_member(w, map, members, w->base_voters.v[j]);
+		mb->present = 1;
+		mb->learner = 0;
+	}
+	for (j = 0; j < w->base_learners.n; j++) {
+		mb = etcd_wal_member(w, map, members, w->base_learners.v[j]);
+		if (!mb->present)
+			mb->learner = 1;
+		mb->present = 1;
+	}
 }

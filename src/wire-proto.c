@@ -60,11 +60,12 @@ qs_pb_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
 	return -1;
 }
 
+/* A reader over len bytes at data (NULL with len 0: an empty message). */
 void
 qs_pb_init(struct qs_pb *pb, const unsigned char *data, size_t len)
 {
 	pb->p = data;
-	pb->end = data + len;
+	pb->end = data != NULL ? data + len : data;
 	pb->error = 0;
 }
 

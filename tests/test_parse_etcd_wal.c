@@ -850,6 +850,16 @@ DEFINE_TEST(test_parse_etcd_wal_malformed)
 	    "WAL is not read\n");
 	qs_run_free(run);
 
+	/* Conf change entries without data: node 0, a no-op for raft. */
+	wal_start(&w, ID_A, CLUSTER);
+	wal_entry(&w, 1, 1, 1, NULL);
+	wal_entry(&w, 2, 1, 2, NULL);
+	run = wal_parse(w.b, w.n);
+	CHECK_STR(qs_test_etcd_render(run, WAL, QS_R_EVENTS | QS_R_DIAGS),
+	    "event term-change - t1/i1 @80 entry 1 term 1: first entry of the "
+	    "term\n");
+	qs_run_free(run);
+
 	/* A conf change whose context is not JSON, and one whose id lies. */
 	wal_start(&w, ID_A, CLUSTER);
 	wal_cc(&w, 1, 1, 0, ID_A, "{\"id\":1");
