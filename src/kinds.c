@@ -113,6 +113,7 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("member/wal/*.wal", "wal/*.wal", "*.wal",
 		    "member/wal/*.tmp", "*.wal.broken"),
 		.sniff = qs_sniff_etcd_wal,
+		.parse = qs_parse_etcd_wal,
 	},
 	{
 		.name = "etcd.snap",
@@ -121,6 +122,7 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("member/snap/*.snap", "snap/*.snap", "*.snap",
 		    "*.snap.broken"),
 		.sniff = qs_sniff_etcd_snap,
+		.parse = qs_parse_etcd_snap,
 	},
 	{
 		.name = "etcd.db",
@@ -147,6 +149,7 @@ const struct qs_kind qs_kinds[] = {
 		    "*endpoint-status*", "*endpoint_status*", "etcdctl*",
 		    "etcdctl/*"),
 		.sniff = qs_sniff_etcdctl,
+		.parse = qs_parse_etcd_etcdctl,
 	},
 	{
 		.name = "etcd.backup_dump",

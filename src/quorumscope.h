@@ -527,6 +527,60 @@ const char *qs_ident_name(enum qs_ident);
 
 /* parse-consul-*.c: Consul artifact parsers (kinds.c .parse). */
 int	qs_parse_consul_log(struct qs_parse_ctx *);
+/* wire-proto.c: protocol buffers wire format, CRC-32C. */
+struct qs_pb {
+	const unsigned char	*p;
+	const unsigned char	*end;
+	int			 error;		/* malformed: no more fields */
+};
+struct qs_pb_field {
+	uint32_t		 num;
+	unsigned		 wire;		/* 0 varint, 1 fixed64, 2 bytes, 5 fixed32 */
+	uint64_t		 u;		/* varint and fixed values */
+	const unsigned char	*data;		/* length-delimited value */
+	size_t			 len;
+};
+int	qs_pb_varint(const unsigned char **, const unsigned char *, uint64_t *);
+void	qs_pb_init(struct qs_pb *, const unsigned char *, size_t);
+int	qs_pb_next(struct qs_pb *, struct qs_pb_field *);
+int	qs_pb_repeated_varint(const struct qs_pb_field *,
+	    void (*)(void *, uint64_t), void *);
+uint64_t qs_pb_le64(const unsigned char *);
+uint32_t qs_crc32c(uint32_t, const void *, size_t);
+
+/* wire-etcd.c: etcd member ids and member JSON. */
+#define QS_ETCD_MAX_URLS	8	/* URLs of each kind kept per member */
+#define QS_ETCD_JSON_DEPTH	64	/* nesting accepted in member JSON */
+struct qs_etcd_member {
+	uint64_t	 id;
+	int		 has_id;
+	const char	*name;		/* NULL: absent or empty (unstarted) */
+	const char	*peer[QS_ETCD_MAX_URLS];
+	size_t		 npeer;
+	const char	*client[QS_ETCD_MAX_URLS];
+	size_t		 nclient;
+	int		 more_urls;	/* some URLs were not kept */
+	int		 is_learner;
+	int		 is_promote;
+};
+struct cJSON;
+const char *qs_etcd_id_hex(uint64_t, char *, size_t);
+int	qs_etcd_id_parse_hex(const char *, size_t, uint64_t *);
+int	qs_etcd_dec_u64(const char *, size_t, uint64_t *);
+int	qs_etcd_json_member(const char *, size_t, const char *, size_t *,
+	    size_t *);
+struct cJSON *qs_etcd_json_parse(const char *, size_t, unsigned);
+int	qs_etcd_json_u64(const struct cJSON *, uint64_t *);
+int	qs_etcd_member_from_json(struct qs_arena *, const struct cJSON *,
+	    struct qs_etcd_member *);
+int	qs_etcd_member_json(struct qs_arena *, const char *, size_t,
+	    struct qs_etcd_member *);
+const char *qs_etcd_urls_join(struct qs_arena *, const char *const *, size_t);
+
+/* parse-etcd-*.c: etcd member directories and etcdctl output. */
+int	qs_parse_etcd_wal(struct qs_parse_ctx *);
+int	qs_parse_etcd_snap(struct qs_parse_ctx *);
+int	qs_parse_etcd_etcdctl(struct qs_parse_ctx *);
 
 /* timefmt.c: timestamps as logs write them, to UTC milliseconds. */
 int	qs_time_parse_iso(const char *, size_t, struct qs_time *);

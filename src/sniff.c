@@ -340,7 +340,9 @@ qs_sniff_etcdctl(const struct qs_head *h)
 		"| PEER ADDRS", "|  PEER ADDRS", "PEER ADDRS", "IS LEARNER",
 		"RAFT TERM", "RAFT INDEX", "\"peerURLs\"", "\"raft_term\"",
 		"\"raft_index\"", "\"members\":[", "\"Endpoint\"",
-		", started, ", ", unstarted, ", "\"member_id\"", NULL
+		", started, ", ", unstarted, ", "\"member_id\"",
+		"peerURLs=", "Failed to get the status of endpoint",
+		"retrying of unary invoker failed", NULL
 	};
 	int	n;
 
