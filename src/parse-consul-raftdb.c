@@ -881,11 +881,13 @@ qs_parse_consul_raftdb(struct qs_parse_ctx *ctx)
 	if (qs_source_map(ctx->src, ctx->run->limits.v[QS_LIMIT_MEMORY_ENTRY],
 	    &data, &len) != 0) {
 		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "raft.db could not be read");
+		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}
 	if (qs_bolt_open(&r.db, data, len, raftdb_bolt_diag, &r) != 0) {
 		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "no valid BoltDB meta page: "
 		    "not readable as raft.db");
+		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}
 	raftdb_conf(&r);

@@ -408,11 +408,13 @@ qs_parse_etcd_db(struct qs_parse_ctx *ctx)
 	if (qs_source_map(ctx->src, ctx->run->limits.v[QS_LIMIT_MEMORY_ENTRY],
 	    &data, &len) != 0) {
 		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "backend could not be read");
+		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}
 	if (qs_bolt_open(&e.db, data, len, etcddb_bolt_diag, &e) != 0) {
 		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "no valid BoltDB meta page: "
 		    "not readable as an etcd backend");
+		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}
 	etcddb_meta(&e);
