@@ -51,9 +51,16 @@ mp_be(const unsigned char *p, size_t n)
 	return v;
 }
 
+/* A cursor over p[0..len); a NULL p (a nil value's payload) is empty. */
 void
 qs_mp_init(struct qs_mp *mp, const unsigned char *p, size_t len)
 {
+	static const unsigned char	empty[1];
+
+	if (p == NULL) {
+		p = empty;
+		len = 0;
+	}
 	mp->p = p;
 	mp->end = p + len;
 	mp->err = 0;
