@@ -61,6 +61,11 @@ DEFINE_TEST(test_msgpack_scalars)
 	qs_mp_init(&mp, MP("\xd0\x07"));
 	CHECK_INT(qs_mp_read(&mp, &v), 0);
 	CHECK(qs_mp_uint(&v, &u) == 0 && u == 7);
+	/* A nil payload (NULL, 0) is an empty cursor (found by fuzzing). */
+	qs_mp_init(&mp, NULL, 0);
+	CHECK_INT(qs_mp_read(&mp, &v), -1);
+	qs_mp_init(&mp, NULL, 0);
+	CHECK_INT(qs_mp_skip(&mp), -1);
 	/* 0xc1 is never used. */
 	qs_mp_init(&mp, MP("\xc1"));
 	CHECK_INT(qs_mp_read(&mp, &v), -1);
