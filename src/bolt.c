@@ -80,8 +80,8 @@ static void	bolt_diag(struct qs_bolt *, uint64_t, uint64_t, const char *,
 static int	bolt_meta_check(const unsigned char *, size_t, uint64_t *,
 		    uint32_t *, uint64_t *, uint64_t *, const char **);
 static int	bolt_page_load(struct qs_bolt *, uint64_t, struct bolt_page *);
-static int	bolt_page_inline(struct qs_bolt *, const struct qs_bolt_bucket *,
-		    struct bolt_page *);
+static int	bolt_page_inline(struct qs_bolt *,
+		    const struct qs_bolt_bucket *, struct bolt_page *);
 static int	bolt_root_page(struct qs_bolt *, const struct qs_bolt_bucket *,
 		    struct bolt_page *);
 static int	bolt_elem_key(struct qs_bolt *, const struct bolt_page *,
@@ -252,8 +252,8 @@ qs_bolt_open(struct qs_bolt *db, const unsigned char *data, size_t len,
 	db->root.root = root[m];
 	db->npages = len / db->page_size;
 	if (db->hwm > db->npages) {
-		bolt_diag(db, db->hwm, len, "file ends at page %llu, before the "
-		    "high-water mark %llu: truncated",
+		bolt_diag(db, db->hwm, len, "file ends at page %llu, "
+		    "before the high-water mark %llu: truncated",
 		    (unsigned long long)db->npages,
 		    (unsigned long long)db->hwm);
 	}

@@ -134,6 +134,9 @@ static int	raftdb_config_decode(const struct raftdb_log *,
 		    struct raftdb_config *, int *);
 static int	raftdb_peers_decode(const struct raftdb_log *,
 		    struct raftdb_config *, int *);
+static int	raftdb_same(const struct raftdb_server *,
+		    const struct raftdb_server *);
+static const char *raftdb_subject(const struct raftdb_server *);
 static void	raftdb_config_diff(struct raftdb *, const struct raftdb_log *,
 		    const struct raftdb_config *);
 static void	raftdb_command(struct raftdb *, const struct raftdb_log *);
@@ -709,7 +712,8 @@ raftdb_command(struct raftdb *r, const struct raftdb_log *lg)
 
 		if (r->ck_active)
 			qs_parse_diag(r->ctx, QS_SEV_INFO, 0, "chunked command "
-			    "%llu left incomplete", (unsigned long long)r->ck_op);
+			    "%llu left incomplete",
+			    (unsigned long long)r->ck_op);
 		r->ck_active = 0;
 		r->ck_len = 0;
 		t = lg->data_len > 0 ? lg->data[0] & 0x7f : 0xff;
@@ -880,13 +884,14 @@ qs_parse_consul_raftdb(struct qs_parse_ctx *ctx)
 	r.ctx = ctx;
 	if (qs_source_map(ctx->src, ctx->run->limits.v[QS_LIMIT_MEMORY_ENTRY],
 	    &data, &len) != 0) {
-		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "raft.db could not be read");
+		qs_parse_diag(ctx, QS_SEV_ERROR, 0,
+		    "raft.db could not be read");
 		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}
 	if (qs_bolt_open(&r.db, data, len, raftdb_bolt_diag, &r) != 0) {
-		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "no valid BoltDB meta page: "
-		    "not readable as raft.db");
+		qs_parse_diag(ctx, QS_SEV_ERROR, 0,
+		    "no valid BoltDB meta page: not readable as raft.db");
 		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}

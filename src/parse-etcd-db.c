@@ -338,7 +338,8 @@ etcddb_meta(struct etcddb *e)
 	const unsigned char	*v;
 	size_t			 vlen, i, n, off;
 	uint64_t		 u, ids[ETCDDB_IDS_MAX];
-	char			 buf[ETCDDB_IDS_MAX * 17 + 3], ex[sizeof(buf) + 32];
+	char			 buf[ETCDDB_IDS_MAX * 17 + 3];
+	char			 ex[sizeof(buf) + 32];
 	struct qs_evidence	 ev;
 
 	if (qs_bolt_path(&e->db, &meta, "meta", NULL) != 0) {
@@ -407,13 +408,14 @@ qs_parse_etcd_db(struct qs_parse_ctx *ctx)
 	e.ctx = ctx;
 	if (qs_source_map(ctx->src, ctx->run->limits.v[QS_LIMIT_MEMORY_ENTRY],
 	    &data, &len) != 0) {
-		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "backend could not be read");
+		qs_parse_diag(ctx, QS_SEV_ERROR, 0,
+		    "backend could not be read");
 		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}
 	if (qs_bolt_open(&e.db, data, len, etcddb_bolt_diag, &e) != 0) {
-		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "no valid BoltDB meta page: "
-		    "not readable as an etcd backend");
+		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "no valid BoltDB meta "
+		    "page: not readable as an etcd backend");
 		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}

@@ -32,6 +32,8 @@ static const char *bolt_expected(const char *);
 static void	bolt_walk_path(struct qs_bolt *, const char *,
 		    struct bolt_walk *);
 static void	bolt_check_bucket(struct qs_bolt *, const char *);
+static void	bolt_digest(uint64_t *, const unsigned char *, size_t);
+static uint64_t	bolt_many_root(const unsigned char *, size_t);
 
 /*
  * Reads a gzipped fixture (testdata/...gz) into memory through
@@ -86,7 +88,8 @@ static void
 bolt_digest(uint64_t *h, const unsigned char *p, size_t n)
 {
 	unsigned char	l[4] = { (unsigned char)n, (unsigned char)(n >> 8),
-			    (unsigned char)(n >> 16), (unsigned char)(n >> 24) };
+			    (unsigned char)(n >> 16),
+			    (unsigned char)(n >> 24) };
 	size_t		i;
 
 	for (i = 0; i < 4; i++) {
@@ -423,7 +426,8 @@ DEFINE_TEST(test_bolt_flip_smoke)
 	for (i = 0; i < 150; i++) {
 		memcpy(copy, data, len);
 		for (j = 0; j < 40; j++) {
-			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			seed = seed * 6364136223846793005ULL +
+			    1442695040888963407ULL;
 			/* Mostly the pages that matter: metas and low pages. */
 			k = (size_t)(seed >> 33) % (j < 20 ? 24 * 4096 : len);
 			copy[k] ^= (unsigned char)(seed >> 25) | 1;
