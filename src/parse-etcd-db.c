@@ -92,80 +92,54 @@ etcddb_obs(struct etcddb *e, size_t n)
 /*
  * Reads the unsigned integer, or the array of them, that top-level key
  * `key` holds in a JSON object, from the digits themselves (cJSON's
- * doubles lose ids above 2^53).  Strings are skipped with their escapes,
- * nesting is counted, nothing is allocated.  OUT: up to max values and
- * their count.  Returns 0 when the key was found with numbers, -1
- * otherwise (or on overflow).
+ * doubles lose ids above 2^53), with wire-json.c's key scanner.  OUT: up
+ * to max values and their count.  Returns 0 when the key was found with
+ * a number or an array of numbers, -1 otherwise.
  */
 static int
 etcddb_json_u64s(const unsigned char *p, size_t len, const char *key,
     uint64_t *out, size_t max, size_t *n)
 {
-	size_t		i = 0, klen = strlen(key), ks = 0;
-	int		depth = 0, is_key = 0;
+	const char		*text = (const char *)p, *tok;
+	struct qs_json_key	*keys = NULL;
+	size_t			 nkeys, i, off, toklen;
+	uint64_t		 v;
+	int			 rc = -1;
 
 	*n = 0;
-	while (i < len) {
-		unsigned char	c = p[i];
-
-		if (c == '"') {
-			/* A string: find its end, note whether it is key. */
-			size_t	start = ++i;
-
-			while (i < len && p[i] != '"')
-				i += p[i] == '\\' ? 2 : 1;
-			if (i >= len)
-				return -1;
-			ks = i - start;
-			is_key = depth == 1 && ks == klen &&
-			    memcmp(p + start, key, klen) == 0;
-			i++;
-			while (i < len && (p[i] == ' ' || p[i] == '\t' ||
-			    p[i] == '\n' || p[i] == '\r'))
-				i++;
-			if (i < len && p[i] == ':' && is_key)
-				break;
-			continue;
+	nkeys = qs_json_keys(text, len, 1, 64, &keys);
+	for (i = 0; i < nkeys; i++)
+		if (qs_json_key_is(&keys[i], key))
+			break;
+	if (i == nkeys)
+		goto out;
+	off = keys[i].value;
+	if (off < len && text[off] != '[') {
+		if (qs_json_raw_u64(text, len, off, &v) == 0) {
+			out[(*n)++] = v;
+			rc = 0;
 		}
-		if (c == '{' || c == '[')
-			depth++;
-		else if (c == '}' || c == ']')
-			depth--;
-		i++;
+		goto out;
 	}
-	if (i >= len)
-		return -1;
-	i++;				/* the colon */
-	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
-	    p[i] == '\r'))
-		i++;
-	if (i < len && p[i] == '[') {
-		i++;
-		depth = 1;
-	} else
-		depth = 0;
-	for (;;) {
-		uint64_t	v = 0;
-		size_t		d = 0;
-
-		while (i < len && (p[i] == ' ' || p[i] == '\t' ||
-		    p[i] == '\n' || p[i] == '\r' || (depth && p[i] == ',')))
-			i++;
-		while (i < len && p[i] >= '0' && p[i] <= '9') {
-			if (v > (UINT64_MAX - (uint64_t)(p[i] - '0')) / 10)
-				return -1;
-			v = v * 10 + (uint64_t)(p[i] - '0');
-			i++;
-			d++;
+	/* An array: numbers separated by commas, up to the bracket. */
+	for (off++; off < len; ) {
+		while (off < len && (text[off] == ' ' || text[off] == ',' ||
+		    text[off] == '\t' || text[off] == '\n' || text[off] == '\r'))
+			off++;
+		if (off >= len || text[off] == ']') {
+			rc = 0;
+			break;
 		}
-		if (d == 0)
+		if (qs_json_raw_number(text, len, off, &tok, &toklen) != 0 ||
+		    qs_json_raw_u64(text, len, off, &v) != 0)
 			break;
 		if (*n < max)
 			out[(*n)++] = v;
-		if (!depth)
-			break;
+		off = (size_t)(tok - text) + toklen;
 	}
-	return *n > 0 || depth ? 0 : -1;
+out:
+	free(keys);
+	return rc;
 }
 
 /* A member id key: lowercase hex, 1 to 16 digits.  OUT: as text. */
