@@ -901,6 +901,9 @@ qs_parse_consul_raftdb(struct qs_parse_ctx *ctx)
 	else if (rc > 0)
 		qs_parse_diag(ctx, QS_SEV_WARNING, 0, "no logs bucket: not a "
 		    "raft-boltdb store");
+	if (r.ndiag > RAFTDB_DIAG_MAX)
+		qs_parse_diag(ctx, QS_SEV_WARNING, 0, "%u problems with log "
+		    "entries in all", r.ndiag);
 	if (r.ck_active)
 		qs_parse_diag(ctx, QS_SEV_INFO, 0, "chunked command %llu "
 		    "incomplete at the end of the log",

@@ -395,11 +395,6 @@ int	qs_mp_eq(const struct qs_mp_val *, const char *);
 int	qs_mp_is_bytes(const struct qs_mp_val *);
 int	qs_mp_time(const struct qs_mp_val *, struct qs_time *);
 
-/* parse-consul-raftdb.c */
-int	qs_parse_consul_raftdb(struct qs_parse_ctx *);
-/* parse-etcd-db.c */
-int	qs_parse_etcd_db(struct qs_parse_ctx *);
-
 /* bundle.c: reading inputs with libarchive, one streaming pass. */
 int	qs_bundle_read(struct qs_run *, const char *);
 int	qs_bundle_read_memory(struct qs_run *, const char *, const void *,
@@ -757,6 +752,10 @@ int	qs_parse_consul_serf_snapshot(struct qs_parse_ctx *);
 int	qs_parse_consul_node_id(struct qs_parse_ctx *);
 int	qs_parse_consul_config(struct qs_parse_ctx *);
 int	qs_parse_consul_snapshot_meta(struct qs_parse_ctx *);
+/* parse-consul-raftdb.c: raft.db, the raft log and stable store. */
+int	qs_parse_consul_raftdb(struct qs_parse_ctx *);
+/* parse-etcd-db.c: the etcd backend (member/snap/db). */
+int	qs_parse_etcd_db(struct qs_parse_ctx *);
 
 /* cmd.c and cmd-*.c: the command table. */
 enum qs_format {
