@@ -193,7 +193,8 @@ qs_consul_peers_json(struct qs_analysis *an, const struct qs_consul *c,
 /*
  * The server to rebuild from when a recovery needs one: the one whose raft
  * log goes furthest (raft.db's last index, else the index of its latest
- * snapshot).  Returns NULL when no server's log position is known; *why
+ * snapshot).  Returns NULL when no server's log position is known or no
+ * server is ahead of all the others; *why
  * gets a sentence saying what was compared.
  */
 const struct qs_consul_server *
@@ -203,7 +204,7 @@ qs_consul_survivor(struct qs_analysis *an, const struct qs_consul *c,
 	const struct qs_consul_server	*best = NULL;
 	unsigned long long		 best_index = 0, v;
 	const char			*best_src = NULL, *list = "";
-	size_t				 i, k;
+	size_t				 i, k, ties = 0;
 	static const char *const	 keys[] = {
 		"raft.last_index", "raft.snapshot_index"
 	};
@@ -226,8 +227,13 @@ qs_consul_survivor(struct qs_analysis *an, const struct qs_consul *c,
 			best = srv;
 			best_index = v;
 			best_src = s->key;
-		}
+			ties = 0;
+		} else if (v == best_index)
+			ties++;
 	}
+	/* A tie (all at index 0 before any bootstrap, say) names nobody. */
+	if (best != NULL && (ties > 0 || best_index == 0))
+		best = NULL;
 	if (best != NULL)
 		*why = qs_arena_printf(&an->run->arena, "%s has the most of the "
 		    "raft log (%s)", best->node->name, list);

@@ -68,6 +68,7 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("raft/raft.db", "raft.db"),
 		.magic = kinds_bolt,
 		.sniff = qs_sniff_bolt_raft,
+		.parse = qs_parse_consul_raftdb,
 	},
 	{
 		.name = "consul.raft_snapshot_meta",
@@ -131,6 +132,7 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("member/snap/db", "snap/db", "*.snap.db"),
 		.magic = kinds_bolt,
 		.sniff = qs_sniff_bolt_etcd,
+		.parse = qs_parse_etcd_db,
 	},
 	{
 		.name = "etcd.log",

@@ -31,9 +31,11 @@
 #if defined(__GNUC__)
 #define QS_PRINTF(f, a)	__attribute__((format(printf, f, a)))
 #define QS_DEAD		__attribute__((noreturn))
+#define QS_SENTINEL	__attribute__((sentinel))
 #else
 #define QS_PRINTF(f, a)
 #define QS_DEAD
+#define QS_SENTINEL
 #endif
 
 /* xmalloc.c: allocation that dies on exhaustion, arena, pointer vector. */
@@ -307,6 +309,91 @@ int	qs_source_map(struct qs_source *, uint64_t, const unsigned char **,
 	    size_t *);
 uint64_t qs_source_drain(struct qs_source *);
 void	qs_source_release(struct qs_source *);
+
+/*
+ * bolt.c: a read-only BoltDB (bbolt) reader over a mapped span.  Damage is
+ * reported through the diagnostic callback (page id, file offset, text)
+ * and skipped; nothing is ever written.  A parser needs three calls:
+ * qs_bolt_open(), qs_bolt_path() and qs_bolt_foreach() or qs_bolt_get().
+ */
+#define QS_BOLT_DEPTH_MAX	64	/* B+tree levels followed */
+#define QS_BOLT_BUCKET_FLAG	0x01	/* leaf element: nested bucket */
+typedef void	(*qs_bolt_diag_fn)(void *, uint64_t, uint64_t, const char *);
+/* Key, its length, value, its length, leaf flags; non-zero stops. */
+typedef int	(*qs_bolt_each_fn)(void *, const unsigned char *, size_t,
+		    const unsigned char *, size_t, uint32_t);
+struct qs_bolt_bucket {
+	uint64_t		 root;		/* 0: inline */
+	uint64_t		 sequence;
+	const unsigned char	*inline_page;
+	size_t			 inline_len;
+	uint64_t		 inline_off;	/* file offset of the image */
+};
+struct qs_bolt {
+	const unsigned char	*data;
+	size_t			 len;
+	uint32_t		 page_size;
+	int			 meta;		/* meta page chosen, 0 or 1 */
+	uint64_t		 txid;
+	uint64_t		 hwm;		/* pages >= this are unallocated */
+	uint64_t		 npages;	/* whole pages in the file */
+	struct qs_bolt_bucket	 root;
+	uint64_t		 budget;	/* elements left to visit */
+	uint64_t		 damage;	/* problems found */
+	qs_bolt_diag_fn		 diag;
+	void			*diag_arg;
+};
+int	qs_bolt_open(struct qs_bolt *, const unsigned char *, size_t,
+	    qs_bolt_diag_fn, void *);
+void	qs_bolt_close(struct qs_bolt *);
+int	qs_bolt_bucket(struct qs_bolt *, const struct qs_bolt_bucket *,
+	    const char *, struct qs_bolt_bucket *);
+int	qs_bolt_path(struct qs_bolt *, struct qs_bolt_bucket *, ...)
+	    QS_SENTINEL;
+int	qs_bolt_bucket_value(struct qs_bolt *, const unsigned char *, size_t,
+	    struct qs_bolt_bucket *);
+int	qs_bolt_get(struct qs_bolt *, const struct qs_bolt_bucket *,
+	    const void *, size_t, const unsigned char **, size_t *,
+	    uint32_t *);
+int	qs_bolt_foreach(struct qs_bolt *, const struct qs_bolt_bucket *,
+	    qs_bolt_each_fn, void *);
+uint64_t qs_be64(const unsigned char *);
+
+struct qs_time;
+/* wire-msgpack.c: a bounds-checked msgpack cursor (go-msgpack output). */
+enum qs_mp_type {
+	QS_MP_NIL,
+	QS_MP_BOOL,
+	QS_MP_UINT,
+	QS_MP_INT,		/* signed encodings and negative fixints */
+	QS_MP_FLOAT,
+	QS_MP_STR,		/* raw/str family: Go strings and []byte */
+	QS_MP_BIN,
+	QS_MP_ARRAY,		/* u = count; elements follow */
+	QS_MP_MAP,		/* u = pairs; keys and values follow */
+	QS_MP_EXT
+};
+struct qs_mp {
+	const unsigned char	*p;
+	const unsigned char	*end;
+	int			 err;
+};
+struct qs_mp_val {
+	enum qs_mp_type		 type;
+	uint64_t		 u;	/* UINT, BOOL, ARRAY/MAP count */
+	int64_t			 i;	/* INT */
+	double			 f;	/* FLOAT */
+	const unsigned char	*p;	/* STR, BIN, EXT payload (not copied) */
+	size_t			 len;
+	int8_t			 ext;	/* EXT type */
+};
+void	qs_mp_init(struct qs_mp *, const unsigned char *, size_t);
+int	qs_mp_read(struct qs_mp *, struct qs_mp_val *);
+int	qs_mp_skip(struct qs_mp *);
+int	qs_mp_uint(const struct qs_mp_val *, uint64_t *);
+int	qs_mp_eq(const struct qs_mp_val *, const char *);
+int	qs_mp_is_bytes(const struct qs_mp_val *);
+int	qs_mp_time(const struct qs_mp_val *, struct qs_time *);
 
 /* bundle.c: reading inputs with libarchive, one streaming pass. */
 int	qs_bundle_read(struct qs_run *, const char *);
@@ -719,6 +806,10 @@ int	qs_parse_consul_serf_snapshot(struct qs_parse_ctx *);
 int	qs_parse_consul_node_id(struct qs_parse_ctx *);
 int	qs_parse_consul_config(struct qs_parse_ctx *);
 int	qs_parse_consul_snapshot_meta(struct qs_parse_ctx *);
+/* parse-consul-raftdb.c: raft.db, the raft log and stable store. */
+int	qs_parse_consul_raftdb(struct qs_parse_ctx *);
+/* parse-etcd-db.c: the etcd backend (member/snap/db). */
+int	qs_parse_etcd_db(struct qs_parse_ctx *);
 
 /* cmd.c and cmd-*.c: the command table. */
 enum qs_format {

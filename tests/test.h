@@ -18,6 +18,8 @@ void	qs_test_fail(const char *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 const char *qs_test_srcdir(void);
 char	*qs_test_read_file(const char *, size_t *);
+/* A gzipped fixture, gunzipped (test_bolt.c); NULL when missing. */
+unsigned char *qs_test_read_gz(const char *, size_t *);
 
 /* Archives built in memory with libarchive's writer (test_bundle.c). */
 struct qs_test_entry {
