@@ -32,6 +32,11 @@ static const struct qs_magic kinds_zk_snapshot[] = {
 	{ 0, "ZKSN", 4 },
 	{ 0, NULL, 0 }
 };
+/* hashicorp/raft-wal segment header: u32le 0x58eb6b0d. */
+static const struct qs_magic kinds_raft_wal[] = {
+	{ 0, "\x0d\x6b\xeb\x58", 4 },
+	{ 0, NULL, 0 }
+};
 
 const struct qs_kind qs_kinds[] = {
 	{
@@ -79,6 +84,15 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("snapshots/*/meta.json"),
 		.sniff = qs_sniff_raft_snapshot_meta,
 		.parse = qs_parse_consul_snapshot_meta,
+	},
+	{
+		.name = "consul.raft_wal",
+		.system = QS_SYS_CONSUL,
+		.summary = "raft-wal log segment (Consul 1.15+ opt-in log store), "
+		    "recognised, not decoded",
+		.paths = PATHS("raft/wal/*.wal", "wal/*.wal"),
+		.magic = kinds_raft_wal,
+		.parse = qs_parse_consul_raft_wal,
 	},
 	{
 		.name = "consul.node_id",

@@ -806,6 +806,7 @@ int	qs_parse_consul_serf_snapshot(struct qs_parse_ctx *);
 int	qs_parse_consul_node_id(struct qs_parse_ctx *);
 int	qs_parse_consul_config(struct qs_parse_ctx *);
 int	qs_parse_consul_snapshot_meta(struct qs_parse_ctx *);
+int	qs_parse_consul_raft_wal(struct qs_parse_ctx *);
 /* parse-consul-raftdb.c: raft.db, the raft log and stable store. */
 int	qs_parse_consul_raftdb(struct qs_parse_ctx *);
 /* parse-etcd-db.c: the etcd backend (member/snap/db). */
