@@ -22,6 +22,7 @@ static const struct qs_command *const commands[] = {
 	&qs_cmd_peers,
 	&qs_cmd_rules,
 	&qs_cmd_explain,
+	&qs_cmd_dump,
 	NULL
 };
 

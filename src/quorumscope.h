@@ -846,6 +846,7 @@ extern const struct qs_command qs_cmd_timeline;
 extern const struct qs_command qs_cmd_peers;
 extern const struct qs_command qs_cmd_rules;
 extern const struct qs_command qs_cmd_explain;
+extern const struct qs_command qs_cmd_dump;
 #define QS_EXIT_OK		0
 #define QS_EXIT_FINDINGS	1
 #define QS_EXIT_USAGE		2
