@@ -23,6 +23,8 @@ extern const struct qs_rule qs_rule_consul_no_leader;
 extern const struct qs_rule qs_rule_consul_duplicate_node_id;
 extern const struct qs_rule qs_rule_consul_name_conflict;
 extern const struct qs_rule qs_rule_consul_gossip_key;
+extern const struct qs_rule qs_rule_consul_term_ahead;
+extern const struct qs_rule qs_rule_consul_removed_campaigns;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -39,5 +41,7 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_duplicate_node_id,
 	&qs_rule_consul_name_conflict,
 	&qs_rule_consul_gossip_key,
+	&qs_rule_consul_term_ahead,
+	&qs_rule_consul_removed_campaigns,
 	NULL
 };

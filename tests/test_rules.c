@@ -567,3 +567,60 @@ DEFINE_TEST(test_resolve_members_to_nodes)
 	CHECK(qs_model_lookup(m.run, "10.0.0.99") == NULL);
 	tm_free(&m);
 }
+
+DEFINE_TEST(test_rules_consul_raft_state)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_setting(&m, "node1", "raft.current_term", "4");
+	tm_setting(&m, "node2", "raft.current_term", "4");
+	tm_setting(&m, "node3", "raft.current_term", "12");
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-term-ahead", NULL);
+	CHECK(f != NULL && f->nodes.n == 1 &&
+	    strcmp(((struct qs_node *)f->nodes.v[0])->name, "node3") == 0);
+	tm_free(&m);
+
+	/* One or two terms apart is ordinary. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_setting(&m, "node1", "raft.current_term", "4");
+	tm_setting(&m, "node2", "raft.current_term", "5");
+	tm_setting(&m, "node3", "raft.current_term", "6");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-term-ahead", NULL) == NULL);
+	tm_free(&m);
+
+	/* Removed, then campaigning. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_event(&m, "node1", QS_EV_MEMBER_REMOVE, "node3", 1000, 2);
+	tm_event(&m, "node3", QS_EV_ELECTION_START, NULL, 5000, 3);
+	tm_analyse(&m);
+	f = tm_finding(&m, "consul-removed-campaigns", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	tm_free(&m);
+
+	/* Removed because it was leaving: its last timeout is no campaign. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_signal(&m, "node3", QS_SIG_GRACEFUL_LEAVE, NULL, 900);
+	tm_event(&m, "node1", QS_EV_MEMBER_REMOVE, "node3", 1000, 2);
+	tm_event(&m, "node3", QS_EV_ELECTION_START, NULL, 5000, 3);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-removed-campaigns", NULL) == NULL);
+	tm_free(&m);
+
+	/* Removed and added back: nothing stale. */
+	tm_init(&m);
+	tm_servers(&m, 1);
+	tm_event(&m, "node1", QS_EV_MEMBER_REMOVE, "node3", 1000, 2);
+	tm_event(&m, "node1", QS_EV_MEMBER_ADD, "node3", 3000, 2);
+	tm_event(&m, "node3", QS_EV_ELECTION_START, NULL, 5000, 3);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "consul-removed-campaigns", NULL) == NULL);
+	tm_free(&m);
+}
