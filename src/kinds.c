@@ -86,6 +86,14 @@ const struct qs_kind qs_kinds[] = {
 		.parse = qs_parse_consul_snapshot_meta,
 	},
 	{
+		.name = "consul.raft_snapshot_state",
+		.system = QS_SYS_CONSUL,
+		.summary = "raft file snapshot data (the FSM state), recognised, "
+		    "not decoded",
+		.paths = PATHS("snapshots/*/state.bin"),
+		.sniff = qs_sniff_opaque,
+	},
+	{
 		.name = "consul.raft_wal",
 		.system = QS_SYS_CONSUL,
 		.summary = "raft-wal log segment (Consul 1.15+ opt-in log store), "

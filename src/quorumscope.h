@@ -160,6 +160,7 @@ const struct qs_kind *qs_kind_find(const char *);
 /* sniff.c: content tests shared by the kinds table. */
 int	qs_sniff_json_peers(const struct qs_head *);
 int	qs_sniff_text(const struct qs_head *);
+int	qs_sniff_opaque(const struct qs_head *);
 int	qs_sniff_small_number(const struct qs_head *);
 int	qs_sniff_uuid(const struct qs_head *);
 int	qs_sniff_serf_snapshot(const struct qs_head *);

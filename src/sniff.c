@@ -75,6 +75,17 @@ sniff_first_byte(const struct qs_head *h, size_t *at)
 	return -1;
 }
 
+/*
+ * Content with no signature of its own (a raft snapshot's state.bin is
+ * whatever the FSM wrote): neither evidence nor veto, the path decides.
+ */
+int
+qs_sniff_opaque(const struct qs_head *h)
+{
+	(void)h;
+	return 0;
+}
+
 int
 qs_sniff_text(const struct qs_head *h)
 {
