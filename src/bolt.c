@@ -32,12 +32,17 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "quorumscope.h"
+
+/* Bytes of mapped pages read between two releases (bolt_release()). */
+#define BOLT_RELEASE_BYTES	(32 * 1024 * 1024)
 
 #define BOLT_MAGIC		0xED0CDAEDu
 #define BOLT_VERSION		2
@@ -272,6 +277,25 @@ qs_bolt_close(struct qs_bolt *db)
  * the end of the file is loaded short, with a diagnostic.  Returns -1 when
  * nothing usable is there.
  */
+/*
+ * Keeps a mapped file's resident pages bounded: after every
+ * BOLT_RELEASE_BYTES of pages read, the whole mapping is handed back to
+ * the kernel (MADV_DONTNEED).  The mapping is private and never written,
+ * so pointers stay valid and a page read again comes back from the page
+ * cache unchanged; peak RSS no longer grows with the file.
+ */
+static void
+bolt_release(struct qs_bolt *db, size_t bytes)
+{
+	if (!db->release)
+		return;
+	db->loaded += bytes;
+	if (db->loaded < BOLT_RELEASE_BYTES)
+		return;
+	madvise((void *)(uintptr_t)db->data, db->len, MADV_DONTNEED);
+	db->loaded = 0;
+}
+
 static int
 bolt_page_load(struct qs_bolt *db, uint64_t pgid, struct bolt_page *pg)
 {
@@ -308,6 +332,7 @@ bolt_page_load(struct qs_bolt *db, uint64_t pgid, struct bolt_page *pg)
 	pg->off = off;
 	pg->p = db->data + off;
 	pg->span = (size_t)want;
+	bolt_release(db, (size_t)want);
 	pg->flags = bolt_u16(pg->p + 8);
 	pg->count = bolt_u16(pg->p + 10);
 	if ((size_t)BOLT_PAGE_HDR + (size_t)pg->count * BOLT_ELEM > pg->span) {

@@ -895,6 +895,7 @@ qs_parse_consul_raftdb(struct qs_parse_ctx *ctx)
 		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}
+	r.db.release = ctx->src->map_is_mmap;
 	raftdb_conf(&r);
 	if ((rc = qs_bolt_path(&r.db, &logs, "logs", NULL)) == 0)
 		qs_bolt_foreach(&r.db, &logs, raftdb_each, &r);

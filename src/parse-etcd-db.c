@@ -393,6 +393,7 @@ qs_parse_etcd_db(struct qs_parse_ctx *ctx)
 		ctx->artifact->status = QS_STATUS_FAILED;
 		return -1;
 	}
+	e.db.release = ctx->src->map_is_mmap;
 	etcddb_meta(&e);
 	if (qs_bolt_path(&e.db, &b, "cluster", NULL) == 0)
 		etcddb_text_setting(&e, &b, "clusterVersion",

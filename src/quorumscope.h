@@ -341,6 +341,8 @@ struct qs_bolt {
 	struct qs_bolt_bucket	 root;
 	uint64_t		 budget;	/* elements left to visit */
 	uint64_t		 damage;	/* problems found */
+	int			 release;	/* data is an mmap: bound its RSS */
+	uint64_t		 loaded;	/* bytes read since the last release */
 	qs_bolt_diag_fn		 diag;
 	void			*diag_arg;
 };
