@@ -45,8 +45,9 @@
  *
  * Known limits: backslash line continuations and escapes of Java
  * properties are not interpreted (ZooKeeper's own files never use them);
- * lines over 64 KiB are cut; at most ZK_CFG_SERVERS_MAX servers and
- * ZK_ADDRS_MAX addresses per server are taken.
+ * lines over 64 KiB are cut; at most ZK_CFG_SERVERS_MAX servers,
+ * ZK_ADDRS_MAX addresses per server and ZK_CFG_OBS_MAX properties are
+ * read, and ZK_CFG_WARN_MAX warnings given (then their count).
  */
 #include "config.h"
 
@@ -60,6 +61,8 @@
 #define ZK_CFG_SERVERS_MAX	4096	/* server lines kept per file */
 #define ZK_ADDRS_MAX		8	/* multi-address groups per server */
 #define ZK_SID_MAX		20	/* digits of a 64-bit sid */
+#define ZK_CFG_WARN_MAX		100	/* warnings per file, then a count */
+#define ZK_CFG_OBS_MAX		1000000	/* properties read per file */
 
 struct zk_addr {			/* one host:quorumPort[:electionPort] */
 	const char	*host;		/* IPv6 with its brackets */
@@ -104,6 +107,8 @@ static int	zk_keyval(const char *, size_t, const char **, size_t *,
 static int	zk_hex(const char *, size_t, uint64_t *);
 static int	zk_parse_file(struct qs_parse_ctx *, int);
 static struct qs_member *zk_view_find(struct qs_view *, const char *);
+static void	zk_cfg_warn(struct qs_parse_ctx *, size_t *, uint64_t,
+		    const char *, ...) QS_PRINTF(4, 5);
 
 static void
 zk_trim(const char **s, size_t *n)
@@ -503,7 +508,8 @@ qs_zk_config_text(struct qs_parse_ctx *ctx, struct qs_view *view,
 					(*bad)++;
 				else
 					n++;
-			} else if (klen == 7 && strncmp(key, "version", 7) == 0 &&
+			} else if (klen == 7 &&
+			    strncmp(key, "version", 7) == 0 &&
 			    zk_hex(val, vlen, version) == 0)
 				*has_version = 1;
 		}
@@ -512,6 +518,25 @@ qs_zk_config_text(struct qs_parse_ctx *ctx, struct qs_view *view,
 		p = nl + 1;
 	}
 	return n;
+}
+
+/*
+ * A warning, unless ZK_CFG_WARN_MAX were already given (the caller says
+ * how many were not, at the end).  `*n` counts them.
+ */
+static void
+zk_cfg_warn(struct qs_parse_ctx *ctx, size_t *n, uint64_t line,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if ((*n)++ >= ZK_CFG_WARN_MAX)
+		return;
+	va_start(ap, fmt);
+	msg = qs_arena_vprintf(&ctx->run->arena, fmt, ap);
+	va_end(ap);
+	qs_parse_diag(ctx, QS_SEV_WARNING, line, "%s", msg);
 }
 
 /*
@@ -526,10 +551,11 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 	struct qs_view		*view = NULL;
 	struct qs_evidence	 ev;
 	uint64_t		 version = 0, line_version = 0, port_line = 0;
-	size_t			 klen, vlen, i, servers = 0;
+	size_t			 klen, vlen, i, servers = 0, warns = 0;
+	size_t			 nobs = 0;
 	ssize_t			 len;
-	int			 backup = 0, has_version = 0, has_line_version = 0;
-	int			 r;
+	int			 backup = 0, has_version = 0;
+	int			 has_line_version = 0, r;
 
 	base = strrchr(ctx->artifact->logical, '/');
 	base = base != NULL ? base + 1 : ctx->artifact->logical;
@@ -552,7 +578,12 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 
 		if (zk_keyval(line, (size_t)len, &key, &klen, &val, &vlen) != 0)
 			continue;
-		ev = qs_evidence_line(ctx, lineno, line);
+		if (nobs++ == ZK_CFG_OBS_MAX) {
+			qs_parse_diag(ctx, QS_SEV_WARNING, lineno, "more than "
+			    "%d properties; the rest of the file is skipped",
+			    ZK_CFG_OBS_MAX);
+			break;
+		}
 		if (klen > 7 && strncmp(key, "server.", 7) == 0) {
 			if (servers == ZK_CFG_SERVERS_MAX) {
 				qs_parse_diag(ctx, QS_SEV_WARNING, lineno,
@@ -563,6 +594,7 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 			}
 			if (servers > ZK_CFG_SERVERS_MAX)
 				continue;
+			ev = qs_evidence_line(ctx, lineno, line);
 			if (view == NULL) {
 				view = qs_emit_view(ctx, QS_VIEW_CONFIGURED,
 				    source, &ev);
@@ -574,29 +606,30 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 			r = qs_zk_server_line(ctx, view, key + 7, klen - 7, val,
 			    vlen, lineno, backup ? 0 : QS_ZK_IDS, &why);
 			if (r < 0) {
-				qs_parse_diag(ctx, QS_SEV_WARNING, lineno,
-				    "malformed server line: %s: %.*s", why,
-				    (int)(klen + 1 + vlen), key);
+				zk_cfg_warn(ctx, &warns, lineno, "malformed "
+				    "server line: %s: %.*s", why,
+				    (int)(klen + 1 + vlen < 200 ?
+				    klen + 1 + vlen : 200), key);
 				continue;
 			}
 			servers++;
 			if (r == 1)
-				qs_parse_diag(ctx, QS_SEV_WARNING, lineno,
-				    "server.%.*s is listed twice; the last "
-				    "line counts", (int)(klen - 7), key + 7);
+				zk_cfg_warn(ctx, &warns, lineno, "server.%.*s "
+				    "is listed twice; the last line counts",
+				    (int)(klen - 7), key + 7);
 			if (!backup)
 				qs_emit_setting(ctx, qs_arena_printf(
-				    &ctx->run->arena, "zk.%.*s", (int)klen, key),
-				    qs_pstrndup(ctx, val, vlen), &ev);
+				    &ctx->run->arena, "zk.%.*s", (int)klen,
+				    key), qs_pstrndup(ctx, val, vlen), &ev);
 			continue;
 		}
 		if (klen == 7 && strncmp(key, "version", 7) == 0) {
 			if (zk_hex(val, vlen, &line_version) == 0)
 				has_line_version = 1;
 			else
-				qs_parse_diag(ctx, QS_SEV_WARNING, lineno,
-				    "version is not hexadecimal: %.*s",
-				    (int)vlen, val);
+				zk_cfg_warn(ctx, &warns, lineno, "version is "
+				    "not hexadecimal: %.*s", (int)(vlen < 40 ?
+				    vlen : 40), val);
 			continue;
 		}
 		if (backup)
@@ -609,6 +642,7 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 		    strncmp(key, "group.", 6) == 0) && !(klen > 7 &&
 		    strncmp(key, "weight.", 7) == 0))
 			continue;
+		ev = qs_evidence_line(ctx, lineno, line);
 		qs_emit_setting(ctx, qs_arena_printf(&ctx->run->arena,
 		    "zk.%.*s", (int)klen, key), qs_pstrndup(ctx, val, vlen),
 		    &ev);
@@ -619,6 +653,9 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 		    strncmp(key, "clientPortAddress", 17) == 0)
 			host = qs_pstrndup(ctx, val, vlen);
 	}
+	if (warns > ZK_CFG_WARN_MAX)
+		qs_parse_diag(ctx, QS_SEV_WARNING, 0, "%zu more warnings not "
+		    "shown", warns - ZK_CFG_WARN_MAX);
 	if (has_line_version && has_version && line_version != version)
 		qs_parse_diag(ctx, QS_SEV_WARNING, 0,
 		    "version=%llx disagrees with the file name's version %s",

@@ -148,10 +148,11 @@ zk_4lw_line(struct zk_4lw *f, const char *s, size_t n, uint64_t lineno)
 	/* conf: "membership: " then server lines and "version=<hex>". */
 	if (n > 7 && memcmp(s, "server.", 7) == 0 &&
 	    (eq = memchr(s, '=', n)) != NULL) {
-		struct qs_evidence	ev = qs_evidence_line(ctx, lineno, line);
+		struct qs_evidence	ev;
 
 		if (f->servers++ >= ZK_4LW_SERVERS_MAX)
 			return;
+		ev = qs_evidence_line(ctx, lineno, line);
 		if (f->view == NULL)
 			f->view = qs_emit_view(ctx, QS_VIEW_CONFIGURED,
 			    "4lw conf", &ev);

@@ -21,7 +21,9 @@
  * the message starts after the first "@<line>] - ", not after the first
  * ']'.  Lines without a time (stack traces, the banner's continuation)
  * belong to the line before; only exception texts the catalog needs are
- * looked at there, with that line's time.
+ * looked at there, with that line's time.  A wrapper before the time
+ * (journald, a container runtime) is skipped when the layout follows it
+ * within ZK_LOG_WRAP_MAX bytes.
  *
  * Extracted (message -> observation):
  *   "LOOKING"                              ELECTION_START
@@ -81,8 +83,9 @@
 #define ZK_LOG_LINE_MAX		(64 * 1024)
 #define ZK_LOG_OBS_MAX		1000000		/* observations per file */
 #define ZK_LOG_IDS_MAX		256		/* distinct identities kept */
-#define ZK_LOG_DETAIL_MAX	240		/* reasons and exception texts */
+#define ZK_LOG_DETAIL_MAX	240		/* reasons, exception texts */
 #define ZK_LOG_START_WINDOW_MS	10000		/* markers of one start */
+#define ZK_LOG_WRAP_MAX		128		/* wrapper prefix bytes */
 
 struct zk_log {
 	struct qs_parse_ctx	*ctx;
@@ -94,16 +97,17 @@ struct zk_log {
 	uint64_t		 nobs;
 	int			 full;
 	struct qs_time		 start;		/* of the last START */
-	int			 start_peer;	/* it was "Starting quorum peer" */
-	int			 not_designated; /* reconfig removed the leader */
+	int			 start_peer;	/* by "Starting quorum peer" */
+	int			 not_designated; /* reconfig left it out */
 	const char		*ids[ZK_LOG_IDS_MAX];
 	size_t			 nids;
 	const char		*version;
-	int			 want_exc;	/* next exception text matters */
-	const char		*bind_error;
+	int			 want_exc;	/* keep the next exception */
+	char			 bind_error[ZK_LOG_DETAIL_MAX + 1];
 	uint64_t		 fsync_max;
 	uint64_t		 fsync_line;
-	const char		*fsync_text;
+	int			 fsync_seen;
+	char			 fsync_text[ZK_LOG_DETAIL_MAX + 1];
 };
 
 static int	zk_log_room(struct zk_log *);
@@ -113,12 +117,15 @@ static struct qs_event *zk_log_event(struct zk_log *, enum qs_event_kind,
 static struct qs_signal *zk_log_signal(struct zk_log *, enum qs_signal_kind,
 		    const char *, const char *);
 static void	zk_log_ident(struct zk_log *, enum qs_ident, const char *,
-		    const char *, const char *);
+		    size_t, const char *, const char *);
 static const char *zk_log_str(struct zk_log *, const char *, size_t);
-static const char *zk_log_addr(struct zk_log *, const char *, size_t);
+static const char *zk_log_addr(const char *, size_t, char *, size_t);
+static void	zk_log_copy(char *, size_t, const char *, size_t);
 static size_t	zk_log_digits(const char *, size_t);
 static int	zk_log_hex(const char *, size_t, uint64_t *);
 static int	zk_log_header(const char *, size_t, struct qs_time *,
+		    const char **, size_t *, const char **, size_t *);
+static int	zk_log_wrapped(const char *, size_t, struct qs_time *,
 		    const char **, size_t *, const char **, size_t *);
 static const char *zk_log_find(const char *, size_t, const char *);
 static void	zk_log_message(struct zk_log *, const char *, size_t);
@@ -181,25 +188,45 @@ zk_log_signal(struct zk_log *l, enum qs_signal_kind kind,
 	return s;
 }
 
-/* An identity, unless this file already gave the same one. */
+/*
+ * An identity (value[0..n)), unless this file already gave the same one.
+ * The comparison key is built on the stack: repeated lines cost no
+ * memory.
+ */
 static void
 zk_log_ident(struct zk_log *l, enum qs_ident kind, const char *value,
-    const char *role, const char *subject)
+    size_t n, const char *role, const char *subject)
 {
 	struct qs_evidence	 ev;
-	const char		*key;
+	char			 key[512];
+	const char		*v;
 	size_t			 i;
+	int			 kl;
 
-	key = qs_arena_printf(&l->ctx->run->arena, "%d %s %s %s", (int)kind,
-	    value, role != NULL ? role : "-", subject != NULL ? subject : "-");
+	kl = snprintf(key, sizeof(key), "%d %s %s %.*s", (int)kind,
+	    role != NULL ? role : "-", subject != NULL ? subject : "-",
+	    (int)n, value);
+	if (kl < 0 || (size_t)kl >= sizeof(key))
+		return;
 	for (i = 0; i < l->nids; i++)
 		if (strcmp(l->ids[i], key) == 0)
 			return;
 	if (l->nids == ZK_LOG_IDS_MAX || !zk_log_room(l))
 		return;
-	l->ids[l->nids++] = key;
+	l->ids[l->nids++] = qs_pstrdup(l->ctx, key);
+	v = qs_pstrndup(l->ctx, value, n);
 	ev = zk_log_ev(l);
-	qs_emit_identity(l->ctx, kind, value, role, subject, &ev);
+	qs_emit_identity(l->ctx, kind, v, role, subject, &ev);
+}
+
+/* s[0..n) into a fixed buffer of `size`, cut to fit, terminated. */
+static void
+zk_log_copy(char *buf, size_t size, const char *s, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
 }
 
 static const char *
@@ -212,11 +239,11 @@ zk_log_str(struct zk_log *l, const char *s, size_t n)
 
 /*
  * A Java socket address as printed: "/10.0.0.1:2888" or
- * "host/10.0.0.1:2888" -> "10.0.0.1:2888".  Stops at the first blank.
- * NULL when nothing is left.
+ * "host/10.0.0.1:2888" -> "10.0.0.1:2888", into `buf`.  Stops at the
+ * first blank.  NULL when nothing is left or it does not fit.
  */
 static const char *
-zk_log_addr(struct zk_log *l, const char *s, size_t n)
+zk_log_addr(const char *s, size_t n, char *buf, size_t size)
 {
 	const char	*slash;
 	size_t		 i;
@@ -229,9 +256,10 @@ zk_log_addr(struct zk_log *l, const char *s, size_t n)
 		n -= (size_t)(slash + 1 - s);
 		s = slash + 1;
 	}
-	if (n == 0 || n > 256)
+	if (n == 0 || n >= size)
 		return NULL;
-	return qs_pstrndup(l->ctx, s, n);
+	zk_log_copy(buf, size, s, n);
+	return buf;
 }
 
 static size_t
@@ -303,6 +331,10 @@ zk_log_header(const char *s, size_t n, struct qs_time *t,
 	p = s + used;
 	while (p < end && *p == ' ')
 		p++;
+	/* "[myid:N] - LEVEL" or, before 3.4.6, "- LEVEL". */
+	if (!((size_t)(end - p) >= 6 && memcmp(p, "[myid:", 6) == 0) &&
+	    !((size_t)(end - p) >= 2 && memcmp(p, "- ", 2) == 0))
+		return -1;
 	if ((size_t)(end - p) >= 6 && memcmp(p, "[myid:", 6) == 0) {
 		q = memchr(p, ']', (size_t)(end - p));
 		if (q == NULL)
@@ -353,6 +385,38 @@ zk_log_header(const char *s, size_t n, struct qs_time *t,
 }
 
 /*
+ * A line in the layout behind a wrapper that prefixes every line
+ * (journald's "Nov 22 06:16:10 host java[123]: ", a container runtime's
+ * own time): the layout's time after a blank within the first
+ * ZK_LOG_WRAP_MAX bytes, followed by " [myid:" or " - ".  Same OUT
+ * parameters and result as zk_log_header().
+ */
+static int
+zk_log_wrapped(const char *s, size_t n, struct qs_time *t,
+    const char **myid, size_t *myidlen, const char **msg, size_t *msglen)
+{
+	size_t		 i, rest, lim;
+	const char	*p;
+	int		 used;
+
+	lim = n < ZK_LOG_WRAP_MAX ? n : ZK_LOG_WRAP_MAX;
+	for (i = 1; i + 19 < lim; i++) {
+		if (s[i - 1] != ' ' || s[i] < '0' || s[i] > '9')
+			continue;
+		if ((used = qs_time_parse_iso(s + i, n - i, t)) < 0)
+			continue;
+		p = s + i + used;
+		rest = n - i - (size_t)used;
+		if (!(rest >= 7 && memcmp(p, " [myid:", 7) == 0) &&
+		    !(rest >= 3 && memcmp(p, " - ", 3) == 0))
+			continue;
+		return zk_log_header(s + i, n - i, t, myid, myidlen, msg,
+		    msglen);
+	}
+	return -1;
+}
+
+/*
  * One START per process start.  "Starting quorum peer" is logged once
  * per start; the environment dump, which standalone servers log too,
  * counts only when no START came shortly before it (in either order,
@@ -369,7 +433,7 @@ zk_log_start(struct zk_log *l, int peer, const char *detail)
 		l->start = l->time;
 		l->start_peer = peer;
 	}
-	l->bind_error = NULL;
+	l->bind_error[0] = '\0';
 	l->not_designated = 0;
 }
 
@@ -391,7 +455,7 @@ zk_log_reasons(struct zk_log *l, const char *s, size_t n)
 		rest = (size_t)(s + n - p);
 		why = zk_log_str(l, p, rest);
 		if (l->not_designated) {
-			/* Leaving after a reconfig, not for want of a quorum. */
+			/* Out after a reconfig, not for want of a quorum. */
 			zk_log_event(l, QS_EV_LEADER_LOST, NULL,
 			    qs_arena_printf(&l->ctx->run->arena, "stepped "
 			    "down: a reconfiguration left it out (%s)", why));
@@ -420,7 +484,7 @@ zk_log_continuation(struct zk_log *l, const char *s, size_t n)
 	if (n == 0 || (n >= 3 && memcmp(s, "at ", 3) == 0))
 		return;
 	if (l->want_exc && zk_log_find(s, n, "Exception") != NULL) {
-		l->bind_error = zk_log_str(l, s, n);
+		zk_log_copy(l->bind_error, sizeof(l->bind_error), s, n);
 		l->want_exc = 0;
 	}
 	if (l->timed)
@@ -435,6 +499,7 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 	const char		*p, *q, *end = m + n;
 	size_t			 d;
 	uint64_t		 v;
+	char			 abuf[260], sid[24];
 
 #define MSG_IS(s)	(n == sizeof(s) - 1 && memcmp(m, s, n) == 0)
 #define MSG_STARTS(s)	(n >= sizeof(s) - 1 && memcmp(m, s, sizeof(s) - 1) == 0)
@@ -457,7 +522,8 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 	if (MSG_STARTS("Successfully connected to leader, using address: ")) {
 		p = m + sizeof("Successfully connected to leader, using "
 		    "address: ") - 1;
-		if ((q = zk_log_addr(l, p, (size_t)(end - p))) != NULL)
+		if ((q = zk_log_addr(p, (size_t)(end - p), abuf,
+		    sizeof(abuf))) != NULL)
 			zk_log_event(l, QS_EV_LEADER_ELECTED, q, "following");
 		return;
 	}
@@ -489,16 +555,14 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 		if (d == 0 || (size_t)(end - q) < 21 ||
 		    memcmp(q, " at election address ", 21) != 0)
 			return;
-		{
-			const char	*sid = qs_pstrndup(ctx, p, d);
-			const char	*addr = zk_log_addr(l, q + 21,
-			    (size_t)(end - q - 21));
-
-			zk_log_signal(l, QS_SIG_VOTE_FAILED, sid, addr);
-			if (addr != NULL)
-				zk_log_ident(l, QS_ID_ADDRESS, addr,
-				    "election", sid);
-		}
+		zk_log_copy(sid, sizeof(sid), p, d);
+		q = zk_log_addr(q + 21, (size_t)(end - q - 21), abuf,
+		    sizeof(abuf));
+		zk_log_signal(l, QS_SIG_VOTE_FAILED, sid, q != NULL ?
+		    qs_pstrdup(ctx, q) : NULL);
+		if (q != NULL)
+			zk_log_ident(l, QS_ID_ADDRESS, q, strlen(q), "election",
+			    sid);
 		return;
 	}
 	if (MSG_STARTS("Exception while listening to address ") ||
@@ -514,13 +578,13 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 		    qs_arena_printf(&ctx->run->arena, "cannot listen on "
 		    "election address %.*s%s%s", (int)((size_t)(end - p) <
 		    ZK_LOG_DETAIL_MAX ? (size_t)(end - p) : ZK_LOG_DETAIL_MAX),
-		    p, l->bind_error != NULL ? ": " : "",
-		    l->bind_error != NULL ? l->bind_error : ""));
+		    p, l->bind_error[0] != '\0' ? ": " : "", l->bind_error));
 		return;
 	}
 	if (MSG_STARTS("My id ") && zk_log_find(m, n, " not in the peer list")
 	    != NULL) {
-		zk_log_signal(l, QS_SIG_REMOVED_SELF, NULL, zk_log_str(l, m, n));
+		zk_log_signal(l, QS_SIG_REMOVED_SELF, NULL,
+		    zk_log_str(l, m, n));
 		return;
 	}
 	if (MSG_STARTS("Follower sid: ") &&
@@ -529,7 +593,8 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 		d = zk_log_digits(p, (size_t)(end - p));
 		if (d == 0)
 			return;
-		zk_log_signal(l, QS_SIG_REMOVED_SELF, qs_pstrndup(ctx, p, d),
+		zk_log_copy(sid, sizeof(sid), p, d);
+		zk_log_signal(l, QS_SIG_REMOVED_SELF, sid,
 		    zk_log_str(l, q + 1, (size_t)(end - q - 1)));
 		return;
 	}
@@ -537,8 +602,7 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 		zk_log_start(l, 1, "starting quorum peer");
 		if ((p = zk_log_find(m, n, "myid=")) != NULL &&
 		    (d = zk_log_digits(p + 5, (size_t)(end - p - 5))) > 0)
-			zk_log_ident(l, QS_ID_MYID, qs_pstrndup(ctx, p + 5, d),
-			    NULL, NULL);
+			zk_log_ident(l, QS_ID_MYID, p + 5, d, NULL, NULL);
 		return;
 	}
 	if ((p = zk_log_find(m, n, "Server environment:zookeeper.version=")) !=
@@ -579,19 +643,21 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 	}
 	if (MSG_STARTS("binding to port ")) {
 		p = m + sizeof("binding to port ") - 1;
-		if ((q = zk_log_addr(l, p, (size_t)(end - p))) != NULL &&
-		    strncmp(q, "0.0.0.0:", 8) != 0 && q[0] != ':' &&
-		    strncmp(q, "[0:0:0:0:0:0:0:0]", 17) != 0)
-			zk_log_ident(l, QS_ID_ADDRESS, q, "client", NULL);
+		if ((q = zk_log_addr(p, (size_t)(end - p), abuf,
+		    sizeof(abuf))) != NULL && strncmp(q, "0.0.0.0:", 8) != 0 &&
+		    q[0] != ':' && strncmp(q, "[0:0:0:0:0:0:0:0]", 17) != 0)
+			zk_log_ident(l, QS_ID_ADDRESS, q, strlen(q), "client",
+			    NULL);
 		return;
 	}
 	if ((p = zk_log_find(m, n, " is accepting connections now, my "
 	    "election bind port: ")) != NULL) {
 		p += sizeof(" is accepting connections now, my election bind "
 		    "port: ") - 1;
-		if ((q = zk_log_addr(l, p, (size_t)(end - p))) != NULL &&
-		    strncmp(q, "0.0.0.0:", 8) != 0)
-			zk_log_ident(l, QS_ID_ADDRESS, q, "election", NULL);
+		if ((q = zk_log_addr(p, (size_t)(end - p), abuf,
+		    sizeof(abuf))) != NULL && strncmp(q, "0.0.0.0:", 8) != 0)
+			zk_log_ident(l, QS_ID_ADDRESS, q, strlen(q), "election",
+			    NULL);
 		return;
 	}
 	if (MSG_STARTS("fsync-ing the write ahead log in ") &&
@@ -602,10 +668,12 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 		    memcmp(p + d, "ms", 2) == 0) {
 			for (v = 0, q = p; q < p + d; q++)
 				v = v * 10 + (uint64_t)(*q - '0');
-			if (v > l->fsync_max || l->fsync_text == NULL) {
+			if (v > l->fsync_max || !l->fsync_seen) {
 				l->fsync_max = v;
 				l->fsync_line = l->lineno;
-				l->fsync_text = zk_log_str(l, l->line, l->len);
+				l->fsync_seen = 1;
+				zk_log_copy(l->fsync_text,
+				    sizeof(l->fsync_text), l->line, l->len);
 			}
 		}
 		return;
@@ -635,7 +703,8 @@ qs_parse_zk_log(struct qs_parse_ctx *ctx)
 		l.line = line;
 		l.len = (size_t)len;
 		if (zk_log_header(line, (size_t)len, &t, &myid, &myidlen, &msg,
-		    &msglen) != 0) {
+		    &msglen) != 0 && zk_log_wrapped(line, (size_t)len, &t,
+		    &myid, &myidlen, &msg, &msglen) != 0) {
 			zk_log_continuation(&l, line, (size_t)len);
 			continue;
 		}
@@ -643,11 +712,10 @@ qs_parse_zk_log(struct qs_parse_ctx *ctx)
 		l.timed = 1;
 		if (myidlen > 0 && (d = zk_log_digits(myid, myidlen)) ==
 		    myidlen)
-			zk_log_ident(&l, QS_ID_MYID, qs_pstrndup(ctx, myid, d),
-			    NULL, NULL);
+			zk_log_ident(&l, QS_ID_MYID, myid, d, NULL, NULL);
 		zk_log_message(&l, msg, msglen);
 	}
-	if (l.fsync_text != NULL) {
+	if (l.fsync_seen) {
 		ev = qs_evidence_line(ctx, l.fsync_line, l.fsync_text);
 		qs_emit_setting(ctx, "zk.log.slow_fsync_max_ms",
 		    qs_arena_printf(&ctx->run->arena, "%llu",

@@ -52,8 +52,8 @@
 
 #define ZK_SNAP_MAGIC		0x5a4b534eu	/* "ZKSN" */
 #define ZK_SNAP_STAT		60		/* bytes of a StatPersisted */
-#define ZK_SNAP_LIST		64		/* sessions named in a setting */
-#define ZK_SNAP_TRAILER_MAX	128		/* bytes looked at after the seal */
+#define ZK_SNAP_LIST		64		/* ids named in a setting */
+#define ZK_SNAP_TRAILER_MAX	128		/* bytes read after the seal */
 /* Sessions and ACL lists longer than this are damage, not data. */
 #define ZK_SNAP_COUNT_MAX	(INT32_C(1) << 28)
 

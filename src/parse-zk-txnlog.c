@@ -97,9 +97,8 @@ static void	zk_txn_damage(struct zk_txn *, uint64_t, const char *, ...)
 static int	zk_txn_obs(struct zk_txn *);
 static void	zk_txn_session(struct zk_txn *, int64_t, int);
 static int	zk_txn_session_cmp(const void *, const void *);
-static void	zk_txn_reconfig(struct zk_txn *, struct qs_jute *,
-		    const struct qs_evidence *, const struct qs_time *,
-		    uint64_t);
+static void	zk_txn_reconfig(struct zk_txn *, struct qs_jute *, uint64_t,
+		    const struct qs_time *, uint64_t);
 static void	zk_txn_finish(struct zk_txn *);
 static const char *zk_txn_hex(struct zk_txn *, uint64_t);
 
@@ -235,8 +234,8 @@ zk_txn_fill(struct zk_txn *t, size_t need)
  * data is the new configuration text.
  */
 static void
-zk_txn_reconfig(struct zk_txn *t, struct qs_jute *j,
-    const struct qs_evidence *ev, const struct qs_time *tm, uint64_t zxid)
+zk_txn_reconfig(struct zk_txn *t, struct qs_jute *j, uint64_t off,
+    const struct qs_time *tm, uint64_t zxid)
 {
 	struct qs_parse_ctx	*ctx = t->ctx;
 	const unsigned char	*data;
@@ -244,6 +243,7 @@ zk_txn_reconfig(struct zk_txn *t, struct qs_jute *j,
 	int32_t			 plen, dlen;
 	struct qs_event		*e;
 	struct qs_view		*v;
+	struct qs_evidence	 ev;
 	uint64_t		 version;
 	size_t			 bad, n, i, o;
 	int			 has_version;
@@ -253,11 +253,13 @@ zk_txn_reconfig(struct zk_txn *t, struct qs_jute *j,
 	    qs_jute_buffer(j, &data, &dlen) != 0 || dlen < 0) {
 		qs_parse_diag(ctx, QS_SEV_WARNING, 0, "offset %llu: reconfig "
 		    "txn 0x%llx has no readable configuration",
-		    (unsigned long long)ev->offset, (unsigned long long)zxid);
+		    (unsigned long long)off, (unsigned long long)zxid);
 		return;
 	}
 	if (!zk_txn_obs(t))
 		return;
+	ev = qs_evidence_offset(ctx, off, qs_arena_printf(&ctx->run->arena,
+	    "reconfig zxid 0x%llx", (unsigned long long)zxid));
 	/* The text on one line: "server.1=...; server.2=...; version=..". */
 	n = (size_t)dlen < ZK_TXN_DETAIL_MAX ? (size_t)dlen :
 	    ZK_TXN_DETAIL_MAX;
@@ -272,13 +274,13 @@ zk_txn_reconfig(struct zk_txn *t, struct qs_jute *j,
 			detail[o++] = (char)data[i];
 	}
 	detail[o] = '\0';
-	e = qs_emit_event(ctx, QS_EV_CONFIG_CHANGE, NULL, ev);
+	e = qs_emit_event(ctx, QS_EV_CONFIG_CHANGE, NULL, &ev);
 	e->time = *tm;
 	e->clock.set = QS_CLOCK_ZXID | QS_CLOCK_TERM;
 	e->clock.zxid = zxid;
 	e->clock.term = zxid >> 32;
 	e->detail = detail;
-	v = qs_emit_view(ctx, QS_VIEW_CONFIGURED, "txn log reconfig", ev);
+	v = qs_emit_view(ctx, QS_VIEW_CONFIGURED, "txn log reconfig", &ev);
 	v->time = *tm;
 	v->clock = e->clock;
 	n = qs_zk_config_text(ctx, v, (const char *)data, (size_t)dlen,
@@ -286,12 +288,12 @@ zk_txn_reconfig(struct zk_txn *t, struct qs_jute *j,
 	if (bad > 0 || n == 0)
 		qs_parse_diag(ctx, QS_SEV_WARNING, 0, "offset %llu: reconfig "
 		    "txn 0x%llx: %zu server lines unreadable, %zu read",
-		    (unsigned long long)ev->offset, (unsigned long long)zxid,
+		    (unsigned long long)off, (unsigned long long)zxid,
 		    bad, n);
 	if (has_version && version != zxid)
 		qs_parse_diag(ctx, QS_SEV_INFO, 0, "offset %llu: reconfig "
 		    "txn 0x%llx carries version=%llx",
-		    (unsigned long long)ev->offset, (unsigned long long)zxid,
+		    (unsigned long long)off, (unsigned long long)zxid,
 		    (unsigned long long)version);
 }
 
@@ -401,10 +403,7 @@ zk_txn_record(struct zk_txn *t)
 		zk_txn_session(t, client, 1);
 		break;
 	case ZK_OP_RECONFIG:
-		ev = qs_evidence_offset(ctx, off, qs_arena_printf(
-		    &ctx->run->arena, "reconfig zxid 0x%llx",
-		    (unsigned long long)zxid));
-		zk_txn_reconfig(t, &j, &ev, &tm, zxid);
+		zk_txn_reconfig(t, &j, off, &tm, zxid);
 		break;
 	default:
 		break;
@@ -439,8 +438,9 @@ zk_txn_finish(struct zk_txn *t)
 	if (t->last_time.set)
 		qs_emit_setting(ctx, "zk.txnlog.last_time",
 		    qs_time_format(&t->last_time, tbuf, sizeof(tbuf)), &ev);
-	qsort(t->sessions, t->nsessions, sizeof(*t->sessions),
-	    zk_txn_session_cmp);
+	if (t->nsessions > 0)
+		qsort(t->sessions, t->nsessions, sizeof(*t->sessions),
+		    zk_txn_session_cmp);
 	room = ZK_TXN_OPEN_LIST * 20 + 8;
 	p = list = qs_arena_alloc(&ctx->run->arena, room);
 	*p = '\0';

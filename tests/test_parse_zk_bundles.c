@@ -9,6 +9,10 @@
 
 #include "test_zk.h"
 
+/* The data directory of a zone, as member path tails. */
+#define V2(zone)	zone "/zookeeper/zookeeper/version-2/"
+#define ETC(zone)	zone "/opt/local/etc/zookeeper/"
+
 static struct qs_run *
 zk_bundle(const char *name)
 {
@@ -102,16 +106,16 @@ DEFINE_TEST(test_parse_zk_bundle_healthy)
 	    "leader");
 	CHECK_STR(zk_t_setting(run, "binder2/zk-mntr.txt",
 	    "zk.4lw.synced_followers"), "2");
-	CHECK_STR(zk_t_setting(run, "binder0/zookeeper/zookeeper/version-2/log.100000001",
+	CHECK_STR(zk_t_setting(run, V2("binder0") "log.100000001",
 	    "zk.txnlog.sessions_created"), "4");
-	CHECK_STR(zk_t_setting(run, "binder0/zookeeper/zookeeper/version-2/log.100000001",
+	CHECK_STR(zk_t_setting(run, V2("binder0") "log.100000001",
 	    "zk.txnlog.open_sessions"), "");
-	CHECK_STR(zk_t_setting(run, "binder0/zookeeper/zookeeper/version-2/snapshot.0",
+	CHECK_STR(zk_t_setting(run, V2("binder0") "snapshot.0",
 	    "zk.snapshot.znodes"), "4");
-	CHECK_STR(zk_t_setting(run, "binder0/zookeeper/zookeeper/version-2/snapshot.0",
+	CHECK_STR(zk_t_setting(run, V2("binder0") "snapshot.0",
 	    "zk.snapshot.sessions"), "0");
-	CHECK_STR(zk_t_setting(run, "binder1/opt/local/etc/zookeeper/zoo.cfg", "zk.clientPortAddress"),
-	    "127.0.0.52");
+	CHECK_STR(zk_t_setting(run, ETC("binder1") "zoo.cfg",
+	    "zk.clientPortAddress"), "127.0.0.52");
 	/* zoo.cfg's servers resolve to the three zones. */
 	v = zk_t_view(run, "binder0/opt/local/etc/zookeeper/zoo.cfg",
 	    "zoo.cfg", 0);
@@ -148,7 +152,8 @@ DEFINE_TEST(test_parse_zk_bundle_healthy)
 DEFINE_TEST(test_parse_zk_bundle_quorum_loss)
 {
 	struct qs_run		*run = zk_bundle("zk-quorum-loss");
-	const char		*log2 = "binder2/var/log/zookeeper/zookeeper.log";
+	const char		*log2 =
+	    "binder2/var/log/zookeeper/zookeeper.log";
 	const struct qs_signal	*s;
 	size_t			 i, to1 = 0, to2 = 0;
 
@@ -247,11 +252,11 @@ DEFINE_TEST(test_parse_zk_bundle_reconfig)
 	CHECK(s != NULL && strcmp(node_name(s->subject_node), "binder2") == 0);
 	s = zk_t_signal(run, l2, QS_SIG_REMOVED_SELF, 0);
 	CHECK(s != NULL && strcmp(node_name(s->subject_node), "binder3") == 0);
-	CHECK_STR(zk_t_setting(run, "binder1/zookeeper/zookeeper/version-2/snapshot.100000018",
+	CHECK_STR(zk_t_setting(run, V2("binder1") "snapshot.100000018",
 	    "zk.snapshot.sessions"), "1");
-	CHECK_STR(zk_t_setting(run, "binder1/zookeeper/zookeeper/version-2/snapshot.100000018",
+	CHECK_STR(zk_t_setting(run, V2("binder1") "snapshot.100000018",
 	    "zk.snapshot.znodes"), "16");
-	CHECK_STR(zk_t_setting(run, "binder3/zookeeper/zookeeper/version-2/snapshot.10000000d",
+	CHECK_STR(zk_t_setting(run, V2("binder3") "snapshot.10000000d",
 	    "zk.snapshot.znodes"), "15");
 	qs_run_free(run);
 }
@@ -312,7 +317,7 @@ DEFINE_TEST(test_parse_zk_bundle_stale_address)
 	    "false");
 	CHECK_STR(zk_t_setting(run, "binder0/zookeeper/zookeeper/version-2/"
 	    "log.100000001", "zk.txnlog.open_sessions"), "0x3000025d3250001");
-	CHECK_STR(zk_t_setting(run, "binder1/zookeeper/zookeeper/version-2/snapshot.10000000d",
+	CHECK_STR(zk_t_setting(run, V2("binder1") "snapshot.10000000d",
 	    "zk.snapshot.znodes"), "15");
 	qs_run_free(run);
 }

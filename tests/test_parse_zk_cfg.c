@@ -314,6 +314,7 @@ DEFINE_TEST(test_parse_zk_cfg_garbage)
 {
 	char		*big = qs_xmalloc(200001);
 	struct qs_run	*run;
+	size_t		 i;
 
 	memset(big, 'a', 200000);
 	memcpy(big, "server.1=", 9);
@@ -324,6 +325,17 @@ DEFINE_TEST(test_parse_zk_cfg_garbage)
 	qs_run_free(run);
 	run = qs_test_parse("zk.cfg", "n/zoo.cfg", "\0\1\2=\n=\n:\n", 9);
 	CHECK_INT(run->views.n, 0);
+	qs_run_free(run);
+	free(big);
+
+	/* Warnings stop at 100, then one says how many more there were. */
+	big = qs_xmalloc(150 * 16 + 1);
+	for (i = 0; i < 150; i++)
+		memcpy(big + i * 16, "server.1=nope:x\n", 16);
+	big[150 * 16] = '\0';
+	run = qs_test_parse("zk.cfg", "n/zoo.cfg", big, 0);
+	CHECK_INT(run->diags.n, 101);
+	CHECK(qs_test_has_diag(run, "50 more warnings not shown"));
 	qs_run_free(run);
 	free(big);
 }

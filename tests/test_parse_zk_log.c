@@ -349,6 +349,36 @@ DEFINE_TEST(test_parse_zk_log_34)
 	qs_run_free(run);
 }
 
+/* journald and container runtimes put their own prefix first. */
+DEFINE_TEST(test_parse_zk_log_wrapped)
+{
+	static const char	log[] =
+	    "Nov 22 06:16:47 binder0 java[4242]: 2026-11-22 06:16:47,225 "
+	    "[myid:3] - INFO  [QuorumPeer[myid=3](plain=127.0.0.63:21813)"
+	    "(secure=disabled):QuorumPeer@1455] - LOOKING\n"
+	    "2026-11-22T06:16:47.476123456Z stdout F 2026-11-22 06:16:47,475 "
+	    "[myid:3] - INFO  [QuorumPeer[myid=3](plain=127.0.0.63:21813)"
+	    "(secure=disabled):QuorumPeer@1549] - LEADING\n"
+	    "Nov 22 06:16:48 binder0 java[4242]: \tat java.base/x(Y.java:1)\n";
+	struct qs_run		*run = qs_test_parse("zk.log", LOG, log, 0);
+	const struct qs_event	*e;
+
+	CHECK_INT(run->diags.n, 0);
+	CHECK_INT(run->events.n, 2);
+	e = zk_t_event(run, NULL, QS_EV_LEADER_ELECTED, 0);
+	CHECK(e != NULL);
+	if (e != NULL) {
+		char	tb[40];
+
+		/* The layout's time, not the wrapper's. */
+		CHECK_STR(qs_time_format(&e->time, tb, sizeof(tb)),
+		    "2026-11-22T06:16:47.475Z");
+		CHECK_INT(e->ev.line, 2);
+	}
+	CHECK(zk_t_has_ident(run, NULL, QS_ID_MYID, "3", NULL, NULL));
+	qs_run_free(run);
+}
+
 /* Not a ZooKeeper log at all; odd lines in one. */
 DEFINE_TEST(test_parse_zk_log_malformed)
 {

@@ -3,7 +3,8 @@
 
 #include "test_zk.h"
 
-#define SNAP_PATH	"binder1/zookeeper/zookeeper/version-2/snapshot.100000018"
+#define SNAP_PATH	\
+	"binder1/zookeeper/zookeeper/version-2/snapshot.100000018"
 
 static void
 snap_node(struct zk_t_buf *b, const char *path, const char *data,
