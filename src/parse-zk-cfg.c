@@ -61,6 +61,8 @@
 #define ZK_CFG_SERVERS_MAX	4096	/* server lines kept per file */
 #define ZK_ADDRS_MAX		8	/* multi-address groups per server */
 #define ZK_SID_MAX		20	/* digits of a 64-bit sid */
+#define ZK_HOST_MAX		255	/* a DNS name, or [IPv6] */
+#define ZK_EXCERPT_MAX		240	/* of a server line, as evidence */
 #define ZK_CFG_WARN_MAX		100	/* warnings per file, then a count */
 #define ZK_CFG_OBS_MAX		1000000	/* properties read per file */
 
@@ -240,6 +242,10 @@ zk_parse_addr(const char *s, size_t n, struct zk_addr *a, const char **why)
 		*why = "empty host";
 		return -1;
 	}
+	if (a->hostlen > ZK_HOST_MAX) {
+		*why = "host name too long";
+		return -1;
+	}
 	/* The ports and the type: at most three more ':' fields. */
 	for (;;) {
 		if (nf == 3) {
@@ -303,7 +309,7 @@ zk_parse_client(const char *s, size_t n, struct zk_server *sv,
 		sv->chost = s;
 		sv->chostlen = (size_t)(c - s);
 		if (zk_port(c + 1, (size_t)(s + n - c - 1), &sv->cport) != 0 ||
-		    sv->chostlen == 0) {
+		    sv->chostlen == 0 || sv->chostlen > ZK_HOST_MAX) {
 			*why = "bad client address";
 			return -1;
 		}
@@ -426,8 +432,10 @@ qs_zk_server_line(struct qs_parse_ctx *ctx, struct qs_view *view,
 	}
 	if (!(flags & QS_ZK_IDS))
 		return dup;
+	/* zk_sid() bounded sidlen; the line as written, cut. */
 	excerpt = qs_arena_printf(&ctx->run->arena, "server.%.*s=%.*s",
-	    (int)sidlen, sid, (int)rhslen, rhs);
+	    (int)sidlen, sid,
+	    (int)(rhslen < ZK_EXCERPT_MAX ? rhslen : ZK_EXCERPT_MAX), rhs);
 	ev = qs_evidence_line(ctx, line, excerpt);
 	for (i = 0; i < sv.naddrs; i++) {
 		const struct zk_addr	*a = &sv.addrs[i];
