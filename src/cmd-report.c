@@ -120,6 +120,15 @@ report_verdict(struct qs_analysis *an, const struct report_system *r)
 	if (r->decoded == 0)
 		return qs_arena_strdup(&run->arena, "unknown: none of its "
 		    "artifacts could be decoded by this version");
+	for (i = 0; qs_rules[i] != NULL; i++)
+		if (qs_rules[i]->system == r->system)
+			break;
+	/* Decoded but not judged is not healthy either. */
+	if (qs_rules[i] == NULL)
+		return qs_arena_printf(&run->arena, "unknown: its artifacts are "
+		    "decoded (see the timeline and quorumscope peers), but this "
+		    "version has no %s rules to judge them", qs_system_name(
+		    r->system));
 	return qs_arena_strdup(&run->arena, "no problem found in the "
 	    "evidence read");
 }

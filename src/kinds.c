@@ -190,6 +190,7 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "server configuration (zoo.cfg)",
 		.paths = PATHS("zoo.cfg", "zookeeper/*.cfg", "*.cfg"),
 		.sniff = qs_sniff_zk_cfg,
+		.parse = qs_parse_zk_cfg,
 	},
 	{
 		.name = "zk.dynamic_cfg",
@@ -197,6 +198,7 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "dynamic reconfiguration membership file",
 		.paths = PATHS("*.cfg.dynamic.*", "*.dynamic.*"),
 		.sniff = qs_sniff_zk_dynamic_cfg,
+		.parse = qs_parse_zk_dynamic_cfg,
 	},
 	{
 		.name = "zk.myid",
@@ -204,6 +206,7 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "server id",
 		.paths = PATHS("myid"),
 		.sniff = qs_sniff_small_number,
+		.parse = qs_parse_zk_myid,
 	},
 	{
 		.name = "zk.epoch",
@@ -212,6 +215,7 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("currentEpoch", "acceptedEpoch",
 		    "currentEpoch.tmp", "acceptedEpoch.tmp"),
 		.sniff = qs_sniff_small_number,
+		.parse = qs_parse_zk_epoch,
 	},
 	{
 		.name = "zk.txnlog",
@@ -219,6 +223,7 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "transaction log",
 		.paths = PATHS("version-2/log.*", "log.*"),
 		.magic = kinds_zk_txnlog,
+		.parse = qs_parse_zk_txnlog,
 	},
 	{
 		.name = "zk.snapshot",
@@ -226,6 +231,7 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "fuzzy data tree snapshot",
 		.paths = PATHS("version-2/snapshot.*", "snapshot.*"),
 		.magic = kinds_zk_snapshot,
+		.parse = qs_parse_zk_snapshot,
 	},
 	{
 		.name = "zk.log",
@@ -235,13 +241,16 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("zookeeper*.log", "zookeeper*.log.*",
 		    "zookeeper/*.log", "zookeeper/*.log.*", "zookeeper*.out"),
 		.sniff = qs_sniff_zk_log,
+		.parse = qs_parse_zk_log,
 	},
 	{
 		.name = "zk.fourletter_output",
 		.system = QS_SYS_ZOOKEEPER,
-		.summary = "collected srvr, stat or mntr output",
-		.paths = PATHS("*srvr*", "*mntr*", "*zk-stat*", "*zk_stat*"),
+		.summary = "collected srvr, stat, mntr or conf output",
+		.paths = PATHS("*srvr*", "*mntr*", "*zk-stat*", "*zk_stat*",
+		    "*zk-conf*", "*zk_conf*"),
 		.sniff = qs_sniff_zk_fourletter,
+		.parse = qs_parse_zk_fourletter,
 	},
 	{
 		.name = "triton.sapi_dump",

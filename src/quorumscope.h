@@ -678,6 +678,58 @@ int	qs_time_parse_golog(const char *, size_t, struct qs_time *);
 int	qs_time_from_civil(int, int, int, int, int, int, int, int64_t *);
 char	*qs_time_format(const struct qs_time *, char *, size_t);
 
+/* wire-jute.c: ZooKeeper's Jute records, big-endian, bounded; Adler-32. */
+struct qs_jute {			/* a cursor over bytes in memory */
+	const unsigned char	*base;
+	const unsigned char	*p;
+	const unsigned char	*end;
+};
+struct qs_jute_stream {			/* the same over a streamed entry */
+	struct qs_source	*src;
+	uint64_t		 off;		/* bytes consumed so far */
+	uint32_t		 adler;		/* of those bytes, if summing */
+	int			 summing;
+	int			 eof;
+	size_t			 pos;
+	size_t			 len;
+	unsigned char		 buf[16384];
+};
+uint32_t qs_adler32(uint32_t, const void *, size_t);
+void	qs_jute_init(struct qs_jute *, const void *, size_t);
+size_t	qs_jute_left(const struct qs_jute *);
+size_t	qs_jute_offset(const struct qs_jute *);
+int	qs_jute_skip(struct qs_jute *, size_t);
+int	qs_jute_byte(struct qs_jute *, uint8_t *);
+int	qs_jute_bool(struct qs_jute *, int *);
+int	qs_jute_int(struct qs_jute *, int32_t *);
+int	qs_jute_long(struct qs_jute *, int64_t *);
+int	qs_jute_buffer(struct qs_jute *, const unsigned char **, int32_t *);
+int	qs_jute_ustring(struct qs_jute *, const char **, int32_t *);
+int	qs_jute_vector(struct qs_jute *, size_t, int32_t *);
+void	qs_jute_stream_init(struct qs_jute_stream *, struct qs_source *, int);
+size_t	qs_jute_stream_read(struct qs_jute_stream *, void *, size_t);
+int	qs_jute_stream_skip(struct qs_jute_stream *, uint64_t);
+int	qs_jute_stream_int(struct qs_jute_stream *, int32_t *);
+int	qs_jute_stream_long(struct qs_jute_stream *, int64_t *);
+int	qs_jute_stream_at_end(struct qs_jute_stream *);
+
+/* parse-zk-*.c: ZooKeeper artifacts (kinds zk.*). */
+int	qs_parse_zk_cfg(struct qs_parse_ctx *);
+int	qs_parse_zk_dynamic_cfg(struct qs_parse_ctx *);
+int	qs_parse_zk_myid(struct qs_parse_ctx *);
+int	qs_parse_zk_epoch(struct qs_parse_ctx *);
+int	qs_parse_zk_txnlog(struct qs_parse_ctx *);
+int	qs_parse_zk_snapshot(struct qs_parse_ctx *);
+int	qs_parse_zk_log(struct qs_parse_ctx *);
+int	qs_parse_zk_fourletter(struct qs_parse_ctx *);
+/* Shared by them (parse-zk-cfg.c): server lines and config texts. */
+#define QS_ZK_IDS	0x01	/* also emit the addresses as identities */
+int	qs_zk_server_line(struct qs_parse_ctx *, struct qs_view *,
+	    const char *, size_t, const char *, size_t, uint64_t, unsigned,
+	    const char **);
+size_t	qs_zk_config_text(struct qs_parse_ctx *, struct qs_view *,
+	    const char *, size_t, uint64_t *, int *, size_t *);
+
 /*
  * timeline.c: every node's events as one history.  The same event seen by
  * several nodes (a join every member logs) becomes one entry with several

@@ -467,7 +467,7 @@ qs_sniff_zk_log(const struct qs_head *h)
 	return n >= 2 ? 24 : 12;
 }
 
-/* Four-letter-word output: srvr, stat, mntr. */
+/* Four-letter-word output: srvr, stat, mntr, conf. */
 int
 qs_sniff_zk_fourletter(const struct qs_head *h)
 {
@@ -475,7 +475,8 @@ qs_sniff_zk_fourletter(const struct qs_head *h)
 		"Zookeeper version:", "Mode: ", "zk_server_state",
 		"zk_version", "Zxid: ", "Node count: ", "Latency min/avg/max:",
 		"zk_followers", "This ZooKeeper instance is not currently "
-		"serving requests", NULL
+		"serving requests", "membership: ", "serverId=",
+		"dataDirSize=", "dataLogSize=", NULL
 	};
 	int	n;
 

@@ -252,7 +252,7 @@ DEFINE_TEST(test_bundle_multi_node_tar_gz)
 		CHECK_STR(art->member,
 		    "collect/node1/zookeeper/zookeeper/myid");
 		CHECK_INT(art->size, 2);
-		CHECK_INT(art->status, QS_STATUS_UNSUPPORTED);
+		CHECK_INT(art->status, QS_STATUS_PARSED);
 	}
 	art = qs_test_artifact(run, "peers.json");
 	CHECK(art != NULL && strcmp(art->node->name, "node2") == 0);

@@ -146,6 +146,12 @@ DEFINE_TEST(test_identify_zookeeper_kinds)
 	    "LOOKING\n"), "zk.log");
 	CHECK_STR(KIND("n/zk-srvr.txt", "Zookeeper version: 3.8.0\n"
 	    "Mode: follower\nNode count: 5\n"), "zk.fourletter_output");
+	/* "conf" looks like a zoo.cfg with server lines; its name and
+	 * its own keys make it an answer, not a configuration file. */
+	CHECK_STR(KIND("n/zk-conf.txt", "clientPort=2181\ndataDir=/zk/"
+	    "version-2\ndataDirSize=67109480\ntickTime=2000\nserverId=1\n"
+	    "initLimit=10\nmembership: \nserver.1=127.0.0.51:22881:22981:"
+	    "participant\nversion=0"), "zk.fourletter_output");
 	/* myid that is not a number. */
 	CHECK_STR(KIND("n/zookeeper/myid", "one\n"), "(none)");
 	/* A .cfg that is not ZooKeeper's. */
