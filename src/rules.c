@@ -25,6 +25,10 @@ extern const struct qs_rule qs_rule_consul_name_conflict;
 extern const struct qs_rule qs_rule_consul_gossip_key;
 extern const struct qs_rule qs_rule_consul_term_ahead;
 extern const struct qs_rule qs_rule_consul_removed_campaigns;
+extern const struct qs_rule qs_rule_zk_stale_address;
+extern const struct qs_rule qs_rule_zk_cfg_differ;
+extern const struct qs_rule qs_rule_zk_myid_missing;
+extern const struct qs_rule qs_rule_zk_no_quorum;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -43,5 +47,9 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_gossip_key,
 	&qs_rule_consul_term_ahead,
 	&qs_rule_consul_removed_campaigns,
+	&qs_rule_zk_stale_address,
+	&qs_rule_zk_cfg_differ,
+	&qs_rule_zk_myid_missing,
+	&qs_rule_zk_no_quorum,
 	NULL
 };

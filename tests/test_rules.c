@@ -624,3 +624,116 @@ DEFINE_TEST(test_rules_consul_raft_state)
 	CHECK(tm_finding(&m, "consul-removed-campaigns", NULL) == NULL);
 	tm_free(&m);
 }
+
+/* A ZooKeeper node with its myid and its own (client) address. */
+static void
+tm_zk_node(struct tm *m, const char *node, const char *myid, const char *addr)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "zk.myid",
+	    "zookeeper/myid");
+	struct qs_evidence	 ev = tm_ev(ctx, 1);
+
+	qs_emit_identity(ctx, QS_ID_MYID, myid, NULL, NULL, &ev);
+	ctx = tm_ctx(m, node, "zk.log", "var/log/zookeeper/zookeeper.log");
+	ev = tm_ev(ctx, 1);
+	qs_emit_identity(ctx, QS_ID_ADDRESS, addr, "client", NULL, &ev);
+}
+
+/* A zoo.cfg on `node` listing servers "id=host" (NULL-terminated). */
+static void
+tm_zk_cfg(struct tm *m, const char *node, ...)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "zk.cfg", "zoo.cfg");
+	struct qs_evidence	 ev = tm_ev(ctx, 1);
+	struct qs_view		*v = qs_emit_view(ctx, QS_VIEW_CONFIGURED,
+	    "zoo.cfg", &ev);
+	const char		*spec;
+	va_list			 ap;
+
+	va_start(ap, node);
+	while ((spec = va_arg(ap, const char *)) != NULL) {
+		const char	*eq = strchr(spec, '=');
+		const char	*id = qs_arena_strndup(&m->run->arena, spec,
+		    (size_t)(eq - spec));
+		const char	*addr = qs_arena_printf(&m->run->arena,
+		    "%s:2888", eq + 1);
+
+		qs_view_add(ctx, v, NULL, addr, id, QS_MEMBER_VOTER);
+		qs_emit_identity(ctx, QS_ID_ADDRESS, addr, "quorum", id, &ev);
+		qs_emit_setting(ctx, qs_arena_printf(&m->run->arena,
+		    "zk.server.%s", id), qs_arena_printf(&m->run->arena,
+		    "%s:2888:3888", eq + 1), &ev);
+	}
+	va_end(ap);
+}
+
+DEFINE_TEST(test_rules_zookeeper)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	/* Server 2 was replaced: it is at .9, every zoo.cfg says .2. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.9:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", NULL);
+	tm_zk_cfg(&m, "zk2", "1=10.0.0.1", "2=10.0.0.2", NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-stale-address", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "replace `server.2=10.0.0.2:2888:3888` with "
+	    "`server.2=10.0.0.9:2888:3888`"));
+	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) == NULL);
+	CHECK(tm_finding(&m, "zk-myid-missing", NULL) == NULL);
+	tm_free(&m);
+
+	/* Different ensembles, and a myid nobody lists. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk3", "3", "10.0.0.3:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", NULL);
+	tm_zk_cfg(&m, "zk3", "1=10.0.0.1", "2=10.0.0.2", "4=10.0.0.4", NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) != NULL);
+	f = tm_finding(&m, "zk-myid-missing", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_zookeeper_quorum)
+{
+	struct tm		 m;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_event		*e;
+	struct qs_signal	*s;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	ctx = tm_ctx(&m, "zk1", "zk.log", "zookeeper.log");
+	ev = tm_ev(ctx, 2);
+	e = qs_emit_event(ctx, QS_EV_LEADER_ELECTED, NULL, &ev);
+	e->time.set = 1;
+	e->time.ms = 1000;
+	s = qs_emit_signal(ctx, QS_SIG_QUORUM_LOST, NULL, &ev);
+	s->time.set = 1;
+	s->time.ms = 5000;
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-no-quorum", NULL) != NULL);
+	tm_free(&m);
+
+	/* Lost, then a new leader: recovered. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	ctx = tm_ctx(&m, "zk1", "zk.log", "zookeeper.log");
+	ev = tm_ev(ctx, 2);
+	s = qs_emit_signal(ctx, QS_SIG_QUORUM_LOST, NULL, &ev);
+	s->time.set = 1;
+	s->time.ms = 500;
+	e = qs_emit_event(ctx, QS_EV_LEADER_ELECTED, NULL, &ev);
+	e->time.set = 1;
+	e->time.ms = 1000;
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-no-quorum", NULL) == NULL);
+	tm_free(&m);
+}

@@ -1,0 +1,418 @@
+/*
+ * ZooKeeper rules read from the configured ensembles (zoo.cfg and its
+ * dynamic files) against where the servers really are (seed 004: a binder
+ * zone replaced from a cloned image kept the old address in zoo.cfg):
+ *
+ *   zk-stale-address  a server.N line names an address that server N (the
+ *                     node whose myid is N) no longer has.
+ *   zk-cfg-differ     nodes list different ensembles.
+ *   zk-myid-missing   a node's myid has no server.N line in its own
+ *                     configuration ("My id N not in the peer list").
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "quorumscope.h"
+
+static int
+zk_cfg_view(const struct qs_view *v)
+{
+	return v->system == QS_SYS_ZOOKEEPER && v->kind == QS_VIEW_CONFIGURED &&
+	    strncmp(v->source, "zoo.cfg", 7) == 0;
+}
+
+/* The host a node really has: its own address identities, the first. */
+static const char *
+zk_node_host(struct qs_analysis *an, const struct qs_node *node,
+    const char *not)
+{
+	const char	*h;
+	size_t		 i;
+
+	for (i = 0; i < node->idents.n; i++) {
+		const struct qs_identity	*id = node->idents.v[i];
+
+		if (id->kind != QS_ID_ADDRESS)
+			continue;
+		h = qs_address_host(&an->run->arena, id->value);
+		if (h != NULL && (not == NULL || strcmp(h, not) != 0))
+			return h;
+	}
+	return NULL;
+}
+
+/* Is `host` among the node's own addresses? -1 when it has none. */
+static int
+zk_node_has_host(struct qs_analysis *an, const struct qs_node *node,
+    const char *host)
+{
+	const char	*h;
+	size_t		 i;
+	int		 known = 0;
+
+	for (i = 0; i < node->idents.n; i++) {
+		const struct qs_identity	*id = node->idents.v[i];
+
+		if (id->kind != QS_ID_ADDRESS)
+			continue;
+		known = 1;
+		h = qs_address_host(&an->run->arena, id->value);
+		if (h != NULL && strcmp(h, host) == 0)
+			return 1;
+	}
+	return known ? 0 : -1;
+}
+
+/* "127.0.0.58:2888:3888" with its host replaced. */
+static const char *
+zk_replace_host(struct qs_analysis *an, const char *raw, const char *host)
+{
+	const char	*colon = strchr(raw, ':');
+
+	return qs_arena_printf(&an->run->arena, "%s%s", host,
+	    colon != NULL ? colon : "");
+}
+
+static void
+rule_zk_stale_address(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	struct qs_finding	*f = NULL;
+	const char		*stale_id = NULL;
+	size_t			 i, j;
+	char			 key[64];
+
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (!zk_cfg_view(v) || v->observer == NULL)
+			continue;
+		for (j = 0; j < v->members.n; j++) {
+			const struct qs_member		*m = v->members.v[j];
+			const struct qs_setting		*line;
+			const char			*host, *now;
+
+			if (m->node == NULL || m->address == NULL ||
+			    m->id == NULL ||
+			    (host = qs_address_host(&run->arena,
+			    m->address)) == NULL ||
+			    zk_node_has_host(an, m->node, host) != 0)
+				continue;
+			now = zk_node_host(an, m->node, host);
+			snprintf(key, sizeof(key), "zk.server.%s", m->id);
+			line = qs_setting_get(run, v->observer,
+			    QS_SYS_ZOOKEEPER, key);
+			if (f == NULL)
+				f = qs_finding_new(an, rule, "zoo.cfg names "
+				    "server %s at %s, where it no longer is",
+				    m->id, host);
+			stale_id = m->id;
+			qs_finding_node(f, v->observer);
+			qs_finding_node(f, m->node);
+			qs_finding_evidence(f, line != NULL ? &line->ev :
+			    &v->ev);
+			qs_finding_fact(an, f, "%s's %s has server.%s=%s.",
+			    v->observer->name, v->source, m->id,
+			    line != NULL ? line->value : m->address);
+			if (line != NULL && now != NULL)
+				qs_finding_step(an, f, "On %s, in %s, replace "
+				    "`server.%s=%s` with `server.%s=%s`.",
+				    v->observer->name, v->ev.artifact->member,
+				    m->id, line->value, m->id,
+				    zk_replace_host(an, line->value, now));
+		}
+	}
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nodes.n; i++) {
+		const struct qs_node	*node = f->nodes.v[i];
+		const char		*now;
+
+		if (qs_node_ident(node, QS_ID_MYID, NULL) == NULL ||
+		    strcmp(qs_node_ident(node, QS_ID_MYID, NULL)->value,
+		    stale_id) != 0)
+			continue;
+		now = zk_node_host(an, node, NULL);
+		qs_finding_fact(an, f, "%s has myid %s and is at %s: the "
+		    "address in the configuration belongs to the server it "
+		    "replaced.", node->name, stale_id, now != NULL ? now :
+		    "another address");
+	}
+	qs_finding_fact(an, f, "The ensemble counts server %s as a voter it "
+	    "cannot reach: with one more server down there is no quorum, and "
+	    "server %s itself cannot join (\"Cannot open channel to %s at "
+	    "election address\").", stale_id, stale_id, stale_id);
+	qs_finding_step(an, f, "Restart ZooKeeper on every server after the "
+	    "change (Triton binder: `svcadm restart "
+	    "svc:/smartdc/application/zookeeper:default`).");
+	qs_finding_step(an, f, "On Triton, also correct the server's host in "
+	    "the sdc application's metadata.ZK_SERVERS (`sapiadm update "
+	    "<sdc application uuid> -f <file>` with "
+	    "{\"metadata\": {\"ZK_SERVERS\": [...]}}), or the next zone update "
+	    "writes the old address back.");
+}
+
+/* "1=10.0.0.1:2888 3=10.0.0.2:2888": a configuration as comparable text. */
+static const char *
+zk_view_text(struct qs_analysis *an, const struct qs_view *v)
+{
+	const char	*out = "";
+	size_t		 i;
+
+	for (i = 0; i < v->members.n; i++) {
+		const struct qs_member	*m = v->members.v[i];
+
+		out = qs_arena_printf(&an->run->arena, "%s%s%s=%s", out,
+		    i > 0 ? " " : "", m->id != NULL ? m->id : "?",
+		    m->address != NULL ? m->address : "?");
+	}
+	return out;
+}
+
+static int
+zk_same_set(struct qs_analysis *an, const struct qs_view *a,
+    const struct qs_view *b)
+{
+	size_t	i, j;
+
+	if (a->members.n != b->members.n)
+		return 0;
+	for (i = 0; i < a->members.n; i++) {
+		const struct qs_member	*x = a->members.v[i];
+		int			 hit = 0;
+
+		for (j = 0; j < b->members.n && !hit; j++) {
+			const struct qs_member	*y = b->members.v[j];
+
+			hit = x->id != NULL && y->id != NULL &&
+			    x->address != NULL && y->address != NULL &&
+			    strcmp(x->id, y->id) == 0 &&
+			    strcmp(x->address, y->address) == 0;
+		}
+		if (!hit)
+			return 0;
+	}
+	(void)an;
+	return 1;
+}
+
+/* The configuration a node runs: its latest zoo.cfg or dynamic file. */
+static const struct qs_view *
+zk_node_cfg(struct qs_analysis *an, const struct qs_node *node)
+{
+	const struct qs_view	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < an->run->views.n; i++) {
+		const struct qs_view	*v = an->run->views.v[i];
+
+		if (!zk_cfg_view(v) || v->observer != node ||
+		    v->members.n == 0)
+			continue;
+		if (best == NULL || (v->clock.set & QS_CLOCK_ZXID &&
+		    (!(best->clock.set & QS_CLOCK_ZXID) ||
+		    v->clock.zxid > best->clock.zxid)))
+			best = v;
+	}
+	return best;
+}
+
+static void
+rule_zk_cfg_differ(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	const struct qs_view	*first = NULL, *v;
+	struct qs_finding	*f = NULL;
+	size_t			 i;
+
+	for (i = 0; i < run->nodes.n; i++) {
+		if ((v = zk_node_cfg(an, run->nodes.v[i])) == NULL)
+			continue;
+		if (first == NULL)
+			first = v;
+		else if (f == NULL && !zk_same_set(an, first, v))
+			f = qs_finding_new(an, rule, "ZooKeeper servers list "
+			    "different ensembles");
+	}
+	if (f == NULL)
+		return;
+	for (i = 0; i < run->nodes.n; i++) {
+		if ((v = zk_node_cfg(an, run->nodes.v[i])) == NULL)
+			continue;
+		qs_finding_node(f, v->observer);
+		qs_finding_evidence(f, &v->ev);
+		qs_finding_fact(an, f, "%s's %s: %s.", v->observer->name,
+		    v->source, zk_view_text(an, v));
+	}
+	qs_finding_fact(an, f, "Servers that count different ensembles count "
+	    "different majorities and may vote for leaders the others do "
+	    "not accept.");
+	qs_finding_step(an, f, "Make every server's server.N lines the same "
+	    "(the servers that really exist, at their current addresses), "
+	    "then restart the servers one at a time, followers first.");
+}
+
+static void
+rule_zk_myid_missing(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	struct qs_finding	*f;
+	size_t			 i, j;
+
+	for (i = 0; i < run->nodes.n; i++) {
+		const struct qs_node		*node = run->nodes.v[i];
+		const struct qs_identity	*myid;
+		const struct qs_view		*v = zk_node_cfg(an, node);
+		int				 hit = 0;
+
+		if (v == NULL || (myid = qs_node_ident(node, QS_ID_MYID,
+		    NULL)) == NULL)
+			continue;
+		for (j = 0; j < v->members.n && !hit; j++) {
+			const struct qs_member	*m = v->members.v[j];
+
+			hit = m->id != NULL && strcmp(m->id, myid->value) == 0;
+		}
+		if (hit)
+			continue;
+		f = qs_finding_new(an, rule, "%s's myid %s has no server.%s "
+		    "line", node->name, myid->value, myid->value);
+		qs_finding_node(f, (struct qs_node *)node);
+		qs_finding_evidence(f, &myid->ev);
+		qs_finding_evidence(f, &v->ev);
+		if (strstr(v->source, "dynamic") != NULL) {
+			/* A reconfig removed it: it may run, not vote. */
+			f->level = QS_LEVEL_WARNING;
+			qs_finding_fact(an, f, "%s's latest %s lists %s, not "
+			    "server %s: a reconfiguration removed it from the "
+			    "ensemble, and it can at most run as a non-voting "
+			    "follower.", node->name, v->source,
+			    zk_view_text(an, v), myid->value);
+			qs_finding_step(an, f, "If %s should vote again, add it "
+			    "back through the leader (`reconfig -add "
+			    "server.%s=...`); if not, stop it and move its data "
+			    "dir aside.", node->name, myid->value);
+			continue;
+		}
+		qs_finding_fact(an, f, "%s's %s lists %s, not server %s: "
+		    "ZooKeeper refuses to start in the ensemble (\"My id %s "
+		    "not in the peer list\").", node->name, v->source,
+		    zk_view_text(an, v), myid->value, myid->value);
+		qs_finding_step(an, f, "Give %s the myid of its server.N line "
+		    "(the myid file in its data dir), or add its line to every "
+		    "server's configuration.", node->name);
+	}
+}
+
+/*
+ * No leader at the end: the last leadership event of the ensemble is a
+ * loss of quorum ("Not sufficient followers synced", a leader shutting
+ * down) and no election was won after it.
+ */
+static void
+rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	const struct qs_event	*last_won = NULL;
+	const struct qs_signal	*lost = NULL;
+	struct qs_finding	*f;
+	size_t			 i;
+	char			 t[40];
+
+	for (i = 0; i < run->events.n; i++) {
+		const struct qs_event	*e = run->events.v[i];
+
+		if (e->system == QS_SYS_ZOOKEEPER &&
+		    e->kind == QS_EV_LEADER_ELECTED && e->time.set &&
+		    (last_won == NULL || e->time.ms > last_won->time.ms))
+			last_won = e;
+	}
+	for (i = 0; i < run->signals.n; i++) {
+		const struct qs_signal	*s = run->signals.v[i];
+
+		if (s->system == QS_SYS_ZOOKEEPER &&
+		    s->kind == QS_SIG_QUORUM_LOST && s->time.set &&
+		    (last_won == NULL || s->time.ms > last_won->time.ms) &&
+		    (lost == NULL || s->time.ms > lost->time.ms))
+			lost = s;
+	}
+	if (lost == NULL)
+		return;
+	f = qs_finding_new(an, rule, "No ZooKeeper leader since %s",
+	    qs_time_format(&lost->time, t, sizeof(t)));
+	qs_finding_node(f, lost->observer);
+	qs_finding_evidence(f, &lost->ev);
+	if (last_won != NULL) {
+		qs_finding_evidence(f, &last_won->ev);
+		qs_finding_fact(an, f, "The last election won in the logs is "
+		    "%s's at %s.", last_won->observer != NULL ?
+		    last_won->observer->name : "?", qs_time_format(
+		    &last_won->time, t, sizeof(t)));
+	}
+	qs_finding_fact(an, f, "%s then lost its quorum (%s) and no server "
+	    "won an election after it: the ensemble serves no requests.",
+	    lost->observer != NULL ? lost->observer->name : "?",
+	    lost->detail != NULL ? lost->detail : "not enough followers");
+	qs_finding_step(an, f, "Bring back enough servers for a majority of "
+	    "the ensemble; the other findings say if a configuration keeps "
+	    "one from joining.");
+	qs_finding_step(an, f, "If they cannot come back, restart the "
+	    "survivors with a configuration listing only them, starting from "
+	    "the one with the highest zxid (its txn log's last zxid).");
+}
+
+const struct qs_rule qs_rule_zk_no_quorum = {
+	.id = "zk-no-quorum",
+	.kind = "quorum-loss",
+	.level = QS_LEVEL_CRITICAL,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "no ZooKeeper leader at the end of the logs",
+	.explanation = "A leader that cannot keep a majority of followers "
+	    "synced shuts down and every server goes back to LOOKING; until a "
+	    "majority can talk again the ensemble serves nothing.",
+	.remediation = "Restore a majority of the servers, or rebuild the "
+	    "ensemble from the survivor with the highest zxid.",
+	.check = rule_zk_no_quorum,
+};
+
+const struct qs_rule qs_rule_zk_stale_address = {
+	.id = "zk-stale-address",
+	.kind = "stale-peer",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "zoo.cfg names a server at an address it no longer has",
+	.explanation = "A server.N line whose address is not where server N "
+	    "is (a zone replaced from a cloned image keeps the old address) "
+	    "makes a voter the others cannot reach: the ensemble runs one "
+	    "failure away from losing quorum, and server N cannot join.",
+	.remediation = "Correct the server.N line on every server, restart "
+	    "them, and on Triton correct SAPI's ZK_SERVERS too.",
+	.check = rule_zk_stale_address,
+};
+
+const struct qs_rule qs_rule_zk_cfg_differ = {
+	.id = "zk-cfg-differ",
+	.kind = "inconsistent-config",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "servers list different ensembles",
+	.explanation = "Every server of an ensemble must list the same "
+	    "servers, or they count different majorities.",
+	.remediation = "Make the server.N lines identical everywhere and "
+	    "restart the servers one at a time.",
+	.check = rule_zk_cfg_differ,
+};
+
+const struct qs_rule qs_rule_zk_myid_missing = {
+	.id = "zk-myid-missing",
+	.kind = "inconsistent-config",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "a server's myid is not in its configuration",
+	.explanation = "A server whose myid has no server.N line is not part "
+	    "of the ensemble it is configured for and cannot join it.",
+	.remediation = "Fix the myid file or add the server's line everywhere.",
+	.check = rule_zk_myid_missing,
+};
