@@ -259,6 +259,7 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "SAPI applications, services or instances",
 		.paths = PATHS("*sapi*"),
 		.sniff = qs_sniff_sapi,
+		.parse = qs_parse_triton_sapi,
 	},
 	{
 		.name = "triton.vmapi_dump",
@@ -267,6 +268,15 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "VMAPI virtual machine objects",
 		.paths = PATHS("*vmapi*", "*vms*.json"),
 		.sniff = qs_sniff_vmapi,
+		.parse = qs_parse_triton_vmapi,
+	},
+	{
+		.name = "triton.role_list",
+		.system = QS_SYS_TRITON,
+		.summary = "sdc-role list output",
+		.paths = PATHS("*role-list*", "*role_list*"),
+		.sniff = qs_sniff_role_list,
+		.parse = qs_parse_triton_role_list,
 	},
 };
 const size_t qs_nkinds = sizeof(qs_kinds) / sizeof(qs_kinds[0]);

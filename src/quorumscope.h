@@ -180,6 +180,7 @@ int	qs_sniff_zk_log(const struct qs_head *);
 int	qs_sniff_zk_fourletter(const struct qs_head *);
 int	qs_sniff_sapi(const struct qs_head *);
 int	qs_sniff_vmapi(const struct qs_head *);
+int	qs_sniff_role_list(const struct qs_head *);
 
 /* identify.c: choosing the kind of an entry. */
 struct qs_bid {
@@ -729,6 +730,11 @@ int	qs_zk_server_line(struct qs_parse_ctx *, struct qs_view *,
 	    const char **);
 size_t	qs_zk_config_text(struct qs_parse_ctx *, struct qs_view *,
 	    const char *, size_t, uint64_t *, int *, size_t *);
+
+/* parse-triton-*.c: SAPI and VMAPI dumps, sdc-role list (kinds triton.*). */
+int	qs_parse_triton_sapi(struct qs_parse_ctx *);
+int	qs_parse_triton_vmapi(struct qs_parse_ctx *);
+int	qs_parse_triton_role_list(struct qs_parse_ctx *);
 
 /*
  * timeline.c: every node's events as one history.  The same event seen by

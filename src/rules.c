@@ -29,6 +29,9 @@ extern const struct qs_rule qs_rule_zk_stale_address;
 extern const struct qs_rule qs_rule_zk_cfg_differ;
 extern const struct qs_rule qs_rule_zk_myid_missing;
 extern const struct qs_rule qs_rule_zk_no_quorum;
+extern const struct qs_rule qs_rule_zk_ensemble_size;
+extern const struct qs_rule qs_rule_triton_zk_servers_mismatch;
+extern const struct qs_rule qs_rule_triton_ghost_instance;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -51,5 +54,8 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_zk_cfg_differ,
 	&qs_rule_zk_myid_missing,
 	&qs_rule_zk_no_quorum,
+	&qs_rule_zk_ensemble_size,
+	&qs_rule_triton_zk_servers_mismatch,
+	&qs_rule_triton_ghost_instance,
 	NULL
 };

@@ -522,3 +522,18 @@ qs_sniff_vmapi(const struct qs_head *h)
 	n = sniff_count_any(h, marks);
 	return n >= 4 ? 24 : -1;
 }
+
+/* "sdc-role list": a header line ALIAS SERVER UUID ... ROLE ADMIN_IP. */
+int
+qs_sniff_role_list(const struct qs_head *h)
+{
+	static const char	hdr[] = "ALIAS";
+
+	if (h->len < sizeof(hdr) - 1 ||
+	    memcmp(h->data, hdr, sizeof(hdr) - 1) != 0)
+		return -1;
+	if (sniff_find(h, sniff_span(h), "UUID") == NULL ||
+	    sniff_find(h, sniff_span(h), "ROLE") == NULL)
+		return -1;
+	return sniff_find(h, sniff_span(h), "ADMIN_IP") != NULL ? 32 : 16;
+}
