@@ -377,17 +377,39 @@ rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
 	}
 }
 
-static void
-rule_zk_ensemble_size(struct qs_analysis *an, const struct qs_rule *rule)
+/* The configuration a node runs: its latest zoo.cfg or dynamic file. */
+static const struct qs_view *
+node_zk_cfg(struct qs_run *run, const struct qs_node *node)
 {
-	struct qs_run	*run = an->run;
-	size_t		 i, j, voters;
+	const struct qs_view	*best = NULL;
+	size_t			 i;
 
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
-		struct qs_finding	*f;
 
-		if (!zoo_cfg_view(v) || v->observer == NULL)
+		if (!zoo_cfg_view(v) || v->observer != node ||
+		    v->members.n == 0)
+			continue;
+		if (best == NULL || (v->clock.set & QS_CLOCK_ZXID &&
+		    (!(best->clock.set & QS_CLOCK_ZXID) ||
+		    v->clock.zxid > best->clock.zxid)))
+			best = v;
+	}
+	return best;
+}
+
+static void
+rule_zk_ensemble_size(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	struct qs_finding	*f = NULL;
+	size_t			 i, j, voters, first = 0;
+
+	for (i = 0; i < run->nodes.n; i++) {
+		struct qs_node		*node = run->nodes.v[i];
+		const struct qs_view	*v = node_zk_cfg(run, node);
+
+		if (v == NULL)
 			continue;
 		for (voters = 0, j = 0; j < v->members.n; j++)
 			if (((const struct qs_member *)v->members.v[j])->
@@ -395,31 +417,41 @@ rule_zk_ensemble_size(struct qs_analysis *an, const struct qs_rule *rule)
 				voters++;
 		if (voters == 0 || voters == 1 || voters == 3 || voters == 5)
 			continue;
-		f = qs_finding_new(an, rule, "%s's %s lists %zu voting "
-		    "servers", v->observer->name, v->source, voters);
-		qs_finding_node(f, v->observer);
+		if (f == NULL) {
+			first = voters;
+			f = qs_finding_new(an, rule, "the ensemble has %zu "
+			    "voting servers", voters);
+			qs_finding_fact(an, f, "%zu voters need %zu for a "
+			    "majority, so the ensemble survives %zu "
+			    "failure%s.", voters, voters / 2 + 1,
+			    (voters - 1) / 2, (voters - 1) / 2 == 1 ? "" :
+			    "s");
+			if (voters % 2 == 0)
+				qs_finding_fact(an, f, "An even count "
+				    "tolerates no more failures than %zu "
+				    "servers would, and adds one more server "
+				    "to lose.", voters - 1);
+			if (voters > 5)
+				qs_finding_fact(an, f, "Triton's ha-binder "
+				    "supports one, three or five binder "
+				    "instances.");
+			qs_finding_step(an, f, "On Triton, run `sdcadm "
+			    "post-setup ha-binder --allow-delete <server> "
+			    "...` naming %s servers (the existing binders' "
+			    "servers included).", voters > 5 ? "five" :
+			    voters == 2 ? "one or three" : "three or five");
+		}
+		qs_finding_node(f, node);
 		qs_finding_evidence(f, &v->ev);
-		qs_finding_fact(an, f, "%zu voters need %zu for a majority, "
-		    "so the ensemble survives %zu failure%s.", voters,
-		    voters / 2 + 1, (voters - 1) / 2,
-		    (voters - 1) / 2 == 1 ? "" : "s");
-		if (voters % 2 == 0)
-			qs_finding_fact(an, f, "An even count tolerates no "
-			    "more failures than %zu servers would, and adds "
-			    "one more server to lose.", voters - 1);
-		if (voters > 5)
-			qs_finding_fact(an, f, "Triton's ha-binder supports "
-			    "one, three or five binder instances.");
-		qs_finding_step(an, f, "On Triton, run `sdcadm post-setup "
-		    "ha-binder --allow-delete <server> ...` naming %s servers "
-		    "(the existing binders' servers included).",
-		    voters > 5 ? "five" : voters == 2 ? "one or three" :
-		    "three or five");
-		qs_finding_step(an, f, "Elsewhere, add or remove server.N "
-		    "lines in %s on every server so the count is odd, and "
-		    "restart the servers one at a time.",
-		    v->ev.artifact != NULL ? v->ev.artifact->member :
-		    "zoo.cfg");
+		qs_finding_fact(an, f, "%s's %s lists %zu voters.", node->name,
+		    v->source, voters);
+		if (voters == first)
+			qs_finding_step(an, f, "Elsewhere, on %s add or "
+			    "remove server.N lines in %s (on every server "
+			    "alike) so the count is odd, and restart the "
+			    "servers one at a time.", node->name,
+			    v->ev.artifact != NULL ? v->ev.artifact->member :
+			    "zoo.cfg");
 	}
 }
 

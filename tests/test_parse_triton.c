@@ -1,0 +1,141 @@
+/* parse-triton-sapi.c and parse-triton-vmapi.c: SAPI, VMAPI, sdc-role list. */
+#include "config.h"
+
+#include "test.h"
+
+static const struct qs_view *
+view_named(const struct qs_run *run, const char *source)
+{
+	size_t	i;
+
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (strcmp(v->source, source) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+DEFINE_TEST(test_parse_triton_sapi)
+{
+	struct qs_run		*run;
+	const struct qs_view	*v;
+	const struct qs_member	*m;
+	const struct qs_identity *id;
+
+	run = qs_test_parse("triton.sapi_dump", "sdc-sapi-applications.json",
+	    "[{\"uuid\": \"8b7a\", \"name\": \"sdc\", \"metadata\": {\n"
+	    "\"ZK_SERVERS\": [{\"host\": \"10.1.1.9\", \"port\": 2181, "
+	    "\"num\": 1},\n{\"host\": \"10.1.1.45\", \"port\": 2181, "
+	    "\"num\": \"3\", \"last\": true}]}},\n"
+	    "{\"uuid\": \"i-1\", \"service_uuid\": \"s-1\", "
+	    "\"metadata\": {\"ZK_ID\": \"4\"}}]\n", 0);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
+	CHECK(strcmp(qs_test_setting(run, "triton.sapi.sdc.uuid"), "8b7a") ==
+	    0);
+	CHECK(strcmp(qs_test_setting(run,
+	    "triton.sapi.instance.i-1.service_uuid"), "s-1") == 0);
+	v = view_named(run, "SAPI ZK_SERVERS (sdc)");
+	CHECK(v != NULL && v->kind == QS_VIEW_CONFIGURED);
+	m = qs_test_member(v, 1);
+	CHECK(m != NULL && strcmp(m->id, "3") == 0 &&
+	    strcmp(m->address, "10.1.1.45:2181") == 0 &&
+	    m->state == QS_MEMBER_VOTER);
+	CHECK(qs_test_member(v, 2) == NULL);
+	CHECK(v->ev.line == 2);
+	CHECK_INT(run->identities.n, 1);
+	id = run->identities.v[0];
+	CHECK(id->kind == QS_ID_MYID && strcmp(id->value, "4") == 0 &&
+	    strcmp(id->subject, "i-1") == 0);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_parse_triton_sapi_bad)
+{
+	struct qs_run		*run;
+	const struct qs_view	*v;
+
+	run = qs_test_parse("triton.sapi_dump", "sapi.json", "[{\"uuid\": ", 0);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
+	qs_run_free(run);
+
+	run = qs_test_parse("triton.sapi_dump", "sapi.json", "42", 0);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
+	qs_run_free(run);
+
+	/* Bad entries are skipped, with a word; ids are not wrapped. */
+	run = qs_test_parse("triton.sapi_dump", "sapi.json",
+	    "{\"uuid\": \"a\", \"name\": \"sdc\", \"metadata\": {"
+	    "\"ZK_SERVERS\": [{\"host\": \"h\", \"num\": 1e300}, 7, "
+	    "{\"host\": \"h2\", \"num\": -1}, {\"host\": \"h3\", "
+	    "\"num\": 2}]}}", 0);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
+	v = view_named(run, "SAPI ZK_SERVERS (sdc)");
+	CHECK(v != NULL && v->members.n == 1);
+	CHECK(strcmp(qs_test_member(v, 0)->address, "h3") == 0);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_parse_triton_vmapi)
+{
+	struct qs_run		*run;
+	const struct qs_view	*v;
+	const struct qs_member	*m;
+
+	run = qs_test_parse("triton.vmapi_dump", "vmapi-vms.json",
+	    "[{\"uuid\": \"u1\", \"alias\": \"binder0\", \"state\": "
+	    "\"running\", \"server_uuid\": \"cn1\",\n \"nics\": [{\"ip\": "
+	    "\"10.0.0.1\"}], \"tags\": {\"smartdc_role\": \"binder\"}},\n"
+	    "{\"uuid\": \"u2\", \"alias\": \"binder1\", \"state\": "
+	    "\"destroyed\", \"nics\": []},\n"
+	    "{\"uuid\": \"u3\", \"alias\": \"binder2\", \"state\": "
+	    "\"stopped\", \"nics\": 5}]\n", 0);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
+	v = view_named(run, "VMAPI VMs");
+	CHECK(v != NULL && v->members.n == 3);
+	m = qs_test_member(v, 0);
+	CHECK(strcmp(m->name, "binder0") == 0 && strcmp(m->id, "u1") == 0 &&
+	    strcmp(m->address, "10.0.0.1") == 0 &&
+	    m->state == QS_MEMBER_ALIVE);
+	CHECK(qs_test_member(v, 1)->state == QS_MEMBER_REAPED);
+	CHECK(qs_test_member(v, 2)->state == QS_MEMBER_LEFT);
+	CHECK(strcmp(qs_test_setting(run, "triton.vm.u1.role"), "binder") ==
+	    0);
+	CHECK(strcmp(qs_test_setting(run, "triton.vm.u1.server_uuid"),
+	    "cn1") == 0);
+	/* uuid and address of u1 and u3; none for the destroyed u2. */
+	CHECK_INT(run->identities.n, 3);
+	qs_run_free(run);
+
+	run = qs_test_parse("triton.vmapi_dump", "vmapi-vms.json", "[1,", 0);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_parse_triton_role_list)
+{
+	struct qs_run		*run;
+	const struct qs_view	*v;
+	const struct qs_member	*m;
+
+	run = qs_test_parse("triton.role_list", "sdc-role-list.txt",
+	    "ALIAS    SERVER  UUID  RAM  STATE  ROLE  ADMIN_IP\n"
+	    "binder0  hn      u1    1024 running binder 10.0.0.1\n"
+	    "binder3  -       u9    1024 running binder 10.0.0.8\n"
+	    "short row\n", 0);
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
+	v = view_named(run, "sdc-role list");
+	CHECK(v != NULL && v->members.n == 2);
+	m = qs_test_member(v, 1);
+	CHECK(strcmp(m->name, "binder3") == 0 && strcmp(m->id, "u9") == 0 &&
+	    strcmp(m->address, "10.0.0.8") == 0);
+	CHECK(strcmp(qs_test_setting(run, "triton.role.u9.server"), "-") ==
+	    0);
+	qs_run_free(run);
+
+	run = qs_test_parse("triton.role_list", "sdc-role-list.txt",
+	    "hello\n", 0);
+	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
+	qs_run_free(run);
+}
