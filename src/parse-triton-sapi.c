@@ -155,7 +155,8 @@ sapi_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 {
 	static const char *const zk_keys[] = { "ZK_SERVERS",
 	    "ZK_HA_SERVERS", NULL };
-	const char	*uuid = sapi_str(o, "uuid"), *name = sapi_str(o, "name");
+	const char	*uuid = sapi_str(o, "uuid");
+	const char	*name = sapi_str(o, "name");
 	const char	*type, *svc = sapi_str(o, "service_uuid");
 	const cJSON	*md = cJSON_GetObjectItemCaseSensitive(o, "metadata");
 	struct qs_evidence ev;

@@ -99,6 +99,68 @@ addr_port(const char *addr)
 	return c != NULL && strchr(addr, ':') == c ? c + 1 : NULL;
 }
 
+/* Server `id`'s host in the first zoo.cfg listing it, and that view. */
+static const char *
+cfg_host(struct qs_run *run, const char *id, const struct qs_view **vp)
+{
+	size_t	i, j;
+
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*c = run->views.v[i];
+
+		if (!zoo_cfg_view(c) || c->observer == NULL)
+			continue;
+		for (j = 0; j < c->members.n; j++) {
+			const struct qs_member	*cm = c->members.v[j];
+
+			if (cm->id == NULL || cm->address == NULL ||
+			    strcmp(cm->id, id) != 0)
+				continue;
+			*vp = c;
+			return qs_address_host(&run->arena, cm->address);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Without the zone in the bundle: the SAPI binder instance whose ZK_ID is
+ * `id` and the running VMAPI VM of the same uuid (a SAPI instance and its
+ * VM share the uuid).  Returns the VM's address; *inst names the instance.
+ */
+static const char *
+vm_host_by_zk_id(struct qs_run *run, const char *id, const char **inst)
+{
+	size_t	i, j, k;
+
+	for (i = 0; i < run->identities.n; i++) {
+		const struct qs_identity	*zid = run->identities.v[i];
+
+		if (zid->kind != QS_ID_MYID || zid->system != QS_SYS_TRITON ||
+		    zid->subject == NULL || strcmp(zid->value, id) != 0)
+			continue;
+		for (j = 0; j < run->views.n; j++) {
+			const struct qs_view	*v = run->views.v[j];
+
+			if (v->system != QS_SYS_TRITON ||
+			    strcmp(v->source, "VMAPI VMs") != 0)
+				continue;
+			for (k = 0; k < v->members.n; k++) {
+				const struct qs_member	*m = v->members.v[k];
+
+				if (m->id != NULL && m->address != NULL &&
+				    m->state == QS_MEMBER_ALIVE &&
+				    strcmp(m->id, zid->subject) == 0) {
+					*inst = zid->subject;
+					return qs_address_host(&run->arena,
+					    m->address);
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
 /* The application name between the parentheses of the view's source. */
 static const char *
 sapi_app(struct qs_run *run, const struct qs_view *v)
@@ -115,7 +177,7 @@ static void
 rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	struct qs_run		*run = an->run;
-	size_t			 i, j, k;
+	size_t			 i, j, last;
 
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
@@ -132,7 +194,8 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];
 			const struct qs_node	*n;
-			const char		*host, *now, *cfg = NULL;
+			const struct qs_view	*c = NULL;
+			const char		*host, *now, *cfg, *inst;
 
 			fixed[j] = NULL;
 			if (m->id == NULL || m->address == NULL ||
@@ -140,9 +203,13 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 			    m->address)) == NULL)
 				continue;
 			fixed[j] = host;
-			if ((n = node_by_myid(run, m->id)) == NULL ||
-			    node_has_host(run, n, host) ||
-			    (now = node_host(run, n, host)) == NULL)
+			inst = NULL;
+			if ((n = node_by_myid(run, m->id)) != NULL) {
+				if (node_has_host(run, n, host) ||
+				    (now = node_host(run, n, host)) == NULL)
+					continue;
+			} else if ((now = vm_host_by_zk_id(run, m->id,
+			    &inst)) == NULL || strcmp(now, host) == 0)
 				continue;
 			fixed[j] = now;
 			if (f == NULL)
@@ -150,38 +217,23 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 				    "ZooKeeper server %s at %s, but server %s "
 				    "is at %s", v->source, m->id, host, m->id,
 				    now);
-			qs_finding_node(f, (struct qs_node *)n);
+			if (n != NULL)
+				qs_finding_node(f, (struct qs_node *)n);
 			qs_finding_evidence(f, &v->ev);
 			qs_finding_fact(an, f, "%s: num %s has host %s.",
 			    v->source, m->id, host);
-			qs_finding_fact(an, f, "%s has myid %s and is at %s.",
-			    n->name, m->id, now);
+			if (n != NULL)
+				qs_finding_fact(an, f, "%s has myid %s and is "
+				    "at %s.", n->name, m->id, now);
+			else
+				qs_finding_fact(an, f, "SAPI instance %s has "
+				    "ZK_ID %s, and VMAPI has its VM running at "
+				    "%s.", inst, m->id, now);
 			/* What the binders' own zoo.cfg says for server N. */
-			for (k = 0; k < run->views.n && cfg == NULL; k++) {
-				const struct qs_view	*c = run->views.v[k];
-				size_t			 l;
-
-				if (!zoo_cfg_view(c) || c->observer == NULL)
-					continue;
-				for (l = 0; l < c->members.n; l++) {
-					const struct qs_member *cm =
-					    c->members.v[l];
-
-					if (cm->id != NULL && cm->address !=
-					    NULL && strcmp(cm->id, m->id) == 0) {
-						cfg = qs_address_host(
-						    &run->arena, cm->address);
-						if (cfg != NULL)
-							qs_finding_fact(an, f,
-							    "%s's %s has "
-							    "server.%s at %s.",
-							    c->observer->name,
-							    c->source, m->id,
-							    cfg);
-						break;
-					}
-				}
-			}
+			if ((cfg = cfg_host(run, m->id, &c)) != NULL)
+				qs_finding_fact(an, f, "%s's %s has server.%s "
+				    "at %s.", c->observer->name, c->source,
+				    m->id, cfg);
 			if (cfg != NULL && strcmp(cfg, host) != 0 &&
 			    strcmp(cfg, now) != 0)
 				qs_finding_fact(an, f, "SAPI, zoo.cfg and the "
@@ -194,6 +246,10 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 			continue;
 		/* The corrected document, in the shape sapiadm takes. */
 		doc = "{\n  \"metadata\": {\n    \"ZK_SERVERS\": [\n";
+		/* "last" marks the final entry written (a mustache helper). */
+		for (last = 0, j = 0; j < v->members.n; j++)
+			if (fixed[j] != NULL)
+				last = j;
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];
 			const char		*port;
@@ -206,8 +262,8 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 			    "        \"port\": %s,\n"
 			    "        \"num\": %s%s\n      }%s\n", doc, fixed[j],
 			    port != NULL ? port : "2181", m->id,
-			    j + 1 == v->members.n ? ",\n        \"last\": true" :
-			    "", j + 1 == v->members.n ? "" : ",");
+			    j == last ? ",\n        \"last\": true" : "",
+			    j == last ? "" : ",");
 		}
 		doc = qs_arena_printf(&run->arena, "%s    ]\n  }\n}", doc);
 		snprintf(key, sizeof(key), "triton.sapi.%s.uuid", app);
@@ -355,8 +411,9 @@ rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
 
 					if (rm->id != NULL &&
 					    strcmp(rm->id, g->id) == 0) {
-						qs_finding_fact(an, f, "sdc-role "
-						    "list shows it too (%s).",
+						qs_finding_fact(an, f,
+						    "sdc-role list shows it "
+						    "too (%s).",
 						    r->ev.artifact != NULL ?
 						    r->ev.artifact->member :
 						    "role list");

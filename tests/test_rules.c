@@ -871,3 +871,24 @@ DEFINE_TEST(test_rules_zk_ensemble_size)
 	CHECK(tm_finding(&m, "zk-ensemble-size", NULL) == NULL);
 	tm_free(&m);
 }
+
+/* No binder zones in the bundle: SAPI instance ZK_ID and VMAPI decide. */
+DEFINE_TEST(test_rules_triton_zk_servers_vmapi)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_parse(&m, "triton.sapi_dump", "sapi.json", tm_sapi);
+	tm_parse(&m, "triton.sapi_dump", "sapi-instances.json",
+	    "[{\"uuid\": \"u-b1\", \"service_uuid\": \"s-binder\", "
+	    "\"metadata\": {\"ZK_ID\": \"2\"}}]");
+	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json",
+	    "[{\"uuid\": \"u-b1\", \"alias\": \"binder1\", \"state\": "
+	    "\"running\", \"nics\": [{\"ip\": \"10.0.0.2\"}]}]");
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-zk-servers-mismatch", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "\"host\": \"10.0.0.2\""));
+	tm_free(&m);
+}
