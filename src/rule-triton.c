@@ -316,7 +316,7 @@ any_node_has_host(struct qs_run *run, const char *host)
  * belong to a node.
  */
 static void
-rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
+rule_triton_ghost_vm(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	struct qs_run	*run = an->run;
 	size_t		 i, j, k;
@@ -432,6 +432,80 @@ rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
 			    srv != NULL ? srv : "(unknown)");
 		}
 	}
+}
+
+/*
+ * formats.md 7.4 case 1: a SAPI instance of the binder service whose VM
+ * VMAPI does not list, or lists destroyed or failed ("leftover").  Only
+ * when a VMAPI dump is in the bundle: without one nothing is missing.
+ */
+static void
+rule_triton_leftover(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	const struct qs_view	*vms = NULL;
+	const struct qs_setting	*bsvc = NULL;
+	size_t			 i, j;
+	const char		*p = ".service_uuid";
+
+	for (i = 0; i < run->views.n && vms == NULL; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (v->system == QS_SYS_TRITON &&
+		    strcmp(v->source, "VMAPI VMs") == 0)
+			vms = v;
+	}
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*st = run->settings.v[i];
+
+		if (st->system == QS_SYS_TRITON &&
+		    strcmp(st->key, "triton.sapi.binder.uuid") == 0)
+			bsvc = st;
+	}
+	if (vms == NULL || bsvc == NULL)
+		return;
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*st = run->settings.v[i];
+		const struct qs_member	*vm = NULL;
+		struct qs_finding	*f;
+		const char		*inst;
+		size_t			 kl = strlen(st->key), pl = strlen(p);
+
+		if (st->system != QS_SYS_TRITON || kl <= 21 + pl ||
+		    strncmp(st->key, "triton.sapi.instance.", 21) != 0 ||
+		    strcmp(st->key + kl - pl, p) != 0 ||
+		    strcmp(st->value, bsvc->value) != 0)
+			continue;
+		inst = qs_arena_strndup(&run->arena, st->key + 21,
+		    kl - 21 - pl);
+		for (j = 0; j < vms->members.n; j++) {
+			const struct qs_member	*m = vms->members.v[j];
+
+			if (m->id != NULL && strcmp(m->id, inst) == 0)
+				vm = m;
+		}
+		if (vm != NULL && vm->state != QS_MEMBER_REAPED)
+			continue;
+		f = qs_finding_new(an, rule, "SAPI binder instance %s has no "
+		    "living VM", inst);
+		qs_finding_evidence(f, &st->ev);
+		qs_finding_evidence(f, &vms->ev);
+		qs_finding_fact(an, f, "SAPI lists instance %s of the binder "
+		    "service %s.", inst, bsvc->value);
+		qs_finding_fact(an, f, vm == NULL ? "VMAPI's dump has no VM "
+		    "%s." : "VMAPI has VM %s destroyed or failed.", inst);
+		qs_finding_step(an, f, "Check the VM with `sdc-vmapi /vms/%s`; "
+		    "if it is gone, delete the leftover instance with "
+		    "`sdc-sapi /instances/%s -X DELETE`, then rebuild "
+		    "ZK_SERVERS without it.", inst, inst);
+	}
+}
+
+static void
+rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	rule_triton_ghost_vm(an, rule);
+	rule_triton_leftover(an, rule);
 }
 
 /* The configuration a node runs: its latest zoo.cfg or dynamic file. */

@@ -892,3 +892,30 @@ DEFINE_TEST(test_rules_triton_zk_servers_vmapi)
 	CHECK(tm_has_step(f, "\"host\": \"10.0.0.2\""));
 	tm_free(&m);
 }
+
+/* A SAPI binder instance whose VM VMAPI no longer has. */
+DEFINE_TEST(test_rules_triton_leftover_instance)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	static const char	 sapi[] =
+	    "[{\"uuid\": \"s-binder\", \"name\": \"binder\", "
+	    "\"application_uuid\": \"a\"},\n"
+	    "{\"uuid\": \"u-gone\", \"service_uuid\": \"s-binder\"},\n"
+	    "{\"uuid\": \"u-ok\", \"service_uuid\": \"s-binder\"},\n"
+	    "{\"uuid\": \"u-dead\", \"service_uuid\": \"s-binder\"}]\n";
+	size_t			 n;
+
+	tm_init(&m);
+	tm_parse(&m, "triton.sapi_dump", "sapi.json", sapi);
+	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json",
+	    "[{\"uuid\": \"u-ok\", \"alias\": \"binder0\", \"state\": "
+	    "\"running\"}, {\"uuid\": \"u-dead\", \"alias\": \"binder2\", "
+	    "\"state\": \"destroyed\"}]");
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-ghost-instance", &n);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "-X DELETE"));
+	CHECK_INT(n, 2);	/* u-gone and u-dead, not u-ok */
+	tm_free(&m);
+}
