@@ -151,7 +151,7 @@ sapi_zk_list(struct qs_parse_ctx *ctx, const char *text, size_t len,
 
 static void
 sapi_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
-    const cJSON *o)
+    size_t *cur, const cJSON *o)
 {
 	static const char *const zk_keys[] = { "ZK_SERVERS",
 	    "ZK_HA_SERVERS", NULL };
@@ -166,7 +166,9 @@ sapi_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 
 	if (uuid != NULL && strlen(uuid) < 100) {
 		snprintf(needle, sizeof(needle), "\"%s\"", uuid);
-		line = sapi_line_of(text, len, 0, needle, &at);
+		/* Objects come in text order: search on from the last. */
+		if ((line = sapi_line_of(text, len, *cur, needle, &at)) != 0)
+			*cur = at + strlen(needle);
 	}
 	if (svc != NULL)
 		type = "instance";
@@ -225,7 +227,7 @@ qs_parse_triton_sapi(struct qs_parse_ctx *ctx)
 {
 	const unsigned char	*data;
 	const char		*text, *end = NULL;
-	size_t			 len, n = 0;
+	size_t			 len, n = 0, cur = 0;
 	cJSON			*root;
 	const cJSON		*el;
 
@@ -242,7 +244,7 @@ qs_parse_triton_sapi(struct qs_parse_ctx *ctx)
 		return sapi_fail(ctx, line, "not valid JSON");
 	}
 	if (cJSON_IsObject(root))
-		sapi_object(ctx, text, len, root);
+		sapi_object(ctx, text, len, &cur, root);
 	else if (cJSON_IsArray(root)) {
 		cJSON_ArrayForEach(el, root) {
 			if (n++ == SAPI_MAX_OBJECTS) {
@@ -252,7 +254,7 @@ qs_parse_triton_sapi(struct qs_parse_ctx *ctx)
 				break;
 			}
 			if (cJSON_IsObject(el))
-				sapi_object(ctx, text, len, el);
+				sapi_object(ctx, text, len, &cur, el);
 		}
 	} else {
 		cJSON_Delete(root);

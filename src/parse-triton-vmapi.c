@@ -85,7 +85,7 @@ vm_alias_count(const cJSON *root, const char *alias)
 
 static void
 vm_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
-    const cJSON *root, const cJSON *o, struct qs_view *v)
+    size_t *cur, const cJSON *root, const cJSON *o, struct qs_view *v)
 {
 	const char	*uuid = vm_str(o, "uuid"), *alias = vm_str(o, "alias");
 	const char	*state = vm_str(o, "state"), *ip = NULL, *role = NULL;
@@ -102,14 +102,19 @@ vm_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 		    "uuid, skipped");
 		return;
 	}
-	/* The mapped text need not end in NUL: a bounded search. */
+	/*
+	 * The mapped text need not end in NUL: a bounded search, from where
+	 * the previous VM was found (objects come in text order), so a big
+	 * dump is searched once, not once per VM.
+	 */
 	hit = NULL;
 	{
 		size_t	ul = strlen(uuid), i;
 
-		for (i = 0; ul > 0 && i + ul <= len; i++)
+		for (i = *cur; ul > 0 && i + ul <= len; i++)
 			if (memcmp(text + i, uuid, ul) == 0) {
 				hit = text + i;
+				*cur = i + ul;
 				break;
 			}
 	}
@@ -147,7 +152,7 @@ qs_parse_triton_vmapi(struct qs_parse_ctx *ctx)
 {
 	const unsigned char	*data;
 	const char		*text, *end = NULL;
-	size_t			 len, n = 0;
+	size_t			 len, n = 0, cur = 0;
 	cJSON			*root;
 	const cJSON		*el;
 	struct qs_evidence	 ev;
@@ -178,7 +183,7 @@ qs_parse_triton_vmapi(struct qs_parse_ctx *ctx)
 	ev = qs_evidence_line(ctx, 1, "VMAPI VMs");
 	v = qs_emit_view(ctx, QS_VIEW_CONFIGURED, "VMAPI VMs", &ev);
 	if (cJSON_IsObject(root))
-		vm_object(ctx, text, len, root, root, v);
+		vm_object(ctx, text, len, &cur, root, root, v);
 	else
 		cJSON_ArrayForEach(el, root) {
 			if (n++ == VM_MAX) {
@@ -188,7 +193,8 @@ qs_parse_triton_vmapi(struct qs_parse_ctx *ctx)
 				break;
 			}
 			if (cJSON_IsObject(el))
-				vm_object(ctx, text, len, root, el, v);
+				vm_object(ctx, text, len, &cur, root, el,
+				    v);
 		}
 	cJSON_Delete(root);
 	return 0;
