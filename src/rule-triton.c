@@ -603,7 +603,7 @@ const struct qs_rule qs_rule_triton_zk_servers_mismatch = {
 
 const struct qs_rule qs_rule_triton_ghost_instance = {
 	.id = "triton-ghost-instance",
-	.kind = "stale-member",
+	.kind = "ghost-instance",
 	.level = QS_LEVEL_WARNING,
 	.system = QS_SYS_TRITON,
 	.title = "VMAPI lists a binder VM that no longer exists",
