@@ -29,6 +29,11 @@ extern const struct qs_rule qs_rule_zk_stale_address;
 extern const struct qs_rule qs_rule_zk_cfg_differ;
 extern const struct qs_rule qs_rule_zk_myid_missing;
 extern const struct qs_rule qs_rule_zk_no_quorum;
+extern const struct qs_rule qs_rule_etcd_cluster_id_mismatch;
+extern const struct qs_rule qs_rule_etcd_removed_member_present;
+extern const struct qs_rule qs_rule_etcd_unstarted_member;
+extern const struct qs_rule qs_rule_etcd_quorum_loss;
+extern const struct qs_rule qs_rule_etcd_membership_differ;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -51,5 +56,10 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_zk_cfg_differ,
 	&qs_rule_zk_myid_missing,
 	&qs_rule_zk_no_quorum,
+	&qs_rule_etcd_cluster_id_mismatch,
+	&qs_rule_etcd_removed_member_present,
+	&qs_rule_etcd_unstarted_member,
+	&qs_rule_etcd_quorum_loss,
+	&qs_rule_etcd_membership_differ,
 	NULL
 };
