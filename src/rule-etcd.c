@@ -226,6 +226,19 @@ rule_etcd_cluster_id_mismatch(struct qs_analysis *an,
 		    lines : nsig), (lines > nsig ? lines : nsig) == 1 ? "" :
 		    "s", sig->observer != NULL ? sig->observer->name : "?");
 	}
+	for (i = 0; i < run->signals.n; i++) {
+		const struct qs_signal	*x = run->signals.v[i];
+
+		if (x->kind != QS_SIG_BOOTSTRAP_CONFLICT || x->observer == NULL)
+			continue;
+		qs_finding_evidence(f, &x->ev);
+		qs_finding_fact(an, f, "%s refused to start on its old data: "
+		    "\"has already been bootstrapped\" (log line %llu), the "
+		    "usual first failure before a member's data dir is wiped "
+		    "and it bootstraps anew.", x->observer->name,
+		    (unsigned long long)x->ev.line);
+		break;
+	}
 	if (distinct < 2 || major == NULL) {
 		qs_finding_step(an, f, "Compare `etcdctl endpoint status -w "
 		    "json` (cluster_id) on every member; the member whose ID "

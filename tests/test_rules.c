@@ -737,3 +737,56 @@ DEFINE_TEST(test_rules_zookeeper_quorum)
 	CHECK(tm_finding(&m, "zk-no-quorum", NULL) == NULL);
 	tm_free(&m);
 }
+
+/* An etcd setting as a member's WAL or backend records it. */
+static void
+tm_etcd_setting(struct tm *m, const char *node, const char *key,
+    const char *value)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "etcd.wal",
+	    "var/lib/etcd/member/wal/0000000000000000-0000000000000000.wal");
+	struct qs_evidence	 ev = tm_ev(ctx, 0);
+
+	qs_emit_setting(ctx, key, value, &ev);
+}
+
+static void
+tm_etcd_event(struct tm *m, const char *node, enum qs_event_kind kind,
+    int64_t ms, uint64_t term)
+{
+	tm_event(m, node, kind, NULL, ms, term)->system = QS_SYS_ETCD;
+}
+
+DEFINE_TEST(test_rules_etcd_quorum_loss_survivor)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	size_t			 n;
+
+	tm_init(&m);
+	tm_etcd_setting(&m, "node1", "etcd.cluster_id", "c1");
+	tm_etcd_setting(&m, "node1", "etcd.hardstate.commit", "40");
+	tm_etcd_setting(&m, "node2", "etcd.cluster_id", "c1");
+	tm_etcd_setting(&m, "node2", "etcd.hardstate.commit", "41");
+	tm_etcd_setting(&m, "node2", "etcd.db.consistent_index", "57");
+	tm_etcd_setting(&m, "node3", "etcd.cluster_id", "c1");
+	tm_etcd_setting(&m, "node3", "etcd.hardstate.commit", "55");
+	tm_etcd_event(&m, "node1", QS_EV_LEADER_ELECTED, 1000, 2);
+	tm_etcd_event(&m, "node1", QS_EV_ELECTION_START, 5000, 3);
+	tm_etcd_event(&m, "node1", QS_EV_ELECTION_START, 7000, 4);
+	tm_etcd_event(&m, "node1", QS_EV_ELECTION_START, 9000, 5);
+	tm_analyse(&m);
+	f = tm_finding(&m, "etcd-quorum-loss", &n);
+	CHECK_INT(n, 1);
+	CHECK(tm_has_step(f, "start node2 once with --force-new-cluster"));
+	tm_free(&m);
+
+	/* A leader after the campaign: no finding. */
+	tm_init(&m);
+	tm_etcd_event(&m, "node1", QS_EV_ELECTION_START, 5000, 3);
+	tm_etcd_event(&m, "node1", QS_EV_ELECTION_START, 7000, 4);
+	tm_etcd_event(&m, "node1", QS_EV_LEADER_ELECTED, 8000, 4);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "etcd-quorum-loss", NULL) == NULL);
+	tm_free(&m);
+}
