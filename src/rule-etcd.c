@@ -354,10 +354,17 @@ rule_etcd_removed_member_present(struct qs_analysis *an,
 				    e->time.ms > rm->time.ms && start == NULL)
 					start = e;
 			}
+			/* Stale files alone are etcd-membership-differ's. */
+			if (start == NULL && self == NULL)
+				continue;
 			if (f == NULL)
 				f = qs_finding_new(an, rule, "removed etcd "
-				    "member %s (%s) still has its data here",
+				    "member %s (%s) ran again on its old data",
 				    m->id, node->name);
+			else
+				f->title = qs_arena_printf(&run->arena,
+				    "%s; also %s (%s)", f->title, m->id,
+				    node->name);
 			qs_finding_node(f, node);
 			qs_finding_evidence(f, &v->ev);
 			qs_finding_fact(an, f, "%s's %s lists member %s as "
@@ -622,6 +629,19 @@ rule_etcd_membership_differ(struct qs_analysis *an,
 	}
 	if (f == NULL)
 		return;
+	for (i = 0; i < run->nodes.n; i++) {
+		struct qs_node		*node = run->nodes.v[i];
+		const struct qs_setting	*fnc = qs_setting_get(run, node,
+		    QS_SYS_ETCD, "etcd.log.force_new_cluster");
+
+		if (!qs_setting_true(fnc))
+			continue;
+		qs_finding_evidence(f, &fnc->ev);
+		qs_finding_fact(an, f, "%s was started with --force-new-cluster "
+		    "(log line %llu): its membership is the cluster's now, the "
+		    "members that list more hold the membership from before.",
+		    node->name, (unsigned long long)fnc->ev.line);
+	}
 	qs_finding_fact(an, f, "Members that applied different membership "
 	    "changes have diverged: a member left behind (stopped, removed, "
 	    "or cut off by --force-new-cluster) holds an old membership.");
