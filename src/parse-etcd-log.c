@@ -300,7 +300,7 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 	struct qs_evidence	 ev;
 	struct qs_signal	*s;
 	const char		*p, *id;
-	uint64_t		 term;
+	uint64_t		 term = 0;
 	int			 has;
 
 	p = at + strlen(m->needle);
