@@ -168,7 +168,8 @@ etcd_log_id_before(struct etcd_log *l, const char *at)
 	size_t		 n = 0;
 
 	while (p > l->line && n <= ETCD_LOG_ID_MAX &&
-	    ((p[-1] >= '0' && p[-1] <= '9') || (p[-1] >= 'a' && p[-1] <= 'f'))) {
+	    ((p[-1] >= '0' && p[-1] <= '9') ||
+	    (p[-1] >= 'a' && p[-1] <= 'f'))) {
 		p--;
 		n++;
 	}

@@ -58,7 +58,8 @@ etcd_data_dir(struct qs_analysis *an, const struct qs_node *node)
 	for (i = 0; i < node->artifacts.n; i++) {
 		const struct qs_artifact	*a = node->artifacts.v[i];
 
-		if (a->kind == NULL || (strcmp(a->kind->name, "etcd.wal") != 0 &&
+		if (a->kind == NULL ||
+		    (strcmp(a->kind->name, "etcd.wal") != 0 &&
 		    strcmp(a->kind->name, "etcd.db") != 0))
 			continue;
 		if ((p = strstr(a->member, "/member/")) != NULL)
@@ -76,7 +77,9 @@ etcd_node_of(struct qs_analysis *an, const char *id)
 
 	for (i = 0; i < an->run->nodes.n; i++) {
 		struct qs_node	*node = an->run->nodes.v[i];
-		const char	*mine = etcd_setting(an, node, "etcd.member_id");
+		const char	*mine;
+
+		mine = etcd_setting(an, node, "etcd.member_id");
 
 		if (mine != NULL && strcmp(mine, id) == 0)
 			return node;
@@ -122,8 +125,9 @@ etcd_survivor(struct qs_analysis *an, const char *cluster, uint64_t *best_out)
 
 	for (i = 0; i < an->run->nodes.n; i++) {
 		struct qs_node	*node = an->run->nodes.v[i];
-		const char	*cid = etcd_setting(an, node, "etcd.cluster_id");
+		const char	*cid;
 
+		cid = etcd_setting(an, node, "etcd.cluster_id");
 		if (cluster != NULL && cid != NULL && strcmp(cid, cluster) != 0)
 			continue;
 		if (etcd_setting(an, node, "etcd.hardstate.commit") == NULL &&
@@ -390,16 +394,17 @@ rule_etcd_removed_member_present(struct qs_analysis *an,
 				    "the cluster\".", node->name);
 			}
 			dir = etcd_data_dir(an, node);
-			qs_finding_step(an, f, "On %s, stop etcd and disable it "
-			    "(`systemctl disable --now etcd`): a removed member "
-			    "can never rejoin with its old ID.", node->name);
-			qs_finding_step(an, f, "To bring %s back, move its data "
-			    "dir aside (`mv /var/lib/etcd /var/lib/etcd.removed`"
-			    "; %s in the bundle), run `etcdctl member add %s "
-			    "--peer-urls=<its peer URL>` on a member of the "
-			    "cluster, and start it with "
-			    "--initial-cluster-state existing.", node->name,
-			    dir != NULL ? dir : "?", node->name);
+			qs_finding_step(an, f, "On %s, stop etcd and "
+			    "disable it (`systemctl disable --now etcd`): a "
+			    "removed member can never rejoin with its old ID.",
+			    node->name);
+			qs_finding_step(an, f, "To bring %s back, move its "
+			    "data dir aside (`mv /var/lib/etcd "
+			    "/var/lib/etcd.removed`; %s in the bundle), run "
+			    "`etcdctl member add %s --peer-urls=<its peer "
+			    "URL>` on a member of the cluster, and start it "
+			    "with --initial-cluster-state existing.",
+			    node->name, dir != NULL ? dir : "?", node->name);
 		}
 	}
 }
@@ -523,7 +528,7 @@ rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
 	cid = etcd_setting(an, camp, "etcd.cluster_id");
 	if (distinct >= 2 && major != NULL && cid != NULL &&
 	    strcmp(cid, major) != 0) {
-		/* Forcing a cluster from the stray would make the split final. */
+		/* Forcing a cluster from the stray makes the split final. */
 		qs_finding_fact(an, f, "%s belongs to cluster %s, not to %s "
 		    "which most members carry: it campaigns among voters that "
 		    "exist only in its own bootstrap (see "
@@ -637,9 +642,10 @@ rule_etcd_membership_differ(struct qs_analysis *an,
 		if (!qs_setting_true(fnc))
 			continue;
 		qs_finding_evidence(f, &fnc->ev);
-		qs_finding_fact(an, f, "%s was started with --force-new-cluster "
-		    "(log line %llu): its membership is the cluster's now, the "
-		    "members that list more hold the membership from before.",
+		qs_finding_fact(an, f, "%s was started with "
+		    "--force-new-cluster (log line %llu): its membership is "
+		    "the cluster's now, the members that list more hold the "
+		    "membership from before.",
 		    node->name, (unsigned long long)fnc->ev.line);
 	}
 	qs_finding_fact(an, f, "Members that applied different membership "

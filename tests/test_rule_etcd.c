@@ -104,7 +104,8 @@ DEFINE_TEST(test_rule_etcd_wiped_member)
 		CHECK(er_has(&f->steps, "etcdctl member remove "
 		    "984bd2f86d62a320"));
 		CHECK(er_has(&f->steps, "--initial-cluster-state existing"));
-		CHECK(er_has(&f->steps, "etcd-wiped-member/etcd3/var/lib/etcd"));
+		CHECK(er_has(&f->steps,
+		    "etcd-wiped-member/etcd3/var/lib/etcd"));
 	}
 	f = er_finding(&r, "etcd-quorum-loss");
 	CHECK(f != NULL);
@@ -127,7 +128,8 @@ DEFINE_TEST(test_rule_etcd_member_changes)
 	f = er_finding(&r, "etcd-removed-member-present");
 	CHECK(f != NULL);
 	if (f != NULL) {
-		CHECK(strstr(f->title, "f0571bfc918b88ca (etcd2) ran again") != NULL);
+		CHECK(strstr(f->title, "f0571bfc918b88ca (etcd2) ran again") !=
+		    NULL);
 		CHECK(er_has(&f->facts, "started again after its removal"));
 		CHECK(er_has(&f->facts, "permanently removed"));
 	}
