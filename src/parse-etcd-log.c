@@ -17,6 +17,8 @@
  *   "ID became leader at term N"           LEADER_ELECTED subject ID, term
  *   "lost leader ID at term N", "leader changed"
  *                                          LEADER_LOST, term
+ *   "stepped down to follower since quorum is not active"
+ *                                          LEADER_LOST + signal QUORUM_LOST
  *   "is starting a new election at term N", "became candidate at term N"
  *                                          ELECTION_START (one per election)
  *   "added member ID" / zap "added-peer-id" MEMBER_ADD subject ID (not
@@ -41,7 +43,9 @@
  * up to ETCD_LOG_SIG_MAX per kind; the rest only counted in the detail of
  * a setting, so a week of retries costs no memory.
  *
- * Known limits: SIGKILL leaves nothing in the log; lines over 64 KiB are
+ * Known limits: SIGKILL leaves nothing in the log; with pre-vote (3.5+)
+ * a member cut off logs pre-candidate rounds at one term, not rising
+ * terms; journald or container prefixes before the time are not skipped; lines over 64 KiB are
  * cut; JSON string escapes are not decoded (needles have none).
  */
 #include "config.h"
@@ -59,7 +63,7 @@
 enum etcd_log_act {
 	ACT_ELECTED, ACT_BECAME_LEADER, ACT_LOST, ACT_CHANGED, ACT_ELECTION,
 	ACT_CANDIDATE, ACT_ADDED, ACT_REMOVED, ACT_SIG, ACT_FDATASYNC,
-	ACT_START, ACT_STOP, ACT_FORCE, ACT_SELF
+	ACT_START, ACT_STOP, ACT_FORCE, ACT_SELF, ACT_QUORUM
 };
 
 struct etcd_log_match {
@@ -74,6 +78,7 @@ static const struct etcd_log_match etcd_log_table[] = {
 	{ " became leader at term ", ACT_BECAME_LEADER, 0 },
 	{ " lost leader ", ACT_LOST, 0 },
 	{ "leader changed", ACT_CHANGED, 0 },
+	{ "since quorum is not active", ACT_QUORUM, QS_SIG_QUORUM_LOST },
 	{ " is starting a new election at term ", ACT_ELECTION, 0 },
 	{ " became candidate at term ", ACT_CANDIDATE, 0 },
 	{ "added member", ACT_ADDED, 0 },
@@ -324,6 +329,15 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		break;
 	case ACT_CHANGED:
 		etcd_log_event(l, QS_EV_LEADER_LOST, NULL, 0, 0);
+		break;
+	case ACT_QUORUM:
+		/* check-quorum: the leader lost touch with a majority. */
+		etcd_log_event(l, QS_EV_LEADER_LOST, NULL, 0, 0);
+		if (l->nsig[m->sig]++ >= ETCD_LOG_SIG_MAX || !etcd_log_room(l))
+			break;
+		ev = etcd_log_ev(l);
+		s = qs_emit_signal(l->ctx, m->sig, NULL, &ev);
+		s->time = l->time;
 		break;
 	case ACT_ELECTION:
 		/* "at term N" is the old term; the candidate's is N + 1. */

@@ -46,7 +46,9 @@ static const char mixed_log[] =
     "\tgo.etcd.io/etcd/etcdmain.Main\n"
     "raft2026/11/22 06:08:00 PANIC: tocommit(12) is out of range "
     "[lastIndex(3)]. Was the raft log corrupted, truncated, or lost?\n"
-    "2026-11-22 06:09:00.000000 I | embed: force new cluster\n";
+    "2026-11-22 06:09:00.000000 I | embed: force new cluster\n"
+    "raft2026/11/22 06:09:30 WARN: 420b9075c1521d54 stepped down to "
+    "follower since quorum is not active\n";
 
 static size_t
 t_nev(const struct qs_run *run, enum qs_event_kind k)
@@ -108,6 +110,8 @@ DEFINE_TEST(test_parse_etcd_log_mixed)
 	CHECK_INT(t_nsig(run, QS_SIG_BOOTSTRAP_CONFLICT), 1);
 	CHECK_INT(t_nsig(run, QS_SIG_COMMIT_OUT_OF_RANGE), 1);
 	CHECK_INT(t_nev(run, QS_EV_STOP), 1);
+	CHECK_INT(t_nev(run, QS_EV_LEADER_LOST), 1);
+	CHECK_INT(t_nsig(run, QS_SIG_QUORUM_LOST), 1);
 	CHECK_STR(qs_test_setting(run, "etcd.log.slow_fdatasync_max"),
 	    "1500");
 	CHECK_STR(qs_test_setting(run, "etcd.log.force_new_cluster"), "true");
