@@ -168,3 +168,98 @@ DEFINE_TEST(test_rule_etcd_force_new_cluster)
 	CHECK(er_finding(&r, "etcd-cluster-id-mismatch") == NULL);
 	er_free(&r);
 }
+
+/* A model built by hand: settings and events of an etcd artifact. */
+static struct qs_parse_ctx *
+er_ctx(struct qs_run *run, const char *node)
+{
+	struct qs_parse_ctx	*ctx = qs_arena_alloc(&run->arena, sizeof(*ctx));
+	struct qs_artifact	*art = qs_arena_alloc(&run->arena, sizeof(*art));
+	struct qs_input		*in;
+
+	if (run->inputs.n == 0) {
+		in = qs_run_add_input(run, "model.tar");
+		in->opened = 1;
+	}
+	in = run->inputs.v[0];
+	memset(art, 0, sizeof(*art));
+	art->input = in;
+	art->member = art->logical = qs_arena_printf(&run->arena,
+	    "%s/var/lib/etcd/member/wal/0000000000000000-0000000000000000.wal",
+	    node);
+	art->kind = qs_kind_find("etcd.wal");
+	art->status = QS_STATUS_PARSED;
+	qs_vec_push(&run->artifacts, art);
+	qs_nodes_note_path(run, in, art->logical, 0);
+	ctx->run = run;
+	ctx->artifact = art;
+	return ctx;
+}
+
+static void
+er_setting(struct qs_run *run, const char *node, const char *key,
+    const char *value)
+{
+	struct qs_parse_ctx	*ctx = er_ctx(run, node);
+	struct qs_evidence	 ev = qs_evidence_offset(ctx, 0, NULL);
+
+	qs_emit_setting(ctx, key, value, &ev);
+}
+
+static void
+er_event(struct qs_run *run, const char *node, enum qs_event_kind kind,
+    int64_t ms, uint64_t term)
+{
+	struct qs_parse_ctx	*ctx = er_ctx(run, node);
+	struct qs_evidence	 ev = qs_evidence_line(ctx, 1, "excerpt");
+	struct qs_event		*e = qs_emit_event(ctx, kind, NULL, &ev);
+
+	e->time.set = e->time.zone_known = 1;
+	e->time.ms = ms;
+	e->clock.set |= QS_CLOCK_TERM;
+	e->clock.term = term;
+}
+
+static void
+er_model_analyse(struct er *r)
+{
+	qs_nodes_resolve(r->run);
+	qs_analyse(r->run, &r->an);
+}
+
+DEFINE_TEST(test_rule_etcd_quorum_loss_survivor)
+{
+	struct er		 r;
+	const struct qs_finding	*f;
+
+	memset(&r, 0, sizeof(r));
+	r.run = qs_run_new();
+	r.run->echo_diags = 0;
+	er_setting(r.run, "node1", "etcd.cluster_id", "c1");
+	er_setting(r.run, "node1", "etcd.hardstate.commit", "40");
+	er_setting(r.run, "node2", "etcd.cluster_id", "c1");
+	er_setting(r.run, "node2", "etcd.hardstate.commit", "41");
+	er_setting(r.run, "node2", "etcd.db.consistent_index", "57");
+	er_setting(r.run, "node3", "etcd.cluster_id", "c1");
+	er_setting(r.run, "node3", "etcd.hardstate.commit", "55");
+	er_event(r.run, "node1", QS_EV_LEADER_ELECTED, 1000, 2);
+	er_event(r.run, "node1", QS_EV_ELECTION_START, 5000, 3);
+	er_event(r.run, "node1", QS_EV_ELECTION_START, 7000, 4);
+	er_event(r.run, "node1", QS_EV_ELECTION_START, 9000, 5);
+	er_model_analyse(&r);
+	f = er_finding(&r, "etcd-quorum-loss");
+	CHECK(f != NULL && er_has(&f->steps,
+	    "start node2 once with --force-new-cluster"));
+	er_free(&r);
+
+	/* A leader after the campaign: no finding. */
+	memset(&r, 0, sizeof(r));
+	r.run = qs_run_new();
+	r.run->echo_diags = 0;
+	er_event(r.run, "node1", QS_EV_ELECTION_START, 5000, 3);
+	er_event(r.run, "node1", QS_EV_ELECTION_START, 7000, 4);
+	er_event(r.run, "node1", QS_EV_LEADER_ELECTED, 8000, 4);
+	er_model_analyse(&r);
+	CHECK(er_finding(&r, "etcd-quorum-loss") == NULL);
+	er_free(&r);
+}
