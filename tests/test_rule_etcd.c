@@ -173,9 +173,12 @@ DEFINE_TEST(test_rule_etcd_force_new_cluster)
 static struct qs_parse_ctx *
 er_ctx(struct qs_run *run, const char *node)
 {
-	struct qs_parse_ctx	*ctx = qs_arena_alloc(&run->arena, sizeof(*ctx));
-	struct qs_artifact	*art = qs_arena_alloc(&run->arena, sizeof(*art));
+	struct qs_parse_ctx	*ctx;
+	struct qs_artifact	*art;
 	struct qs_input		*in;
+
+	ctx = qs_arena_alloc(&run->arena, sizeof(*ctx));
+	art = qs_arena_alloc(&run->arena, sizeof(*art));
 
 	if (run->inputs.n == 0) {
 		in = qs_run_add_input(run, "model.tar");
