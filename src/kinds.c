@@ -164,6 +164,7 @@ const struct qs_kind qs_kinds[] = {
 		.paths = PATHS("etcd*.log", "etcd*.log.*", "etcd/*.log",
 		    "etcd/*.log.*", "etcd*.out"),
 		.sniff = qs_sniff_etcd_log,
+		.parse = qs_parse_etcd_log,
 	},
 	{
 		.name = "etcd.etcdctl_output",

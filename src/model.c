@@ -49,6 +49,9 @@ static const char *const signal_names[QS_SIG_COUNT] = {
 	[QS_SIG_PREVIOUS_LEAVE_IGNORED] = "previous-leave-ignored",
 	[QS_SIG_REMOVED_SELF] = "removed-self",
 	[QS_SIG_BOOTSTRAP_SKIPPED] = "bootstrap-skipped",
+	[QS_SIG_CLUSTER_ID_MISMATCH] = "cluster-id-mismatch",
+	[QS_SIG_BOOTSTRAP_CONFLICT] = "bootstrap-conflict",
+	[QS_SIG_COMMIT_OUT_OF_RANGE] = "commit-out-of-range",
 };
 
 const char *

@@ -472,6 +472,9 @@ enum qs_signal_kind {
 	QS_SIG_PREVIOUS_LEAVE_IGNORED,	/* rejoin_after_leave in effect */
 	QS_SIG_REMOVED_SELF,		/* removed from the configuration */
 	QS_SIG_BOOTSTRAP_SKIPPED,	/* existing raft data or peers found */
+	QS_SIG_CLUSTER_ID_MISMATCH,	/* a peer belongs to another cluster */
+	QS_SIG_BOOTSTRAP_CONFLICT,	/* bootstrap over existing data */
+	QS_SIG_COMMIT_OUT_OF_RANGE,	/* leader's commit beyond our log */
 	QS_SIG_COUNT
 };
 
@@ -672,6 +675,7 @@ const char *qs_etcd_urls_join(struct qs_arena *, const char *const *, size_t);
 int	qs_parse_etcd_wal(struct qs_parse_ctx *);
 int	qs_parse_etcd_snap(struct qs_parse_ctx *);
 int	qs_parse_etcd_etcdctl(struct qs_parse_ctx *);
+int	qs_parse_etcd_log(struct qs_parse_ctx *);
 
 /* timefmt.c: timestamps as logs write them, to UTC milliseconds. */
 int	qs_time_parse_iso(const char *, size_t, struct qs_time *);
