@@ -663,7 +663,7 @@ rule_etcd_membership_differ(struct qs_analysis *an,
 
 const struct qs_rule qs_rule_etcd_cluster_id_mismatch = {
 	.id = "etcd-cluster-id-mismatch",
-	.kind = "split-brain",
+	.kind = "cluster-id-mismatch",
 	.level = QS_LEVEL_CRITICAL,
 	.system = QS_SYS_ETCD,
 	.title = "etcd members belong to different clusters",
@@ -679,7 +679,7 @@ const struct qs_rule qs_rule_etcd_cluster_id_mismatch = {
 
 const struct qs_rule qs_rule_etcd_removed_member_present = {
 	.id = "etcd-removed-member-present",
-	.kind = "stale-peer",
+	.kind = "removed-member-present",
 	.level = QS_LEVEL_ERROR,
 	.system = QS_SYS_ETCD,
 	.title = "a removed etcd member still has its data and runs",
@@ -693,7 +693,7 @@ const struct qs_rule qs_rule_etcd_removed_member_present = {
 
 const struct qs_rule qs_rule_etcd_unstarted_member = {
 	.id = "etcd-unstarted-member",
-	.kind = "stale-peer",
+	.kind = "unstarted-member",
 	.level = QS_LEVEL_WARNING,
 	.system = QS_SYS_ETCD,
 	.title = "an etcd member was added but never started",
