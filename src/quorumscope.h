@@ -825,6 +825,11 @@ int	qs_node_has_kind(const struct qs_node *, const char *);
 const struct qs_identity *qs_node_ident(const struct qs_node *,
 	    enum qs_ident, const char *);
 
+/* rule-zk.c: ZooKeeper facts the Triton rules share. */
+int	qs_zk_cfg_view(const struct qs_view *);
+const struct qs_view *qs_zk_node_cfg(const struct qs_run *,
+	    const struct qs_node *);
+
 /* consul.c: Consul facts several rules need. */
 struct qs_consul_server {
 	struct qs_node		*node;

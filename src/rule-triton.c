@@ -28,13 +28,6 @@ sapi_zk_view(const struct qs_view *v)
 	    strncmp(v->source, "SAPI ZK_HA_SERVERS (", 20) == 0);
 }
 
-static int
-zoo_cfg_view(const struct qs_view *v)
-{
-	return v->system == QS_SYS_ZOOKEEPER && v->kind == QS_VIEW_CONFIGURED &&
-	    strncmp(v->source, "zoo.cfg", 7) == 0;
-}
-
 /* The node whose myid is `id`, or NULL. */
 static struct qs_node *
 node_by_myid(struct qs_run *run, const char *id)
@@ -108,7 +101,7 @@ cfg_host(struct qs_run *run, const char *id, const struct qs_view **vp)
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*c = run->views.v[i];
 
-		if (!zoo_cfg_view(c) || c->observer == NULL)
+		if (!qs_zk_cfg_view(c) || c->observer == NULL)
 			continue;
 		for (j = 0; j < c->members.n; j++) {
 			const struct qs_member	*cm = c->members.v[j];
@@ -508,27 +501,6 @@ rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
 	rule_triton_leftover(an, rule);
 }
 
-/* The configuration a node runs: its latest zoo.cfg or dynamic file. */
-static const struct qs_view *
-node_zk_cfg(struct qs_run *run, const struct qs_node *node)
-{
-	const struct qs_view	*best = NULL;
-	size_t			 i;
-
-	for (i = 0; i < run->views.n; i++) {
-		const struct qs_view	*v = run->views.v[i];
-
-		if (!zoo_cfg_view(v) || v->observer != node ||
-		    v->members.n == 0)
-			continue;
-		if (best == NULL || (v->clock.set & QS_CLOCK_ZXID &&
-		    (!(best->clock.set & QS_CLOCK_ZXID) ||
-		    v->clock.zxid > best->clock.zxid)))
-			best = v;
-	}
-	return best;
-}
-
 static void
 rule_zk_ensemble_size(struct qs_analysis *an, const struct qs_rule *rule)
 {
@@ -538,7 +510,7 @@ rule_zk_ensemble_size(struct qs_analysis *an, const struct qs_rule *rule)
 
 	for (i = 0; i < run->nodes.n; i++) {
 		struct qs_node		*node = run->nodes.v[i];
-		const struct qs_view	*v = node_zk_cfg(run, node);
+		const struct qs_view	*v = qs_zk_node_cfg(run, node);
 
 		if (v == NULL)
 			continue;

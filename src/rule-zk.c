@@ -16,8 +16,9 @@
 
 #include "quorumscope.h"
 
-static int
-zk_cfg_view(const struct qs_view *v)
+/* A ZooKeeper configuration view: zoo.cfg or one of its dynamic files. */
+int
+qs_zk_cfg_view(const struct qs_view *v)
 {
 	return v->system == QS_SYS_ZOOKEEPER && v->kind == QS_VIEW_CONFIGURED &&
 	    strncmp(v->source, "zoo.cfg", 7) == 0;
@@ -87,7 +88,7 @@ rule_zk_stale_address(struct qs_analysis *an, const struct qs_rule *rule)
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
 
-		if (!zk_cfg_view(v) || v->observer == NULL)
+		if (!qs_zk_cfg_view(v) || v->observer == NULL)
 			continue;
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member		*m = v->members.v[j];
@@ -199,16 +200,16 @@ zk_same_set(struct qs_analysis *an, const struct qs_view *a,
 }
 
 /* The configuration a node runs: its latest zoo.cfg or dynamic file. */
-static const struct qs_view *
-zk_node_cfg(struct qs_analysis *an, const struct qs_node *node)
+const struct qs_view *
+qs_zk_node_cfg(const struct qs_run *run, const struct qs_node *node)
 {
 	const struct qs_view	*best = NULL;
 	size_t			 i;
 
-	for (i = 0; i < an->run->views.n; i++) {
-		const struct qs_view	*v = an->run->views.v[i];
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
 
-		if (!zk_cfg_view(v) || v->observer != node ||
+		if (!qs_zk_cfg_view(v) || v->observer != node ||
 		    v->members.n == 0)
 			continue;
 		if (best == NULL || (v->clock.set & QS_CLOCK_ZXID &&
@@ -228,7 +229,7 @@ rule_zk_cfg_differ(struct qs_analysis *an, const struct qs_rule *rule)
 	size_t			 i;
 
 	for (i = 0; i < run->nodes.n; i++) {
-		if ((v = zk_node_cfg(an, run->nodes.v[i])) == NULL)
+		if ((v = qs_zk_node_cfg(an->run, run->nodes.v[i])) == NULL)
 			continue;
 		if (first == NULL)
 			first = v;
@@ -239,7 +240,7 @@ rule_zk_cfg_differ(struct qs_analysis *an, const struct qs_rule *rule)
 	if (f == NULL)
 		return;
 	for (i = 0; i < run->nodes.n; i++) {
-		if ((v = zk_node_cfg(an, run->nodes.v[i])) == NULL)
+		if ((v = qs_zk_node_cfg(an->run, run->nodes.v[i])) == NULL)
 			continue;
 		qs_finding_node(f, v->observer);
 		qs_finding_evidence(f, &v->ev);
@@ -264,7 +265,7 @@ rule_zk_myid_missing(struct qs_analysis *an, const struct qs_rule *rule)
 	for (i = 0; i < run->nodes.n; i++) {
 		const struct qs_node		*node = run->nodes.v[i];
 		const struct qs_identity	*myid;
-		const struct qs_view		*v = zk_node_cfg(an, node);
+		const struct qs_view		*v = qs_zk_node_cfg(an->run, node);
 		int				 hit = 0;
 
 		if (v == NULL || (myid = qs_node_ident(node, QS_ID_MYID,
