@@ -263,3 +263,47 @@ qs_node_ident(const struct qs_node *node, enum qs_ident kind,
 	}
 	return NULL;
 }
+
+/* The host of the node's first own address other than `not`, or NULL. */
+const char *
+qs_node_host(struct qs_run *run, const struct qs_node *node, const char *not)
+{
+	const char	*h;
+	size_t		 i;
+
+	for (i = 0; i < node->idents.n; i++) {
+		const struct qs_identity	*id = node->idents.v[i];
+
+		if (id->kind != QS_ID_ADDRESS)
+			continue;
+		h = qs_address_host(&run->arena, id->value);
+		if (h != NULL && (not == NULL || strcmp(h, not) != 0))
+			return h;
+	}
+	return NULL;
+}
+
+/*
+ * Is `host` among the node's own addresses?  1 yes, 0 no, -1 when the
+ * node states no address at all (nothing to compare with).
+ */
+int
+qs_node_has_host(struct qs_run *run, const struct qs_node *node,
+    const char *host)
+{
+	const char	*h;
+	size_t		 i;
+	int		 known = 0;
+
+	for (i = 0; i < node->idents.n; i++) {
+		const struct qs_identity	*id = node->idents.v[i];
+
+		if (id->kind != QS_ID_ADDRESS)
+			continue;
+		known = 1;
+		h = qs_address_host(&run->arena, id->value);
+		if (h != NULL && strcmp(h, host) == 0)
+			return 1;
+	}
+	return known ? 0 : -1;
+}

@@ -286,3 +286,23 @@ qs_parse_diag(struct qs_parse_ctx *ctx, enum qs_severity sev, uint64_t line,
 		art->message = msg;
 	}
 }
+
+/*
+ * Damage at byte `off` of a binary artifact: one error diagnostic with the
+ * offset, and the setting `key` (its value the offset) that tells rules
+ * where the trusted part of the file ends.
+ */
+void
+qs_parse_vdamage(struct qs_parse_ctx *ctx, const char *key, uint64_t off,
+    const char *fmt, va_list ap)
+{
+	struct qs_evidence	 ev;
+	char			*msg;
+
+	msg = qs_arena_vprintf(&ctx->run->arena, fmt, ap);
+	qs_parse_diag(ctx, QS_SEV_ERROR, 0, "offset %llu (0x%llx): %s",
+	    (unsigned long long)off, (unsigned long long)off, msg);
+	ev = qs_evidence_offset(ctx, off, msg);
+	qs_emit_setting(ctx, key, qs_arena_printf(&ctx->run->arena, "%llu",
+	    (unsigned long long)off), &ev);
+}

@@ -102,19 +102,11 @@ zk_snap_hex(struct zk_snap *s, uint64_t v)
 static void
 zk_snap_damage(struct zk_snap *s, uint64_t off, const char *fmt, ...)
 {
-	struct qs_evidence	 ev;
-	va_list			 ap;
-	char			*msg;
+	va_list	ap;
 
 	va_start(ap, fmt);
-	msg = qs_arena_vprintf(&s->ctx->run->arena, fmt, ap);
+	qs_parse_vdamage(s->ctx, "zk.snapshot.corrupt_offset", off, fmt, ap);
 	va_end(ap);
-	qs_parse_diag(s->ctx, QS_SEV_ERROR, 0, "offset %llu (0x%llx): %s",
-	    (unsigned long long)off, (unsigned long long)off, msg);
-	ev = qs_evidence_offset(s->ctx, off, msg);
-	qs_emit_setting(s->ctx, "zk.snapshot.corrupt_offset",
-	    qs_arena_printf(&s->ctx->run->arena, "%llu",
-	    (unsigned long long)off), &ev);
 }
 
 /*

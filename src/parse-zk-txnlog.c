@@ -116,19 +116,11 @@ zk_txn_hex(struct zk_txn *t, uint64_t v)
 static void
 zk_txn_damage(struct zk_txn *t, uint64_t off, const char *fmt, ...)
 {
-	struct qs_evidence	 ev;
-	va_list			 ap;
-	char			*msg;
+	va_list	ap;
 
 	va_start(ap, fmt);
-	msg = qs_arena_vprintf(&t->ctx->run->arena, fmt, ap);
+	qs_parse_vdamage(t->ctx, "zk.txnlog.corrupt_offset", off, fmt, ap);
 	va_end(ap);
-	qs_parse_diag(t->ctx, QS_SEV_ERROR, 0, "offset %llu (0x%llx): %s",
-	    (unsigned long long)off, (unsigned long long)off, msg);
-	ev = qs_evidence_offset(t->ctx, off, msg);
-	qs_emit_setting(t->ctx, "zk.txnlog.corrupt_offset",
-	    qs_arena_printf(&t->ctx->run->arena, "%llu",
-	    (unsigned long long)off), &ev);
 }
 
 /* Room for one more event or view; says so once when there is none. */

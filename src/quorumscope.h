@@ -614,6 +614,8 @@ const char *qs_pstrdup(struct qs_parse_ctx *, const char *);
 const char *qs_pstrndup(struct qs_parse_ctx *, const char *, size_t);
 void	qs_parse_diag(struct qs_parse_ctx *, enum qs_severity, uint64_t,
 	    const char *, ...) QS_PRINTF(4, 5);
+void	qs_parse_vdamage(struct qs_parse_ctx *, const char *, uint64_t,
+	    const char *, va_list) QS_PRINTF(4, 0);
 const char *qs_event_kind_name(enum qs_event_kind);
 const char *qs_signal_kind_name(enum qs_signal_kind);
 const char *qs_member_state_name(enum qs_member_state);
@@ -824,6 +826,9 @@ const struct qs_view *qs_view_latest(const struct qs_run *,
 int	qs_node_has_kind(const struct qs_node *, const char *);
 const struct qs_identity *qs_node_ident(const struct qs_node *,
 	    enum qs_ident, const char *);
+const char *qs_node_host(struct qs_run *, const struct qs_node *,
+	    const char *);
+int	qs_node_has_host(struct qs_run *, const struct qs_node *, const char *);
 
 /* rule-zk.c: ZooKeeper facts the Triton rules share. */
 int	qs_zk_cfg_view(const struct qs_view *);

@@ -45,44 +45,6 @@ node_by_myid(struct qs_run *run, const char *id)
 	return NULL;
 }
 
-/* The node's own host other than `not`: its first address identity. */
-static const char *
-node_host(struct qs_run *run, const struct qs_node *node, const char *not)
-{
-	const char	*h;
-	size_t		 i;
-
-	for (i = 0; i < node->idents.n; i++) {
-		const struct qs_identity	*id = node->idents.v[i];
-
-		if (id->kind != QS_ID_ADDRESS)
-			continue;
-		h = qs_address_host(&run->arena, id->value);
-		if (h != NULL && (not == NULL || strcmp(h, not) != 0))
-			return h;
-	}
-	return NULL;
-}
-
-static int
-node_has_host(struct qs_run *run, const struct qs_node *node,
-    const char *host)
-{
-	const char	*h;
-	size_t		 i;
-
-	for (i = 0; i < node->idents.n; i++) {
-		const struct qs_identity	*id = node->idents.v[i];
-
-		if (id->kind != QS_ID_ADDRESS)
-			continue;
-		h = qs_address_host(&run->arena, id->value);
-		if (h != NULL && strcmp(h, host) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* The port of "host:port", or NULL. */
 static const char *
 addr_port(const char *addr)
@@ -198,8 +160,8 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 			fixed[j] = host;
 			inst = NULL;
 			if ((n = node_by_myid(run, m->id)) != NULL) {
-				if (node_has_host(run, n, host) ||
-				    (now = node_host(run, n, host)) == NULL)
+				if (qs_node_has_host(run, n, host) == 1 ||
+				    (now = qs_node_host(run, n, host)) == NULL)
 					continue;
 			} else if ((now = vm_host_by_zk_id(run, m->id,
 			    &inst)) == NULL || strcmp(now, host) == 0)
@@ -295,7 +257,7 @@ any_node_has_host(struct qs_run *run, const char *host)
 	size_t	i;
 
 	for (i = 0; i < run->nodes.n; i++)
-		if (node_has_host(run, run->nodes.v[i], host))
+		if (qs_node_has_host(run, run->nodes.v[i], host) == 1)
 			return 1;
 	return 0;
 }
@@ -352,9 +314,9 @@ rule_triton_ghost_vm(struct qs_analysis *an, const struct qs_rule *rule)
 			if (real == NULL)
 				continue;
 			zone = qs_model_lookup(run, g->name);
-			if (zone != NULL && node_has_host(run, zone,
-			    real->address) && !node_has_host(run, zone,
-			    g->address))
+			if (zone != NULL && qs_node_has_host(run, zone,
+			    real->address) == 1 && qs_node_has_host(run, zone,
+			    g->address) != 1)
 				why = "the zone of that alias in the bundle "
 				    "has the other VM's address";
 			else if (zone == NULL && lonely &&

@@ -24,48 +24,6 @@ qs_zk_cfg_view(const struct qs_view *v)
 	    strncmp(v->source, "zoo.cfg", 7) == 0;
 }
 
-/* The host a node really has: its own address identities, the first. */
-static const char *
-zk_node_host(struct qs_analysis *an, const struct qs_node *node,
-    const char *not)
-{
-	const char	*h;
-	size_t		 i;
-
-	for (i = 0; i < node->idents.n; i++) {
-		const struct qs_identity	*id = node->idents.v[i];
-
-		if (id->kind != QS_ID_ADDRESS)
-			continue;
-		h = qs_address_host(&an->run->arena, id->value);
-		if (h != NULL && (not == NULL || strcmp(h, not) != 0))
-			return h;
-	}
-	return NULL;
-}
-
-/* Is `host` among the node's own addresses? -1 when it has none. */
-static int
-zk_node_has_host(struct qs_analysis *an, const struct qs_node *node,
-    const char *host)
-{
-	const char	*h;
-	size_t		 i;
-	int		 known = 0;
-
-	for (i = 0; i < node->idents.n; i++) {
-		const struct qs_identity	*id = node->idents.v[i];
-
-		if (id->kind != QS_ID_ADDRESS)
-			continue;
-		known = 1;
-		h = qs_address_host(&an->run->arena, id->value);
-		if (h != NULL && strcmp(h, host) == 0)
-			return 1;
-	}
-	return known ? 0 : -1;
-}
-
 /* "127.0.0.58:2888:3888" with its host replaced. */
 static const char *
 zk_replace_host(struct qs_analysis *an, const char *raw, const char *host)
@@ -99,9 +57,9 @@ rule_zk_stale_address(struct qs_analysis *an, const struct qs_rule *rule)
 			    m->id == NULL ||
 			    (host = qs_address_host(&run->arena,
 			    m->address)) == NULL ||
-			    zk_node_has_host(an, m->node, host) != 0)
+			    qs_node_has_host(run, m->node, host) != 0)
 				continue;
-			now = zk_node_host(an, m->node, host);
+			now = qs_node_host(an->run, m->node, host);
 			snprintf(key, sizeof(key), "zk.server.%s", m->id);
 			line = qs_setting_get(run, v->observer,
 			    QS_SYS_ZOOKEEPER, key);
@@ -135,7 +93,7 @@ rule_zk_stale_address(struct qs_analysis *an, const struct qs_rule *rule)
 		    strcmp(qs_node_ident(node, QS_ID_MYID, NULL)->value,
 		    stale_id) != 0)
 			continue;
-		now = zk_node_host(an, node, NULL);
+		now = qs_node_host(an->run, node, NULL);
 		qs_finding_fact(an, f, "%s has myid %s and is at %s: the "
 		    "address in the configuration belongs to the server it "
 		    "replaced.", node->name, stale_id, now != NULL ? now :
