@@ -64,6 +64,10 @@
  *                                          identity address (election)
  *   "fsync-ing the write ahead log in T took Nms ..."
  *                                          setting "zk.log.slow_fsync_max_ms"
+ *   "Either no config or no quorum defined in config, running in
+ *    standalone mode" (QuorumPeerMain, WARN; 3.8, master)
+ *                                          setting "zk.log.standalone"
+ *                                          = "true", on the last such line
  * "FOLLOWING" and "OBSERVING" give nothing: the leader's address comes
  * from the connect line.  Notifications, session and request traffic are
  * ignored.  Identities are emitted once per distinct value.
@@ -104,6 +108,8 @@ struct zk_log {
 	const char		*version;
 	int			 want_exc;	/* keep the next exception */
 	char			 bind_error[ZK_LOG_DETAIL_MAX + 1];
+	uint64_t		 standalone_line; /* last "standalone mode" */
+	char			 standalone_text[ZK_LOG_DETAIL_MAX + 1];
 	uint64_t		 fsync_max;
 	uint64_t		 fsync_line;
 	int			 fsync_seen;
@@ -599,6 +605,8 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 		return;
 	}
 	if (MSG_STARTS("Starting quorum peer")) {
+		/* A later start in an ensemble ends an earlier standalone run. */
+		l->standalone_line = 0;
 		zk_log_start(l, 1, "starting quorum peer");
 		if ((p = zk_log_find(m, n, "myid=")) != NULL &&
 		    (d = zk_log_digits(p + 5, (size_t)(end - p - 5))) > 0)
@@ -658,6 +666,14 @@ zk_log_message(struct zk_log *l, const char *m, size_t n)
 		    sizeof(abuf))) != NULL && strncmp(q, "0.0.0.0:", 8) != 0)
 			zk_log_ident(l, QS_ID_ADDRESS, q, strlen(q), "election",
 			    NULL);
+		return;
+	}
+	if (zk_log_find(m, n, "no quorum defined in config, running in "
+	    "standalone mode") != NULL) {
+		/* Only the last start matters: the server runs as it says. */
+		l->standalone_line = l->lineno;
+		zk_log_copy(l->standalone_text, sizeof(l->standalone_text),
+		    l->line, l->len);
 		return;
 	}
 	if (MSG_STARTS("fsync-ing the write ahead log in ") &&
@@ -720,6 +736,11 @@ qs_parse_zk_log(struct qs_parse_ctx *ctx)
 		qs_emit_setting(ctx, "zk.log.slow_fsync_max_ms",
 		    qs_arena_printf(&ctx->run->arena, "%llu",
 		    (unsigned long long)l.fsync_max), &ev);
+	}
+	if (l.standalone_line != 0) {
+		ev = qs_evidence_line(ctx, l.standalone_line,
+		    l.standalone_text);
+		qs_emit_setting(ctx, "zk.log.standalone", "true", &ev);
 	}
 	if (lines > 0 && !l.timed)
 		qs_parse_diag(ctx, QS_SEV_WARNING, 0, "no line in the "

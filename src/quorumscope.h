@@ -834,6 +834,9 @@ int	qs_node_has_host(struct qs_run *, const struct qs_node *, const char *);
 int	qs_zk_cfg_view(const struct qs_view *);
 const struct qs_view *qs_zk_node_cfg(const struct qs_run *,
 	    const struct qs_node *);
+/* rule-zk-ensemble.c: the server to recover from (highest zxid). */
+const struct qs_node *qs_zk_survivor(struct qs_analysis *, const char **,
+	    const struct qs_evidence **);
 
 /* consul.c: Consul facts several rules need. */
 struct qs_consul_server {

@@ -24,6 +24,32 @@ qs_zk_cfg_view(const struct qs_view *v)
 	    strncmp(v->source, "zoo.cfg", 7) == 0;
 }
 
+/*
+ * Is myid `id` claimed by two nodes' own myid files?  Then a server.N line
+ * cannot say which of them it means (zk-duplicate-myid says why).
+ */
+static int
+zk_myid_shared(const struct qs_run *run, const char *id)
+{
+	const struct qs_node	*first = NULL;
+	size_t			 i;
+
+	for (i = 0; i < run->identities.n; i++) {
+		const struct qs_identity	*x = run->identities.v[i];
+
+		if (x->kind != QS_ID_MYID || x->subject != NULL ||
+		    x->ev.artifact == NULL || x->ev.artifact->kind == NULL ||
+		    strcmp(x->ev.artifact->kind->name, "zk.myid") != 0 ||
+		    strcmp(x->value, id) != 0)
+			continue;
+		if (first == NULL)
+			first = x->ev.artifact->node;
+		else if (x->ev.artifact->node != first)
+			return 1;
+	}
+	return 0;
+}
+
 /* "127.0.0.58:2888:3888" with its host replaced. */
 static const char *
 zk_replace_host(struct qs_analysis *an, const char *raw, const char *host)
@@ -54,7 +80,7 @@ rule_zk_stale_address(struct qs_analysis *an, const struct qs_rule *rule)
 			const char			*host, *now;
 
 			if (m->node == NULL || m->address == NULL ||
-			    m->id == NULL ||
+			    m->id == NULL || zk_myid_shared(run, m->id) ||
 			    (host = qs_address_host(&run->arena,
 			    m->address)) == NULL ||
 			    qs_node_has_host(run, m->node, host) != 0)
@@ -276,7 +302,10 @@ rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
 	struct qs_run		*run = an->run;
 	const struct qs_event	*last_won = NULL;
 	const struct qs_signal	*lost = NULL;
+	const struct qs_node	*sv;
+	const struct qs_evidence *sv_ev = NULL;
 	struct qs_finding	*f;
+	const char		*why = NULL;
 	size_t			 i;
 	char			 t[40];
 
@@ -291,8 +320,11 @@ rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
 	for (i = 0; i < run->signals.n; i++) {
 		const struct qs_signal	*s = run->signals.v[i];
 
+		/* A learner refusing the leader's epoch is not a lost quorum. */
 		if (s->system == QS_SYS_ZOOKEEPER &&
 		    s->kind == QS_SIG_QUORUM_LOST && s->time.set &&
+		    (s->detail == NULL ||
+		    strncmp(s->detail, "Leaders epoch, ", 15) != 0) &&
 		    (last_won == NULL || s->time.ms > last_won->time.ms) &&
 		    (lost == NULL || s->time.ms > lost->time.ms))
 			lost = s;
@@ -317,9 +349,28 @@ rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
 	qs_finding_step(an, f, "Bring back enough servers for a majority of "
 	    "the ensemble; the other findings say if a configuration keeps "
 	    "one from joining.");
-	qs_finding_step(an, f, "If they cannot come back, restart the "
-	    "survivors with a configuration listing only them, starting from "
-	    "the one with the highest zxid (its txn log's last zxid).");
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*st = run->settings.v[i];
+
+		if (st->system != QS_SYS_ZOOKEEPER || st->observer == NULL ||
+		    strcmp(st->key, "zk.log.slow_fsync_max_ms") != 0)
+			continue;
+		qs_finding_evidence(f, &st->ev);
+		qs_finding_fact(an, f, "Contributing: %s logged a txn log fsync "
+		    "of %s ms (zk-slow-fsync): slow acknowledgements can cost "
+		    "a leader its synced followers.", st->observer->name,
+		    st->value);
+	}
+	if ((sv = qs_zk_survivor(an, &why, &sv_ev)) != NULL) {
+		qs_finding_evidence(f, sv_ev);
+		qs_finding_step(an, f, "If they cannot come back, restart the "
+		    "survivors with a configuration listing only them; start "
+		    "%s first: %s.", sv->name, why);
+	} else
+		qs_finding_step(an, f, "If they cannot come back, restart the "
+		    "survivors with a configuration listing only them, "
+		    "starting from the one with the highest zxid (its txn "
+		    "log's last zxid).");
 }
 
 const struct qs_rule qs_rule_zk_no_quorum = {

@@ -29,6 +29,11 @@ extern const struct qs_rule qs_rule_zk_stale_address;
 extern const struct qs_rule qs_rule_zk_cfg_differ;
 extern const struct qs_rule qs_rule_zk_myid_missing;
 extern const struct qs_rule qs_rule_zk_no_quorum;
+extern const struct qs_rule qs_rule_zk_split_brain;
+extern const struct qs_rule qs_rule_zk_duplicate_myid;
+extern const struct qs_rule qs_rule_zk_standalone;
+extern const struct qs_rule qs_rule_zk_epoch_mismatch;
+extern const struct qs_rule qs_rule_zk_slow_fsync;
 extern const struct qs_rule qs_rule_zk_ensemble_size;
 extern const struct qs_rule qs_rule_triton_zk_servers_mismatch;
 extern const struct qs_rule qs_rule_triton_ghost_instance;
@@ -59,6 +64,11 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_zk_cfg_differ,
 	&qs_rule_zk_myid_missing,
 	&qs_rule_zk_no_quorum,
+	&qs_rule_zk_split_brain,
+	&qs_rule_zk_duplicate_myid,
+	&qs_rule_zk_standalone,
+	&qs_rule_zk_epoch_mismatch,
+	&qs_rule_zk_slow_fsync,		/* after the rules it contributes to */
 	&qs_rule_zk_ensemble_size,
 	&qs_rule_triton_zk_servers_mismatch,
 	&qs_rule_triton_ghost_instance,

@@ -420,3 +420,41 @@ DEFINE_TEST(test_parse_zk_log_malformed)
 	CHECK_INT(run->identities.n, 1);	/* myid 1, once */
 	qs_run_free(run);
 }
+
+/* QuorumPeerMain falls back to a standalone server: recorded once. */
+DEFINE_TEST(test_parse_zk_log_standalone)
+{
+	static const char	log[] =
+	    "2026-11-22 08:50:01,100 [myid:] - INFO  [main:QuorumPeerConfig@"
+	    "174] - Reading configuration from: /opt/local/etc/zookeeper/"
+	    "zoo.cfg\n"
+	    "2026-11-22 08:50:01,120 [myid:] - WARN  [main:QuorumPeerMain@139]"
+	    " - Either no config or no quorum defined in config, running in "
+	    "standalone mode\n"
+	    "2026-11-22 08:50:01,300 [myid:] - INFO  [main:ZooKeeperServer@"
+	    "1306] - Server environment:zookeeper.version=3.8.0, built on "
+	    "2024-12-29 17:54 UTC\n";
+	static const char	again[] =
+	    "2026-11-22 08:50:01,120 [myid:] - WARN  [main:QuorumPeerMain@139]"
+	    " - Either no config or no quorum defined in config, running in "
+	    "standalone mode\n"
+	    "2026-11-22 09:00:00,000 [myid:1] - INFO  [main:QuorumPeerMain@"
+	    "151] - Starting quorum peer, myid=1\n";
+	struct qs_run		*run = qs_test_parse("zk.log", LOG, log, 0);
+	size_t			 i;
+
+	CHECK_INT(run->diags.n, 0);
+	CHECK_STR(zk_t_setting(run, NULL, "zk.log.standalone"), "true");
+	CHECK_INT(zk_t_nsettings(run, NULL, "zk.log.standalone"), 1);
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		if (strcmp(s->key, "zk.log.standalone") == 0)
+			CHECK_INT(s->ev.line, 2);
+	}
+	qs_run_free(run);
+	/* Restarted later as a quorum peer: no longer standalone. */
+	run = qs_test_parse("zk.log", LOG, again, 0);
+	CHECK(zk_t_setting(run, NULL, "zk.log.standalone") == NULL);
+	qs_run_free(run);
+}

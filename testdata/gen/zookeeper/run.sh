@@ -18,7 +18,7 @@ set -euo pipefail
 GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$GEN_DIR/../../.." && pwd)
 OUT_DIR=${ZK_FIXTURE_OUT:-$TOP/testdata/bundles}
-ALL="zk-healthy zk-stale-address zk-quorum-loss zk-reconfig"
+ALL="zk-healthy zk-stale-address zk-quorum-loss zk-reconfig zk-split-brain zk-standalone zk-epoch-skew"
 
 if [ $# -gt 0 ]; then
 	SCENARIOS="$*"

@@ -1,0 +1,1140 @@
+/*
+ * ZooKeeper rules about the ensemble's history rather than its
+ * configuration text: who led which epoch, which servers ran alone, whose
+ * epoch files went out of step, whose disk was slow, and which server has
+ * the most history when recovery needs one to start from (issue 6).
+ *
+ * Read from the model: each server's own myid (myid file, the log's
+ * "[myid:N]", srvr/conf's server id), its configuration (qs_zk_node_cfg),
+ * settings zk.currentEpoch / zk.acceptedEpoch (epoch files),
+ * zk.txnlog.last_zxid, zk.snapshot.zxid, zk.4lw.mode / zk.4lw.zxid,
+ * zk.log.standalone, zk.log.slow_fsync_max_ms, zk.dataDir, zk.server.N,
+ * and the log's LEADER_ELECTED events ("Have quorum of supporters" carries
+ * the epoch) and QUORUM_LOST signals ("Leaders epoch, N, is less than
+ * accepted epoch, M").
+ *
+ *   zk-split-brain      two servers lead the same epoch, or two lead at
+ *                       the end while counting different ensembles.
+ *   zk-duplicate-myid   one myid on two servers at different addresses.
+ *   zk-standalone       servers of a several-server bundle running alone.
+ *   zk-epoch-mismatch   epoch files out of step with each other, with the
+ *                       server's own txn log, with the ensemble, or the
+ *                       learner's complaint about them.
+ *   zk-slow-fsync       the txn log's fsync was reported slow; said to be
+ *                       a contributing cause when the ensemble broke.
+ *
+ * Facts checked against apache/zookeeper 3.8 (and the Debian 3.8.0 jar):
+ * a leader logs the new epoch only once it has a quorum (Leader.java);
+ * Learner.registerWithLeader() refuses a leader epoch below its
+ * acceptedEpoch; QuorumPeer.loadDataBase() refuses currentEpoch above
+ * acceptedEpoch and a txn log epoch above currentEpoch; QuorumPeerMain runs
+ * ZooKeeperServerMain when the configuration has no quorum; FileTxnLog
+ * warns when an fsync takes longer than zookeeper.fsync.warningthresholdms
+ * (default 1000 ms).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quorumscope.h"
+
+#define ZK_SRV_MAX	64	/* servers looked at in one bundle */
+
+struct zk_srv {
+	struct qs_node			*node;
+	const char			*myid;
+	const struct qs_evidence	*myid_ev;
+	const struct qs_view		*cfg;
+	const struct qs_setting		*cur, *acc;	/* epoch files */
+	uint64_t			 cur_v, acc_v;
+	uint64_t			 zxid;		/* most history seen */
+	int				 has_zxid;
+	const char			*zxid_from;	/* "txn log log.1" */
+	const struct qs_evidence	*zxid_ev;
+	uint64_t			 log_epoch;	/* txn logs' highest */
+	int				 has_log_epoch;
+	const struct qs_setting		*mode;		/* 4lw Mode: */
+	const struct qs_setting		*mode_zxid;	/* 4lw Zxid: */
+	const struct qs_event		*led;		/* last "Have quorum" */
+	int				 leading_now;
+	uint64_t			 lead_epoch;
+	int				 has_lead_epoch;
+	const struct qs_setting		*standalone;
+	const struct qs_setting		*fsync;
+	const struct qs_signal		*epoch_sig;	/* "Leaders epoch" */
+	size_t				 epoch_sigs;
+};
+
+struct zk_ens {
+	struct zk_srv	 srv[ZK_SRV_MAX];
+	size_t		 n;
+};
+
+/* "0x1a2b" or "1a2b" to a number; -1 unless 1..16 hex digits. */
+static int
+zk_hex(const char *s, uint64_t *out)
+{
+	uint64_t	v = 0;
+	size_t		n = 0;
+
+	if (s == NULL)
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; *s != '\0'; s++, n++) {
+		int	c = *s, d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		if (n >= 16)
+			return -1;
+		v = v << 4 | (uint64_t)d;
+	}
+	if (n == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Decimal, at most 19 digits (epoch files are written by ZooKeeper). */
+static int
+zk_dec(const char *s, uint64_t *out)
+{
+	uint64_t	v = 0;
+	size_t		n;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (n = 0; s[n] != '\0'; n++) {
+		if (s[n] < '0' || s[n] > '9' || n >= 19)
+			return -1;
+		v = v * 10 + (uint64_t)(s[n] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static const char *
+zk_artifact_base(const struct qs_evidence *ev)
+{
+	const char	*p;
+
+	if (ev == NULL || ev->artifact == NULL)
+		return "?";
+	p = strrchr(ev->artifact->member, '/');
+	return p != NULL ? p + 1 : ev->artifact->member;
+}
+
+static int
+zk_from_kind(const struct qs_evidence *ev, const char *kind)
+{
+	return ev->artifact != NULL && ev->artifact->kind != NULL &&
+	    strcmp(ev->artifact->kind->name, kind) == 0;
+}
+
+/* Take a zxid as the server's best if it is more history than before. */
+static void
+zk_srv_zxid(struct zk_srv *s, struct qs_analysis *an, uint64_t z,
+    const char *what, const struct qs_evidence *ev)
+{
+	if (s->has_zxid && (z < s->zxid || (z == s->zxid &&
+	    (strcmp(what, "txn log") != 0 ||
+	    strncmp(s->zxid_from, "txn log", 7) == 0))))
+		return;
+	s->zxid = z;
+	s->has_zxid = 1;
+	s->zxid_ev = ev;
+	s->zxid_from = qs_arena_printf(&an->run->arena, "%s %s", what,
+	    zk_artifact_base(ev));
+}
+
+/* The server's own myid: its myid file first, then srvr/conf, the log. */
+static void
+zk_srv_myid(struct qs_run *run, struct zk_srv *s)
+{
+	static const char *const order[] = { "zk.myid",
+	    "zk.fourletter_output", "zk.log", NULL };
+	size_t	i, k;
+
+	for (k = 0; order[k] != NULL && s->myid == NULL; k++)
+		for (i = 0; i < run->identities.n && s->myid == NULL; i++) {
+			const struct qs_identity	*id = run->identities.v[i];
+
+			if (id->kind != QS_ID_MYID || id->subject != NULL ||
+			    id->ev.artifact == NULL ||
+			    id->ev.artifact->node != s->node ||
+			    !zk_from_kind(&id->ev, order[k]))
+				continue;
+			s->myid = id->value;
+			s->myid_ev = &id->ev;
+		}
+}
+
+static void
+zk_srv_settings(struct qs_analysis *an, struct zk_srv *s)
+{
+	struct qs_run	*run = an->run;
+	uint64_t	 v;
+	size_t		 i;
+
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*st = run->settings.v[i];
+
+		if (st->observer != s->node || st->system != QS_SYS_ZOOKEEPER)
+			continue;
+		if (strcmp(st->key, "zk.currentEpoch") == 0 &&
+		    zk_dec(st->value, &v) == 0) {
+			s->cur = st;
+			s->cur_v = v;
+		} else if (strcmp(st->key, "zk.acceptedEpoch") == 0 &&
+		    zk_dec(st->value, &v) == 0) {
+			s->acc = st;
+			s->acc_v = v;
+		} else if (strcmp(st->key, "zk.txnlog.last_zxid") == 0 &&
+		    zk_hex(st->value, &v) == 0) {
+			zk_srv_zxid(s, an, v, "txn log", &st->ev);
+			if (!s->has_log_epoch || v >> 32 > s->log_epoch) {
+				s->log_epoch = v >> 32;
+				s->has_log_epoch = 1;
+			}
+		} else if (strcmp(st->key, "zk.snapshot.zxid") == 0 &&
+		    zk_hex(st->value, &v) == 0)
+			zk_srv_zxid(s, an, v, "snapshot", &st->ev);
+		else if (strcmp(st->key, "zk.4lw.zxid") == 0 &&
+		    zk_hex(st->value, &v) == 0) {
+			s->mode_zxid = st;
+			zk_srv_zxid(s, an, v, "four-letter word answer",
+			    &st->ev);
+		} else if (strcmp(st->key, "zk.4lw.mode") == 0)
+			s->mode = st;
+		else if (strcmp(st->key, "zk.log.standalone") == 0)
+			s->standalone = st;
+		else if (strcmp(st->key, "zk.log.slow_fsync_max_ms") == 0)
+			s->fsync = st;
+	}
+}
+
+/*
+ * Leadership from the server's own log: the last "Have quorum of
+ * supporters" (it has the epoch), and whether the last state it logged
+ * is still LEADING.  The four-letter answer, taken at collection, wins
+ * over the log when there is one.
+ */
+static void
+zk_srv_log(struct qs_run *run, struct zk_srv *s)
+{
+	const struct qs_event	*last = NULL;
+	size_t			 i;
+	uint64_t		 z;
+
+	for (i = 0; i < run->events.n; i++) {
+		const struct qs_event	*e = run->events.v[i];
+
+		if (e->observer != s->node || e->system != QS_SYS_ZOOKEEPER ||
+		    !zk_from_kind(&e->ev, "zk.log"))
+			continue;
+		if (e->kind == QS_EV_LEADER_ELECTED && e->subject == NULL &&
+		    (e->clock.set & QS_CLOCK_TERM)) {
+			s->led = e;
+			s->lead_epoch = e->clock.term;
+			s->has_lead_epoch = 1;
+		}
+		if (e->kind != QS_EV_LEADER_ELECTED &&
+		    e->kind != QS_EV_LEADER_LOST &&
+		    e->kind != QS_EV_ELECTION_START &&
+		    e->kind != QS_EV_START && e->kind != QS_EV_STOP)
+			continue;
+		if (last == NULL || !e->time.set || !last->time.set ||
+		    e->time.ms >= last->time.ms)
+			last = e;
+	}
+	s->leading_now = last != NULL && last->kind == QS_EV_LEADER_ELECTED &&
+	    last->subject == NULL;
+	for (i = 0; i < run->signals.n; i++) {
+		const struct qs_signal	*g = run->signals.v[i];
+
+		if (g->observer == s->node && g->system == QS_SYS_ZOOKEEPER &&
+		    g->kind == QS_SIG_QUORUM_LOST && g->detail != NULL &&
+		    strncmp(g->detail, "Leaders epoch, ", 15) == 0) {
+			s->epoch_sig = g;
+			s->epoch_sigs++;
+		}
+	}
+	if (s->mode != NULL) {
+		s->leading_now = strcmp(s->mode->value, "leader") == 0;
+		if (s->leading_now && s->mode_zxid != NULL &&
+		    zk_hex(s->mode_zxid->value, &z) == 0 &&
+		    (!s->has_lead_epoch || z >> 32 > s->lead_epoch)) {
+			s->lead_epoch = z >> 32;
+			s->has_lead_epoch = 1;
+		}
+	}
+}
+
+static int
+zk_is_server(const struct qs_node *node)
+{
+	return (node->systems & (1u << QS_SYS_ZOOKEEPER)) != 0 &&
+	    (qs_node_has_kind(node, "zk.cfg") ||
+	    qs_node_has_kind(node, "zk.myid") ||
+	    qs_node_has_kind(node, "zk.log") ||
+	    qs_node_has_kind(node, "zk.txnlog") ||
+	    qs_node_has_kind(node, "zk.fourletter_output"));
+}
+
+static void
+zk_ens_build(struct qs_analysis *an, struct zk_ens *z)
+{
+	struct qs_run	*run = an->run;
+	size_t		 i;
+
+	memset(z, 0, sizeof(*z));
+	for (i = 0; i < run->nodes.n && z->n < ZK_SRV_MAX; i++) {
+		struct zk_srv	*s = &z->srv[z->n];
+
+		if (!zk_is_server(run->nodes.v[i]))
+			continue;
+		s->node = run->nodes.v[i];
+		s->cfg = qs_zk_node_cfg(run, s->node);
+		zk_srv_myid(run, s);
+		zk_srv_settings(an, s);
+		zk_srv_log(run, s);
+		z->n++;
+	}
+}
+
+static int
+zk_srv_better(const struct zk_srv *a, const struct zk_srv *b)
+{
+	if (a->has_zxid != b->has_zxid)
+		return a->has_zxid;
+	if (a->has_zxid && a->zxid != b->zxid)
+		return a->zxid > b->zxid;
+	if ((a->cur != NULL) != (b->cur != NULL))
+		return a->cur != NULL;
+	if (a->cur != NULL && a->cur_v != b->cur_v)
+		return a->cur_v > b->cur_v;
+	if (a->acc != NULL && b->acc != NULL && a->acc_v != b->acc_v)
+		return a->acc_v > b->acc_v;
+	/* Equal history: the server leading now needs no election. */
+	return a->leading_now && !b->leading_now;
+}
+
+/* The server with the most history among those `ok` accepts. */
+static const struct zk_srv *
+zk_best(const struct zk_ens *z, int (*ok)(const struct zk_srv *,
+    const void *), const void *arg)
+{
+	const struct zk_srv	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+
+		if (!s->has_zxid && s->cur == NULL)
+			continue;
+		if (ok != NULL && !ok(s, arg))
+			continue;
+		if (best == NULL || zk_srv_better(s, best))
+			best = s;
+	}
+	return best;
+}
+
+static const char *
+zk_survivor_text(struct qs_analysis *an, const struct zk_srv *s)
+{
+	if (s->has_zxid)
+		return qs_arena_printf(&an->run->arena, "it has the highest "
+		    "zxid 0x%llx (%s%s%s)", (unsigned long long)s->zxid,
+		    s->zxid_from, s->cur != NULL ? ", currentEpoch " : "",
+		    s->cur != NULL ? s->cur->value : "");
+	return qs_arena_printf(&an->run->arena, "it has the highest "
+	    "currentEpoch %s", s->cur->value);
+}
+
+/*
+ * The best survivor for recovery: the node, and the sentence saying why
+ * ("it has the highest zxid 0x100000011 (txn log log.100000001)").
+ */
+const struct qs_node *
+qs_zk_survivor(struct qs_analysis *an, const char **why,
+    const struct qs_evidence **ev)
+{
+	struct zk_ens		*z;
+	const struct zk_srv	*s;
+	const struct qs_node	*node = NULL;
+
+	z = qs_xcalloc(1, sizeof(*z));
+	zk_ens_build(an, z);
+	if ((s = zk_best(z, NULL, NULL)) != NULL) {
+		node = s->node;
+		if (why != NULL)
+			*why = zk_survivor_text(an, s);
+		if (ev != NULL)
+			*ev = s->zxid_ev != NULL ? s->zxid_ev : &s->cur->ev;
+	}
+	free(z);
+	return node;
+}
+
+/* "1=127.0.0.71:22885 2=..." for facts. */
+static const char *
+zk_cfg_text(struct qs_analysis *an, const struct qs_view *v)
+{
+	const char	*out = "";
+	size_t		 i;
+
+	if (v == NULL)
+		return "no server lines";
+	for (i = 0; i < v->members.n; i++) {
+		const struct qs_member	*m = v->members.v[i];
+
+		out = qs_arena_printf(&an->run->arena, "%s%sserver.%s=%s", out,
+		    i > 0 ? ", " : "", m->id != NULL ? m->id : "?",
+		    m->address != NULL ? m->address : "?");
+	}
+	return out;
+}
+
+static int
+zk_cfg_same(const struct qs_view *a, const struct qs_view *b)
+{
+	size_t	i, j;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->members.n != b->members.n)
+		return 0;
+	for (i = 0; i < a->members.n; i++) {
+		const struct qs_member	*x = a->members.v[i];
+		int			 hit = 0;
+
+		for (j = 0; j < b->members.n && !hit; j++) {
+			const struct qs_member	*y = b->members.v[j];
+
+			hit = x->id != NULL && y->id != NULL &&
+			    x->address != NULL && y->address != NULL &&
+			    strcmp(x->id, y->id) == 0 &&
+			    strcmp(x->address, y->address) == 0;
+		}
+		if (!hit)
+			return 0;
+	}
+	return 1;
+}
+
+static const char *
+zk_srv_name(struct qs_analysis *an, const struct zk_srv *s)
+{
+	const char	*host = qs_node_host(an->run, s->node, NULL);
+
+	return qs_arena_printf(&an->run->arena, "%s (myid %s%s%s)",
+	    s->node->name, s->myid != NULL ? s->myid : "?",
+	    host != NULL ? ", " : "", host != NULL ? host : "");
+}
+
+static const char *
+zk_data_dir(struct qs_analysis *an, const struct zk_srv *s)
+{
+	const struct qs_setting	*d = qs_setting_get(an->run, s->node,
+	    QS_SYS_ZOOKEEPER, "zk.dataDir");
+
+	return d != NULL ? d->value : "<dataDir>";
+}
+
+/* Logged below the default threshold: someone lowered it. */
+static int
+zk_fsync_low(const struct qs_setting *st)
+{
+	uint64_t	v;
+
+	return zk_dec(st->value, &v) == 0 && v < 1000;
+}
+
+/* Slow fsync on any server, as a contributing cause (one fact). */
+static void
+zk_fsync_fact(struct qs_analysis *an, struct qs_finding *f,
+    const struct zk_ens *z)
+{
+	size_t	i;
+
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+
+		if (s->fsync == NULL)
+			continue;
+		qs_finding_evidence(f, &s->fsync->ev);
+		qs_finding_fact(an, f, "Contributing: %s logged a txn log "
+		    "fsync of %s ms (zk-slow-fsync)%s; a slow disk delays the "
+		    "acknowledgements a leader counts.", s->node->name,
+		    s->fsync->value, zk_fsync_low(s->fsync) ? ", below the "
+		    "1000 ms default warning threshold, which was lowered "
+		    "there" : "");
+	}
+}
+
+/* Does server `s` count the same ensemble as `arg` (a zk_srv)? */
+static int
+zk_same_side(const struct zk_srv *s, const void *arg)
+{
+	const struct zk_srv	*l = arg;
+
+	return s == l || (s->cfg != NULL && zk_cfg_same(s->cfg, l->cfg));
+}
+
+struct zk_leader {
+	const struct zk_srv		*srv;
+	uint64_t			 epoch;
+	const struct qs_evidence	*ev;
+	const char			*how;
+};
+
+/* Make `s`'s server lines those of `keep`'s configuration. */
+static void
+zk_cfg_steps(struct qs_analysis *an, struct qs_finding *f,
+    const struct zk_srv *s, const struct zk_srv *keep)
+{
+	size_t		i;
+	char		key[64];
+
+	if (keep->cfg == NULL || s->cfg == NULL ||
+	    zk_cfg_same(s->cfg, keep->cfg))
+		return;
+	for (i = 0; i < keep->cfg->members.n; i++) {
+		const struct qs_member	*m = keep->cfg->members.v[i];
+		const struct qs_setting	*want, *have;
+
+		if (m->id == NULL)
+			continue;
+		snprintf(key, sizeof(key), "zk.server.%s", m->id);
+		want = qs_setting_get(an->run, keep->node, QS_SYS_ZOOKEEPER,
+		    key);
+		have = qs_setting_get(an->run, s->node, QS_SYS_ZOOKEEPER, key);
+		if (want == NULL)
+			continue;
+		if (have == NULL)
+			qs_finding_step(an, f, "On %s, add `server.%s=%s` to "
+			    "%s.", s->node->name, m->id, want->value,
+			    s->cfg->ev.artifact->member);
+		else if (strcmp(have->value, want->value) != 0)
+			qs_finding_step(an, f, "On %s, in %s line %llu, "
+			    "replace `server.%s=%s` with `server.%s=%s`.",
+			    s->node->name, have->ev.artifact->member,
+			    (unsigned long long)have->ev.line, m->id,
+			    have->value, m->id, want->value);
+	}
+}
+
+/*
+ * Two leaders: the same epoch led by two servers (ZAB lets one leader
+ * per epoch get a quorum), or two servers leading at the end while they
+ * count different ensembles.  Old leader in N and new leader in N+1 is
+ * succession, not split brain.
+ */
+static void
+rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct zk_ens		*z;
+	struct zk_leader	 L[ZK_SRV_MAX];
+	const struct zk_srv	*keep = NULL, *sv;
+	struct qs_finding	*f = NULL;
+	size_t			 nl = 0, i, j, a = 0, b = 0;
+	const char		*why = NULL;
+	char			 t[40];
+
+	z = qs_xcalloc(1, sizeof(*z));
+	zk_ens_build(an, z);
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+
+		if (!s->has_lead_epoch || (s->led == NULL && !s->leading_now))
+			continue;
+		L[nl].srv = s;
+		L[nl].epoch = s->lead_epoch;
+		L[nl].ev = s->mode != NULL && s->leading_now ? &s->mode->ev :
+		    &s->led->ev;
+		L[nl].how = s->mode != NULL && s->leading_now ? "srvr says "
+		    "Mode: leader" : "its log says it has a quorum";
+		nl++;
+	}
+	for (i = 0; i < nl && f == NULL; i++)
+		for (j = i + 1; j < nl && f == NULL; j++) {
+			const struct zk_srv	*x = L[i].srv, *y = L[j].srv;
+
+			if (L[i].epoch == L[j].epoch || (x->leading_now &&
+			    y->leading_now && !zk_cfg_same(x->cfg, y->cfg))) {
+				a = i;
+				b = j;
+				f = qs_finding_new(an, rule, "Two ZooKeeper "
+				    "leaders: %s in epoch %llu and %s in epoch "
+				    "%llu", x->node->name,
+				    (unsigned long long)L[i].epoch,
+				    y->node->name,
+				    (unsigned long long)L[j].epoch);
+			}
+		}
+	if (f == NULL) {
+		free(z);
+		return;
+	}
+	for (i = 0; i < nl; i++) {
+		const struct zk_srv	*s = L[i].srv;
+
+		if (i != a && i != b && L[i].epoch != L[a].epoch &&
+		    L[i].epoch != L[b].epoch && !s->leading_now)
+			continue;
+		qs_finding_node(f, s->node);
+		qs_finding_evidence(f, L[i].ev);
+		if (s->led != NULL) {
+			qs_finding_evidence(f, &s->led->ev);
+			qs_finding_fact(an, f, "%s led epoch %llu from %s "
+			    "(log line %llu: \"Have quorum of supporters\", "
+			    "%s).", zk_srv_name(an, s),
+			    (unsigned long long)s->led->clock.term,
+			    s->led->time.set ? qs_time_format(&s->led->time,
+			    t, sizeof(t)) : "an unknown time",
+			    (unsigned long long)s->led->ev.line,
+			    s->led->detail != NULL ? s->led->detail : "");
+		}
+		if (s->mode != NULL && s->leading_now)
+			qs_finding_fact(an, f, "%s's srvr answer at collection: "
+			    "Mode: leader, Zxid %s (epoch %llu).",
+			    s->node->name, s->mode_zxid != NULL ?
+			    s->mode_zxid->value : "?",
+			    (unsigned long long)s->lead_epoch);
+		qs_finding_fact(an, f, "%s counts the ensemble %s (%s).",
+		    s->node->name, zk_cfg_text(an, s->cfg), s->cfg != NULL ?
+		    s->cfg->ev.artifact->member : "no configuration read");
+	}
+	qs_finding_fact(an, f, "Each leader had a majority of its own server "
+	    "list, so both accepted writes: from epoch %llu on the two "
+	    "histories diverge and cannot be merged.",
+	    (unsigned long long)(L[a].epoch < L[b].epoch ? L[a].epoch :
+	    L[b].epoch));
+	/* Keep the side holding the most history. */
+	sv = zk_best(z, NULL, NULL);
+	for (i = 0; i < nl; i++)
+		if (sv != NULL && zk_same_side(sv, L[i].srv))
+			keep = L[i].srv;
+	if (keep == NULL)
+		keep = zk_srv_better(L[b].srv, L[a].srv) ? L[b].srv : L[a].srv;
+	if (sv == NULL || !zk_same_side(sv, keep))
+		sv = keep;
+	why = zk_survivor_text(an, sv);
+	if (sv->zxid_ev != NULL)
+		qs_finding_evidence(f, sv->zxid_ev);
+	zk_fsync_fact(an, f, z);
+	qs_finding_step(an, f, "Keep %s's side: start %s first: %s.",
+	    keep->node->name, sv->node->name, why);
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+
+		if (zk_same_side(s, keep))
+			continue;
+		qs_finding_step(an, f, "Stop ZooKeeper on %s (Triton binder: "
+		    "`svcadm disable svc:/smartdc/application/zookeeper:"
+		    "default`); its writes since the split are lost unless "
+		    "you export them first.", s->node->name);
+	}
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+
+		if (zk_same_side(s, keep))
+			continue;
+		zk_cfg_steps(an, f, s, keep);
+		qs_finding_step(an, f, "On %s, move %s/version-2 aside (`mv "
+		    "%s/version-2 %s/version-2.split-brain`) so it takes the "
+		    "kept history from the leader.", s->node->name,
+		    zk_data_dir(an, s), zk_data_dir(an, s),
+		    zk_data_dir(an, s));
+	}
+	qs_finding_step(an, f, "Give every server a myid of its own that "
+	    "matches its server.N line (see zk-duplicate-myid), then start "
+	    "%s, the rest of its side, and the others one at a time, "
+	    "checking `echo srvr | nc <host> <clientPort>` shows one leader.",
+	    sv->node->name);
+	free(z);
+}
+
+/* One myid, two servers at different addresses. */
+static void
+rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct zk_ens		*z;
+	const struct zk_srv	*sv;
+	unsigned long long	 next = 0;
+	size_t			 i, j, k;
+	uint64_t		 v;
+	char			 key[64];
+
+	z = qs_xcalloc(1, sizeof(*z));
+	zk_ens_build(an, z);
+	/* Free ids start above every id any server or line uses. */
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+
+		if (zk_dec(s->myid, &v) == 0 && v >= next)
+			next = v + 1;
+		for (j = 0; s->cfg != NULL && j < s->cfg->members.n; j++) {
+			const struct qs_member	*m = s->cfg->members.v[j];
+
+			if (zk_dec(m->id, &v) == 0 && v >= next)
+				next = v + 1;
+		}
+	}
+	sv = zk_best(z, NULL, NULL);
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i], *owner = NULL;
+		const char		*hs = qs_node_host(an->run, s->node,
+		    NULL);
+		struct qs_finding	*f = NULL;
+		int			 first = 1;
+
+		if (s->myid == NULL)
+			continue;
+		for (j = 0; j < i && first; j++)
+			first = z->srv[j].myid == NULL ||
+			    strcmp(z->srv[j].myid, s->myid) != 0;
+		if (!first)
+			continue;
+		for (j = i + 1; j < z->n; j++) {
+			const struct zk_srv	*o = &z->srv[j];
+			const char		*ho;
+
+			if (o->myid == NULL || strcmp(o->myid, s->myid) != 0)
+				continue;
+			ho = qs_node_host(an->run, o->node, NULL);
+			if (hs != NULL && ho != NULL && strcmp(hs, ho) == 0)
+				continue;
+			if (f == NULL) {
+				f = qs_finding_new(an, rule, "myid %s on two "
+				    "servers: %s and %s", s->myid,
+				    s->node->name, o->node->name);
+				qs_finding_node(f, s->node);
+				qs_finding_evidence(f, s->myid_ev);
+			}
+			qs_finding_node(f, o->node);
+			qs_finding_evidence(f, o->myid_ev);
+		}
+		if (f == NULL)
+			continue;
+		/* The owner: its address is the line the survivor lists. */
+		snprintf(key, sizeof(key), "zk.server.%s", s->myid);
+		for (k = 0; k < f->nodes.n; k++) {
+			const struct qs_node	*n = f->nodes.v[k];
+			const struct qs_setting	*line;
+			const char		*h;
+
+			for (j = 0; j < z->n; j++)
+				if (z->srv[j].node == n)
+					break;
+			if (j == z->n)
+				continue;
+			qs_finding_fact(an, f, "%s says myid %s in %s.",
+			    zk_srv_name(an, &z->srv[j]), s->myid,
+			    zk_artifact_base(z->srv[j].myid_ev));
+			line = qs_setting_get(an->run, n, QS_SYS_ZOOKEEPER,
+			    key);
+			if (line != NULL)
+				qs_finding_fact(an, f, "%s's zoo.cfg line %llu "
+				    "has server.%s=%s.", n->name,
+				    (unsigned long long)line->ev.line, s->myid,
+				    line->value);
+			if (owner == NULL && sv != NULL && (line = qs_setting_get(
+			    an->run, sv->node, QS_SYS_ZOOKEEPER, key)) != NULL &&
+			    (h = qs_address_host(&an->run->arena,
+			    line->value)) != NULL &&
+			    qs_node_has_host(an->run, n, h) == 1)
+				owner = &z->srv[j];
+		}
+		if (owner == NULL)
+			owner = s;
+		qs_finding_fact(an, f, "ZooKeeper identifies voters by myid: "
+		    "two servers with id %s are one voter to their peers, "
+		    "which count the wrong majority, or form separate "
+		    "ensembles that both think they are server %s.", s->myid,
+		    s->myid);
+		qs_finding_step(an, f, "Keep myid %s on %s (its address is "
+		    "the server.%s line%s).", s->myid, owner->node->name,
+		    s->myid, sv != NULL ? " of the server with the most "
+		    "history" : "");
+		for (k = 0; k < f->nodes.n; k++) {
+			const struct qs_node	*n = f->nodes.v[k];
+			const struct qs_setting	*line;
+			const char		*h;
+
+			for (j = 0; j < z->n; j++)
+				if (z->srv[j].node == n)
+					break;
+			if (j == z->n || &z->srv[j] == owner)
+				continue;
+			h = qs_node_host(an->run, n, NULL);
+			line = qs_setting_get(an->run, owner->node,
+			    QS_SYS_ZOOKEEPER, key);
+			qs_finding_step(an, f, "On %s, stop ZooKeeper and "
+			    "rewrite its myid: `echo %llu > %s/myid` "
+			    "(%s).", n->name, next, zk_data_dir(an,
+			    &z->srv[j]), z->srv[j].myid_ev != NULL &&
+			    z->srv[j].myid_ev->artifact != NULL ?
+			    z->srv[j].myid_ev->artifact->member : "the myid "
+			    "file");
+			if (h != NULL && line != NULL &&
+			    strchr(line->value, ':') != NULL)
+				qs_finding_step(an, f, "Add `server.%llu=%s%s` "
+				    "to every server's zoo.cfg (or leave %s "
+				    "out of the ensemble), then restart them "
+				    "one at a time.", next, h,
+				    strchr(line->value, ':'), n->name);
+			next++;
+		}
+	}
+	free(z);
+}
+
+/* Servers of a several-server bundle running standalone. */
+static void
+rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct zk_ens		*z;
+	struct qs_finding	*f = NULL;
+	const struct zk_srv	*sv;
+	size_t			 i, alone = 0;
+	const char		*lines = "", *cfgs = "";
+
+	z = qs_xcalloc(1, sizeof(*z));
+	zk_ens_build(an, z);
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_setting	*d = qs_setting_get(an->run, s->node,
+		    QS_SYS_ZOOKEEPER, "zk.dataDir");
+
+		/* The zoo.cfg files to edit, named by their dataDir setting. */
+		if (d != NULL)
+			cfgs = qs_arena_printf(&an->run->arena, "%s%s%s", cfgs,
+			    *cfgs != '\0' ? ", " : "", d->ev.artifact->member);
+		if (s->standalone != NULL || (s->mode != NULL &&
+		    strcmp(s->mode->value, "standalone") == 0))
+			alone++;
+	}
+	if (z->n < 2 || alone == 0) {
+		free(z);
+		return;
+	}
+	f = qs_finding_new(an, rule, "%zu of %zu ZooKeeper servers run "
+	    "standalone", alone, z->n);
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+
+		if (s->standalone == NULL && (s->mode == NULL ||
+		    strcmp(s->mode->value, "standalone") != 0))
+			continue;
+		qs_finding_node(f, s->node);
+		if (s->standalone != NULL) {
+			qs_finding_evidence(f, &s->standalone->ev);
+			qs_finding_fact(an, f, "%s's log line %llu: \"running "
+			    "in standalone mode\" (no quorum in its "
+			    "configuration).", zk_srv_name(an, s),
+			    (unsigned long long)s->standalone->ev.line);
+		}
+		if (s->mode != NULL && strcmp(s->mode->value, "standalone") ==
+		    0) {
+			qs_finding_evidence(f, &s->mode->ev);
+			qs_finding_fact(an, f, "%s's srvr answer: Mode: "
+			    "standalone, Zxid %s.", s->node->name,
+			    s->mode_zxid != NULL ? s->mode_zxid->value : "?");
+		}
+		qs_finding_fact(an, f, "%s's configuration has %s.",
+		    s->node->name, s->cfg == NULL ? "no server.N line" :
+		    zk_cfg_text(an, s->cfg));
+	}
+	qs_finding_fact(an, f, "A standalone server replicates nothing: each "
+	    "serves and accepts writes on its own data, so clients see "
+	    "different trees depending on the server they reach.");
+	/* The server lines each zoo.cfg needs, from myids and addresses. */
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+		const char		*h = qs_node_host(an->run, s->node,
+		    NULL);
+
+		if (s->myid == NULL || h == NULL)
+			continue;
+		lines = qs_arena_printf(&an->run->arena, "%s%sserver.%s=%s:"
+		    "2888:3888", lines, *lines != '\0' ? ", " : "", s->myid,
+		    h);
+	}
+	if (*lines != '\0')
+		qs_finding_step(an, f, "Add the ensemble's server lines to "
+		    "every server's zoo.cfg (%s): %s (quorum and election ports "
+		    "2888:3888 are ZooKeeper's usual ones: use yours; on "
+		    "Triton they come from SAPI's ZK_SERVERS).", cfgs, lines);
+	else
+		qs_finding_step(an, f, "Add one server.N=host:2888:3888 line "
+		    "per server to every zoo.cfg, N being each server's myid.");
+	if ((sv = zk_best(z, NULL, NULL)) != NULL) {
+		qs_finding_evidence(f, sv->zxid_ev);
+		qs_finding_step(an, f, "Decide whose data to keep: %s, %s. "
+		    "On the others, stop ZooKeeper and move the data aside "
+		    "(`mv <dataDir>/version-2 <dataDir>/version-2.standalone`, "
+		    "dataDir %s): their standalone writes are lost unless "
+		    "exported first.", sv->node->name,
+		    zk_survivor_text(an, sv), zk_data_dir(an, sv));
+		qs_finding_step(an, f, "Start %s first, then the others one at "
+		    "a time; `echo srvr | nc <host> <clientPort>` must say "
+		    "leader or follower, never standalone.", sv->node->name);
+	}
+	free(z);
+}
+
+/* Epoch files out of step, within one server or with the ensemble. */
+static void
+rule_zk_epoch_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct zk_ens		*z;
+	uint64_t		 lead = 0;
+	int			 has_lead = 0;
+	size_t			 i, j;
+
+	z = qs_xcalloc(1, sizeof(*z));
+	zk_ens_build(an, z);
+	for (i = 0; i < z->n; i++)
+		if (z->srv[i].has_lead_epoch && (!has_lead ||
+		    z->srv[i].lead_epoch > lead)) {
+			lead = z->srv[i].lead_epoch;
+			has_lead = 1;
+		}
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+		struct qs_finding	*f;
+		int			 ahead = 0, inner = 0, others = 0;
+		uint64_t		 omax = 0, good;
+
+		for (j = 0; j < z->n; j++)
+			if (j != i && z->srv[j].cur != NULL) {
+				others++;
+				if (z->srv[j].cur_v > omax)
+					omax = z->srv[j].cur_v;
+			}
+		if (s->cur != NULL && s->acc != NULL &&
+		    (s->acc_v < s->cur_v || s->acc_v > s->cur_v + 1))
+			inner = 1;
+		if (s->cur != NULL && others > 0 && s->cur_v > omax &&
+		    (!s->has_log_epoch || s->cur_v > s->log_epoch) &&
+		    (!has_lead || s->cur_v > lead))
+			ahead = 1;
+		if (!inner && !ahead && s->epoch_sig == NULL)
+			continue;
+		f = qs_finding_new(an, rule, "%s's epoch files are out of "
+		    "step%s", s->node->name, s->epoch_sig != NULL ?
+		    ": it cannot follow the leader" : "");
+		qs_finding_node(f, s->node);
+		if (s->cur != NULL) {
+			qs_finding_evidence(f, &s->cur->ev);
+			qs_finding_evidence(f, s->acc != NULL ? &s->acc->ev :
+			    NULL);
+			qs_finding_fact(an, f, "%s: currentEpoch %s, "
+			    "acceptedEpoch %s (%s).", zk_srv_name(an, s),
+			    s->cur->value, s->acc != NULL ? s->acc->value :
+			    "missing", s->cur->ev.artifact->member);
+		}
+		if (inner)
+			qs_finding_fact(an, f, "acceptedEpoch %s, currentEpoch "
+			    "%s: %s.", s->acc->value, s->cur->value,
+			    s->acc_v < s->cur_v ? "ZooKeeper refuses to start "
+			    "when acceptedEpoch is below currentEpoch" :
+			    "an epoch was accepted more than one step past "
+			    "the current one, which no election does");
+		if (s->has_log_epoch)
+			qs_finding_fact(an, f, "Its txn logs end at epoch %llu "
+			    "(zxid 0x%llx, %s).",
+			    (unsigned long long)s->log_epoch,
+			    (unsigned long long)s->zxid, s->zxid_from);
+		if (ahead)
+			qs_finding_fact(an, f, "Its currentEpoch %s is ahead "
+			    "of every other server's (highest %llu)%s and of "
+			    "its own history: no election produced it.",
+			    s->cur->value, (unsigned long long)omax, has_lead ?
+			    qs_arena_printf(&an->run->arena, ", of the "
+			    "leaders' epoch %llu", (unsigned long long)lead) :
+			    "");
+		if (s->epoch_sig != NULL) {
+			qs_finding_evidence(f, &s->epoch_sig->ev);
+			qs_finding_fact(an, f, "Its log says \"%s\" (%zu "
+			    "time%s, last at line %llu): the server refuses "
+			    "the leader, goes back to LOOKING and never "
+			    "serves.", s->epoch_sig->detail, s->epoch_sigs,
+			    s->epoch_sigs == 1 ? "" : "s",
+			    (unsigned long long)s->epoch_sig->ev.line);
+		}
+		good = has_lead ? lead : omax;
+		qs_finding_step(an, f, "Stop ZooKeeper on %s (Triton binder: "
+		    "`svcadm disable svc:/smartdc/application/zookeeper:"
+		    "default`).", s->node->name);
+		qs_finding_step(an, f, "Move its state aside so it resyncs "
+		    "from the leader: `mv %s/version-2 %s/version-2.epoch` "
+		    "(keep the myid file), then start it.", zk_data_dir(an, s),
+		    zk_data_dir(an, s));
+		if (s->cur != NULL && (!s->has_log_epoch ||
+		    s->log_epoch <= good) && (has_lead || others > 0))
+			qs_finding_step(an, f, "Or, keeping its data, write the "
+			    "ensemble's epoch into both files (no newline): "
+			    "`printf %llu > %s/version-2/currentEpoch; printf "
+			    "%llu > %s/version-2/acceptedEpoch`, then start "
+			    "it.", (unsigned long long)good, zk_data_dir(an, s),
+			    (unsigned long long)good, zk_data_dir(an, s));
+	}
+	free(z);
+}
+
+/* The txn log's fsync reported slow. */
+static void
+rule_zk_slow_fsync(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct zk_ens		*z;
+	size_t			 i, k;
+
+	z = qs_xcalloc(1, sizeof(*z));
+	zk_ens_build(an, z);
+	for (i = 0; i < z->n; i++) {
+		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_setting	*tick, *sync, *dir;
+		struct qs_finding	*f;
+		uint64_t		 tv, sl;
+
+		if (s->fsync == NULL)
+			continue;
+		f = qs_finding_new(an, rule, "%s's txn log fsync took up to "
+		    "%s ms", s->node->name, s->fsync->value);
+		qs_finding_node(f, s->node);
+		qs_finding_evidence(f, &s->fsync->ev);
+		qs_finding_fact(an, f, "%s logged \"fsync-ing the write ahead "
+		    "log ... took %sms\" (longest, line %llu): ZooKeeper logs "
+		    "it when an fsync exceeds zookeeper.fsync.warningthresholdms "
+		    "(1000 ms unless set).", zk_srv_name(an, s),
+		    s->fsync->value, (unsigned long long)s->fsync->ev.line);
+		if (zk_fsync_low(s->fsync))
+			qs_finding_fact(an, f, "%s ms is below the default "
+			    "threshold: this server runs with a lowered "
+			    "zookeeper.fsync.warningthresholdms, so the line "
+			    "alone does not show a slow disk.",
+			    s->fsync->value);
+		tick = qs_setting_get(an->run, s->node, QS_SYS_ZOOKEEPER,
+		    "zk.tickTime");
+		sync = qs_setting_get(an->run, s->node, QS_SYS_ZOOKEEPER,
+		    "zk.syncLimit");
+		if (tick != NULL && sync != NULL && zk_dec(tick->value,
+		    &tv) == 0 && zk_dec(sync->value, &sl) == 0 &&
+		    tv < 1000000 && sl < 1000000)
+			qs_finding_fact(an, f, "A follower that does not "
+			    "acknowledge within syncLimit x tickTime = %llu ms "
+			    "is dropped by the leader; a leader whose own disk "
+			    "stalls stops pinging its followers.",
+			    (unsigned long long)(tv * sl));
+		for (k = 0; k < an->findings.n; k++) {
+			const struct qs_finding	*o = an->findings.v[k];
+
+			if (o == f || o->rule->system != QS_SYS_ZOOKEEPER ||
+			    (strcmp(o->rule->kind, "quorum-loss") != 0 &&
+			    strcmp(o->rule->kind, "split-brain") != 0))
+				continue;
+			qs_finding_fact(an, f, "Contributing cause of \"%s\" "
+			    "(%s): slow acknowledgements cost a leader its "
+			    "synced followers.", o->title, o->rule->id);
+		}
+		dir = qs_setting_get(an->run, s->node, QS_SYS_ZOOKEEPER,
+		    "zk.dataLogDir");
+		if (dir == NULL)
+			dir = qs_setting_get(an->run, s->node,
+			    QS_SYS_ZOOKEEPER, "zk.dataDir");
+		qs_finding_step(an, f, "Measure the disk under %s on %s while "
+		    "ZooKeeper runs (`iostat -x 1`; on SmartOS `zpool iostat -v "
+		    "1`, `vfsstat 1`).", dir != NULL ? dir->value :
+		    "the dataDir", s->node->name);
+		qs_finding_step(an, f, "Give the txn log a quiet low-latency "
+		    "device of its own (zoo.cfg dataLogDir=<dir>) and keep "
+		    "snapshots, swap and other zones' I/O off it; restart the "
+		    "server after the change.");
+	}
+	free(z);
+}
+
+const struct qs_rule qs_rule_zk_split_brain = {
+	.id = "zk-split-brain",
+	.kind = "split-brain",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "two ZooKeeper leaders at once",
+	.explanation = "Two servers lead the same epoch, or lead at the same "
+	    "time while counting different ensembles (different zoo.cfg server "
+	    "lists, cloned zones, reused myids): each side takes writes the "
+	    "other never sees.",
+	.remediation = "Keep the side with the highest zxid, stop the other, "
+	    "give it the kept side's server lines and fresh data, restart "
+	    "starting from the survivor.",
+	.check = rule_zk_split_brain,
+};
+
+const struct qs_rule qs_rule_zk_duplicate_myid = {
+	.id = "zk-duplicate-myid",
+	.kind = "inconsistent-config",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "the same myid on two servers",
+	.explanation = "ZooKeeper tells voters apart by myid; two servers "
+	    "with one id at different addresses (a cloned zone) are counted "
+	    "as one, or each joins a different ensemble as that server.",
+	.remediation = "Rewrite the myid file of all but one of them and add "
+	    "a matching server.N line everywhere.",
+	.check = rule_zk_duplicate_myid,
+};
+
+const struct qs_rule qs_rule_zk_standalone = {
+	.id = "zk-standalone",
+	.kind = "inconsistent-config",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "ZooKeeper servers running standalone",
+	.explanation = "A zoo.cfg without a quorum (no server.N lines, or "
+	    "one with standaloneEnabled left on) makes QuorumPeerMain run a "
+	    "standalone server: the nodes of the bundle serve separate, "
+	    "diverging copies of the data.",
+	.remediation = "Put the ensemble's server lines in every zoo.cfg, "
+	    "keep the data of the server with the highest zxid, restart.",
+	.check = rule_zk_standalone,
+};
+
+const struct qs_rule qs_rule_zk_epoch_mismatch = {
+	.id = "zk-epoch-mismatch",
+	.kind = "data-corruption",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "epoch files out of step",
+	.explanation = "currentEpoch and acceptedEpoch record the last epoch "
+	    "a server followed and the last one it promised; when they "
+	    "disagree with each other, with its txn log or with the leader "
+	    "(\"Leaders epoch, N, is less than accepted epoch, M\"), the "
+	    "server refuses to start or to follow.",
+	.remediation = "Stop the server, move version-2 aside (or write the "
+	    "leader's epoch into both files) and let it resync.",
+	.check = rule_zk_epoch_mismatch,
+};
+
+const struct qs_rule qs_rule_zk_slow_fsync = {
+	.id = "zk-slow-fsync",
+	.kind = "slow-disk",
+	.level = QS_LEVEL_WARNING,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "slow fsync of the ZooKeeper txn log",
+	.explanation = "Every write waits for the txn log's fsync on a "
+	    "majority; a slow disk delays acknowledgements past syncLimit and "
+	    "can cost a leader its quorum.",
+	.remediation = "Measure the disk, move dataLogDir to a dedicated "
+	    "low-latency device.",
+	.check = rule_zk_slow_fsync,
+};
