@@ -919,3 +919,294 @@ DEFINE_TEST(test_rules_triton_leftover_instance)
 	CHECK_INT(n, 2);	/* u-gone and u-dead, not u-ok */
 	tm_free(&m);
 }
+
+/* A ZooKeeper setting as the parser of `kind` records it, at `line`. */
+static void
+tm_zk_set(struct tm *m, const char *node, const char *kind, const char *file,
+    const char *key, const char *value)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, kind, file);
+	struct qs_evidence	 ev = tm_ev(ctx, 1);
+
+	qs_emit_setting(ctx, key, value, &ev);
+}
+
+/* A server's log: LEADING with the epoch of "Have quorum", or a state. */
+static struct qs_event *
+tm_zk_event(struct tm *m, const char *node, enum qs_event_kind kind,
+    int64_t ms, uint64_t epoch)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "zk.log",
+	    "var/log/zookeeper/zookeeper.log");
+	struct qs_evidence	 ev = tm_ev(ctx, 3);
+	struct qs_event		*e = qs_emit_event(ctx, kind, NULL, &ev);
+
+	e->time.set = 1;
+	e->time.ms = ms;
+	if (epoch != 0) {
+		e->clock.set = QS_CLOCK_TERM | QS_CLOCK_ZXID;
+		e->clock.term = epoch;
+		e->clock.zxid = epoch << 32;
+		e->detail = "epoch, supporters [[1, 2]]";
+	}
+	return e;
+}
+
+static int
+tm_has_fact(const struct qs_finding *f, const char *needle)
+{
+	size_t	i;
+
+	for (i = 0; f != NULL && i < f->facts.n; i++)
+		if (strstr(f->facts.v[i], needle) != NULL)
+			return 1;
+	return 0;
+}
+
+DEFINE_TEST(test_rules_zk_split_brain)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	/* Two sides, each a majority of its own list, both lead epoch 3. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_node(&m, "zk4", "1", "10.0.0.4:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_zk_cfg(&m, "zk2", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_zk_cfg(&m, "zk4", "1=10.0.0.4", "2=10.0.0.5", "3=10.0.0.3", NULL);
+	tm_zk_event(&m, "zk2", QS_EV_LEADER_ELECTED, 1000, 3);
+	tm_zk_event(&m, "zk4", QS_EV_LEADER_ELECTED, 1100, 3);
+	tm_zk_set(&m, "zk2", "zk.txnlog", "version-2/log.300000001",
+	    "zk.txnlog.last_zxid", "0x300000012");
+	tm_zk_set(&m, "zk4", "zk.txnlog", "version-2/log.300000001",
+	    "zk.txnlog.last_zxid", "0x300000005");
+	tm_zk_set(&m, "zk4", "zk.log", "var/log/zookeeper/zookeeper.log",
+	    "zk.log.slow_fsync_max_ms", "2500");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-split-brain", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	CHECK(tm_has_step(f, "start zk2 first: it has the highest zxid "
+	    "0x300000012"));
+	CHECK(tm_has_step(f, "Stop ZooKeeper on zk4"));
+	CHECK(tm_has_step(f, "replace `server.1=10.0.0.4:2888:3888` with "
+	    "`server.1=10.0.0.1:2888:3888`"));
+	CHECK(!tm_has_step(f, "Stop ZooKeeper on zk1"));
+	CHECK(tm_has_fact(f, "Contributing: zk4"));
+	f = tm_finding(&m, "zk-slow-fsync", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_WARNING);
+	CHECK(tm_has_fact(f, "Contributing cause"));
+	/* myid 1 on two servers: a cloned zone, not a stale address. */
+	f = tm_finding(&m, "zk-duplicate-myid", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "Keep myid 1 on zk1"));
+	CHECK(tm_has_step(f, "On zk4, stop ZooKeeper and rewrite its myid: "
+	    "`echo 4 >"));
+	CHECK(tm_has_step(f, "`server.4=10.0.0.4:2888:3888`"));
+	f = tm_finding(&m, "zk-stale-address", NULL);
+	CHECK(f == NULL || strstr(f->title, "server 1 ") == NULL);
+	tm_free(&m);
+
+	/* Succession: leader of epoch 1 went LOOKING, another leads 2. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_zk_cfg(&m, "zk2", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_zk_event(&m, "zk1", QS_EV_LEADER_ELECTED, 1000, 1);
+	tm_zk_event(&m, "zk1", QS_EV_ELECTION_START, 5000, 0);
+	tm_zk_event(&m, "zk2", QS_EV_LEADER_ELECTED, 6000, 2);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-split-brain", NULL) == NULL);
+	CHECK(tm_finding(&m, "zk-duplicate-myid", NULL) == NULL);
+	CHECK(tm_finding(&m, "zk-slow-fsync", NULL) == NULL);
+	tm_free(&m);
+
+	/* srvr: two leaders now, in different epochs, different lists. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk5", "5", "10.0.0.5:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_zk_cfg(&m, "zk5", "4=10.0.0.4", "5=10.0.0.5", "6=10.0.0.6", NULL);
+	tm_zk_set(&m, "zk1", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.zxid", "0x200000004");
+	tm_zk_set(&m, "zk1", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "leader");
+	tm_zk_set(&m, "zk5", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.zxid", "0x700000001");
+	tm_zk_set(&m, "zk5", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "leader");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-split-brain", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "start zk5 first"));
+	tm_free(&m);
+
+	/* The same two answers with one ensemble: not split brain. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_zk_cfg(&m, "zk2", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_zk_set(&m, "zk1", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "follower");
+	tm_zk_set(&m, "zk2", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.zxid", "0x200000004");
+	tm_zk_set(&m, "zk2", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "leader");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-split-brain", NULL) == NULL);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_zk_standalone)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_set(&m, "zk1", "zk.log", "var/log/zookeeper/zookeeper.log",
+	    "zk.log.standalone", "true");
+	tm_zk_set(&m, "zk2", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "standalone");
+	tm_zk_set(&m, "zk1", "zk.txnlog", "version-2/log.1",
+	    "zk.txnlog.last_zxid", "0x5");
+	tm_zk_set(&m, "zk2", "zk.txnlog", "version-2/log.1",
+	    "zk.txnlog.last_zxid", "0xd");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-standalone", NULL);
+	CHECK(f != NULL && f->nodes.n == 2);
+	CHECK(tm_has_step(f, "server.1=10.0.0.1:2888:3888, "
+	    "server.2=10.0.0.2:2888:3888"));
+	CHECK(tm_has_step(f, "Start zk2 first"));
+	tm_free(&m);
+
+	/* One server alone in the bundle: nothing to compare with. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_set(&m, "zk1", "zk.log", "var/log/zookeeper/zookeeper.log",
+	    "zk.log.standalone", "true");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-standalone", NULL) == NULL);
+	tm_free(&m);
+
+	/* An ensemble: followers and a leader. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_set(&m, "zk1", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "follower");
+	tm_zk_set(&m, "zk2", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "leader");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-standalone", NULL) == NULL);
+	tm_free(&m);
+}
+
+static void
+tm_zk_epochs(struct tm *m, const char *node, const char *cur,
+    const char *acc)
+{
+	tm_zk_set(m, node, "zk.epoch", "version-2/currentEpoch",
+	    "zk.currentEpoch", cur);
+	tm_zk_set(m, node, "zk.epoch", "version-2/acceptedEpoch",
+	    "zk.acceptedEpoch", acc);
+}
+
+DEFINE_TEST(test_rules_zk_epoch_mismatch)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_signal	*s;
+	size_t			 n;
+
+	/* Written ahead of everyone, and refused by the leader. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_epochs(&m, "zk1", "5", "5");
+	tm_zk_epochs(&m, "zk2", "1", "1");
+	tm_zk_set(&m, "zk1", "zk.txnlog", "version-2/log.100000001",
+	    "zk.txnlog.last_zxid", "0x10000000d");
+	tm_zk_event(&m, "zk2", QS_EV_LEADER_ELECTED, 1000, 1);
+	ctx = tm_ctx(&m, "zk1", "zk.log", "var/log/zookeeper/zookeeper.log");
+	ev = tm_ev(ctx, 7);
+	s = qs_emit_signal(ctx, QS_SIG_QUORUM_LOST, NULL, &ev);
+	s->detail = "Leaders epoch, 1 is less than accepted epoch, 5";
+	s->time.set = 1;
+	s->time.ms = 9000;
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-epoch-mismatch", &n);
+	CHECK(f != NULL && n == 1);
+	CHECK(f != NULL && f->nodes.n == 1 &&
+	    strcmp(((struct qs_node *)f->nodes.v[0])->name, "zk1") == 0);
+	CHECK(tm_has_fact(f, "ahead of every other server's (highest 1)"));
+	CHECK(tm_has_step(f, "printf 1 > /zookeeper/zookeeper/version-2/"
+	    "currentEpoch") || tm_has_step(f, "printf 1 > <dataDir>/version-2"
+	    "/currentEpoch"));
+	/* The learner's complaint is not a lost quorum. */
+	CHECK(tm_finding(&m, "zk-no-quorum", NULL) == NULL);
+	tm_free(&m);
+
+	/* acceptedEpoch two past currentEpoch on one server. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_epochs(&m, "zk1", "1", "3");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-epoch-mismatch", NULL);
+	CHECK(f != NULL && tm_has_fact(f, "more than one step"));
+	tm_free(&m);
+
+	/* A new epoch without writes yet, one promise ahead: healthy. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_epochs(&m, "zk1", "2", "3");
+	tm_zk_epochs(&m, "zk2", "2", "2");
+	tm_zk_set(&m, "zk1", "zk.txnlog", "version-2/log.100000001",
+	    "zk.txnlog.last_zxid", "0x100000004");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-epoch-mismatch", NULL) == NULL);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_zk_no_quorum_survivor)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_signal	*s;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_event(&m, "zk1", QS_EV_LEADER_ELECTED, 1000, 3);
+	ctx = tm_ctx(&m, "zk1", "zk.log", "var/log/zookeeper/zookeeper.log");
+	ev = tm_ev(ctx, 9);
+	s = qs_emit_signal(ctx, QS_SIG_QUORUM_LOST, NULL, &ev);
+	s->time.set = 1;
+	s->time.ms = 5000;
+	tm_zk_set(&m, "zk1", "zk.snapshot", "version-2/snapshot.300000010",
+	    "zk.snapshot.zxid", "0x300000010");
+	tm_zk_set(&m, "zk2", "zk.txnlog", "version-2/log.300000001",
+	    "zk.txnlog.last_zxid", "0x300000012");
+	tm_zk_epochs(&m, "zk1", "3", "3");
+	tm_zk_epochs(&m, "zk2", "3", "3");
+	tm_zk_set(&m, "zk1", "zk.log", "var/log/zookeeper/zookeeper.log",
+	    "zk.log.slow_fsync_max_ms", "4200");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-no-quorum", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "start zk2 first: it has the highest zxid "
+	    "0x300000012 (txn log log.300000001, currentEpoch 3)"));
+	CHECK(tm_has_fact(f, "Contributing: zk1"));
+	f = tm_finding(&m, "zk-slow-fsync", NULL);
+	CHECK(f != NULL && tm_has_fact(f, "zk-no-quorum"));
+	tm_free(&m);
+}
