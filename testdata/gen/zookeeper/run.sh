@@ -4,10 +4,11 @@
 #
 #   testdata/gen/zookeeper/run.sh [SCENARIO...]
 #
-# Scenarios: zk-healthy zk-stale-address zk-quorum-loss zk-reconfig (default:
-# all).  Output: testdata/bundles/<scenario>.tar.gz and <scenario>.README.
-# Addresses 127.0.0.51-127.0.0.69, client ports 21811-21814, quorum ports
-# 22881-22884, election ports 22981-22984.  zk-stale-address runs in a private
+# Scenarios: zk-healthy zk-stale-address zk-quorum-loss zk-reconfig
+# zk-split-brain zk-standalone zk-epoch-skew (default: all).  Output:
+# testdata/bundles/<scenario>.tar.gz and <scenario>.README.  Addresses
+# 127.0.0.51-127.0.0.83, client ports 21811-21817, quorum ports
+# 22881-22887, election ports 22981-22987.  zk-stale-address runs in a private
 # network namespace (unshare -n, or unshare -r -n when not root) so that a
 # "destroyed" zone address can really be absent.
 #
