@@ -321,3 +321,109 @@ DEFINE_TEST(test_parse_zk_bundle_stale_address)
 	    "zk.snapshot.znodes"), "15");
 	qs_run_free(run);
 }
+
+/* How many findings of `rule` an analysis holds. */
+static int
+zk_fired(const struct qs_analysis *an, const char *rule)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < an->findings.n; i++) {
+		const struct qs_finding	*f = an->findings.v[i];
+
+		if (strcmp(f->rule->id, rule) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* Two groups of clones, two leaders of epoch 1 (README facts). */
+DEFINE_TEST(test_parse_zk_bundle_split_brain)
+{
+	struct qs_run		*run = zk_bundle("zk-split-brain");
+	struct qs_analysis	 an;
+
+	zk_all_clean(run, 44);
+	CHECK_STR(zk_t_setting(run, "binder1/zk-srvr.txt", "zk.4lw.mode"),
+	    "leader");
+	CHECK_STR(zk_t_setting(run, "binder3/zk-srvr.txt", "zk.4lw.mode"),
+	    "leader");
+	CHECK_STR(zk_t_setting(run, "binder3/zk-srvr.txt", "zk.4lw.zxid"),
+	    "0x100000008");
+	CHECK(zk_t_setting(run, "binder2/var/log/zookeeper/zookeeper.log",
+	    "zk.log.slow_fsync_max_ms") != NULL);
+	qs_analyse(run, &an);
+	CHECK_INT(zk_fired(&an, "zk-split-brain"), 1);
+	CHECK_INT(zk_fired(&an, "zk-duplicate-myid"), 2);
+	CHECK_INT(zk_fired(&an, "zk-slow-fsync"), 1);
+	CHECK_INT(zk_fired(&an, "zk-standalone"), 0);
+	CHECK_INT(zk_fired(&an, "zk-epoch-mismatch"), 0);
+	/* The clones' lines are not stale addresses: their myids repeat. */
+	CHECK_INT(zk_fired(&an, "zk-stale-address"), 0);
+	qs_analysis_free(&an);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_parse_zk_bundle_standalone)
+{
+	struct qs_run		*run = zk_bundle("zk-standalone");
+	struct qs_analysis	 an;
+
+	zk_all_clean(run, 27);
+	CHECK_STR(zk_t_setting(run, "binder0/var/log/zookeeper/zookeeper.log",
+	    "zk.log.standalone"), "true");
+	CHECK_STR(zk_t_setting(run, "binder2/zk-srvr.txt", "zk.4lw.mode"),
+	    "standalone");
+	CHECK(zk_t_setting(run, NULL, "zk.currentEpoch") == NULL);
+	qs_analyse(run, &an);
+	CHECK_INT(zk_fired(&an, "zk-standalone"), 1);
+	CHECK_INT(zk_fired(&an, "zk-split-brain"), 0);
+	CHECK_INT(zk_fired(&an, "zk-duplicate-myid"), 0);
+	qs_analysis_free(&an);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_parse_zk_bundle_epoch_skew)
+{
+	struct qs_run		*run = zk_bundle("zk-epoch-skew");
+	struct qs_analysis	 an;
+
+	zk_all_clean(run, 34);
+	CHECK_STR(zk_t_setting(run, V2("binder0") "currentEpoch",
+	    "zk.currentEpoch"), "5");
+	CHECK_STR(zk_t_setting(run, V2("binder0") "acceptedEpoch",
+	    "zk.acceptedEpoch"), "5");
+	CHECK(zk_t_nsignals(run, "binder0/var/log/zookeeper/zookeeper.log",
+	    QS_SIG_QUORUM_LOST) > 0);
+	qs_analyse(run, &an);
+	CHECK_INT(zk_fired(&an, "zk-epoch-mismatch"), 1);
+	CHECK_INT(zk_fired(&an, "zk-no-quorum"), 0);
+	CHECK_INT(zk_fired(&an, "zk-split-brain"), 0);
+	qs_analysis_free(&an);
+	qs_run_free(run);
+}
+
+/* The other ensembles: none of the history rules fires. */
+DEFINE_TEST(test_parse_zk_bundle_history_rules_quiet)
+{
+	static const char *const bundles[] = { "zk-healthy", "zk-reconfig",
+	    "zk-quorum-loss", "zk-stale-address" };
+	static const char *const rules[] = { "zk-split-brain",
+	    "zk-duplicate-myid", "zk-standalone", "zk-epoch-mismatch",
+	    "zk-slow-fsync" };
+	size_t	i, j;
+
+	for (i = 0; i < sizeof(bundles) / sizeof(bundles[0]); i++) {
+		struct qs_run		*run = zk_bundle(bundles[i]);
+		struct qs_analysis	 an;
+
+		qs_analyse(run, &an);
+		for (j = 0; j < sizeof(rules) / sizeof(rules[0]); j++)
+			if (zk_fired(&an, rules[j]) != 0)
+				qs_test_fail(__FILE__, __LINE__, "%s fires on "
+				    "%s", rules[j], bundles[i]);
+		qs_analysis_free(&an);
+		qs_run_free(run);
+	}
+}
