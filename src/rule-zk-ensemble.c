@@ -13,8 +13,9 @@
  * the epoch) and QUORUM_LOST signals ("Leaders epoch, N, is less than
  * accepted epoch, M").
  *
- *   zk-split-brain      two servers lead the same epoch, or two lead at
- *                       the end while counting different ensembles.
+ *   zk-split-brain      two servers lead the same epoch, two lead at the
+ *                       end while counting different ensembles, or two
+ *                       txn logs hold one zxid written at two times.
  *   zk-duplicate-myid   one myid on two servers at different addresses.
  *   zk-standalone       servers of a several-server bundle running alone.
  *   zk-epoch-mismatch   epoch files out of step with each other, with the
@@ -493,8 +494,75 @@ struct zk_leader {
 	const struct zk_srv		*srv;
 	uint64_t			 epoch;
 	const struct qs_evidence	*ev;
-	const char			*how;
 };
+
+static const struct zk_srv *
+zk_srv_of(const struct zk_ens *z, const struct qs_node *node)
+{
+	size_t	i;
+
+	for (i = 0; i < z->n; i++)
+		if (z->srv[i].node == node)
+			return &z->srv[i];
+	return NULL;
+}
+
+static int
+zk_srv_alone(const struct zk_srv *s)
+{
+	return s->standalone != NULL || (s->mode != NULL &&
+	    strcmp(s->mode->value, "standalone") == 0);
+}
+
+/* A server of an ensemble (not standalone) in the bundle, or NULL. */
+static const struct zk_srv *
+zk_quorum_srv(const struct zk_ens *z, const struct qs_node *node)
+{
+	const struct zk_srv	*s = zk_srv_of(z, node);
+
+	return s != NULL && !zk_srv_alone(s) ? s : NULL;
+}
+
+/*
+ * Two txn logs holding the same zxid written at different times: the
+ * leader stamps each transaction once, so every copy of one zxid has one
+ * time; two times mean two leaders issued that zxid.  The txn log parser
+ * records the first transaction of each file and of each epoch in it.
+ * Epoch 0 is a standalone server's (zk-standalone speaks of those).
+ */
+static int
+zk_diverged(const struct qs_run *run, const struct zk_ens *z,
+    const struct qs_event **x, const struct qs_event **y)
+{
+	size_t	i, j;
+
+	for (i = 0; i < run->events.n; i++) {
+		const struct qs_event	*e = run->events.v[i];
+
+		if (e->kind != QS_EV_TERM_CHANGE || !e->time.set ||
+		    !(e->clock.set & QS_CLOCK_ZXID) ||
+		    e->clock.zxid >> 32 == 0 ||
+		    !zk_from_kind(&e->ev, "zk.txnlog") ||
+		    zk_quorum_srv(z, e->observer) == NULL)
+			continue;
+		for (j = i + 1; j < run->events.n; j++) {
+			const struct qs_event	*o = run->events.v[j];
+
+			if (o->kind != QS_EV_TERM_CHANGE || !o->time.set ||
+			    !(o->clock.set & QS_CLOCK_ZXID) ||
+			    o->clock.zxid != e->clock.zxid ||
+			    o->observer == e->observer ||
+			    o->time.ms == e->time.ms ||
+			    !zk_from_kind(&o->ev, "zk.txnlog") ||
+			    zk_quorum_srv(z, o->observer) == NULL)
+				continue;
+			*x = e;
+			*y = o;
+			return 1;
+		}
+	}
+	return 0;
+}
 
 /* Make `s`'s server lines those of `keep`'s configuration. */
 static void
@@ -535,8 +603,9 @@ zk_cfg_steps(struct qs_analysis *an, struct qs_finding *f,
 /*
  * Two leaders: the same epoch led by two servers (ZAB lets one leader
  * per epoch get a quorum), or two servers leading at the end while they
- * count different ensembles.  Old leader in N and new leader in N+1 is
- * succession, not split brain.
+ * count different ensembles, or two txn logs with different copies of
+ * one zxid.  Old leader in N and new leader in N+1 is succession, not
+ * split brain.
  */
 static void
 rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
@@ -544,10 +613,12 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 	struct zk_ens		*z;
 	struct zk_leader	 L[ZK_SRV_MAX];
 	const struct zk_srv	*keep = NULL, *sv;
+	const struct qs_event	*dx = NULL, *dy = NULL;
 	struct qs_finding	*f = NULL;
 	size_t			 nl = 0, i, j, a = 0, b = 0;
 	const char		*why = NULL;
-	char			 t[40];
+	char			 t[40], t2[40];
+	int			 div;
 
 	z = qs_xcalloc(1, sizeof(*z));
 	zk_ens_build(an, z);
@@ -560,10 +631,9 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		L[nl].epoch = s->lead_epoch;
 		L[nl].ev = s->mode != NULL && s->leading_now ? &s->mode->ev :
 		    &s->led->ev;
-		L[nl].how = s->mode != NULL && s->leading_now ? "srvr says "
-		    "Mode: leader" : "its log says it has a quorum";
 		nl++;
 	}
+	div = zk_diverged(an->run, z, &dx, &dy);
 	for (i = 0; i < nl && f == NULL; i++)
 		for (j = i + 1; j < nl && f == NULL; j++) {
 			const struct zk_srv	*x = L[i].srv, *y = L[j].srv;
@@ -580,9 +650,38 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 				    (unsigned long long)L[j].epoch);
 			}
 		}
+	if (f == NULL && div && nl + 2 <= ZK_SRV_MAX) {
+		/* No leader lines or answers: the txn logs alone. */
+		a = nl;
+		b = nl + 1;
+		L[a].srv = zk_srv_of(z, dx->observer);
+		L[b].srv = zk_srv_of(z, dy->observer);
+		L[a].epoch = L[b].epoch = dx->clock.zxid >> 32;
+		L[a].ev = &dx->ev;
+		L[b].ev = &dy->ev;
+		nl += 2;
+		f = qs_finding_new(an, rule, "Two histories of ZooKeeper epoch "
+		    "%llu: %s and %s", (unsigned long long)L[a].epoch,
+		    L[a].srv->node->name, L[b].srv->node->name);
+	}
 	if (f == NULL) {
 		free(z);
 		return;
+	}
+	if (div) {
+		qs_finding_node(f, dx->observer);
+		qs_finding_node(f, dy->observer);
+		qs_finding_evidence(f, &dx->ev);
+		qs_finding_evidence(f, &dy->ev);
+		qs_finding_fact(an, f, "%s's %s and %s's %s both hold zxid "
+		    "0x%llx, written at %s and at %s: a leader stamps a "
+		    "transaction once, so two leaders issued epoch %llu.",
+		    dx->observer->name, zk_artifact_base(&dx->ev),
+		    dy->observer->name, zk_artifact_base(&dy->ev),
+		    (unsigned long long)dx->clock.zxid,
+		    qs_time_format(&dx->time, t, sizeof(t)),
+		    qs_time_format(&dy->time, t2, sizeof(t2)),
+		    (unsigned long long)(dx->clock.zxid >> 32));
 	}
 	for (i = 0; i < nl; i++) {
 		const struct zk_srv	*s = L[i].srv;
@@ -819,8 +918,7 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 		if (d != NULL)
 			cfgs = qs_arena_printf(&an->run->arena, "%s%s%s", cfgs,
 			    *cfgs != '\0' ? ", " : "", d->ev.artifact->member);
-		if (s->standalone != NULL || (s->mode != NULL &&
-		    strcmp(s->mode->value, "standalone") == 0))
+		if (zk_srv_alone(s))
 			alone++;
 	}
 	if (z->n < 2 || alone == 0) {
@@ -832,8 +930,7 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 	for (i = 0; i < z->n; i++) {
 		const struct zk_srv	*s = &z->srv[i];
 
-		if (s->standalone == NULL && (s->mode == NULL ||
-		    strcmp(s->mode->value, "standalone") != 0))
+		if (!zk_srv_alone(s))
 			continue;
 		qs_finding_node(f, s->node);
 		if (s->standalone != NULL) {

@@ -1210,3 +1210,50 @@ DEFINE_TEST(test_rules_zk_no_quorum_survivor)
 	CHECK(f != NULL && tm_has_fact(f, "zk-no-quorum"));
 	tm_free(&m);
 }
+
+/* The first transaction of a txn log, as the txn log parser records it. */
+static void
+tm_zk_txn(struct tm *m, const char *node, uint64_t zxid, int64_t ms)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "zk.txnlog",
+	    "version-2/log.100000001");
+	struct qs_evidence	 ev = qs_evidence_offset(ctx, 16, "zxid");
+	struct qs_event		*e = qs_emit_event(ctx, QS_EV_TERM_CHANGE, NULL,
+	    &ev);
+
+	e->time.set = e->time.zone_known = 1;
+	e->time.ms = ms;
+	e->clock.set = QS_CLOCK_ZXID | QS_CLOCK_TERM;
+	e->clock.zxid = zxid;
+	e->clock.term = zxid >> 32;
+}
+
+/* Txn logs alone: one zxid, two times, so two leaders issued it. */
+DEFINE_TEST(test_rules_zk_split_brain_txnlogs)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_txn(&m, "zk1", 0x100000001ULL, 1000);
+	tm_zk_txn(&m, "zk2", 0x100000001ULL, 2500);
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-split-brain", NULL);
+	CHECK(f != NULL && strstr(f->title, "Two histories of ZooKeeper "
+	    "epoch 1") != NULL);
+	CHECK(tm_has_fact(f, "both hold zxid 0x100000001"));
+	tm_free(&m);
+
+	/* The same transaction replicated: one time. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_txn(&m, "zk1", 0x100000001ULL, 1000);
+	tm_zk_txn(&m, "zk2", 0x100000001ULL, 1000);
+	tm_zk_txn(&m, "zk2", 0x200000001ULL, 9000);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-split-brain", NULL) == NULL);
+	tm_free(&m);
+}
