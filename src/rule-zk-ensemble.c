@@ -165,7 +165,7 @@ zk_srv_myid(struct qs_run *run, struct zk_srv *s)
 
 	for (k = 0; order[k] != NULL && s->myid == NULL; k++)
 		for (i = 0; i < run->identities.n && s->myid == NULL; i++) {
-			const struct qs_identity	*id = run->identities.v[i];
+			const struct qs_identity *id = run->identities.v[i];
 
 			if (id->kind != QS_ID_MYID || id->subject != NULL ||
 			    id->ev.artifact == NULL ||
@@ -703,8 +703,8 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			    s->led->detail != NULL ? s->led->detail : "");
 		}
 		if (s->mode != NULL && s->leading_now)
-			qs_finding_fact(an, f, "%s's srvr answer at collection: "
-			    "Mode: leader, Zxid %s (epoch %llu).",
+			qs_finding_fact(an, f, "%s's srvr answer at "
+			    "collection: Mode: leader, Zxid %s (epoch %llu).",
 			    s->node->name, s->mode_zxid != NULL ?
 			    s->mode_zxid->value : "?",
 			    (unsigned long long)s->lead_epoch);
@@ -846,8 +846,9 @@ rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
 				    "has server.%s=%s.", n->name,
 				    (unsigned long long)line->ev.line, s->myid,
 				    line->value);
-			if (owner == NULL && sv != NULL && (line = qs_setting_get(
-			    an->run, sv->node, QS_SYS_ZOOKEEPER, key)) != NULL &&
+			if (owner == NULL && sv != NULL &&
+			    (line = qs_setting_get(an->run, sv->node,
+			    QS_SYS_ZOOKEEPER, key)) != NULL &&
 			    (h = qs_address_host(&an->run->arena,
 			    line->value)) != NULL &&
 			    qs_node_has_host(an->run, n, h) == 1)
@@ -968,8 +969,8 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 	}
 	if (*lines != '\0')
 		qs_finding_step(an, f, "Add the ensemble's server lines to "
-		    "every server's zoo.cfg (%s): %s (quorum and election ports "
-		    "2888:3888 are ZooKeeper's usual ones: use yours; on "
+		    "every server's zoo.cfg (%s): %s (quorum and election "
+		    "ports 2888:3888 are ZooKeeper's usual ones: use yours; on "
 		    "Triton they come from SAPI's ZK_SERVERS).", cfgs, lines);
 	else
 		qs_finding_step(an, f, "Add one server.N=host:2888:3888 line "
@@ -1079,11 +1080,12 @@ rule_zk_epoch_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
 		    zk_data_dir(an, s));
 		if (s->cur != NULL && (!s->has_log_epoch ||
 		    s->log_epoch <= good) && (has_lead || others > 0))
-			qs_finding_step(an, f, "Or, keeping its data, write the "
-			    "ensemble's epoch into both files (no newline): "
-			    "`printf %llu > %s/version-2/currentEpoch; printf "
-			    "%llu > %s/version-2/acceptedEpoch`, then start "
-			    "it.", (unsigned long long)good, zk_data_dir(an, s),
+			qs_finding_step(an, f, "Or, keeping its data, write "
+			    "the ensemble's epoch into both files (no "
+			    "newline): `printf %llu > "
+			    "%s/version-2/currentEpoch; printf %llu > "
+			    "%s/version-2/acceptedEpoch`, then start it.",
+			    (unsigned long long)good, zk_data_dir(an, s),
 			    (unsigned long long)good, zk_data_dir(an, s));
 	}
 	free(z);
@@ -1112,9 +1114,10 @@ rule_zk_slow_fsync(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_finding_evidence(f, &s->fsync->ev);
 		qs_finding_fact(an, f, "%s logged \"fsync-ing the write ahead "
 		    "log ... took %sms\" (longest, line %llu): ZooKeeper logs "
-		    "it when an fsync exceeds zookeeper.fsync.warningthresholdms "
-		    "(1000 ms unless set).", zk_srv_name(an, s),
-		    s->fsync->value, (unsigned long long)s->fsync->ev.line);
+		    "it when an fsync exceeds "
+		    "zookeeper.fsync.warningthresholdms (1000 ms unless set).",
+		    zk_srv_name(an, s), s->fsync->value,
+		    (unsigned long long)s->fsync->ev.line);
 		if (zk_fsync_low(s->fsync))
 			qs_finding_fact(an, f, "%s ms is below the default "
 			    "threshold: this server runs with a lowered "
@@ -1150,9 +1153,9 @@ rule_zk_slow_fsync(struct qs_analysis *an, const struct qs_rule *rule)
 			dir = qs_setting_get(an->run, s->node,
 			    QS_SYS_ZOOKEEPER, "zk.dataDir");
 		qs_finding_step(an, f, "Measure the disk under %s on %s while "
-		    "ZooKeeper runs (`iostat -x 1`; on SmartOS `zpool iostat -v "
-		    "1`, `vfsstat 1`).", dir != NULL ? dir->value :
-		    "the dataDir", s->node->name);
+		    "ZooKeeper runs (`iostat -x 1`; on SmartOS "
+		    "`zpool iostat -v 1`, `vfsstat 1`).",
+		    dir != NULL ? dir->value : "the dataDir", s->node->name);
 		qs_finding_step(an, f, "Give the txn log a quiet low-latency "
 		    "device of its own (zoo.cfg dataLogDir=<dir>) and keep "
 		    "snapshots, swap and other zones' I/O off it; restart the "
