@@ -668,21 +668,6 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		free(z);
 		return;
 	}
-	if (div) {
-		qs_finding_node(f, dx->observer);
-		qs_finding_node(f, dy->observer);
-		qs_finding_evidence(f, &dx->ev);
-		qs_finding_evidence(f, &dy->ev);
-		qs_finding_fact(an, f, "%s's %s and %s's %s both hold zxid "
-		    "0x%llx, written at %s and at %s: a leader stamps a "
-		    "transaction once, so two leaders issued epoch %llu.",
-		    dx->observer->name, zk_artifact_base(&dx->ev),
-		    dy->observer->name, zk_artifact_base(&dy->ev),
-		    (unsigned long long)dx->clock.zxid,
-		    qs_time_format(&dx->time, t, sizeof(t)),
-		    qs_time_format(&dy->time, t2, sizeof(t2)),
-		    (unsigned long long)(dx->clock.zxid >> 32));
-	}
 	for (i = 0; i < nl; i++) {
 		const struct zk_srv	*s = L[i].srv;
 
@@ -711,6 +696,28 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_finding_fact(an, f, "%s counts the ensemble %s (%s).",
 		    s->node->name, zk_cfg_text(an, s->cfg), s->cfg != NULL ?
 		    s->cfg->ev.artifact->member : "no configuration read");
+		if (s->cur != NULL) {
+			qs_finding_evidence(f, &s->cur->ev);
+			qs_finding_fact(an, f, "%s's epoch files: currentEpoch "
+			    "%s, acceptedEpoch %s.", s->node->name,
+			    s->cur->value, s->acc != NULL ? s->acc->value :
+			    "missing");
+		}
+	}
+	if (div) {
+		qs_finding_node(f, dx->observer);
+		qs_finding_node(f, dy->observer);
+		qs_finding_evidence(f, &dx->ev);
+		qs_finding_evidence(f, &dy->ev);
+		qs_finding_fact(an, f, "%s's %s and %s's %s both hold zxid "
+		    "0x%llx, written at %s and at %s: a leader stamps a "
+		    "transaction once, so two leaders issued epoch %llu.",
+		    dx->observer->name, zk_artifact_base(&dx->ev),
+		    dy->observer->name, zk_artifact_base(&dy->ev),
+		    (unsigned long long)dx->clock.zxid,
+		    qs_time_format(&dx->time, t, sizeof(t)),
+		    qs_time_format(&dy->time, t2, sizeof(t2)),
+		    (unsigned long long)(dx->clock.zxid >> 32));
 	}
 	qs_finding_fact(an, f, "Each leader had a majority of its own server "
 	    "list, so both accepted writes: from epoch %llu on the two "
