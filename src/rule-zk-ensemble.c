@@ -63,6 +63,7 @@ struct zk_srv {
 	uint64_t			 lead_epoch;
 	int				 has_lead_epoch;
 	const struct qs_setting		*standalone;
+	int				 cfg_alone;	/* zoo.cfg: no quorum */
 	const struct qs_setting		*fsync;
 	const struct qs_signal		*epoch_sig;	/* "Leaders epoch" */
 	size_t				 epoch_sigs;
@@ -278,6 +279,32 @@ zk_srv_log(struct qs_run *run, struct zk_srv *s)
 	}
 }
 
+/*
+ * A zoo.cfg without a quorum: QuorumPeerConfig.isDistributed() is false
+ * unless standaloneEnabled=false or more than one voter is listed, and
+ * QuorumPeerMain then runs a standalone server.  Only an inference: the
+ * log or srvr, when present, say what really ran.
+ */
+static void
+zk_srv_cfg_alone(const struct qs_run *run, struct zk_srv *s)
+{
+	const struct qs_setting	*en;
+	size_t			 i, voters = 0;
+
+	if (!qs_node_has_kind(s->node, "zk.cfg") || s->mode != NULL ||
+	    s->led != NULL || s->leading_now)
+		return;
+	en = qs_setting_get(run, s->node, QS_SYS_ZOOKEEPER,
+	    "zk.standaloneEnabled");
+	if (en != NULL && strcmp(en->value, "false") == 0)
+		return;
+	for (i = 0; s->cfg != NULL && i < s->cfg->members.n; i++)
+		if (((const struct qs_member *)s->cfg->members.v[i])->state !=
+		    QS_MEMBER_NONVOTER)
+			voters++;
+	s->cfg_alone = voters <= 1;
+}
+
 static int
 zk_is_server(const struct qs_node *node)
 {
@@ -306,6 +333,7 @@ zk_ens_build(struct qs_analysis *an, struct zk_ens *z)
 		zk_srv_myid(run, s);
 		zk_srv_settings(an, s);
 		zk_srv_log(run, s);
+		zk_srv_cfg_alone(run, s);
 		z->n++;
 	}
 }
@@ -356,8 +384,12 @@ zk_survivor_text(struct qs_analysis *an, const struct zk_srv *s)
 		    "zxid 0x%llx (%s%s%s)", (unsigned long long)s->zxid,
 		    s->zxid_from, s->cur != NULL ? ", currentEpoch " : "",
 		    s->cur != NULL ? s->cur->value : "");
-	return qs_arena_printf(&an->run->arena, "it has the highest "
-	    "currentEpoch %s", s->cur->value);
+	if (s->cur != NULL)
+		return qs_arena_printf(&an->run->arena, "it has the highest "
+		    "currentEpoch %s", s->cur->value);
+	return "no txn log, snapshot, srvr answer or epoch file in the bundle "
+	    "says which server has the most history: compare them on the "
+	    "servers (`zkTxnLogToolkit` on the newest log.* file) first";
 }
 
 /*
@@ -379,7 +411,8 @@ qs_zk_survivor(struct qs_analysis *an, const char **why,
 		if (why != NULL)
 			*why = zk_survivor_text(an, s);
 		if (ev != NULL)
-			*ev = s->zxid_ev != NULL ? s->zxid_ev : &s->cur->ev;
+			*ev = s->zxid_ev != NULL ? s->zxid_ev : s->cur != NULL ?
+			    &s->cur->ev : NULL;
 	}
 	free(z);
 	return node;
@@ -510,7 +543,7 @@ zk_srv_of(const struct zk_ens *z, const struct qs_node *node)
 static int
 zk_srv_alone(const struct zk_srv *s)
 {
-	return s->standalone != NULL || (s->mode != NULL &&
+	return s->standalone != NULL || s->cfg_alone || (s->mode != NULL &&
 	    strcmp(s->mode->value, "standalone") == 0);
 }
 
@@ -955,9 +988,13 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 			    "standalone, Zxid %s.", s->node->name,
 			    s->mode_zxid != NULL ? s->mode_zxid->value : "?");
 		}
-		qs_finding_fact(an, f, "%s's configuration has %s.",
+		qs_finding_fact(an, f, "%s's configuration has %s%s.",
 		    s->node->name, s->cfg == NULL ? "no server.N line" :
-		    zk_cfg_text(an, s->cfg));
+		    zk_cfg_text(an, s->cfg), s->cfg_alone ? ": no quorum, "
+		    "and standaloneEnabled is not false, so QuorumPeerMain "
+		    "runs it standalone" : "");
+		if (s->cfg_alone && s->cfg != NULL)
+			qs_finding_evidence(f, &s->cfg->ev);
 	}
 	qs_finding_fact(an, f, "A standalone server replicates nothing: each "
 	    "serves and accepts writes on its own data, so clients see "

@@ -1257,3 +1257,33 @@ DEFINE_TEST(test_rules_zk_split_brain_txnlogs)
 	CHECK(tm_finding(&m, "zk-split-brain", NULL) == NULL);
 	tm_free(&m);
 }
+
+/* zoo.cfg alone: one voter and standaloneEnabled left on. */
+DEFINE_TEST(test_rules_zk_standalone_cfg)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", NULL);
+	tm_zk_cfg(&m, "zk2", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-standalone", NULL);
+	CHECK(f != NULL && f->nodes.n == 1);
+	CHECK(tm_has_fact(f, "so QuorumPeerMain runs it standalone"));
+	tm_free(&m);
+
+	/* standaloneEnabled=false: a one-server ensemble, not standalone. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", NULL);
+	tm_zk_set(&m, "zk1", "zk.cfg", "zoo.cfg", "zk.standaloneEnabled",
+	    "false");
+	tm_zk_cfg(&m, "zk2", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-standalone", NULL) == NULL);
+	tm_free(&m);
+}
