@@ -567,34 +567,36 @@ static int
 zk_diverged(const struct qs_run *run, const struct zk_ens *z,
     const struct qs_event **x, const struct qs_event **y)
 {
-	size_t	i, j;
+	struct qs_vec	txns;
+	size_t		i, j;
+	int		found = 0;
 
+	/* The few first-of-file transactions, then pairs among them. */
+	memset(&txns, 0, sizeof(txns));
 	for (i = 0; i < run->events.n; i++) {
 		const struct qs_event	*e = run->events.v[i];
 
-		if (e->kind != QS_EV_TERM_CHANGE || !e->time.set ||
-		    !(e->clock.set & QS_CLOCK_ZXID) ||
-		    e->clock.zxid >> 32 == 0 ||
-		    !zk_from_kind(&e->ev, "zk.txnlog") ||
-		    zk_quorum_srv(z, e->observer) == NULL)
-			continue;
-		for (j = i + 1; j < run->events.n; j++) {
-			const struct qs_event	*o = run->events.v[j];
+		if (e->kind == QS_EV_TERM_CHANGE && e->time.set &&
+		    (e->clock.set & QS_CLOCK_ZXID) &&
+		    e->clock.zxid >> 32 != 0 &&
+		    zk_from_kind(&e->ev, "zk.txnlog") &&
+		    zk_quorum_srv(z, e->observer) != NULL)
+			qs_vec_push(&txns, (void *)e);
+	}
+	for (i = 0; i < txns.n && !found; i++)
+		for (j = i + 1; j < txns.n && !found; j++) {
+			const struct qs_event	*e = txns.v[i], *o = txns.v[j];
 
-			if (o->kind != QS_EV_TERM_CHANGE || !o->time.set ||
-			    !(o->clock.set & QS_CLOCK_ZXID) ||
-			    o->clock.zxid != e->clock.zxid ||
+			if (o->clock.zxid != e->clock.zxid ||
 			    o->observer == e->observer ||
-			    o->time.ms == e->time.ms ||
-			    !zk_from_kind(&o->ev, "zk.txnlog") ||
-			    zk_quorum_srv(z, o->observer) == NULL)
+			    o->time.ms == e->time.ms)
 				continue;
 			*x = e;
 			*y = o;
-			return 1;
+			found = 1;
 		}
-	}
-	return 0;
+	qs_vec_free(&txns);
+	return found;
 }
 
 /* Make `s`'s server lines those of `keep`'s configuration. */
