@@ -56,6 +56,8 @@ struct zk_srv {
 	const struct qs_evidence	*zxid_ev;
 	uint64_t			 log_epoch;	/* txn logs' highest */
 	int				 has_log_epoch;
+	uint64_t			 log_zxid;	/* and its zxid */
+	const struct qs_setting		*log_last;
 	const struct qs_setting		*mode;		/* 4lw Mode: */
 	const struct qs_setting		*mode_zxid;	/* 4lw Zxid: */
 	const struct qs_event		*led;		/* last "Have quorum" */
@@ -201,8 +203,10 @@ zk_srv_settings(struct qs_analysis *an, struct zk_srv *s)
 		} else if (strcmp(st->key, "zk.txnlog.last_zxid") == 0 &&
 		    zk_hex(st->value, &v) == 0) {
 			zk_srv_zxid(s, an, v, "txn log", &st->ev);
-			if (!s->has_log_epoch || v >> 32 > s->log_epoch) {
+			if (!s->has_log_epoch || v > s->log_zxid) {
 				s->log_epoch = v >> 32;
+				s->log_zxid = v;
+				s->log_last = st;
 				s->has_log_epoch = 1;
 			}
 		} else if (strcmp(st->key, "zk.snapshot.zxid") == 0 &&
@@ -1094,11 +1098,14 @@ rule_zk_epoch_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
 			    "when acceptedEpoch is below currentEpoch" :
 			    "an epoch was accepted more than one step past "
 			    "the current one, which no election does");
-		if (s->has_log_epoch)
+		if (s->has_log_epoch) {
+			qs_finding_evidence(f, &s->log_last->ev);
 			qs_finding_fact(an, f, "Its txn logs end at epoch %llu "
 			    "(zxid 0x%llx, %s).",
 			    (unsigned long long)s->log_epoch,
-			    (unsigned long long)s->zxid, s->zxid_from);
+			    (unsigned long long)s->log_zxid,
+			    zk_artifact_base(&s->log_last->ev));
+		}
 		if (ahead)
 			qs_finding_fact(an, f, "Its currentEpoch %s is ahead "
 			    "of every other server's (highest %llu)%s and of "
