@@ -840,7 +840,7 @@ rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
 		const char		*hs = qs_node_host(an->run, s->node,
 		    NULL);
 		struct qs_finding	*f = NULL;
-		int			 first = 1;
+		int			 first = 1, by_line;
 
 		if (s->myid == NULL)
 			continue;
@@ -900,6 +900,7 @@ rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
 			    qs_node_has_host(an->run, n, h) == 1)
 				owner = &z->srv[j];
 		}
+		by_line = owner != NULL;
 		if (owner == NULL)
 			owner = s;
 		qs_finding_fact(an, f, "ZooKeeper identifies voters by myid: "
@@ -907,10 +908,17 @@ rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
 		    "which count the wrong majority, or form separate "
 		    "ensembles that both think they are server %s.", s->myid,
 		    s->myid);
-		qs_finding_step(an, f, "Keep myid %s on %s (its address is "
-		    "the server.%s line%s).", s->myid, owner->node->name,
-		    s->myid, sv != NULL ? " of the server with the most "
-		    "history" : "");
+		if (by_line)
+			qs_finding_step(an, f, "Keep myid %s on %s: its address "
+			    "is the server.%s line of %s, the server with the "
+			    "most history.", s->myid, owner->node->name,
+			    s->myid, sv->node->name);
+		else
+			qs_finding_step(an, f, "Keep myid %s on %s (no "
+			    "configuration in the bundle says which server "
+			    "owns it: choose the one whose address the "
+			    "server.%s lines should name).", s->myid,
+			    owner->node->name, s->myid);
 		for (k = 0; k < f->nodes.n; k++) {
 			const struct qs_node	*n = f->nodes.v[k];
 			const struct qs_setting	*line;
