@@ -808,6 +808,24 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 	free(z);
 }
 
+/* The host of a server.N value "host:2888:3888[...]" ("[v6]:..." too). */
+static const char *
+zk_line_host(struct qs_analysis *an, const char *v)
+{
+	const char	*end;
+
+	if (v[0] == '[') {
+		if ((end = strchr(v, ']')) == NULL)
+			return NULL;
+		return qs_arena_strndup(&an->run->arena, v + 1,
+		    (size_t)(end - v - 1));
+	}
+	end = strchr(v, ':');
+	if (end == NULL || end == v)
+		return NULL;
+	return qs_arena_strndup(&an->run->arena, v, (size_t)(end - v));
+}
+
 /* One myid, two servers at different addresses. */
 static void
 rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
@@ -895,8 +913,7 @@ rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
 			if (owner == NULL && sv != NULL &&
 			    (line = qs_setting_get(an->run, sv->node,
 			    QS_SYS_ZOOKEEPER, key)) != NULL &&
-			    (h = qs_address_host(&an->run->arena,
-			    line->value)) != NULL &&
+			    (h = zk_line_host(an, line->value)) != NULL &&
 			    qs_node_has_host(an->run, n, h) == 1)
 				owner = &z->srv[j];
 		}

@@ -1000,7 +1000,8 @@ DEFINE_TEST(test_rules_zk_split_brain)
 	/* myid 1 on two servers: a cloned zone, not a stale address. */
 	f = tm_finding(&m, "zk-duplicate-myid", NULL);
 	CHECK(f != NULL);
-	CHECK(tm_has_step(f, "Keep myid 1 on zk1"));
+	CHECK(tm_has_step(f, "Keep myid 1 on zk1: its address is the "
+	    "server.1 line of zk2"));
 	CHECK(tm_has_step(f, "On zk4, stop ZooKeeper and rewrite its myid: "
 	    "`echo 4 >"));
 	CHECK(tm_has_step(f, "`server.4=10.0.0.4:2888:3888`"));
