@@ -13,9 +13,10 @@
  * the epoch) and QUORUM_LOST signals ("Leaders epoch, N, is less than
  * accepted epoch, M").
  *
- *   zk-split-brain      two servers lead the same epoch, two lead at the
- *                       end while counting different ensembles, or two
- *                       txn logs hold one zxid written at two times.
+ *   zk-split-brain      two servers lead the same epoch, two lead at
+ *                       overlapping times with different ensembles or
+ *                       disjoint supporters, or two txn logs hold one
+ *                       zxid written at two times.
  *   zk-duplicate-myid   one myid on two servers at different addresses.
  *   zk-standalone       servers of a several-server bundle running alone.
  *   zk-epoch-mismatch   epoch files out of step with each other, with the
@@ -61,6 +62,8 @@ struct zk_srv {
 	const struct qs_setting		*mode;		/* 4lw Mode: */
 	const struct qs_setting		*mode_zxid;	/* 4lw Zxid: */
 	const struct qs_event		*led;		/* last "Have quorum" */
+	int64_t				 led_end;	/* its next state, ms */
+	int				 led_open;	/* none logged after */
 	int				 leading_now;
 	uint64_t			 lead_epoch;
 	int				 has_lead_epoch;
@@ -259,6 +262,24 @@ zk_srv_log(struct qs_run *run, struct zk_srv *s)
 		if (last == NULL || !e->time.set || !last->time.set ||
 		    e->time.ms >= last->time.ms)
 			last = e;
+	}
+	/* How long the last leadership lasted: to the next state logged. */
+	s->led_open = 1;
+	for (i = 0; s->led != NULL && s->led->time.set && i < run->events.n;
+	    i++) {
+		const struct qs_event	*e = run->events.v[i];
+
+		if (e->observer != s->node || e == s->led || !e->time.set ||
+		    e->time.ms < s->led->time.ms ||
+		    !zk_from_kind(&e->ev, "zk.log") ||
+		    (e->kind != QS_EV_LEADER_LOST &&
+		    e->kind != QS_EV_ELECTION_START &&
+		    e->kind != QS_EV_START && e->kind != QS_EV_STOP))
+			continue;
+		if (s->led_open || e->time.ms < s->led_end) {
+			s->led_end = e->time.ms;
+			s->led_open = 0;
+		}
 	}
 	s->leading_now = last != NULL && last->kind == QS_EV_LEADER_ELECTED &&
 	    last->subject == NULL;
@@ -468,6 +489,13 @@ zk_cfg_same(const struct qs_view *a, const struct qs_view *b)
 	return 1;
 }
 
+/* Both configurations known, and different. */
+static int
+zk_cfg_differ(const struct qs_view *a, const struct qs_view *b)
+{
+	return a != NULL && b != NULL && !zk_cfg_same(a, b);
+}
+
 static const char *
 zk_srv_name(struct qs_analysis *an, const struct zk_srv *s)
 {
@@ -525,6 +553,59 @@ zk_same_side(const struct zk_srv *s, const void *arg)
 	const struct zk_srv	*l = arg;
 
 	return s == l || (s->cfg != NULL && zk_cfg_same(s->cfg, l->cfg));
+}
+
+/*
+ * The sids of a "Have quorum of supporters" detail ("epoch 3, supporters
+ * [[1, 2]]" or "[ 1,2 ]") as a bit set of ids below 64; 0 if none.
+ */
+static uint64_t
+zk_supporters(const struct qs_event *e)
+{
+	const char	*p;
+	uint64_t	 set = 0, v = 0;
+	int		 in = 0;
+
+	if (e == NULL || e->detail == NULL ||
+	    (p = strstr(e->detail, "supporters ")) == NULL)
+		return 0;
+	for (p += 11; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9') {
+			v = in && v < 1000 ? v * 10 + (uint64_t)(*p - '0') :
+			    (uint64_t)(*p - '0');
+			in = 1;
+			continue;
+		}
+		if (in && v < 64)
+			set |= UINT64_C(1) << v;
+		in = 0;
+	}
+	if (in && v < 64)
+		set |= UINT64_C(1) << v;
+	return set;
+}
+
+/*
+ * Two leaderships logged at overlapping times whose quorums cannot be
+ * one ensemble's: different server lists, or supporter sets with no
+ * server in common (two majorities of one list always share one).
+ */
+static int
+zk_led_overlap(const struct zk_srv *x, const struct zk_srv *y)
+{
+	uint64_t	sx, sy;
+
+	if (x->led == NULL || y->led == NULL || !x->led->time.set ||
+	    !y->led->time.set)
+		return 0;
+	if (!x->led_open && x->led_end <= y->led->time.ms)
+		return 0;
+	if (!y->led_open && y->led_end <= x->led->time.ms)
+		return 0;
+	sx = zk_supporters(x->led);
+	sy = zk_supporters(y->led);
+	return zk_cfg_differ(x->cfg, y->cfg) ||
+	    (sx != 0 && sy != 0 && (sx & sy) == 0);
 }
 
 struct zk_leader {
@@ -678,7 +759,8 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			const struct zk_srv	*x = L[i].srv, *y = L[j].srv;
 
 			if (L[i].epoch == L[j].epoch || (x->leading_now &&
-			    y->leading_now && !zk_cfg_same(x->cfg, y->cfg))) {
+			    y->leading_now && zk_cfg_differ(x->cfg, y->cfg)) ||
+			    zk_led_overlap(x, y)) {
 				a = i;
 				b = j;
 				f = qs_finding_new(an, rule, "Two ZooKeeper "
@@ -716,13 +798,20 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_finding_node(f, s->node);
 		qs_finding_evidence(f, L[i].ev);
 		if (s->led != NULL) {
+			struct qs_time	end;
+
 			qs_finding_evidence(f, &s->led->ev);
-			qs_finding_fact(an, f, "%s led epoch %llu from %s "
-			    "(log line %llu: \"Have quorum of supporters\", "
+			end.set = 1;
+			end.zone_known = s->led->time.zone_known;
+			end.ms = s->led_end;
+			qs_finding_fact(an, f, "%s led epoch %llu from %s to "
+			    "%s (log line %llu: \"Have quorum of supporters\", "
 			    "%s).", zk_srv_name(an, s),
 			    (unsigned long long)s->led->clock.term,
 			    s->led->time.set ? qs_time_format(&s->led->time,
-			    t, sizeof(t)) : "an unknown time",
+			    t, sizeof(t)) : "an unknown time", s->led_open ?
+			    "the end of its log" : qs_time_format(&end, t2,
+			    sizeof(t2)),
 			    (unsigned long long)s->led->ev.line,
 			    s->led->detail != NULL ? s->led->detail : "");
 		}
