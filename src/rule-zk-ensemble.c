@@ -816,10 +816,11 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			    s->led->detail != NULL ? s->led->detail : "");
 		}
 		if (s->mode != NULL && s->leading_now)
-			qs_finding_fact(an, f, "%s's srvr answer at "
-			    "collection: Mode: leader, Zxid %s (epoch %llu).",
-			    s->node->name, s->mode_zxid != NULL ?
-			    s->mode_zxid->value : "?",
+			qs_finding_fact(an, f, "%s's four-letter-word answer "
+			    "at collection (%s): Mode: leader, Zxid %s (epoch "
+			    "%llu).", s->node->name,
+			    zk_artifact_base(&s->mode->ev), s->mode_zxid !=
+			    NULL ? s->mode_zxid->value : "?",
 			    (unsigned long long)s->lead_epoch);
 		qs_finding_fact(an, f, "%s counts the ensemble %s (%s).",
 		    s->node->name, zk_cfg_text(an, s->cfg), s->cfg != NULL ?
@@ -1104,9 +1105,10 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 		if (s->mode != NULL && strcmp(s->mode->value, "standalone") ==
 		    0) {
 			qs_finding_evidence(f, &s->mode->ev);
-			qs_finding_fact(an, f, "%s's srvr answer: Mode: "
-			    "standalone, Zxid %s.", s->node->name,
-			    s->mode_zxid != NULL ? s->mode_zxid->value : "?");
+			qs_finding_fact(an, f, "%s's four-letter-word answer "
+			    "(%s): Mode: standalone, Zxid %s.", s->node->name,
+			    zk_artifact_base(&s->mode->ev), s->mode_zxid !=
+			    NULL ? s->mode_zxid->value : "?");
 		}
 		qs_finding_fact(an, f, "%s's configuration has %s%s.",
 		    s->node->name, s->cfg == NULL ? "no server.N line" :
