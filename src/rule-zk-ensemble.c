@@ -515,7 +515,11 @@ zk_data_dir(struct qs_analysis *an, const struct zk_srv *s)
 	return d != NULL ? d->value : "<dataDir>";
 }
 
-/* Logged below the default threshold: someone lowered it. */
+/*
+ * Below ZooKeeper's default threshold (1000 ms) the line only shows that
+ * someone lowered zookeeper.fsync.warningthresholdms, not a slow disk:
+ * such fsyncs are not reported.
+ */
 static int
 zk_fsync_low(const struct qs_setting *st)
 {
@@ -534,15 +538,13 @@ zk_fsync_fact(struct qs_analysis *an, struct qs_finding *f,
 	for (i = 0; i < z->n; i++) {
 		const struct zk_srv	*s = &z->srv[i];
 
-		if (s->fsync == NULL)
+		if (s->fsync == NULL || zk_fsync_low(s->fsync))
 			continue;
 		qs_finding_evidence(f, &s->fsync->ev);
 		qs_finding_fact(an, f, "Contributing: %s logged a txn log "
-		    "fsync of %s ms (zk-slow-fsync)%s; a slow disk delays the "
+		    "fsync of %s ms (zk-slow-fsync); a slow disk delays the "
 		    "acknowledgements a leader counts.", s->node->name,
-		    s->fsync->value, zk_fsync_low(s->fsync) ? ", below the "
-		    "1000 ms default warning threshold, which was lowered "
-		    "there" : "");
+		    s->fsync->value);
 	}
 }
 
@@ -1275,7 +1277,7 @@ rule_zk_slow_fsync(struct qs_analysis *an, const struct qs_rule *rule)
 		struct qs_finding	*f;
 		uint64_t		 tv, sl;
 
-		if (s->fsync == NULL)
+		if (s->fsync == NULL || zk_fsync_low(s->fsync))
 			continue;
 		f = qs_finding_new(an, rule, "%s's txn log fsync took up to "
 		    "%s ms", s->node->name, s->fsync->value);
@@ -1287,12 +1289,6 @@ rule_zk_slow_fsync(struct qs_analysis *an, const struct qs_rule *rule)
 		    "zookeeper.fsync.warningthresholdms (1000 ms unless set).",
 		    zk_srv_name(an, s), s->fsync->value,
 		    (unsigned long long)s->fsync->ev.line);
-		if (zk_fsync_low(s->fsync))
-			qs_finding_fact(an, f, "%s ms is below the default "
-			    "threshold: this server runs with a lowered "
-			    "zookeeper.fsync.warningthresholdms, so the line "
-			    "alone does not show a slow disk.",
-			    s->fsync->value);
 		tick = qs_setting_get(an->run, s->node, QS_SYS_ZOOKEEPER,
 		    "zk.tickTime");
 		sync = qs_setting_get(an->run, s->node, QS_SYS_ZOOKEEPER,

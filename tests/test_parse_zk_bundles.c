@@ -356,7 +356,8 @@ DEFINE_TEST(test_parse_zk_bundle_split_brain)
 	qs_analyse(run, &an);
 	CHECK_INT(zk_fired(&an, "zk-split-brain"), 1);
 	CHECK_INT(zk_fired(&an, "zk-duplicate-myid"), 2);
-	CHECK_INT(zk_fired(&an, "zk-slow-fsync"), 1);
+	/* binder2's fsyncs were logged under a lowered threshold, 1 ms. */
+	CHECK_INT(zk_fired(&an, "zk-slow-fsync"), 0);
 	CHECK_INT(zk_fired(&an, "zk-standalone"), 0);
 	CHECK_INT(zk_fired(&an, "zk-epoch-mismatch"), 0);
 	/* The clones' lines are not stale addresses: their myids repeat. */

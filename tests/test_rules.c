@@ -1212,6 +1212,25 @@ DEFINE_TEST(test_rules_zk_no_quorum_survivor)
 	tm_free(&m);
 }
 
+/* A fast fsync logged under a lowered threshold is no slow disk. */
+DEFINE_TEST(test_rule_zk_slow_fsync_below_default)
+{
+	struct tm		 m;
+	struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_set(&m, "zk1", "zk.log", "var/log/zookeeper/zookeeper.log",
+	    "zk.log.slow_fsync_max_ms", "999");
+	tm_zk_set(&m, "zk2", "zk.log", "var/log/zookeeper/zookeeper.log",
+	    "zk.log.slow_fsync_max_ms", "1000");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-slow-fsync", NULL);
+	CHECK(f != NULL && strstr(f->title, "zk2") != NULL);
+	CHECK(f == NULL || strstr(f->title, "zk1") == NULL);
+	tm_free(&m);
+}
+
 /* The first transaction of a txn log, as the txn log parser records it. */
 static void
 tm_zk_txn(struct tm *m, const char *node, uint64_t zxid, int64_t ms)
