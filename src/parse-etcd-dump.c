@@ -43,7 +43,7 @@
 #define DUMP_LISTED	8		/* prefixes named in the setting */
 
 struct dump_prefix {
-	char		 name[DUMP_PREFIX_MAX + 1];
+	char		 name[DUMP_PREFIX_MAX + 2];	/* "/", name, NUL */
 	uint64_t	 n;
 };
 

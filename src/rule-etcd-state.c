@@ -57,6 +57,30 @@ es_setting_u64(struct qs_analysis *an, const struct qs_node *node,
 	return v != NULL && qs_etcd_dec_u64(v, strlen(v), out) == 0;
 }
 
+/* The highest value of `key` over all of a node's artifacts (WAL files). */
+static int
+es_setting_max(struct qs_analysis *an, const struct qs_node *node,
+    const char *key, uint64_t *out)
+{
+	uint64_t	v;
+	size_t		i;
+	int		found = 0;
+
+	*out = 0;
+	for (i = 0; i < an->run->settings.n; i++) {
+		const struct qs_setting	*s = an->run->settings.v[i];
+
+		if (s->observer != node || s->system != QS_SYS_ETCD ||
+		    strcmp(s->key, key) != 0 ||
+		    qs_etcd_dec_u64(s->value, strlen(s->value), &v) != 0)
+			continue;
+		if (!found || v > *out)
+			*out = v;
+		found = 1;
+	}
+	return found;
+}
+
 /* The highest of the HardState commit and the backend's applied index. */
 static uint64_t
 es_applied(struct qs_analysis *an, const struct qs_node *node)
@@ -672,6 +696,7 @@ es_view_index(const struct qs_view *v)
 
 struct es_copy {
 	const char		*what;		/* "backend members bucket" */
+	const char		*rwhat;		/* where it keeps removed ids */
 	const struct qs_view	*members;
 	const struct qs_view	*removed;
 };
@@ -695,22 +720,29 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 	struct qs_run		*run = an->run;
 	struct es_copy		 c[3];
 	struct qs_finding	*f;
+	const struct qs_member	*self;
 	const char		*stale[3], *why[3];
 	size_t			 i, j, k, l, nstale;
+	uint64_t		 wl, ws;
+	int			 foreign;
 
 	for (i = 0; i < run->nodes.n; i++) {
 		struct qs_node	*node = run->nodes.v[i];
 
+		foreign = 0;
 		c[0].what = "WAL membership";
+		c[0].rwhat = NULL;
 		c[0].members = qs_view_latest(run, node, QS_VIEW_CONSENSUS,
 		    "etcd WAL membership");
 		c[0].removed = NULL;
 		c[1].what = "backend members bucket";
+		c[1].rwhat = "backend members_removed bucket";
 		c[1].members = qs_view_latest(run, node, QS_VIEW_CONSENSUS,
 		    "etcd backend members");
 		c[1].removed = qs_view_latest(run, node, QS_VIEW_CONSENSUS,
 		    "etcd backend removed members");
 		c[2].what = "v2 store in the newest .snap";
+		c[2].rwhat = "v2 store's /0/removed_members";
 		c[2].members = qs_view_latest(run, node, QS_VIEW_CONSENSUS,
 		    "etcd v2 store membership");
 		c[2].removed = qs_view_latest(run, node, QS_VIEW_CONSENSUS,
@@ -736,8 +768,9 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 					stale[nstale] = c[j].what;
 					why[nstale++] = qs_arena_printf(
 					    &run->arena, "it lists member %s, "
-					    "which its %s (index %" PRIu64 ") has "
-					    "as removed", m->id, c[k].what,
+					    "which the %s (index %" PRIu64 ") has "
+					    "as removed, and a removed ID never "
+					    "comes back", m->id, c[k].rwhat,
 					    es_view_index(c[k].removed));
 					break;
 				}
@@ -761,17 +794,45 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 			    es_view_index(c[k].members),
 			    es_view_index(c[0].members));
 		}
+		/* A backend ahead of the member's own log came from elsewhere. */
+		if (c[1].members != NULL && nstale < 3 &&
+		    es_setting_max(an, node, "etcd.wal.last_index", &wl)) {
+			es_setting_max(an, node, "etcd.wal.snapshot_index",
+			    &ws);
+			if (ws > wl)
+				wl = ws;
+			if (es_view_index(c[1].members) > wl) {
+				foreign = 1;
+				for (j = 0; j < nstale && stale[j] != c[1].what;
+				    j++)
+					continue;
+				if (j == nstale) {
+					stale[nstale] = c[1].what;
+					why[nstale++] = "see its consistent "
+					    "index";
+				}
+			}
+		}
 		if (nstale == 0)
 			continue;
 		f = qs_finding_new(an, rule, "etcd member %s's copies of the "
-		    "membership disagree (%s is stale)", node->name, stale[0]);
+		    "membership disagree: its %s is stale or foreign",
+		    node->name, stale[0]);
 		qs_finding_node(f, node);
+		if (foreign)
+			qs_finding_fact(an, f, "Its backend has applied entries "
+			    "up to %" PRIu64 ", beyond the end of its own WAL "
+			    "(entry %" PRIu64 "): a member's backend never runs "
+			    "ahead of its log, so this backend was written by "
+			    "another member and copied here.",
+			    es_view_index(c[1].members), wl);
 		for (j = 0; j < 3; j++)
 			if (c[j].members != NULL)
 				es_store_fact(an, f, &c[j]);
 		for (j = 0; j < nstale; j++)
-			qs_finding_fact(an, f, "The %s is stale or foreign: %s.",
-			    stale[j], why[j]);
+			if (strcmp(why[j], "see its consistent index") != 0)
+				qs_finding_fact(an, f, "The %s is stale or "
+				    "foreign: %s.", stale[j], why[j]);
 		qs_finding_fact(an, f, "On restart etcd 3.4 rebuilds the "
 		    "membership from the v2 store (the .snap, then the WAL "
 		    "entries after it); 3.5 and later read the backend's "
@@ -782,13 +843,17 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 		    "`systemctl stop etcd` there and move the data dir aside: "
 		    "`mv /var/lib/etcd /var/lib/etcd.inconsistent` (%s in the "
 		    "bundle).", node->name, es_data_dir(an, node));
+		self = es_self(an, node);
 		qs_finding_step(an, f, "If the cluster has a healthy quorum: on "
-		    "a healthy member, `etcdctl member remove %s` and `etcdctl "
-		    "member add <name> --peer-urls=<peer URL>`, then start %s "
-		    "empty with ETCD_INITIAL_CLUSTER_STATE=existing.",
+		    "a healthy member, `etcdctl member remove %s` (if it is "
+		    "still listed) and `etcdctl member add %s --peer-urls=%s`, "
+		    "then start %s with an empty data dir and "
+		    "ETCD_INITIAL_CLUSTER_STATE=existing.",
 		    es_setting(an, node, "etcd.member_id") != NULL ?
 		    es_setting(an, node, "etcd.member_id") : "<id>",
-		    node->name);
+		    self != NULL && self->name != NULL ? self->name :
+		    node->name, self != NULL && self->address != NULL ?
+		    self->address : "<peer URL>", node->name);
 		qs_finding_step(an, f, "If this is the last copy of the data: "
 		    "`etcdctl snapshot restore <backend db or snapshot> "
 		    "--skip-hash-check --initial-cluster <the members you want> "

@@ -158,6 +158,12 @@ DEFINE_TEST(test_parse_etcd_dump_damaged)
 	qs_run_free(run);
 	free(deep);
 
+	/* A one-digit member document (a fuzzer find in the JSON reader). */
+	run = dump_parse("[{\"key\":\"/0/members/8e9e05c52164694d/"
+	    "attributes\",\"value\":\"1\"}]", 0);
+	CHECK_STR(qs_test_setting(run, "etcd.dump.membership"), "true");
+	qs_run_free(run);
+
 	/* A key longer than the cap is counted, its end dropped. */
 	deep = malloc(20000);
 	if (deep == NULL)

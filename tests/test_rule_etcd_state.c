@@ -314,6 +314,36 @@ DEFINE_TEST(test_rule_etcd_follower_behind_model)
 	es_free(&r);
 }
 
+/* Real: a removed member's backend replaced by a healthy member's copy. */
+DEFINE_TEST(test_rule_etcd_store_differ_bundle)
+{
+	struct es		 r;
+	const struct qs_finding	*f;
+	size_t			 n;
+
+	es_read(&r, "etcd-copied-backend");
+	f = es_finding(&r, "etcd-store-differ", &n);
+	CHECK(f != NULL);
+	CHECK_INT(n, 1);
+	if (f != NULL) {
+		CHECK_INT(f->nodes.n, 1);
+		CHECK_STR(((const struct qs_node *)f->nodes.v[0])->name,
+		    "etcd3");
+		CHECK(strstr(f->title, "backend members bucket is stale") !=
+		    NULL);
+		CHECK(es_has(&f->facts, "beyond the end of its own WAL"));
+		CHECK(es_has(&f->facts, "it lists member 814ef31a667ac225, "
+		    "which the backend members_removed bucket"));
+		CHECK(es_has(&f->steps, "etcdctl member add etcd3 "
+		    "--peer-urls=http://127.0.0.43:23903"));
+		CHECK(es_has(&f->steps,
+		    "etcd-copied-backend/etcd3/var/lib/etcd"));
+	}
+	CHECK(es_finding(&r, "etcd-split-brain", NULL) == NULL);
+	CHECK(es_finding(&r, "etcd-follower-behind", NULL) == NULL);
+	es_free(&r);
+}
+
 static const char *const ids_abc[] = { "a", "b", "c", NULL };
 static const char *const ids_ab[] = { "a", "b", NULL };
 static const char *const ids_c[] = { "c", NULL };
@@ -360,8 +390,8 @@ DEFINE_TEST(test_rule_etcd_store_differ_model)
 	f = es_finding(&r, "etcd-store-differ", NULL);
 	CHECK(f != NULL);
 	if (f != NULL)
-		CHECK(es_has(&f->facts, "it lists member c, which its backend "
-		    "members bucket (index 30) has as removed"));
+		CHECK(es_has(&f->facts, "it lists member c, which the backend "
+		    "members_removed bucket (index 30) has as removed"));
 	es_free(&r);
 
 	/* Normal lag: an older .snap still lists c, the WAL removed it. */

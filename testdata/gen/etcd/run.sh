@@ -44,7 +44,7 @@ trap 'log "command failed (status $?): ${BASH_COMMAND} [${FUNCNAME[0]:-main} ${B
 trap 'exit 130' INT TERM
 
 ALL=(etcd-healthy etcd-member-changes etcd-wiped-member etcd-force-new-cluster etcd-backup-dump
-	etcd-force-split etcd-restored-old-member)
+	etcd-force-split etcd-restored-old-member etcd-copied-backend)
 if (($#)); then SELECTED=("$@"); else SELECTED=("${ALL[@]}"); fi
 for s in "${SELECTED[@]}"; do
 	case " ${ALL[*]} " in *" $s "*) ;; *) die "unknown scenario $s (known: ${ALL[*]})" ;; esac

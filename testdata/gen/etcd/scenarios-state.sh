@@ -8,6 +8,7 @@
 # lib.sh ip_of) so that they never collide with the other scenario files:
 #   etcd-force-split           members on 127.0.0.41-43, ports 23800..
 #   etcd-restored-old-member   members on 127.0.0.45-47, ports 23840..
+#   etcd-copied-backend        members on 127.0.0.41-43, ports 23880..
 
 # ---------------------------------------------------------------------------
 sc_etcd_force_split() {
@@ -159,6 +160,83 @@ Facts to find (summary)
   etcd3's WAL last index is below the commit index its leader sent; etcd3 must be
   removed, its data dir moved aside and the member re-added. Real program output
   except etc/default/etcd and collect.txt (see below).
+
+EOF
+		readme_provenance
+	} | write_readme
+	IP_BASE=30
+}
+
+# ---------------------------------------------------------------------------
+sc_etcd_copied_backend() {
+	IP_BASE=40
+	scenario_begin etcd-copied-backend 23880
+	local m all=(etcd1 etcd2 etcd3) token=qs-etcd-copied cid id3 rc=0
+	write_env etcd1 new $token zap "${all[@]}"
+	write_env etcd2 new $token zap "${all[@]}"
+	write_env etcd3 new $token capnslog "${all[@]}"
+	for m in "${all[@]}"; do start_node "$m"; done
+	for m in "${all[@]}"; do wait_healthy "$m"; done
+	cid=$(cluster_hex etcd1)
+	put_keys etcd1 /app/a 1 10
+
+	# etcd3 is taken out of the cluster the documented way
+	id3=$(member_hex etcd1 etcd3)
+	stop_node etcd3
+	op etcd1 member remove "$id3" >/dev/null
+	put_keys etcd1 /app/b 1 10
+	# ... and later "repaired" by copying a healthy member's backend over its
+	# own, instead of member add and an empty data dir
+	stop_node etcd1
+	cp "$SCDIR/etcd1/var/lib/etcd/member/snap/db" "$SCDIR/etcd3/var/lib/etcd/member/snap/db"
+	hist "[etcd3] scp etcd1:/var/lib/etcd/member/snap/db /var/lib/etcd/member/snap/db   (backend copied from etcd1, etcd1 stopped for the copy)"
+	start_node etcd1
+	wait_healthy etcd1 30
+	start_node etcd3
+	if wait_exit etcd3 10; then rc=0; else rc=$?; fi
+	if ((rc == 124)); then stop_node etcd3; fi
+	put_keys etcd1 /app/c 1 3
+	for m in "${all[@]}"; do collect_node "$m"; done
+	stop_node etcd1
+	stop_node etcd2
+	package_scenario
+	facts_json "${all[@]}"
+	python3 - "$WORK/$SC.facts.json" <<'EOF' || die "etcd-copied-backend self-check failed"
+import json, sys
+f = {n["node"]: n for n in json.load(open(sys.argv[1]))}
+db = f["etcd3"]["db"]
+removed = {m["key"] for m in db["members_removed"]}
+# etcd3 replayed its WAL's AddNode entries into the copied backend: it is
+# listed as a member and as removed at once
+assert any(m["key"] in removed for m in db["members"]), db
+EOF
+	{
+		cat <<EOF
+etcd-copied-backend.tar.gz -- a removed member "repaired" by copying a healthy
+member's backend (member/snap/db) over its own: its WAL and its backend disagree
+
+Scenario (token $token, cluster id $cid)
+  1. etcd1, etcd2, etcd3 bootstrap; 10 writes (/app/a/...).
+  2. etcd3 stopped (SIGTERM) and removed with \`etcdctl member remove $id3\`
+     on etcd1; 10 writes (/app/b/...).
+  3. etcd1 stopped, its member/snap/db copied over etcd3's member/snap/db, etcd1
+     started again; then etcd3 started on its own WAL with etcd1's backend
+     (exit status $rc; 124 = still running after 10 s, then stopped). etcd 3.4
+     rebuilds its membership from the WAL's AddNode entries ("added member ...")
+     and writes the members back into the copied backend, whose members_removed
+     bucket (from etcd1) still has etcd3; the others answer that it was
+     removed and it exits ("the member has been permanently removed").
+  4. 3 more writes (/app/c/...); etcdctl output collected; etcd1 and etcd2
+     stopped (SIGTERM).
+  Logs: etcd1 and etcd2 zap JSON, etcd3 capnslog text.
+
+Facts to find (summary)
+  etcd3's WAL membership still has etcd1, etcd2, etcd3 (last change at entry 3);
+  its backend (etcd1's copy, consistent index past that) lists the same three in
+  members and has etcd3 itself in members_removed: one copy says etcd3 is a
+  member and removed at once. Real program output except the
+  copied file (a real etcd1 backend, placed by the generator), etc/default/etcd
+  and collect.txt.
 
 EOF
 		readme_provenance
