@@ -450,6 +450,24 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 				    v != NULL && v->members.n == 1 ? "" : "s");
 			}
 		}
+		for (j = 0; j < 2; j++) {
+			struct qs_node	*const *side = j == 0 ? a_side : b_side;
+			size_t		 n = j == 0 ? na : nb, in = 0;
+			const struct qs_view *v = qs_view_latest(run, side[0],
+			    QS_VIEW_CONSENSUS, "etcd WAL membership");
+
+			if (v == NULL || v->members.n == 0)
+				continue;
+			for (i = 0; i < n; i++)
+				if (es_view_member(v, es_setting(an, side[i],
+				    "etcd.member_id")) != NULL)
+					in++;
+			qs_finding_fact(an, f, "Side %s holds %zu of the %zu "
+			    "voters of its own membership%s.", j == 0 ? "A" :
+			    "B", in, v->members.n, 2 * in > v->members.n ?
+			    ": a quorum, so it could elect leaders and commit "
+			    "on its own" : "");
+		}
 		for (i = 0; i < run->nodes.n; i++) {
 			const struct qs_setting *fnc = qs_setting_get(run,
 			    run->nodes.v[i], QS_SYS_ETCD,

@@ -183,6 +183,8 @@ DEFINE_TEST(test_rule_etcd_split_brain_bundle)
 		CHECK(es_has(&f->facts, "the same term with different "
 		    "contents"));
 		CHECK(es_has(&f->facts, "--force-new-cluster (log line"));
+		CHECK(es_has(&f->facts, "Side B holds 2 of the 3 voters of its "
+		    "own membership: a quorum"));
 		CHECK(es_has(&f->facts, "Both sides had a leader at the same "
 		    "time"));
 		CHECK(es_has(&f->steps, "Keep side A (etcd1)"));
