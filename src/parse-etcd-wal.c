@@ -27,8 +27,8 @@
  * leader change): the changes it discards are not replayed.  Ignored:
  * application data in normal entries, except for a fingerprint of the
  * last entries: etcd.wal.tail lists the last ETCD_WAL_TAIL entries as
- * "index:term:hash" (hash: CRC-32C of the entry type, data length and the
- * first ETCD_WAL_FP_BYTES data bytes, which hold the request id), and
+ * "index:term:hash" (hash: CRC-32C of the first ETCD_WAL_FP_BYTES data
+ * bytes, which hold the request id, seeded with the type and length), and
  * etcd.wal.terms the index where each of the last ETCD_WAL_TERMS terms
  * begins ("index:term"), both after the overwrites.  Two members whose
  * logs hold different entries at one index have different histories
@@ -81,8 +81,11 @@
 /* Entries in the etcd.wal.tail fingerprint, term starts in etcd.wal.terms. */
 #define ETCD_WAL_TAIL		32
 #define ETCD_WAL_TERMS		64
-/* Data bytes hashed per entry: the request header and id come first. */
-#define ETCD_WAL_FP_BYTES	64
+/*
+ * Data bytes hashed per entry: etcd marshals InternalRaftRequest and the
+ * v2 Request by field number, so the request ID (field 1) comes first.
+ */
+#define ETCD_WAL_FP_BYTES	16
 
 enum etcd_wal_rectype {
 	WAL_REC_METADATA = 1,
@@ -860,9 +863,7 @@ etcd_wal_fp_note(struct etcd_wal *w, uint64_t type, uint64_t term,
     uint64_t index, const unsigned char *data, size_t dlen)
 {
 	struct etcd_wal_fp	*fp;
-	unsigned char		 head[16];
 	uint32_t		 h;
-	size_t			 i;
 
 	while (w->tail_n > 0 && w->tail[(w->tail_head + w->tail_n - 1) %
 	    ETCD_WAL_TAIL].index >= index)
@@ -870,11 +871,9 @@ etcd_wal_fp_note(struct etcd_wal *w, uint64_t type, uint64_t term,
 	while (w->terms_n > 0 && w->terms[(w->terms_head + w->terms_n - 1) %
 	    ETCD_WAL_TERMS].index >= index)
 		w->terms_n--;
-	for (i = 0; i < 8; i++) {
-		head[i] = (unsigned char)(type >> (8 * i));
-		head[8 + i] = (unsigned char)((uint64_t)dlen >> (8 * i));
-	}
-	h = qs_crc32c(0, head, sizeof(head));
+	/* The type and length seed the CRC: cheaper than hashing them. */
+	h = (uint32_t)(type * 0x9e3779b1U) ^ (uint32_t)dlen ^
+	    (uint32_t)((uint64_t)dlen >> 32);
 	if (data != NULL)
 		h = qs_crc32c(h, data, dlen < ETCD_WAL_FP_BYTES ? dlen :
 		    ETCD_WAL_FP_BYTES);
