@@ -88,7 +88,7 @@ Facts to find (summary)
   program output except etc/default/etcd and collect.txt (see below).
 
 EOF
-		readme_provenance
+		SC_FILE=scenarios-state.sh readme_provenance
 	} | write_readme
 	IP_BASE=30
 }
@@ -162,7 +162,7 @@ Facts to find (summary)
   except etc/default/etcd and collect.txt (see below).
 
 EOF
-		readme_provenance
+		SC_FILE=scenarios-state.sh readme_provenance
 	} | write_readme
 	IP_BASE=30
 }
@@ -239,7 +239,7 @@ Facts to find (summary)
   and collect.txt.
 
 EOF
-		readme_provenance
+		SC_FILE=scenarios-state.sh readme_provenance
 	} | write_readme
 	IP_BASE=30
 }
