@@ -350,6 +350,96 @@ es_side_leaders(struct qs_analysis *an, struct qs_finding *f,
 	}
 }
 
+/*
+ * Without comparable WALs: two members of one cluster ID whose `etcdctl
+ * endpoint status` name different leaders, one of which the other's
+ * `etcdctl member list` does not have.  A leader change between the two
+ * collections names leaders both lists have; this does not.
+ */
+static void
+es_status_split(struct qs_analysis *an, const struct qs_rule *rule,
+    const char *const *done, size_t ndone)
+{
+	struct qs_run		*run = an->run;
+	struct qs_finding	*f;
+	const char		*cx, *cy, *lx, *ly, *seen[ES_MAX_NODES];
+	const struct qs_view	*mx, *my;
+	struct qs_node		*x, *y, *keep, *lose;
+	uint64_t		 ix, iy;
+	size_t			 i, j, k, nseen = 0;
+
+	for (i = 0; i < run->nodes.n; i++) {
+		x = run->nodes.v[i];
+		cx = es_setting(an, x, "etcd.status.cluster_id");
+		lx = es_setting(an, x, "etcd.status.leader");
+		if (cx == NULL || lx == NULL)
+			continue;
+		for (k = 0; k < ndone && strcmp(done[k], cx) != 0; k++)
+			continue;
+		for (j = 0; j < nseen && strcmp(seen[j], cx) != 0; j++)
+			continue;
+		if (k < ndone || j < nseen || nseen == ES_MAX_NODES)
+			continue;
+		mx = qs_view_latest(run, x, QS_VIEW_CONSENSUS,
+		    "etcdctl member list");
+		for (j = i + 1; j < run->nodes.n; j++) {
+			y = run->nodes.v[j];
+			cy = es_setting(an, y, "etcd.status.cluster_id");
+			ly = es_setting(an, y, "etcd.status.leader");
+			my = qs_view_latest(run, y, QS_VIEW_CONSENSUS,
+			    "etcdctl member list");
+			if (cy == NULL || ly == NULL || strcmp(cx, cy) != 0 ||
+			    strcmp(lx, ly) == 0 || mx == NULL || my == NULL ||
+			    (es_view_member(mx, ly) != NULL &&
+			    es_view_member(my, lx) != NULL))
+				continue;
+			seen[nseen++] = cx;
+			es_setting_u64(an, x, "etcd.status.raft_index", &ix);
+			es_setting_u64(an, y, "etcd.status.raft_index", &iy);
+			f = qs_finding_new(an, rule, "etcd cluster %s has two "
+			    "leaders: %s follows %s, %s follows %s", cx,
+			    x->name, lx, y->name, ly);
+			qs_finding_node(f, x);
+			qs_finding_node(f, y);
+			qs_finding_evidence(f, &qs_setting_get(run, x,
+			    QS_SYS_ETCD, "etcd.status.leader")->ev);
+			qs_finding_evidence(f, &qs_setting_get(run, y,
+			    QS_SYS_ETCD, "etcd.status.leader")->ev);
+			qs_finding_evidence(f, &mx->ev);
+			qs_finding_evidence(f, &my->ev);
+			qs_finding_fact(an, f, "`etcdctl endpoint status` on %s "
+			    "(cluster %s) names leader %s at raft index %" PRIu64
+			    "; on %s (the same cluster ID) it names leader %s "
+			    "at raft index %" PRIu64 ".", x->name, cx, lx, ix,
+			    y->name, ly, iy);
+			qs_finding_fact(an, f, "%s's member list has %zu "
+			    "member%s, %s's %zu; %s: the two are not one raft "
+			    "group but two, each with its own leader.", x->name,
+			    mx->members.n, mx->members.n == 1 ? "" : "s",
+			    y->name, my->members.n,
+			    es_view_member(mx, ly) == NULL ? qs_arena_printf(
+			    &run->arena, "%s is not in %s's list", ly,
+			    x->name) : qs_arena_printf(&run->arena, "%s is not "
+			    "in %s's list", lx, y->name));
+			keep = ix >= iy ? x : y;
+			lose = keep == x ? y : x;
+			qs_finding_step(an, f, "Keep the side of %s (raft index "
+			    "%" PRIu64 ", the higher); save the other side's "
+			    "data first: `etcdctl --endpoints=<client URL of %s> "
+			    "snapshot save other-side.db`.", keep->name,
+			    ix >= iy ? ix : iy, lose->name);
+			qs_finding_step(an, f, "Stop etcd on every member of "
+			    "%s's side, move their data dirs aside (`mv "
+			    "/var/lib/etcd /var/lib/etcd.split-brain`), and on "
+			    "%s `etcdctl member remove`/`member add` each of "
+			    "them; start them with "
+			    "ETCD_INITIAL_CLUSTER_STATE=existing, one at a "
+			    "time.", lose->name, keep->name);
+			break;
+		}
+	}
+}
+
 static void
 rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 {
@@ -364,7 +454,8 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 	uint64_t		 best_a = 0, best_b = 0, x;
 	int64_t			 a0, a1, b0, b1;
 	size_t			 nall = 0, na, nb, i, j, nkeep, nlose;
-	size_t			 done = 0;
+	size_t			 done = 0, nfound = 0;
+	const char		*found[ES_MAX_NODES];
 	char			 ta[40], tb[40];
 
 	for (i = 0; i < run->nodes.n && nall < ES_MAX_NODES; i++)
@@ -399,6 +490,8 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		}
 		if (nb == 0)
 			continue;
+		found[nfound++] = cid;
+		best_a = best_b = 0;
 		for (i = 0; i < na; i++)
 			if ((x = es_applied(an, a_side[i])) > best_a)
 				best_a = x;
@@ -550,6 +643,7 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		    "other members may still be running: stop them first, or "
 		    "they go on as a second cluster under the same ID.");
 	}
+	es_status_split(an, rule, found, nfound);
 }
 
 /* X and Y of "tocommit(X) is out of range [lastIndex(Y)]". */

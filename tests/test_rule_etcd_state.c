@@ -256,6 +256,42 @@ DEFINE_TEST(test_rule_etcd_split_brain_terms)
 	es_free(&r);
 }
 
+/* Only etcdctl output: two leaders, one unknown to the other's list. */
+DEFINE_TEST(test_rule_etcd_split_brain_status)
+{
+	static const char *const one[] = { "aa", NULL };
+	static const char *const three[] = { "aa", "bb", "cc", NULL };
+	struct es		 r;
+	const struct qs_finding	*f;
+	int			 pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		es_model(&r);
+		es_set(&r, "x", "etcd.status.cluster_id", "c1");
+		es_set(&r, "x", "etcd.status.leader", "aa");
+		es_set(&r, "x", "etcd.status.raft_index", "37");
+		es_view(&r, "x", "etcd.etcdctl_output", "etcdctl/ml.json",
+		    "etcdctl member list", 0, pass == 0 ? one : three);
+		es_set(&r, "y", "etcd.status.cluster_id", "c1");
+		es_set(&r, "y", "etcd.status.leader", "bb");
+		es_set(&r, "y", "etcd.status.raft_index", "34");
+		es_view(&r, "y", "etcd.etcdctl_output", "etcdctl/ml.json",
+		    "etcdctl member list", 0, three);
+		es_run(&r);
+		f = es_finding(&r, "etcd-split-brain", NULL);
+		if (pass == 0) {
+			CHECK(f != NULL);
+			if (f != NULL) {
+				CHECK(strstr(f->title, "two leaders") != NULL);
+				CHECK(es_has(&f->facts, "bb is not in x's list"));
+				CHECK(es_has(&f->steps, "Keep the side of x"));
+			}
+		} else	/* a leader change between collections */
+			CHECK(f == NULL);
+		es_free(&r);
+	}
+}
+
 DEFINE_TEST(test_rule_etcd_follower_behind_bundle)
 {
 	struct es		 r;
