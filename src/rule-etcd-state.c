@@ -697,25 +697,37 @@ rule_etcd_follower_behind(struct qs_analysis *an, const struct qs_rule *rule)
 		self = es_self(an, node);
 		name = self != NULL && self->name != NULL ? self->name :
 		    node->name;
-		if (es_tocommit(s->ev.excerpt, &x, &y) != 0)
-			x = y = 0;
-		f = qs_finding_new(an, rule, "etcd member %s lost log entries: "
-		    "the leader's commit %" PRIu64 " is beyond its last index %"
-		    PRIu64, node->name, x, y);
+		if (es_tocommit(s->ev.excerpt, &x, &y) != 0) {
+			/* The excerpt was cut before the numbers. */
+			f = qs_finding_new(an, rule, "etcd member %s lost log "
+			    "entries: the leader's commit is beyond its last "
+			    "index", node->name);
+			qs_finding_fact(an, f, "%s panicked with \"tocommit(X) "
+			    "is out of range [lastIndex(Y)]\" (log line %"
+			    PRIu64 "): the leader's heartbeat carried a commit "
+			    "index this member had acknowledged, beyond the end "
+			    "of its log.", node->name, s->ev.line);
+			y = UINT64_MAX;
+		} else {
+			f = qs_finding_new(an, rule, "etcd member %s lost log "
+			    "entries: the leader's commit %" PRIu64 " is beyond "
+			    "its last index %" PRIu64, node->name, x, y);
+			qs_finding_fact(an, f, "%s%s%s%s panicked%s%s: "
+			    "\"tocommit(%" PRIu64 ") is out of range "
+			    "[lastIndex(%" PRIu64 ")]\" (log line %" PRIu64 "). "
+			    "The leader's heartbeat carried commit index %"
+			    PRIu64 ", which this member had acknowledged, but "
+			    "its log ends at %" PRIu64 ".", node->name,
+			    id != NULL ? " (member " : "", id != NULL ? id : "",
+			    id != NULL ? ")" : "", s->time.set ? " at " : "",
+			    s->time.set ? qs_time_format(&s->time, t,
+			    sizeof(t)) : "", x, y, s->ev.line, x, y);
+		}
 		qs_finding_node(f, node);
 		qs_finding_evidence(f, &s->ev);
-		qs_finding_fact(an, f, "%s%s%s%s panicked%s%s: \"tocommit(%"
-		    PRIu64 ") is out of range [lastIndex(%" PRIu64 ")]\" (log "
-		    "line %" PRIu64 "). The leader's heartbeat carried commit "
-		    "index %" PRIu64 ", which this member had acknowledged, but "
-		    "its log ends at %" PRIu64 ".", node->name,
-		    id != NULL ? " (member " : "", id != NULL ? id : "",
-		    id != NULL ? ")" : "", s->time.set ? " at " : "",
-		    s->time.set ? qs_time_format(&s->time, t, sizeof(t)) : "",
-		    x, y, s->ev.line, x, y);
 		ws = qs_setting_get(run, node, QS_SYS_ETCD,
 		    "etcd.wal.last_index");
-		if (ws != NULL && es_setting_u64(an, node,
+		if (ws != NULL && y != UINT64_MAX && es_setting_u64(an, node,
 		    "etcd.wal.last_index", &last)) {
 			qs_finding_evidence(f, &ws->ev);
 			if (last == y)

@@ -350,6 +350,20 @@ DEFINE_TEST(test_rule_etcd_follower_behind_model)
 		CHECK(es_has(&f->steps, "etcdctl member remove beef"));
 	}
 	es_free(&r);
+
+	/* An excerpt cut before the numbers still gives the finding. */
+	es_model(&r);
+	ctx = es_ctx(&r, "n3", "etcd.log", "var/log/etcd/etcd.log");
+	ev = qs_evidence_line(ctx, 9, "panic: tocommit(");
+	qs_emit_signal(ctx, QS_SIG_COMMIT_OUT_OF_RANGE, NULL, &ev)->system =
+	    QS_SYS_ETCD;
+	es_run(&r);
+	f = es_finding(&r, "etcd-follower-behind", NULL);
+	CHECK(f != NULL);
+	if (f != NULL)
+		CHECK(strstr(f->title, "commit is beyond its last index") !=
+		    NULL);
+	es_free(&r);
 }
 
 /* Real: a removed member's backend replaced by a healthy member's copy. */
