@@ -450,7 +450,7 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 	struct qs_finding	*f;
 	struct es_fork		 fk, fk1;
 	const struct qs_setting	*s;
-	const char		*cid, *c, *klabel, *llabel;
+	const char		*cid, *c, *klabel, *llabel, *ep;
 	uint64_t		 best_a = 0, best_b = 0, x;
 	int64_t			 a0, a1, b0, b1;
 	size_t			 nall = 0, na, nb, i, j, nkeep, nlose;
@@ -606,11 +606,17 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		    "most entries (index %" PRIu64 " on %s).", klabel,
 		    es_names(an, keep, nkeep), es_applied(an, keep_node),
 		    keep_node->name);
+		ep = es_setting(an, lose[0], "etcd.status.endpoint");
 		qs_finding_step(an, f, "Before stopping side %s, save what only "
-		    "it has: `etcdctl --endpoints=<client URL of %s> snapshot "
-		    "save side-%s.db` and `etcdctl get \"\" --prefix -w json > "
-		    "side-%s.json`, to re-apply the writes it accepted after the "
-		    "split by hand.", llabel, lose[0]->name, llabel, llabel);
+		    "it has: `etcdctl --endpoints=%s%s%s snapshot save "
+		    "side-%s.db` and `etcdctl --endpoints=%s%s%s get \"\" "
+		    "--prefix -w json > side-%s.json`, to re-apply the writes "
+		    "it accepted after the split by hand.", llabel,
+		    ep != NULL ? ep : "<client URL of ",
+		    ep != NULL ? "" : lose[0]->name, ep != NULL ? "" : ">",
+		    llabel, ep != NULL ? ep : "<client URL of ",
+		    ep != NULL ? "" : lose[0]->name, ep != NULL ? "" : ">",
+		    llabel);
 		for (i = 0; i < nlose; i++)
 			qs_finding_step(an, f, "On %s: `systemctl stop etcd`, "
 			    "then move its data dir aside: `mv /var/lib/etcd "
