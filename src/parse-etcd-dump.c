@@ -252,7 +252,8 @@ dump_skip(struct dump *d, int depth)
 			if (c == close)
 				return 0;
 			if (c != ',') {
-				dump_bad(d, "expected ',' or a closing bracket");
+				dump_bad(d, "expected ',' or a closing "
+				    "bracket");
 				return -1;
 			}
 		}

@@ -92,7 +92,7 @@ es_applied(struct qs_analysis *an, const struct qs_node *node)
 	return a > c ? a : c;
 }
 
-/* The bundle path of the data dir: a WAL's or backend's path before /member/. */
+/* The bundle path of the data dir: a WAL's or backend's up to /member/. */
 static const char *
 es_data_dir(struct qs_analysis *an, const struct qs_node *node)
 {
@@ -152,7 +152,7 @@ es_self(struct qs_analysis *an, const struct qs_node *node)
 struct es_item {
 	uint64_t	 index;
 	uint64_t	 term;
-	const char	*hash;		/* 8 hex digits, not terminated; or NULL */
+	const char	*hash;		/* 8 hex digits, or NULL */
 };
 
 static size_t
@@ -407,11 +407,11 @@ es_status_split(struct qs_analysis *an, const struct qs_rule *rule,
 			    QS_SYS_ETCD, "etcd.status.leader")->ev);
 			qs_finding_evidence(f, &mx->ev);
 			qs_finding_evidence(f, &my->ev);
-			qs_finding_fact(an, f, "`etcdctl endpoint status` on %s "
-			    "(cluster %s) names leader %s at raft index %" PRIu64
-			    "; on %s (the same cluster ID) it names leader %s "
-			    "at raft index %" PRIu64 ".", x->name, cx, lx, ix,
-			    y->name, ly, iy);
+			qs_finding_fact(an, f, "`etcdctl endpoint status` on "
+			    "%s (cluster %s) names leader %s at raft index %"
+			    PRIu64 "; on %s (the same cluster ID) it names "
+			    "leader %s at raft index %" PRIu64 ".", x->name, cx,
+			    lx, ix, y->name, ly, iy);
 			qs_finding_fact(an, f, "%s's member list has %zu "
 			    "member%s, %s's %zu; %s: the two are not one raft "
 			    "group but two, each with its own leader.", x->name,
@@ -423,11 +423,11 @@ es_status_split(struct qs_analysis *an, const struct qs_rule *rule,
 			    "in %s's list", lx, y->name));
 			keep = ix >= iy ? x : y;
 			lose = keep == x ? y : x;
-			qs_finding_step(an, f, "Keep the side of %s (raft index "
-			    "%" PRIu64 ", the higher); save the other side's "
-			    "data first: `etcdctl --endpoints=<client URL of %s> "
-			    "snapshot save other-side.db`.", keep->name,
-			    ix >= iy ? ix : iy, lose->name);
+			qs_finding_step(an, f, "Keep the side of %s (raft "
+			    "index %" PRIu64 ", the higher); save the other "
+			    "side's data first: `etcdctl --endpoints=<client "
+			    "URL of %s> snapshot save other-side.db`.",
+			    keep->name, ix >= iy ? ix : iy, lose->name);
 			qs_finding_step(an, f, "Stop etcd on every member of "
 			    "%s's side, move their data dirs aside (`mv "
 			    "/var/lib/etcd /var/lib/etcd.split-brain`), and on "
@@ -498,18 +498,18 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		for (i = 0; i < nb; i++)
 			if ((x = es_applied(an, b_side[i])) > best_b)
 				best_b = x;
-		f = qs_finding_new(an, rule, "etcd cluster %s has two histories: "
-		    "%s and %s diverge at entry %" PRIu64, cid,
+		f = qs_finding_new(an, rule, "etcd cluster %s has two "
+		    "histories: %s and %s diverge at entry %" PRIu64, cid,
 		    es_names(an, a_side, na), es_names(an, b_side, nb),
 		    fk.index);
 		for (i = 0; i < na; i++)
 			qs_finding_node(f, a_side[i]);
 		for (i = 0; i < nb; i++)
 			qs_finding_node(f, b_side[i]);
-		qs_finding_fact(an, f, "All of them carry cluster ID %s in their "
-		    "WAL metadata, yet side A (%s) and side B (%s) hold different "
-		    "entries at index %" PRIu64 " (term %" PRIu64 " on side A, "
-		    "term %" PRIu64 " on side B%s).", cid,
+		qs_finding_fact(an, f, "All of them carry cluster ID %s in "
+		    "their WAL metadata, yet side A (%s) and side B (%s) hold "
+		    "different entries at index %" PRIu64 " (term %" PRIu64 " "
+		    "on side A, term %" PRIu64 " on side B%s).", cid,
 		    es_names(an, a_side, na), es_names(an, b_side, nb),
 		    fk.index, fk.term_a, fk.term_b, fk.same_term ? ": the same "
 		    "term with different contents, which only a rewritten log "
@@ -532,15 +532,15 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 					qs_finding_evidence(f, &s->ev);
 				v = qs_view_latest(run, side[i],
 				    QS_VIEW_CONSENSUS, "etcd WAL membership");
-				qs_finding_fact(an, f, "Side %s: %s (member %s) "
-				    "has committed up to entry %" PRIu64 " at "
-				    "term %" PRIu64 ", applied %" PRIu64 "; its "
-				    "WAL membership has %zu member%s.",
-				    j == 0 ? "A" : "B", side[i]->name,
-				    es_setting(an, side[i], "etcd.member_id"),
-				    cm, t, es_applied(an, side[i]),
-				    v != NULL ? v->members.n : 0,
-				    v != NULL && v->members.n == 1 ? "" : "s");
+				qs_finding_fact(an, f, "Side %s: %s (member "
+				    "%s) has committed up to entry %" PRIu64 " "
+				    "at term %" PRIu64 ", applied %" PRIu64 "; "
+				    "its WAL membership has %zu member%s.", j ==
+				    0 ? "A" : "B", side[i]->name, es_setting(an,
+				    side[i], "etcd.member_id"), cm, t,
+				    es_applied(an, side[i]), v != NULL ?
+				    v->members.n : 0, v != NULL && v->members.n
+				    == 1 ? "" : "s");
 			}
 		}
 		for (j = 0; j < 2; j++) {
@@ -582,8 +582,9 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			qs_finding_fact(an, f, "Both sides had a leader at the "
 			    "same time (side A from %s, side B from %s, until "
 			    "their last log lines): both accepted writes at "
-			    "once.", qs_time_format(&(struct qs_time){ 1, 1, a0 },
-			    ta, sizeof(ta)), qs_time_format(&(struct qs_time){
+			    "once.", qs_time_format(&(struct qs_time){ 1, 1, a0
+			    }, ta, sizeof(ta)), qs_time_format(&(struct
+			    qs_time){
 			    1, 1, b0 }, tb, sizeof(tb)));
 		/* Keep the side with more applied; a tie goes to the larger. */
 		if (best_a > best_b || (best_a == best_b && na >= nb)) {
@@ -598,25 +599,24 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			if (es_applied(an, keep[i]) > es_applied(an, keep_node))
 				keep_node = keep[i];
 		qs_finding_fact(an, f, "Side %s has the newer data (applied "
-		    "index %" PRIu64 " against %" PRIu64 "); writes acknowledged "
-		    "on side %s after entry %" PRIu64 " exist only there.",
-		    klabel, best_a > best_b ? best_a : best_b,
+		    "index %" PRIu64 " against %" PRIu64 "); writes "
+		    "acknowledged on side %s after entry %" PRIu64 " exist "
+		    "only there.", klabel, best_a > best_b ? best_a : best_b,
 		    best_a > best_b ? best_b : best_a, llabel, fk.index);
 		qs_finding_step(an, f, "Keep side %s (%s): it has applied the "
 		    "most entries (index %" PRIu64 " on %s).", klabel,
 		    es_names(an, keep, nkeep), es_applied(an, keep_node),
 		    keep_node->name);
 		ep = es_setting(an, lose[0], "etcd.status.endpoint");
-		qs_finding_step(an, f, "Before stopping side %s, save what only "
-		    "it has: `etcdctl --endpoints=%s%s%s snapshot save "
+		qs_finding_step(an, f, "Before stopping side %s, save what "
+		    "only it has: `etcdctl --endpoints=%s%s%s snapshot save "
 		    "side-%s.db` and `etcdctl --endpoints=%s%s%s get \"\" "
 		    "--prefix -w json > side-%s.json`, to re-apply the writes "
-		    "it accepted after the split by hand.", llabel,
-		    ep != NULL ? ep : "<client URL of ",
-		    ep != NULL ? "" : lose[0]->name, ep != NULL ? "" : ">",
-		    llabel, ep != NULL ? ep : "<client URL of ",
-		    ep != NULL ? "" : lose[0]->name, ep != NULL ? "" : ">",
-		    llabel);
+		    "it accepted after the split by hand.", llabel, ep != NULL ?
+		    ep : "<client URL of ", ep != NULL ? "" : lose[0]->name, ep
+		    != NULL ? "" : ">", llabel, ep != NULL ? ep : "<client URL "
+		    "of ", ep != NULL ? "" : lose[0]->name, ep != NULL ? "" :
+		    ">", llabel);
 		for (i = 0; i < nlose; i++)
 			qs_finding_step(an, f, "On %s: `systemctl stop etcd`, "
 			    "then move its data dir aside: `mv /var/lib/etcd "
@@ -645,9 +645,9 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			    self != NULL && self->address != NULL ?
 			    self->address : "<its peer URL>", lose[i]->name);
 		}
-		qs_finding_step(an, f, "Never run --force-new-cluster while the "
-		    "other members may still be running: stop them first, or "
-		    "they go on as a second cluster under the same ID.");
+		qs_finding_step(an, f, "Never run --force-new-cluster while "
+		    "the other members may still be running: stop them first, "
+		    "or they go on as a second cluster under the same ID.");
 	}
 	es_status_split(an, rule, found, nfound);
 }
@@ -711,23 +711,23 @@ rule_etcd_follower_behind(struct qs_analysis *an, const struct qs_rule *rule)
 			qs_finding_fact(an, f, "%s panicked with \"tocommit(X) "
 			    "is out of range [lastIndex(Y)]\" (log line %"
 			    PRIu64 "): the leader's heartbeat carried a commit "
-			    "index this member had acknowledged, beyond the end "
-			    "of its log.", node->name, s->ev.line);
+			    "index this member had acknowledged, beyond the "
+			    "end of its log.", node->name, s->ev.line);
 			y = UINT64_MAX;
 		} else {
 			f = qs_finding_new(an, rule, "etcd member %s lost log "
-			    "entries: the leader's commit %" PRIu64 " is beyond "
-			    "its last index %" PRIu64, node->name, x, y);
+			    "entries: the leader's commit %" PRIu64 " is "
+			    "beyond its last index %" PRIu64, node->name, x, y);
 			qs_finding_fact(an, f, "%s%s%s%s panicked%s%s: "
 			    "\"tocommit(%" PRIu64 ") is out of range "
-			    "[lastIndex(%" PRIu64 ")]\" (log line %" PRIu64 "). "
-			    "The leader's heartbeat carried commit index %"
+			    "[lastIndex(%" PRIu64 ")]\" (log line %" PRIu64
+			    "). The leader's heartbeat carried commit index %"
 			    PRIu64 ", which this member had acknowledged, but "
-			    "its log ends at %" PRIu64 ".", node->name,
-			    id != NULL ? " (member " : "", id != NULL ? id : "",
-			    id != NULL ? ")" : "", s->time.set ? " at " : "",
-			    s->time.set ? qs_time_format(&s->time, t,
-			    sizeof(t)) : "", x, y, s->ev.line, x, y);
+			    "its log ends at %" PRIu64 ".", node->name, id !=
+			    NULL ? " (member " : "", id != NULL ? id : "", id !=
+			    NULL ? ")" : "", s->time.set ? " at " : "",
+			    s->time.set ? qs_time_format(&s->time, t, sizeof(t))
+			    : "", x, y, s->ev.line, x, y);
 		}
 		qs_finding_node(f, node);
 		qs_finding_evidence(f, &s->ev);
@@ -740,8 +740,9 @@ rule_etcd_follower_behind(struct qs_analysis *an, const struct qs_rule *rule)
 				qs_finding_fact(an, f, "Its WAL in the bundle "
 				    "ends at entry %" PRIu64 " too: entries %"
 				    PRIu64 "-%" PRIu64 " are missing from its "
-				    "disk (a data dir restored from an old copy, "
-				    "or writes the disk lost).", last, y + 1, x);
+				    "disk (a data dir restored from an old "
+				    "copy, or writes the disk lost).", last, y +
+				    1, x);
 			else
 				qs_finding_fact(an, f, "Its WAL in the bundle "
 				    "ends at entry %" PRIu64 " (the panic "
@@ -770,24 +771,24 @@ rule_etcd_follower_behind(struct qs_analysis *an, const struct qs_rule *rule)
 			    PRIu64 ": the cluster went on without %s.",
 			    lead->name, best, node->name);
 		}
-		qs_finding_fact(an, f, "etcd cannot repair this: raft refuses a "
-		    "log shorter than what the member promised, so it panics "
+		qs_finding_fact(an, f, "etcd cannot repair this: raft refuses "
+		    "a log shorter than what the member promised, so it panics "
 		    "at every start.");
 		qs_finding_step(an, f, "On %s: `systemctl stop etcd` (it "
 		    "crash-loops), then move its data dir aside: `mv "
 		    "/var/lib/etcd /var/lib/etcd.behind` (%s in the bundle).",
 		    node->name, es_data_dir(an, node));
-		qs_finding_step(an, f, "On a healthy member%s%s: `etcdctl member "
-		    "remove %s`, then `etcdctl member add %s --peer-urls=%s`.",
-		    lead != NULL ? " such as " : "",
-		    lead != NULL ? lead->name : "", id != NULL ? id : "<id>",
-		    name, self != NULL && self->address != NULL ?
-		    self->address : "<its peer URL>");
+		qs_finding_step(an, f, "On a healthy member%s%s: `etcdctl "
+		    "member remove %s`, then `etcdctl member add %s "
+		    "--peer-urls=%s`.", lead != NULL ? " such as " : "", lead !=
+		    NULL ? lead->name : "", id != NULL ? id : "<id>", name, self
+		    != NULL && self->address != NULL ? self->address : "<its "
+		    "peer URL>");
 		qs_finding_step(an, f, "Start %s with an empty data dir and "
 		    "ETCD_INITIAL_CLUSTER_STATE=existing (and the "
 		    "ETCD_INITIAL_CLUSTER member add printed) in "
-		    "/etc/default/etcd; it receives a snapshot from the leader.",
-		    node->name);
+		    "/etc/default/etcd; it receives a snapshot from the "
+		    "leader.", node->name);
 	}
 }
 
@@ -898,9 +899,10 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 					stale[nstale] = c[j].what;
 					why[nstale++] = qs_arena_printf(
 					    &run->arena, "it lists member %s, "
-					    "which the %s (index %" PRIu64 ") has "
-					    "as removed, and a removed ID never "
-					    "comes back", m->id, c[k].rwhat,
+					    "which the %s (index %" PRIu64 ") "
+					    "has as removed, and a removed ID "
+					    "never comes back", m->id,
+					    c[k].rwhat,
 					    es_view_index(c[k].removed));
 					break;
 				}
@@ -920,11 +922,11 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 			stale[nstale] = c[k].what;
 			why[nstale++] = qs_arena_printf(&run->arena, "it is at "
 			    "index %" PRIu64 ", past the WAL's last membership "
-			    "change (entry %" PRIu64 "), yet lists other members",
-			    es_view_index(c[k].members),
+			    "change (entry %" PRIu64 "), yet lists other "
+			    "members", es_view_index(c[k].members),
 			    es_view_index(c[0].members));
 		}
-		/* A backend ahead of the member's own log came from elsewhere. */
+		/* A backend ahead of the member's own log was copied. */
 		if (c[1].members != NULL && nstale < 3 &&
 		    es_setting_max(an, node, "etcd.wal.last_index", &wl)) {
 			es_setting_max(an, node, "etcd.wal.snapshot_index",
@@ -950,11 +952,11 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 		    node->name, stale[0]);
 		qs_finding_node(f, node);
 		if (foreign)
-			qs_finding_fact(an, f, "Its backend has applied entries "
-			    "up to %" PRIu64 ", beyond the end of its own WAL "
-			    "(entry %" PRIu64 "): a member's backend never runs "
-			    "ahead of its log, so this backend was written by "
-			    "another member and copied here.",
+			qs_finding_fact(an, f, "Its backend has applied "
+			    "entries up to %" PRIu64 ", beyond the end of its "
+			    "own WAL (entry %" PRIu64 "): a member's backend "
+			    "never runs ahead of its log, so this backend was "
+			    "written by another member and copied here.",
 			    es_view_index(c[1].members), wl);
 		for (j = 0; j < 3; j++)
 			if (c[j].members != NULL)
@@ -974,21 +976,21 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 		    "`mv /var/lib/etcd /var/lib/etcd.inconsistent` (%s in the "
 		    "bundle).", node->name, es_data_dir(an, node));
 		self = es_self(an, node);
-		qs_finding_step(an, f, "If the cluster has a healthy quorum: on "
-		    "a healthy member, `etcdctl member remove %s` (if it is "
+		qs_finding_step(an, f, "If the cluster has a healthy quorum: "
+		    "on a healthy member, `etcdctl member remove %s` (if it is "
 		    "still listed) and `etcdctl member add %s --peer-urls=%s`, "
 		    "then start %s with an empty data dir and "
-		    "ETCD_INITIAL_CLUSTER_STATE=existing.",
-		    es_setting(an, node, "etcd.member_id") != NULL ?
-		    es_setting(an, node, "etcd.member_id") : "<id>",
-		    self != NULL && self->name != NULL ? self->name :
-		    node->name, self != NULL && self->address != NULL ?
-		    self->address : "<peer URL>", node->name);
+		    "ETCD_INITIAL_CLUSTER_STATE=existing.", es_setting(an, node,
+		    "etcd.member_id") != NULL ? es_setting(an, node,
+		    "etcd.member_id") : "<id>", self != NULL && self->name !=
+		    NULL ? self->name : node->name, self != NULL &&
+		    self->address != NULL ? self->address : "<peer URL>",
+		    node->name);
 		qs_finding_step(an, f, "If this is the last copy of the data: "
 		    "`etcdctl snapshot restore <backend db or snapshot> "
-		    "--skip-hash-check --initial-cluster <the members you want> "
-		    "--data-dir /var/lib/etcd`, which writes one membership into "
-		    "every copy, then start the members with "
+		    "--skip-hash-check --initial-cluster <the members you "
+		    "want> --data-dir /var/lib/etcd`, which writes one "
+		    "membership into every copy, then start the members with "
 		    "ETCD_INITIAL_CLUSTER_STATE=new.");
 	}
 }

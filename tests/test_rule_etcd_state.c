@@ -84,8 +84,10 @@ static struct qs_parse_ctx *
 es_ctx(struct es *r, const char *node, const char *kind, const char *file)
 {
 	struct qs_run		*run = r->run;
-	struct qs_parse_ctx	*ctx = qs_arena_alloc(&run->arena, sizeof(*ctx));
-	struct qs_artifact	*art = qs_arena_alloc(&run->arena, sizeof(*art));
+	struct qs_parse_ctx	*ctx = qs_arena_alloc(&run->arena,
+	    sizeof(*ctx));
+	struct qs_artifact	*art = qs_arena_alloc(&run->arena,
+	    sizeof(*art));
 	struct qs_input		*in;
 
 	if (run->inputs.n == 0) {
@@ -283,7 +285,8 @@ DEFINE_TEST(test_rule_etcd_split_brain_status)
 			CHECK(f != NULL);
 			if (f != NULL) {
 				CHECK(strstr(f->title, "two leaders") != NULL);
-				CHECK(es_has(&f->facts, "bb is not in x's list"));
+				CHECK(es_has(&f->facts,
+				    "bb is not in x's list"));
 				CHECK(es_has(&f->steps, "Keep the side of x"));
 			}
 		} else	/* a leader change between collections */
@@ -308,8 +311,8 @@ DEFINE_TEST(test_rule_etcd_follower_behind_bundle)
 		    "etcd3");
 		CHECK(strstr(f->title, "commit 40 is beyond its last index 19")
 		    != NULL);
-		CHECK(es_has(&f->facts, "Its WAL in the bundle ends at entry 19 "
-		    "too: entries 20-40 are missing"));
+		CHECK(es_has(&f->facts, "Its WAL in the bundle ends at entry "
+		    "19 too: entries 20-40 are missing"));
 		CHECK(es_has(&f->steps, "etcdctl member remove "
 		    "315b788cef7005ee"));
 		CHECK(es_has(&f->steps, "etcdctl member add etcd3 "
