@@ -183,6 +183,7 @@ const struct qs_kind qs_kinds[] = {
 		.summary = "etcd-backup key dump (dump.json)",
 		.paths = PATHS("dump.json", "*etcd*dump*.json"),
 		.sniff = qs_sniff_etcd_backup,
+		.parse = qs_parse_etcd_dump,
 	},
 	{
 		.name = "zk.cfg",

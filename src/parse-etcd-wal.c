@@ -25,7 +25,15 @@
  * survive.  A later entry whose index is not above the previous one
  * overwrites it and everything after it (raft's log truncation after a
  * leader change): the changes it discards are not replayed.  Ignored:
- * application data in normal entries.
+ * application data in normal entries, except for a fingerprint of the
+ * last entries: etcd.wal.tail lists the last ETCD_WAL_TAIL entries as
+ * "index:term:hash" (hash: CRC-32C of the first ETCD_WAL_FP_BYTES data
+ * bytes, which hold the request id, seeded with the type and length), and
+ * etcd.wal.terms the index where each of the last ETCD_WAL_TERMS terms
+ * begins ("index:term"), both after the overwrites.  Two members whose
+ * logs hold different entries at one index have different histories
+ * (raft's log matching: equal index and term mean equal logs up to there,
+ * unless a --force-new-cluster rewrote one of them).
  *
  * Damage: a record that fails its CRC or does not decode ends the parse;
  * everything before it counts.  As etcd does, a failing record with an
@@ -70,6 +78,14 @@
 /* etcd's torn-write test works on 512-byte sectors (minSectorSize). */
 #define ETCD_WAL_SECTOR		512
 #define ETCD_WAL_TAIL_CHUNK	(64 * 1024)
+/* Entries in the etcd.wal.tail fingerprint, term starts in etcd.wal.terms. */
+#define ETCD_WAL_TAIL		32
+#define ETCD_WAL_TERMS		64
+/*
+ * Data bytes hashed per entry: etcd marshals InternalRaftRequest and the
+ * v2 Request by field number, so the request ID (field 1) comes first.
+ */
+#define ETCD_WAL_FP_BYTES	16
 
 enum etcd_wal_rectype {
 	WAL_REC_METADATA = 1,
@@ -109,6 +125,13 @@ struct etcd_wal_op {
 	uint64_t		 index;
 	uint64_t		 offset;	/* of the record's frame */
 	struct qs_etcd_member	 m;		/* m.id: the node changed */
+};
+
+/* One entry of the tail fingerprint, or one term start (hash unused). */
+struct etcd_wal_fp {
+	uint64_t	 index;
+	uint64_t	 term;
+	uint32_t	 hash;
 };
 
 /* A member while replaying. */
@@ -155,6 +178,12 @@ struct etcd_wal {
 	uint64_t		 max_term;
 	uint64_t		 truncations, gaps;
 
+	/* Rings: the last entries and the last term starts, oldest first. */
+	struct etcd_wal_fp	 tail[ETCD_WAL_TAIL];
+	size_t			 tail_head, tail_n;
+	struct etcd_wal_fp	 terms[ETCD_WAL_TERMS];
+	size_t			 terms_head, terms_n;
+
 	struct qs_vec		 ops;		/* struct etcd_wal_op * */
 	int			 ops_full;
 	struct qs_map		 seen;		/* identities already emitted */
@@ -180,6 +209,9 @@ static void	etcd_wal_snapshot(struct etcd_wal *, const unsigned char *,
 static void	etcd_wal_entry(struct etcd_wal *, const unsigned char *,
 		    size_t);
 static void	etcd_wal_truncate(struct etcd_wal *, uint64_t, uint64_t);
+static void	etcd_wal_fp_note(struct etcd_wal *, uint64_t, uint64_t,
+		    uint64_t, const unsigned char *, size_t);
+static void	etcd_wal_fp_settings(struct etcd_wal *);
 static void	etcd_wal_confchange(struct etcd_wal *, uint64_t, uint64_t,
 		    const unsigned char *, size_t);
 static void	etcd_wal_confchange_v2(struct etcd_wal *, uint64_t, uint64_t,
@@ -784,6 +816,7 @@ etcd_wal_entry(struct etcd_wal *w, const unsigned char *p, size_t n)
 		w->first_index = index;
 		w->first_off = w->off;
 	}
+	etcd_wal_fp_note(w, type, term, index, data, dlen);
 	w->have_entry = 1;
 	w->last_index = index;
 	w->last_term = term;
@@ -818,6 +851,90 @@ etcd_wal_entry(struct etcd_wal *w, const unsigned char *p, size_t n)
 	default:
 		break;
 	}
+}
+
+/*
+ * The fingerprint rings.  An entry at or below the last index first drops
+ * what it overwrites (the newest items), so the rings always describe
+ * the log that survives.
+ */
+static void
+etcd_wal_fp_note(struct etcd_wal *w, uint64_t type, uint64_t term,
+    uint64_t index, const unsigned char *data, size_t dlen)
+{
+	struct etcd_wal_fp	*fp;
+	uint32_t		 h;
+
+	while (w->tail_n > 0 && w->tail[(w->tail_head + w->tail_n - 1) %
+	    ETCD_WAL_TAIL].index >= index)
+		w->tail_n--;
+	while (w->terms_n > 0 && w->terms[(w->terms_head + w->terms_n - 1) %
+	    ETCD_WAL_TERMS].index >= index)
+		w->terms_n--;
+	/* The type and length seed the CRC: cheaper than hashing them. */
+	h = (uint32_t)(type * 0x9e3779b1U) ^ (uint32_t)dlen ^
+	    (uint32_t)((uint64_t)dlen >> 32);
+	if (data != NULL)
+		h = qs_crc32c(h, data, dlen < ETCD_WAL_FP_BYTES ? dlen :
+		    ETCD_WAL_FP_BYTES);
+	if (w->tail_n == ETCD_WAL_TAIL) {
+		w->tail_head = (w->tail_head + 1) % ETCD_WAL_TAIL;
+		w->tail_n--;
+	}
+	fp = &w->tail[(w->tail_head + w->tail_n++) % ETCD_WAL_TAIL];
+	fp->index = index;
+	fp->term = term;
+	fp->hash = h;
+	if (w->terms_n > 0 && w->terms[(w->terms_head + w->terms_n - 1) %
+	    ETCD_WAL_TERMS].term == term)
+		return;
+	if (w->terms_n == ETCD_WAL_TERMS) {
+		w->terms_head = (w->terms_head + 1) % ETCD_WAL_TERMS;
+		w->terms_n--;
+	}
+	fp = &w->terms[(w->terms_head + w->terms_n++) % ETCD_WAL_TERMS];
+	fp->index = index;
+	fp->term = term;
+	fp->hash = 0;
+}
+
+/* etcd.wal.tail and etcd.wal.terms, at the last entry's offset. */
+static void
+etcd_wal_fp_settings(struct etcd_wal *w)
+{
+	char			 buf[ETCD_WAL_TAIL * 64], *p;
+	const struct etcd_wal_fp *fp;
+	size_t			 i, left;
+	int			 k;
+
+	p = buf;
+	left = sizeof(buf);
+	buf[0] = '\0';
+	for (i = 0; i < w->tail_n; i++) {
+		fp = &w->tail[(w->tail_head + i) % ETCD_WAL_TAIL];
+		k = snprintf(p, left, "%s%" PRIu64 ":%" PRIu64 ":%08" PRIx32,
+		    i > 0 ? "," : "", fp->index, fp->term, fp->hash);
+		if (k < 0 || (size_t)k >= left)
+			break;
+		p += k;
+		left -= (size_t)k;
+	}
+	if (w->tail_n > 0)
+		etcd_wal_setting(w, "etcd.wal.tail", buf, w->last_off);
+	p = buf;
+	left = sizeof(buf);
+	buf[0] = '\0';
+	for (i = 0; i < w->terms_n; i++) {
+		fp = &w->terms[(w->terms_head + i) % ETCD_WAL_TERMS];
+		k = snprintf(p, left, "%s%" PRIu64 ":%" PRIu64, i > 0 ? "," :
+		    "", fp->index, fp->term);
+		if (k < 0 || (size_t)k >= left)
+			break;
+		p += k;
+		left -= (size_t)k;
+	}
+	if (w->terms_n > 0)
+		etcd_wal_setting(w, "etcd.wal.terms", buf, w->last_off);
 }
 
 /*
@@ -1262,6 +1379,7 @@ etcd_wal_finish(struct etcd_wal *w)
 		    w->last_off);
 		etcd_wal_setting_u64(w, "etcd.wal.last_term", w->last_term,
 		    w->last_off);
+		etcd_wal_fp_settings(w);
 	}
 	if (w->truncations > 0)
 		etcd_wal_setting_u64(w, "etcd.wal.truncations", w->truncations,

@@ -678,6 +678,7 @@ int	qs_parse_etcd_wal(struct qs_parse_ctx *);
 int	qs_parse_etcd_snap(struct qs_parse_ctx *);
 int	qs_parse_etcd_etcdctl(struct qs_parse_ctx *);
 int	qs_parse_etcd_log(struct qs_parse_ctx *);
+int	qs_parse_etcd_dump(struct qs_parse_ctx *);
 
 /* timefmt.c: timestamps as logs write them, to UTC milliseconds. */
 int	qs_time_parse_iso(const char *, size_t, struct qs_time *);

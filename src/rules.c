@@ -42,6 +42,9 @@ extern const struct qs_rule qs_rule_etcd_removed_member_present;
 extern const struct qs_rule qs_rule_etcd_unstarted_member;
 extern const struct qs_rule qs_rule_etcd_quorum_loss;
 extern const struct qs_rule qs_rule_etcd_membership_differ;
+extern const struct qs_rule qs_rule_etcd_split_brain;
+extern const struct qs_rule qs_rule_etcd_follower_behind;
+extern const struct qs_rule qs_rule_etcd_store_differ;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -77,5 +80,8 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_unstarted_member,
 	&qs_rule_etcd_quorum_loss,
 	&qs_rule_etcd_membership_differ,
+	&qs_rule_etcd_split_brain,
+	&qs_rule_etcd_follower_behind,
+	&qs_rule_etcd_store_differ,
 	NULL
 };

@@ -217,9 +217,13 @@ qs_etcd_json_parse(const char *t, size_t len, unsigned maxdepth)
 	unsigned depth = 0;
 	cJSON	*root;
 
-	if (len > (SIZE_MAX - 1) / 2)
+	/*
+	 * A k-digit integer grows to k + 2 bytes: a one-digit document ("1")
+	 * needs 3 bytes and the NUL, more than 2 * len + 1.
+	 */
+	if (len > (SIZE_MAX - 3) / 2)
 		return NULL;
-	out = qs_xmalloc(len * 2 + 1);
+	out = qs_xmalloc(len * 2 + 3);
 	while (i < len) {
 		char	c = t[i];
 

@@ -116,7 +116,10 @@ qs_test_etcd_render(struct qs_run *run, const char *tail, unsigned what)
 	for (i = 0; (what & QS_R_SETTINGS) && i < run->settings.n; i++) {
 		const struct qs_setting	*s = run->settings.v[i];
 
-		if (!render_match(s->ev.artifact->member, tail))
+		/* The WAL fingerprints have tests of their own. */
+		if (!render_match(s->ev.artifact->member, tail) ||
+		    strcmp(s->key, "etcd.wal.tail") == 0 ||
+		    strcmp(s->key, "etcd.wal.terms") == 0)
 			continue;
 		render_add(&r, "setting %s=%s %s\n", s->key, s->value,
 		    render_ev(&s->ev, e, sizeof(e)));

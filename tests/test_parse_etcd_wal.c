@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "test_etcd.h"
 
@@ -474,6 +475,43 @@ DEFINE_TEST(test_parse_etcd_wal_truncation)
 	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.wal.last_index"), "5");
 	CHECK_INT(((struct qs_artifact *)run->artifacts.v[0])->status,
 	    QS_STATUS_PARSED);
+	qs_run_free(run);
+}
+
+/*
+ * The fingerprints describe the log that survives an overwrite: the
+ * overwritten entry 4 (term 2) leaves etcd.wal.tail and etcd.wal.terms;
+ * equal entries hash alike (the term is not hashed), different data not.
+ */
+DEFINE_TEST(test_parse_etcd_wal_fingerprint)
+{
+	struct wal	 w;
+	struct msg	 empty = { { 0 }, 0 }, one = { { 0 }, 0 };
+	struct qs_run	*run;
+	const char	*tail;
+
+	msg_varint(&one, 1, 12345);
+	wal_start(&w, ID_A, CLUSTER);
+	wal_cc(&w, 1, 1, 0, ID_A, CTX_A);
+	wal_entry(&w, 0, 2, 2, &empty);
+	wal_entry(&w, 0, 2, 3, &empty);
+	wal_entry(&w, 0, 2, 4, &one);
+	wal_entry(&w, 0, 3, 4, &empty);
+	wal_entry(&w, 0, 3, 5, &one);
+	run = wal_parse(w.b, w.n);
+	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.wal.terms"),
+	    "1:1,2:2,4:3");
+	tail = qs_test_etcd_setting(run, WAL, "etcd.wal.tail");
+	CHECK(tail != NULL);
+	/* "1:1:h,2:2:h,3:2:h,4:3:h,5:3:h": 12 bytes an item, then a comma. */
+	CHECK_INT(strlen(tail), 5 * 13 - 1);
+	CHECK(strncmp(tail + 13, "2:2:", 4) == 0);
+	CHECK(strncmp(tail + 26, "3:2:", 4) == 0);
+	CHECK(strncmp(tail + 39, "4:3:", 4) == 0);
+	/* Entries 2, 3 and 4 (all empty) hash alike; 5 not. */
+	CHECK(strncmp(tail + 17, tail + 30, 8) == 0);
+	CHECK(strncmp(tail + 43, tail + 30, 8) == 0);
+	CHECK(strncmp(tail + 56, tail + 43, 8) != 0);
 	qs_run_free(run);
 }
 

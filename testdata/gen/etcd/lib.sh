@@ -22,7 +22,7 @@ HISTORY=""                # operator transcript of the current scenario (goes in
 log() { printf '[etcd-gen %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-ip_of()    { echo "127.0.0.$((30 + ${1#etcd}))"; }
+ip_of()    { echo "127.0.0.$((${IP_BASE:-30} + ${1#etcd}))"; }
 cport_of() { echo $((BASE + ${1#etcd})); }
 pport_of() { echo $((BASE + 20 + ${1#etcd})); }
 curl_of()  { echo "http://$(ip_of "$1"):$(cport_of "$1")"; }
@@ -61,7 +61,7 @@ scenario_begin() {
 	mkdir -p "$SCDIR"
 	local n hp=()
 	for n in 1 2 3 4 5; do
-		hp+=("127.0.0.$((30 + n)):$((BASE + n))" "127.0.0.$((30 + n)):$((BASE + 20 + n))")
+		hp+=("127.0.0.$((${IP_BASE:-30} + n)):$((BASE + n))" "127.0.0.$((${IP_BASE:-30} + n)):$((BASE + 20 + n))")
 	done
 	check_ports_free "${hp[@]}"
 	{

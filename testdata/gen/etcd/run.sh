@@ -21,6 +21,8 @@ while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^ETCD(CTL)?_' || 
 . "$GEN_DIR/lib.sh"
 # shellcheck source=scenarios.sh
 . "$GEN_DIR/scenarios.sh"
+# shellcheck source=scenarios-state.sh
+. "$GEN_DIR/scenarios-state.sh"
 
 for tool in "$ETCD_BIN" "$ETCDCTL_BIN" python3 tar gzip nice; do
 	command -v "$tool" >/dev/null || die "missing $tool (apt-get install -y etcd-server etcd-client python3)"
@@ -41,7 +43,8 @@ set -E
 trap 'log "command failed (status $?): ${BASH_COMMAND} [${FUNCNAME[0]:-main} ${BASH_SOURCE[0]##*/}:${LINENO}]"' ERR
 trap 'exit 130' INT TERM
 
-ALL=(etcd-healthy etcd-member-changes etcd-wiped-member etcd-force-new-cluster etcd-backup-dump)
+ALL=(etcd-healthy etcd-member-changes etcd-wiped-member etcd-force-new-cluster etcd-backup-dump
+	etcd-force-split etcd-restored-old-member etcd-copied-backend)
 if (($#)); then SELECTED=("$@"); else SELECTED=("${ALL[@]}"); fi
 for s in "${SELECTED[@]}"; do
 	case " ${ALL[*]} " in *" $s "*) ;; *) die "unknown scenario $s (known: ${ALL[*]})" ;; esac
