@@ -1216,7 +1216,7 @@ DEFINE_TEST(test_rules_zk_no_quorum_survivor)
 DEFINE_TEST(test_rule_zk_slow_fsync_below_default)
 {
 	struct tm		 m;
-	struct qs_finding	*f;
+	const struct qs_finding	*f;
 
 	tm_init(&m);
 	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
