@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,6 +117,63 @@ vm_host_by_zk_id(struct qs_run *run, const char *id, const char **inst)
 	return NULL;
 }
 
+/* One ZK_SERVERS element: host, client port (NULL: 2181), num. */
+struct zk_ent {
+	const char	*host;
+	const char	*port;
+	const char	*num;
+};
+
+/*
+ * The update document sapiadm takes, "last" on the final element only:
+ * sdcadm (lib/steps/zookeeper.js) sets it there, and templates such as
+ * binder's registrar one write a comma after every element without it.
+ */
+static const char *
+zk_doc(struct qs_run *run, const struct zk_ent *e, size_t n)
+{
+	const char	*doc = "{\n  \"metadata\": {\n    \"ZK_SERVERS\": [\n";
+	size_t		 j;
+
+	for (j = 0; j < n; j++)
+		doc = qs_arena_printf(&run->arena, "%s      {\n"
+		    "        \"host\": \"%s\",\n"
+		    "        \"port\": %s,\n"
+		    "        \"num\": %s%s\n      }%s\n", doc, e[j].host,
+		    e[j].port != NULL ? e[j].port : "2181", e[j].num,
+		    j + 1 == n ? ",\n        \"last\": true" : "",
+		    j + 1 == n ? "" : ",");
+	return qs_arena_printf(&run->arena, "%s    ]\n  }\n}", doc);
+}
+
+/*
+ * The host ZooKeeper server `id` really has when ZK_SERVERS names it at
+ * `host`, or NULL when that is right or nothing says otherwise: the node
+ * with myid `id`, else the running VM of the SAPI instance whose ZK_ID is
+ * `id`.  *np and *inst tell which.
+ */
+static const char *
+zk_fix_host(struct qs_run *run, const char *id, const char *host,
+    struct qs_node **np, const char **inst)
+{
+	struct qs_node	*n;
+	const char	*now;
+
+	*inst = NULL;
+	/* A zone in the bundle whose address nothing told: ask VMAPI. */
+	if ((*np = n = node_by_myid(run, id)) != NULL &&
+	    qs_node_has_host(run, n, host) != -1) {
+		if (qs_node_has_host(run, n, host) == 1 ||
+		    (now = qs_node_host(run, n, host)) == NULL)
+			return NULL;
+		return now;
+	}
+	if ((now = vm_host_by_zk_id(run, id, inst)) == NULL ||
+	    strcmp(now, host) == 0)
+		return NULL;
+	return now;
+}
+
 /* The application name between the parentheses of the view's source. */
 static const char *
 sapi_app(struct qs_run *run, const struct qs_view *v)
@@ -132,12 +190,13 @@ static void
 rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	struct qs_run		*run = an->run;
-	size_t			 i, j, last;
+	size_t			 i, j, ne;
 
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
-		const struct qs_setting	*app_uuid;
+		const struct qs_setting	*app_uuid, *app_type;
 		struct qs_finding	*f = NULL;
+		struct zk_ent		*ents;
 		const char		**fixed, *app, *doc;
 		char			 key[256];
 
@@ -148,7 +207,7 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 		    sizeof(*fixed));
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];
-			const struct qs_node	*n;
+			struct qs_node		*n;
 			const struct qs_view	*c = NULL;
 			const char		*host, *now, *cfg, *inst;
 
@@ -158,13 +217,8 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 			    m->address)) == NULL)
 				continue;
 			fixed[j] = host;
-			inst = NULL;
-			if ((n = node_by_myid(run, m->id)) != NULL) {
-				if (qs_node_has_host(run, n, host) == 1 ||
-				    (now = qs_node_host(run, n, host)) == NULL)
-					continue;
-			} else if ((now = vm_host_by_zk_id(run, m->id,
-			    &inst)) == NULL || strcmp(now, host) == 0)
+			if ((now = zk_fix_host(run, m->id, host, &n, &inst)) ==
+			    NULL)
 				continue;
 			fixed[j] = now;
 			if (f == NULL)
@@ -173,7 +227,7 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 				    "is at %s", v->source, m->id, host, m->id,
 				    now);
 			if (n != NULL)
-				qs_finding_node(f, (struct qs_node *)n);
+				qs_finding_node(f, n);
 			qs_finding_evidence(f, &v->ev);
 			qs_finding_fact(an, f, "%s: num %s has host %s.",
 			    v->source, m->id, host);
@@ -199,30 +253,22 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 		}
 		if (f == NULL)
 			continue;
-		/* The corrected document, in the shape sapiadm takes. */
-		doc = "{\n  \"metadata\": {\n    \"ZK_SERVERS\": [\n";
-		/* "last" marks the final entry written (a mustache helper). */
-		for (last = 0, j = 0; j < v->members.n; j++)
-			if (fixed[j] != NULL)
-				last = j;
-		for (j = 0; j < v->members.n; j++) {
+		ents = qs_arena_alloc(&run->arena, v->members.n *
+		    sizeof(*ents));
+		for (ne = 0, j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];
-			const char		*port;
 
 			if (fixed[j] == NULL)
 				continue;
-			port = addr_port(m->address);
-			doc = qs_arena_printf(&run->arena, "%s      {\n"
-			    "        \"host\": \"%s\",\n"
-			    "        \"port\": %s,\n"
-			    "        \"num\": %s%s\n      }%s\n", doc, fixed[j],
-			    port != NULL ? port : "2181", m->id,
-			    j == last ? ",\n        \"last\": true" : "",
-			    j == last ? "" : ",");
+			ents[ne].host = fixed[j];
+			ents[ne].port = addr_port(m->address);
+			ents[ne++].num = m->id;
 		}
-		doc = qs_arena_printf(&run->arena, "%s    ]\n  }\n}", doc);
+		doc = zk_doc(run, ents, ne);
 		snprintf(key, sizeof(key), "triton.sapi.%s.uuid", app);
 		app_uuid = qs_setting_get(run, v->observer, QS_SYS_TRITON, key);
+		snprintf(key, sizeof(key), "triton.sapi.%s.type", app);
+		app_type = qs_setting_get(run, v->observer, QS_SYS_TRITON, key);
 		qs_finding_step(an, f, "On the headnode, write %s containing "
 		    "exactly:\n%s", TRITON_ZK_FILE, doc);
 		qs_finding_step(an, f, "Run `sapiadm update %s -f %s` (the "
@@ -232,9 +278,11 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 		    v->ev.artifact != NULL ? v->ev.artifact->member :
 		    "the dump");
 		qs_finding_step(an, f, "Check it with `sdc-sapi "
-		    "/applications?name=%s | json -Ha metadata.ZK_SERVERS`; "
+		    "/%s?name=%s | json -Ha metadata.ZK_SERVERS`; "
 		    "sdcadm keeps copies in the moray and manatee services' "
-		    "ZK_SERVERS: correct them the same way.", app);
+		    "ZK_SERVERS: correct them the same way.",
+		    app_type != NULL && strcmp(app_type->value, "service") ==
+		    0 ? "services" : "applications", app);
 	}
 }
 
@@ -456,11 +504,906 @@ rule_triton_leftover(struct qs_analysis *an, const struct qs_rule *rule)
 	}
 }
 
+/*
+ * formats.md 7.4 cases 2-4 work from the dumps wherever they sit in the
+ * bundle (root or a headnode directory), so these helpers look settings
+ * up without regard to the observer.
+ */
+static const char *tr_get(const struct qs_run *, const char *, ...)
+    QS_PRINTF(2, 3);
+
+static const char *
+tr_get(const struct qs_run *run, const char *fmt, ...)
+{
+	const struct qs_setting	*found = NULL;
+	char			 key[320];
+	va_list			 ap;
+	size_t			 i;
+	int			 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return NULL;
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		if (s->system == QS_SYS_TRITON && strcmp(s->key, key) == 0)
+			found = s;
+	}
+	return found != NULL ? found->value : NULL;
+}
+
+static const struct qs_view *
+tr_vms(const struct qs_run *run)
+{
+	size_t	i;
+
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (v->system == QS_SYS_TRITON &&
+		    strcmp(v->source, "VMAPI VMs") == 0)
+			return v;
+	}
+	return NULL;
+}
+
+/*
+ * A binder VM: tags.smartdc_role binder (what sdcadm's ha-binder lists
+ * VMAPI by), or, in a dump without tags, the alias binder<N> it gives.
+ */
+static int
+tr_is_binder(const struct qs_run *run, const struct qs_member *m)
+{
+	const char	*role, *a;
+
+	if (m->id == NULL)
+		return 0;
+	if ((role = tr_get(run, "triton.vm.%s.role", m->id)) != NULL)
+		return strcmp(role, "binder") == 0;
+	if ((a = m->name) == NULL || strncmp(a, "binder", 6) != 0 ||
+	    a[6] == '\0')
+		return 0;
+	for (a += 6; *a != '\0'; a++)
+		if (*a < '0' || *a > '9')
+			return 0;
+	return 1;
+}
+
+/* Is `host` an address of one of VM m's nics? */
+static int
+tr_vm_has_ip(const struct qs_run *run, const struct qs_member *m,
+    const char *host)
+{
+	const char	*p = tr_get(run, "triton.vm.%s.ips", m->id);
+	size_t		 hl = strlen(host), l;
+
+	if (p == NULL)
+		return m->address != NULL && strcmp(m->address, host) == 0;
+	while (*p != '\0') {
+		l = strcspn(p, " ");
+		if (l == hl && memcmp(p, host, hl) == 0)
+			return 1;
+		p += l;
+		if (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+/* The running binder VM with address `host`, or NULL. */
+static const struct qs_member *
+tr_binder_at(const struct qs_run *run, const struct qs_view *vms,
+    const char *host)
+{
+	size_t	i;
+
+	for (i = 0; vms != NULL && i < vms->members.n; i++) {
+		const struct qs_member	*m = vms->members.v[i];
+
+		if (m->state == QS_MEMBER_ALIVE && tr_is_binder(run, m) &&
+		    tr_vm_has_ip(run, m, host))
+			return m;
+	}
+	return NULL;
+}
+
+/* How many running binder VMs VMAPI lists. */
+static size_t
+tr_running_binders(const struct qs_run *run, const struct qs_view *vms)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; vms != NULL && i < vms->members.n; i++) {
+		const struct qs_member	*m = vms->members.v[i];
+
+		if (m->state == QS_MEMBER_ALIVE && tr_is_binder(run, m))
+			n++;
+	}
+	return n;
+}
+
+/* Is `uuid` a SAPI instance of the binder service `svc`? */
+static int
+tr_is_binder_inst(const struct qs_run *run, const char *svc,
+    const char *uuid)
+{
+	const char	*s = tr_get(run, "triton.sapi.instance.%s.service_uuid",
+			    uuid);
+
+	return s != NULL && strcmp(s, svc) == 0;
+}
+
+/* How many SAPI instances of the binder service `svc` the dumps hold. */
+static size_t
+tr_binder_insts(const struct qs_run *run, const char *svc)
+{
+	static const char	 pre[] = "triton.sapi.instance.";
+	static const char	 suf[] = ".service_uuid";
+	size_t			 i, n = 0, kl;
+
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		kl = strlen(s->key);
+		if (s->system == QS_SYS_TRITON && kl > sizeof(pre) +
+		    sizeof(suf) - 2 && strncmp(s->key, pre, sizeof(pre) - 1) ==
+		    0 && strcmp(s->key + kl - (sizeof(suf) - 1), suf) == 0 &&
+		    strcmp(s->value, svc) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* The ZK_ID of SAPI instance `uuid`; with uuid NULL, any ZK_ID at all. */
+static const struct qs_identity *
+tr_zk_id(const struct qs_run *run, const char *uuid)
+{
+	size_t	i;
+
+	for (i = 0; i < run->identities.n; i++) {
+		const struct qs_identity	*id = run->identities.v[i];
+
+		if (id->kind == QS_ID_MYID && id->system == QS_SYS_TRITON &&
+		    id->subject != NULL && (uuid == NULL ||
+		    strcmp(id->subject, uuid) == 0))
+			return id;
+	}
+	return NULL;
+}
+
+/* Is `num` the ZK_ID of some SAPI instance? */
+static int
+tr_zk_id_used(const struct qs_run *run, const char *num)
+{
+	size_t	i;
+
+	for (i = 0; i < run->identities.n; i++) {
+		const struct qs_identity	*id = run->identities.v[i];
+
+		if (id->kind == QS_ID_MYID && id->system == QS_SYS_TRITON &&
+		    id->subject != NULL && strcmp(id->value, num) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * ZK_SERVERS as sdcadm's updateCoreZkConfig (lib/steps/zookeeper.js)
+ * builds it: the running binder VMs in VMAPI's order, host = the first
+ * nic's ip, num = the ZK_ID of the SAPI instance of the same uuid; the
+ * port is the one the list `v` being replaced uses.  A running binder
+ * VM without an instance (sdcadm would stop there) is left out and
+ * counted in *skipped, unless `v` has its address: then it is a member
+ * SAPI lost (the ghost-instance rule adopts it) and there is no
+ * rebuilding.  0 when VMAPI or the instances' ZK_ID are not in the
+ * bundle.
+ */
+static size_t
+tr_rebuild(struct qs_run *run, const struct qs_view *v, const char *port,
+    struct zk_ent **out, size_t *skipped)
+{
+	const struct qs_view		*vms = tr_vms(run);
+	const struct qs_identity	*zid;
+	struct zk_ent			*e;
+	size_t				 i, j, n = 0;
+
+	*skipped = 0;
+	if (vms == NULL || vms->members.n == 0)
+		return 0;
+	e = qs_arena_alloc(&run->arena, vms->members.n * sizeof(*e));
+	for (i = 0; i < vms->members.n; i++) {
+		const struct qs_member	*m = vms->members.v[i];
+
+		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(run, m))
+			continue;
+		if (m->address == NULL ||
+		    (zid = tr_zk_id(run, m->id)) == NULL) {
+			for (j = 0; j < v->members.n; j++) {
+				const struct qs_member	*z = v->members.v[j];
+				const char		*h;
+
+				if ((h = qs_address_host(&run->arena,
+				    z->address)) != NULL &&
+				    tr_vm_has_ip(run, m, h))
+					return 0;
+			}
+			(*skipped)++;
+			continue;
+		}
+		e[n].host = m->address;
+		e[n].port = port;
+		e[n++].num = zid->value;
+	}
+	*out = e;
+	return n;
+}
+
+/* "ZK_SERVERS" or "ZK_HA_SERVERS" of a SAPI view's source. */
+static const char *
+tr_zk_key(struct qs_run *run, const struct qs_view *v)
+{
+	const char	*o = strchr(v->source, '(');
+
+	if (o == NULL || o < v->source + 6)
+		return "ZK_SERVERS";
+	return qs_arena_strndup(&run->arena, v->source + 5,
+	    (size_t)(o - v->source) - 6);
+}
+
+/* One line per element: "num 1 at 10.0.0.1:2181". */
+static const char *
+tr_list_text(struct qs_run *run, const struct qs_view *v)
+{
+	const char	*t = "";
+	size_t		 j;
+
+	for (j = 0; j < v->members.n; j++) {
+		const struct qs_member	*m = v->members.v[j];
+
+		t = qs_arena_printf(&run->arena, "%s%snum %s at %s", t,
+		    j > 0 ? ", " : "", m->id, m->address);
+	}
+	return v->members.n > 0 ? t : "(empty)";
+}
+
+/* Do the two lists hold the same (num, address) pairs, in any order? */
+static int
+tr_same_list(const struct qs_view *a, const struct qs_view *b)
+{
+	size_t	i, j;
+
+	if (a->members.n != b->members.n)
+		return 0;
+	for (i = 0; i < a->members.n; i++) {
+		const struct qs_member	*x = a->members.v[i];
+
+		for (j = 0; j < b->members.n; j++) {
+			const struct qs_member	*y = b->members.v[j];
+
+			if (strcmp(x->id, y->id) == 0 &&
+			    strcmp(x->address, y->address) == 0)
+				break;
+		}
+		if (j == b->members.n)
+			return 0;
+	}
+	return 1;
+}
+
+/* Do the list and the document's elements hold the same pairs? */
+static int
+tr_list_is_doc(struct qs_run *run, const struct qs_view *v,
+    const struct zk_ent *e, size_t n)
+{
+	size_t	i, j;
+
+	if (v->members.n != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < v->members.n; j++) {
+			const struct qs_member	*m = v->members.v[j];
+			const char		*h = qs_address_host(&run->arena,
+						    m->address), *p;
+
+			p = addr_port(m->address);
+			if (h != NULL && strcmp(m->id, e[i].num) == 0 &&
+			    strcmp(h, e[i].host) == 0 && (p == NULL ?
+			    e[i].port == NULL || strcmp(e[i].port, "2181") ==
+			    0 : e[i].port != NULL && strcmp(p, e[i].port) == 0))
+				break;
+		}
+		if (j == v->members.n)
+			return 0;
+	}
+	return 1;
+}
+
+/* The SAPI object name in the view's source, with its uuid if dumped. */
+static const char *
+tr_object_uuid(struct qs_run *run, const char *name)
+{
+	const char	*u = tr_get(run, "triton.sapi.%s.uuid", name);
+
+	return u != NULL ? u : qs_arena_printf(&run->arena, "<uuid of %s>",
+	    name);
+}
+
+/* The command sdcadm runs to make config-agent render a zone's files. */
+#define TRITON_CA_SYNC	"/opt/smartdc/config-agent/build/node/bin/node " \
+	"/opt/smartdc/config-agent/agent.js -f " \
+	"/opt/smartdc/config-agent/etc/config.json -s"
+
+/*
+ * Why element j of SAPI list v names no binder instance, or NULL: its
+ * host is no running binder VM's, its num no instance's ZK_ID, or an
+ * earlier element has its num or host.  Elements the mismatch rule
+ * corrects (the server with that num is known elsewhere) are its own.
+ */
+static const char *
+tr_bad_elem(struct qs_run *run, const struct qs_view *vms, size_t nrun,
+    int zids, const struct qs_view *v, size_t j)
+{
+	const struct qs_member	*m = v->members.v[j], *vm;
+	struct qs_node		*node;
+	const char		*host, *inst, *oh;
+	size_t			 k;
+
+	if ((host = qs_address_host(&run->arena, m->address)) == NULL ||
+	    zk_fix_host(run, m->id, host, &node, &inst) != NULL)
+		return NULL;
+	if (nrun > 0 && tr_binder_at(run, vms, host) == NULL) {
+		const char	*was = "";
+
+		for (k = 0; k < vms->members.n; k++) {
+			const struct qs_member	*o = vms->members.v[k];
+			const char		*st;
+
+			if (o->id != NULL && tr_vm_has_ip(run, o, host) &&
+			    (st = tr_get(run, "triton.vm.%s.state", o->id)) !=
+			    NULL)
+				was = qs_arena_printf(&run->arena, " (VMAPI "
+				    "has VM %s, %s, %s there)", o->id,
+				    o->name != NULL ? o->name : "no alias", st);
+		}
+		return qs_arena_printf(&run->arena, "%s: num %s has host %s, "
+		    "the address of none of the %zu running binder VMs in "
+		    "VMAPI%s.", v->source, m->id, host, nrun, was);
+	}
+	/* A running binder VM SAPI lost is the ghost-instance rule's. */
+	if (zids && !tr_zk_id_used(run, m->id) &&
+	    node_by_myid(run, m->id) == NULL &&
+	    ((vm = tr_binder_at(run, vms, host)) == NULL ||
+	    tr_zk_id(run, vm->id) != NULL))
+		return qs_arena_printf(&run->arena, "%s: num %s (host %s) is "
+		    "the ZK_ID of no SAPI binder instance and the myid of no "
+		    "server in the bundle.", v->source, m->id, host);
+	for (k = 0; k < j; k++) {
+		const struct qs_member	*o = v->members.v[k];
+
+		oh = qs_address_host(&run->arena, o->address);
+		if (strcmp(o->id, m->id) == 0)
+			return qs_arena_printf(&run->arena, "%s: elements %zu "
+			    "and %zu both have num %s (hosts %s and %s): "
+			    "zoo.cfg gets two server.%s lines, and ZooKeeper "
+			    "keeps only the later one.", v->source, k + 1,
+			    j + 1, m->id, oh != NULL ? oh : "?", host, m->id);
+		if (oh != NULL && strcmp(oh, host) == 0)
+			return qs_arena_printf(&run->arena, "%s: elements %zu "
+			    "and %zu both have host %s (num %s and %s): "
+			    "ZooKeeper counts two voters where one server "
+			    "runs, and one of them never answers.", v->source,
+			    k + 1, j + 1, host, o->id, m->id);
+	}
+	return NULL;
+}
+
+/*
+ * The list every copy should hold: what sdcadm would build from VMAPI
+ * and SAPI's instances, else `v`'s elements with the hosts the mismatch
+ * rule corrects, leaving out those tr_bad_elem() refuses.  *how says
+ * which, for the finding.
+ */
+static size_t
+tr_wanted(struct qs_run *run, const struct qs_view *v, struct zk_ent **out,
+    const char **how)
+{
+	const struct qs_view	*vms = tr_vms(run);
+	struct zk_ent		*e;
+	const char		*port = NULL;
+	size_t			 j, n, skipped, nrun;
+	int			 zids = tr_zk_id(run, NULL) != NULL;
+
+	for (j = 0; j < v->members.n && port == NULL; j++)
+		port = addr_port(((const struct qs_member *)
+		    v->members.v[j])->address);
+	if ((n = tr_rebuild(run, v, port, out, &skipped)) > 0) {
+		*how = qs_arena_printf(&run->arena, "The running binder VMs "
+		    "in VMAPI and their SAPI instances' ZK_ID give %zu "
+		    "servers, the list sdcadm's ha-binder would write%s.", n,
+		    skipped > 0 ? qs_arena_printf(&run->arena, " (%zu "
+		    "running binder VM%s without a SAPI instance left out)",
+		    skipped, skipped == 1 ? "" : "s") : "");
+		return n;
+	}
+	*how = "The list cannot be rebuilt as sdcadm does (that needs "
+	    "VMAPI's binder VMs and their SAPI instances' ZK_ID in the "
+	    "bundle): the corrected list keeps the other elements.";
+	nrun = tr_running_binders(run, vms);
+	e = qs_arena_alloc(&run->arena, (v->members.n + 1) * sizeof(*e));
+	for (n = 0, j = 0; j < v->members.n; j++) {
+		const struct qs_member	*m = v->members.v[j];
+		struct qs_node		*node;
+		const char		*host, *now, *inst;
+
+		if ((host = qs_address_host(&run->arena, m->address)) ==
+		    NULL || tr_bad_elem(run, vms, nrun, zids, v, j) != NULL)
+			continue;
+		now = zk_fix_host(run, m->id, host, &node, &inst);
+		e[n].host = now != NULL ? now : host;
+		e[n].port = addr_port(m->address);
+		e[n++].num = m->id;
+	}
+	*out = e;
+	return n;
+}
+
+/*
+ * formats.md 7.4 case 3: a ZK_SERVERS element no binder answers to (its
+ * host is no running binder VM's, or its num no instance's ZK_ID),
+ * elements sharing a num or a host, or "last" not on exactly the final
+ * element.  Elements triton-zk-servers-mismatch corrects (the server
+ * with that num is known elsewhere) are left to it.
+ */
+static void
+rule_triton_zk_invalid(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	const struct qs_view	*vms = tr_vms(run);
+	size_t			 i, j, n, nrun;
+	int			 zids = tr_zk_id(run, NULL) != NULL;
+
+	nrun = tr_running_binders(run, vms);
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+		struct qs_finding	*f = NULL;
+		struct zk_ent		*e;
+		const char		*app, *key, *entries, *last, *why, *how;
+
+		if (!sapi_zk_view(v) || (app = sapi_app(run, v)) == NULL)
+			continue;
+		key = tr_zk_key(run, v);
+		for (j = 0; j < v->members.n; j++) {
+			if ((why = tr_bad_elem(run, vms, nrun, zids, v, j)) ==
+			    NULL)
+				continue;
+			if (f == NULL)
+				f = qs_finding_new(an, rule, "%s lists servers "
+				    "that are not the binder instances",
+				    v->source);
+			qs_finding_fact(an, f, "%s", why);
+		}
+		entries = tr_get(run, "triton.sapi.%s.%s.entries", app, key);
+		last = tr_get(run, "triton.sapi.%s.%s.last", app, key);
+		if (entries != NULL && last != NULL &&
+		    strcmp(entries, "0") != 0 && strcmp(last, entries) != 0) {
+			if (f == NULL)
+				f = qs_finding_new(an, rule, "%s marks the "
+				    "wrong element \"last\"", v->source);
+			if (strcmp(last, "none") == 0)
+				qs_finding_fact(an, f, "%s: none of its %s "
+				    "elements has \"last\": true.", v->source,
+				    entries);
+			else
+				qs_finding_fact(an, f, "%s: element %s of %s "
+				    "has \"last\": true; sdcadm sets it on the "
+				    "final element only.", v->source, last,
+				    entries);
+			qs_finding_fact(an, f, "Templates that put a comma "
+			    "after every element without \"last\" (binder's "
+			    "registrar config) render this list as invalid "
+			    "JSON.");
+		}
+		if (f == NULL)
+			continue;
+		f->level = QS_LEVEL_ERROR;
+		qs_finding_evidence(f, &v->ev);
+		n = tr_wanted(run, v, &e, &how);
+		qs_finding_fact(an, f, "%s", how);
+		if (n == 0)
+			continue;
+		qs_finding_step(an, f, "On the headnode, write %s containing "
+		    "exactly:\n%s", TRITON_ZK_FILE, zk_doc(run, e, n));
+		qs_finding_step(an, f, "Run `sapiadm update %s -f %s` (SAPI "
+		    "object %s), and check it with `sapiadm get %s | json "
+		    "metadata.%s`.", tr_object_uuid(run, app), TRITON_ZK_FILE,
+		    app, tr_object_uuid(run, app), key);
+		qs_finding_step(an, f, "Make config-agent render it in every "
+		    "binder zone (`sdc-oneachnode -n <server> '/usr/sbin/zlogin "
+		    "<vm> \"%s\"'`, as sdcadm does), then restart ZooKeeper "
+		    "one binder at a time (`svcadm restart "
+		    "svc:/smartdc/application/zookeeper:default`).",
+		    TRITON_CA_SYNC);
+	}
+}
+
+/* The SAPI view of `key` of object `name`, or NULL. */
+static const struct qs_view *
+tr_sapi_view(struct qs_run *run, const char *key, const char *name)
+{
+	const char	*src = qs_arena_printf(&run->arena, "SAPI %s (%s)",
+			    key, name);
+	size_t		 i;
+
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (v->system == QS_SYS_TRITON && strcmp(v->source, src) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+/* The host of server `id` in a zoo.cfg view, or NULL. */
+static const char *
+tr_cfg_host(struct qs_run *run, const struct qs_view *c, const char *id)
+{
+	size_t	j;
+
+	for (j = 0; j < c->members.n; j++) {
+		const struct qs_member	*cm = c->members.v[j];
+
+		if (cm->id != NULL && cm->address != NULL &&
+		    strcmp(cm->id, id) == 0)
+			return qs_address_host(&run->arena, cm->address);
+	}
+	return NULL;
+}
+
+/* The running VM VMAPI lists for a zone of the bundle, by alias. */
+static const struct qs_member *
+tr_zone_vm(const struct qs_run *run, const struct qs_node *node)
+{
+	const struct qs_view	*vms = tr_vms(run);
+	const struct qs_member	*found = NULL;
+	size_t			 i;
+
+	for (i = 0; vms != NULL && i < vms->members.n; i++) {
+		const struct qs_member	*m = vms->members.v[i];
+
+		if (m->state != QS_MEMBER_ALIVE || m->name == NULL ||
+		    strcmp(m->name, node->name) != 0)
+			continue;
+		if (found != NULL)
+			return NULL;	/* a ghost shares the alias */
+		found = m;
+	}
+	return found;
+}
+
+/*
+ * formats.md 7.4 case 4: sdcadm writes the same ZK_SERVERS into the sdc
+ * application and the moray and manatee services; every copy must be
+ * equal, every binder's zoo.cfg must be what it renders, and every
+ * binder's myid its instance's ZK_ID.
+ */
+static void
+rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	const struct qs_view	*ref, *eff, *ha, *vms = tr_vms(run);
+	struct qs_finding	*f = NULL;
+	struct zk_ent		*e;
+	size_t			 i, j, n, nrun = tr_running_binders(run, vms);
+	int			 zids = tr_zk_id(run, NULL) != NULL;
+	const char		*how;
+
+	if ((ref = tr_sapi_view(run, "ZK_SERVERS", "sdc")) == NULL)
+		return;
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (v == ref || !sapi_zk_view(v) ||
+		    strncmp(v->source, "SAPI ZK_SERVERS (", 17) != 0 ||
+		    tr_same_list(ref, v))
+			continue;
+		if (f == NULL) {
+			f = qs_finding_new(an, rule, "SAPI's copies of "
+			    "ZK_SERVERS disagree");
+			qs_finding_evidence(f, &ref->ev);
+			qs_finding_fact(an, f, "%s: %s.", ref->source,
+			    tr_list_text(run, ref));
+		}
+		qs_finding_evidence(f, &v->ev);
+		qs_finding_fact(an, f, "%s: %s.", v->source,
+		    tr_list_text(run, v));
+	}
+	if (f != NULL) {
+		qs_finding_fact(an, f, "sdcadm's ha-binder writes one list "
+		    "into the sdc application and the moray and manatee "
+		    "services: binder renders zoo.cfg from the first, moray "
+		    "and manatee find ZooKeeper through their own copy.");
+		n = tr_wanted(run, ref, &e, &how);
+		qs_finding_fact(an, f, "%s", how);
+		qs_finding_step(an, f, "On the headnode, write %s containing "
+		    "exactly:\n%s", TRITON_ZK_FILE, zk_doc(run, e, n));
+		for (i = 0; i < run->views.n; i++) {
+			const struct qs_view	*v = run->views.v[i];
+			const char		*name;
+
+			if (!sapi_zk_view(v) || strncmp(v->source,
+			    "SAPI ZK_SERVERS (", 17) != 0 ||
+			    tr_list_is_doc(run, v, e, n) ||
+			    (name = sapi_app(run, v)) == NULL)
+				continue;
+			qs_finding_step(an, f, "Run `sapiadm update %s -f %s` "
+			    "(%s).", tr_object_uuid(run, name),
+			    TRITON_ZK_FILE, v->source);
+		}
+		qs_finding_step(an, f, "Make config-agent render the files "
+		    "in the moray and manatee zones (`sdc-oneachnode -n "
+		    "<server> '/usr/sbin/zlogin <vm> \"%s\"'`, as sdcadm "
+		    "does), then restart moray and manatee one zone at a "
+		    "time.", TRITON_CA_SYNC);
+		f->level = QS_LEVEL_ERROR;
+	}
+
+	/* Binder renders ZK_HA_SERVERS instead when the app has it. */
+	ha = tr_sapi_view(run, "ZK_HA_SERVERS", "sdc");
+	eff = ha != NULL && ha->members.n > 0 ? ha : ref;
+	for (i = 0; i < run->nodes.n; i++) {
+		struct qs_node			*node = run->nodes.v[i];
+		const struct qs_view		*c = qs_zk_node_cfg(run, node);
+		const struct qs_identity	*my, *zid = NULL;
+		const struct qs_member		*vm;
+		struct qs_finding		*g = NULL;
+
+		if (c == NULL)
+			continue;
+		for (j = 0; j < eff->members.n; j++) {
+			const struct qs_member	*m = eff->members.v[j];
+			struct qs_node		*who;
+			const char		*host, *ch, *inst;
+
+			/* The mismatch and invalid rules' elements. */
+			if ((host = qs_address_host(&run->arena,
+			    m->address)) == NULL ||
+			    zk_fix_host(run, m->id, host, &who, &inst) !=
+			    NULL || tr_bad_elem(run, vms, nrun, zids, eff,
+			    j) != NULL)
+				continue;
+			ch = tr_cfg_host(run, c, m->id);
+			if (ch != NULL && strcmp(ch, host) == 0)
+				continue;
+			if (g == NULL)
+				g = qs_finding_new(an, rule, "%s's zoo.cfg is "
+				    "not what %s renders", node->name,
+				    eff->source);
+			if (ch == NULL)
+				qs_finding_fact(an, g, "%s has num %s at %s; "
+				    "%s's %s has no server.%s.", eff->source,
+				    m->id, host, node->name, c->source, m->id);
+			else
+				qs_finding_fact(an, g, "%s has num %s at %s; "
+				    "%s's %s has server.%s at %s.",
+				    eff->source, m->id, host, node->name,
+				    c->source, m->id, ch);
+		}
+		for (j = 0; j < c->members.n; j++) {
+			const struct qs_member	*cm = c->members.v[j];
+			size_t			 k;
+
+			if (cm->id == NULL)
+				continue;
+			for (k = 0; k < eff->members.n; k++)
+				if (strcmp(((const struct qs_member *)
+				    eff->members.v[k])->id, cm->id) == 0)
+					break;
+			if (k < eff->members.n)
+				continue;
+			if (g == NULL)
+				g = qs_finding_new(an, rule, "%s's zoo.cfg is "
+				    "not what %s renders", node->name,
+				    eff->source);
+			qs_finding_fact(an, g, "%s's %s has server.%s=%s; %s "
+			    "has no num %s.", node->name, c->source, cm->id,
+			    cm->address, eff->source, cm->id);
+		}
+		/* myid against the ZK_ID of the zone's SAPI instance. */
+		my = qs_node_ident(node, QS_ID_MYID, NULL);
+		for (j = 0; my != NULL && j < run->identities.n; j++) {
+			const struct qs_identity	*id = run->identities.v[j];
+
+			if (id->kind == QS_ID_MYID &&
+			    id->system == QS_SYS_TRITON &&
+			    id->subject != NULL &&
+			    qs_model_lookup(run, id->subject) == node)
+				zid = id;
+		}
+		if (zid != NULL && strcmp(zid->value, my->value) != 0) {
+			if (g == NULL)
+				g = qs_finding_new(an, rule, "%s's myid is "
+				    "not its SAPI instance's ZK_ID", node->name);
+			qs_finding_evidence(g, &my->ev);
+			qs_finding_evidence(g, &zid->ev);
+			qs_finding_fact(an, g, "%s's myid file says %s; SAPI "
+			    "instance %s has ZK_ID %s, which binder's "
+			    "zookeeper_id template writes into myid.",
+			    node->name, my->value, zid->subject, zid->value);
+		}
+		if (g == NULL)
+			continue;
+		g->level = QS_LEVEL_ERROR;
+		qs_finding_node(g, node);
+		qs_finding_evidence(g, &c->ev);
+		qs_finding_evidence(g, &eff->ev);
+		vm = tr_zone_vm(run, node);
+		qs_finding_step(an, g, "Once SAPI is right (see the other "
+		    "Triton findings), make config-agent rewrite %s's "
+		    "zoo.cfg and myid: `sdc-oneachnode -n %s '/usr/sbin/"
+		    "zlogin %s \"%s\"'`.", node->name, vm != NULL &&
+		    tr_get(run, "triton.vm.%s.server_uuid", vm->id) != NULL ?
+		    tr_get(run, "triton.vm.%s.server_uuid", vm->id) :
+		    "<server>", vm != NULL ? vm->id : "<vm uuid>",
+		    TRITON_CA_SYNC);
+		qs_finding_step(an, g, "Restart its ZooKeeper (`svcadm restart "
+		    "svc:/smartdc/application/zookeeper:default`) and check "
+		    "it reports Mode: leader or follower (`echo stat | nc "
+		    "localhost 2181`) before the next binder.");
+	}
+}
+
+/*
+ * formats.md 7.4 case 2: VMAPI runs a binder VM that is no SAPI instance
+ * of the binder service.  Needs SAPI's instances in the bundle (else
+ * every binder would look unregistered).  A VM sharing its alias with
+ * another running binder is the replaced-VM case above, not this one.
+ */
+static void
+rule_triton_unregistered(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	const struct qs_view	*vms = tr_vms(run), *zk;
+	const char		*svc = tr_get(run, "triton.sapi.binder.uuid");
+	size_t			 i, j, k, ninst, ncfg, incfg;
+
+	if (vms == NULL || svc == NULL ||
+	    (ninst = tr_binder_insts(run, svc)) == 0)
+		return;
+	zk = tr_sapi_view(run, "ZK_SERVERS", "sdc");
+	for (i = 0; i < vms->members.n; i++) {
+		const struct qs_member	*m = vms->members.v[i];
+		const struct qs_member	*in_zk = NULL;
+		struct qs_finding	*f;
+		const char		*role, *srv;
+		int			 twin = 0;
+
+		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(run, m) ||
+		    tr_is_binder_inst(run, svc, m->id))
+			continue;
+		for (j = 0; j < vms->members.n; j++) {
+			const struct qs_member	*o = vms->members.v[j];
+
+			if (j != i && o->state == QS_MEMBER_ALIVE &&
+			    o->name != NULL && m->name != NULL &&
+			    strcmp(o->name, m->name) == 0)
+				twin = 1;
+		}
+		if (twin)
+			continue;
+		for (j = 0; zk != NULL && m->address != NULL &&
+		    j < zk->members.n; j++) {
+			const struct qs_member	*z = zk->members.v[j];
+			const char		*h = qs_address_host(&run->arena,
+						    z->address);
+
+			if (h != NULL && tr_vm_has_ip(run, m, h))
+				in_zk = z;
+		}
+		for (ncfg = incfg = 0, j = 0; j < run->nodes.n; j++) {
+			const struct qs_view	*c = qs_zk_node_cfg(run,
+						    run->nodes.v[j]);
+
+			if (c == NULL)
+				continue;
+			ncfg++;
+			for (k = 0; k < c->members.n; k++) {
+				const struct qs_member	*cm = c->members.v[k];
+				const char		*h;
+
+				if (cm->address != NULL && (h = qs_address_host(
+				    &run->arena, cm->address)) != NULL &&
+				    tr_vm_has_ip(run, m, h)) {
+					incfg++;
+					break;
+				}
+			}
+		}
+		role = tr_get(run, "triton.vm.%s.role", m->id);
+		srv = tr_get(run, "triton.vm.%s.server_uuid", m->id);
+		f = qs_finding_new(an, rule, "VMAPI runs binder VM %s (%s) that "
+		    "SAPI does not know", m->id, m->name != NULL ? m->name :
+		    "no alias");
+		{
+			const struct qs_setting	*st = NULL;
+			size_t			 s;
+			char			 key[256];
+
+			snprintf(key, sizeof(key), "triton.vm.%s.state",
+			    m->id);
+			for (s = 0; s < run->settings.n; s++) {
+				const struct qs_setting	*x = run->settings.v[s];
+
+				if (x->system == QS_SYS_TRITON &&
+				    strcmp(x->key, key) == 0)
+					st = x;
+			}
+			qs_finding_evidence(f, st != NULL ? &st->ev : &vms->ev);
+		}
+		qs_finding_fact(an, f, "VMAPI: VM %s, alias %s, state running, "
+		    "server %s, address %s, %s.", m->id, m->name != NULL ?
+		    m->name : "-", srv != NULL ? srv : "(unknown)",
+		    m->address != NULL ? m->address : "(none)", role != NULL ?
+		    "tags.smartdc_role binder" : "no role tag, but the alias "
+		    "sdcadm gives binder VMs");
+		qs_finding_fact(an, f, "SAPI's binder service %s has %zu "
+		    "instance%s in the dump, none of them %s.", svc, ninst,
+		    ninst == 1 ? "" : "s", m->id);
+		qs_finding_fact(an, f, "sdcadm post-setup ha-binder builds "
+		    "ZK_SERVERS from every running binder VM and reads the "
+		    "ZK_ID of its SAPI instance: with this VM running and no "
+		    "instance, it cannot rebuild the list.");
+		if (in_zk != NULL)
+			qs_finding_fact(an, f, "%s has num %s at its address, "
+			    "and %zu of the %zu zoo.cfg files in the bundle list "
+			    "it: it is an ensemble member SAPI lost track of.",
+			    zk->source, in_zk->id, incfg, ncfg);
+		else
+			qs_finding_fact(an, f, "No SAPI ZK_SERVERS element has "
+			    "its address%s, and %zu of the %zu zoo.cfg files in "
+			    "the bundle list it: %s.", zk == NULL ? " (no sdc "
+			    "application dump)" : "", incfg, ncfg, incfg > 0 ?
+			    "the binders know it, SAPI does not" :
+			    "it is not in the ensemble");
+		if (in_zk != NULL || incfg > 0) {
+			f->level = QS_LEVEL_ERROR;
+			qs_finding_step(an, f, "It serves the ensemble: adopt it "
+			    "into SAPI with `sdc-sapi /instances -X POST -d "
+			    "'{\"service_uuid\": \"%s\", \"uuid\": \"%s\", "
+			    "\"params\": {\"alias\": \"%s\"}, \"metadata\": "
+			    "{\"ZK_ID\": \"%s\"}, \"exists\": true}'` (SAPI "
+			    "AdoptInstance; ZK_ID = the zone's myid%s).", svc,
+			    m->id, m->name != NULL ? m->name : "binderN",
+			    in_zk != NULL ? in_zk->id : "<myid>",
+			    in_zk != NULL ? ", which ZK_SERVERS gives as num" :
+			    "");
+		} else {
+			qs_finding_step(an, f, "It is outside the ensemble: "
+			    "unless it is meant to join, destroy it on its "
+			    "server (`sdc-oneachnode -n %s 'vmadm delete %s'`), "
+			    "then `sdc-vmapi /vms/%s?sync=true`.", srv != NULL ?
+			    srv : "<server>", m->id, m->id);
+			qs_finding_step(an, f, "To keep it instead, adopt it "
+			    "(`sdc-sapi /instances -X POST -d '{\"service_uuid\": "
+			    "\"%s\", \"uuid\": \"%s\", \"exists\": true, "
+			    "\"metadata\": {\"ZK_ID\": \"<unused id>\"}}'`) and "
+			    "run `sdcadm post-setup ha-binder` naming its server "
+			    "among 3 or 5.", svc, m->id);
+		}
+		qs_finding_step(an, f, "Check with `sdc-sapi "
+		    "/instances?service_uuid=%s | json -Ha uuid` and "
+		    "`sdc-role list`.", svc);
+	}
+}
+
 static void
 rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	rule_triton_ghost_vm(an, rule);
 	rule_triton_leftover(an, rule);
+	rule_triton_unregistered(an, rule);
 }
 
 static void
@@ -558,4 +1501,34 @@ const struct qs_rule qs_rule_zk_ensemble_size = {
 	    "than one fewer; Triton's ha-binder supports 1, 3 or 5.",
 	.remediation = "Make the number of voters 1, 3 or 5.",
 	.check = rule_zk_ensemble_size,
+};
+
+const struct qs_rule qs_rule_triton_zk_servers_invalid = {
+	.id = "triton-zk-servers-invalid",
+	.kind = "ghost-instance",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_TRITON,
+	.title = "SAPI's ZK_SERVERS lists servers that are not the binders",
+	.explanation = "An element whose host is no running binder VM, or "
+	    "whose num is no instance's ZK_ID, is a voter that never "
+	    "answers; a repeated num or host, or \"last\" on the wrong "
+	    "element, renders a broken zoo.cfg or registrar config.",
+	.remediation = "Write the list sdcadm would build (running binder "
+	    "VMs, their ZK_ID) with `sapiadm update <uuid> -f <file>`.",
+	.check = rule_triton_zk_invalid,
+};
+
+const struct qs_rule qs_rule_triton_zk_servers_copies = {
+	.id = "triton-zk-servers-copies",
+	.kind = "inconsistent-config",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_TRITON,
+	.title = "copies of ZK_SERVERS, zoo.cfg or myid disagree",
+	.explanation = "sdcadm writes ZK_SERVERS into the sdc application "
+	    "and the moray and manatee services; binder renders zoo.cfg "
+	    "and myid from SAPI.  Copies that differ send moray and "
+	    "manatee to another ensemble than the binders run.",
+	.remediation = "Write one list into every copy with `sapiadm "
+	    "update`, then let config-agent render the zones' files.",
+	.check = rule_triton_zk_copies,
 };
