@@ -13,13 +13,228 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quorumscope.h"
 
 /* Where the corrected SAPI document is written in the repair steps. */
 #define TRITON_ZK_FILE	"/opt/root/zk-servers"
+
+/*
+ * formats.md 7.4 cases 2-4 work from the dumps wherever they sit in the
+ * bundle (root or a headnode directory), so settings are looked up
+ * without regard to the observer.  A dump may hold thousands of VMs:
+ * each rule indexes the Triton settings, the running binder VMs'
+ * addresses and the instances' ZK_ID once, so lookups stay constant
+ * time whatever the bundle holds.
+ */
+struct tr_idx {
+	struct qs_run		*run;
+	const struct qs_view	*vms;	/* the first VMAPI dump, or NULL */
+	size_t			 nrun;	/* running binder VMs in it */
+	struct qs_map		 set;	/* key -> the last such setting */
+	struct qs_map		 ip;	/* address -> running binder VM */
+	struct qs_map		 zid;	/* instance uuid -> ZK_ID identity */
+	struct qs_map		 num;	/* ZK_ID -> identity */
+	struct qs_map		 live;	/* uuid -> running VM with an address */
+	struct qs_map		 numvm;	/* ZK_ID -> identity whose VM runs */
+	struct qs_map		 srv;	/* server uuid -> VMs on it (size_t *) */
+	struct qs_map		 byid;	/* uuid -> the last VM of `vms` */
+	struct qs_arena		 keys;	/* the maps' keys */
+};
+
+static const char *tr_get(const struct tr_idx *, const char *, ...)
+    QS_PRINTF(2, 3);
+
+static const char *
+tr_get(const struct tr_idx *ix, const char *fmt, ...)
+{
+	const struct qs_setting	*s;
+	char			 key[320];
+	va_list			 ap;
+	int			 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return NULL;
+	s = qs_map_get(&ix->set, key);
+	return s != NULL ? s->value : NULL;
+}
+
+/*
+ * A binder VM: tags.smartdc_role binder (what sdcadm's ha-binder lists
+ * VMAPI by), or, in a dump without tags, the alias binder<N> it gives.
+ */
+static int
+tr_is_binder(const struct tr_idx *ix, const struct qs_member *m)
+{
+	const char	*role, *a;
+
+	if (m->id == NULL)
+		return 0;
+	if ((role = tr_get(ix, "triton.vm.%s.role", m->id)) != NULL)
+		return strcmp(role, "binder") == 0;
+	if ((a = m->name) == NULL || strncmp(a, "binder", 6) != 0 ||
+	    a[6] == '\0')
+		return 0;
+	for (a += 6; *a != '\0'; a++)
+		if (*a < '0' || *a > '9')
+			return 0;
+	return 1;
+}
+
+/* VM m's nic addresses, space-separated (the parser's .ips). */
+static const char *
+tr_vm_ips(const struct tr_idx *ix, const struct qs_member *m)
+{
+	const char	*p = tr_get(ix, "triton.vm.%s.ips", m->id);
+
+	return p != NULL ? p : m->address;
+}
+
+/* Is `host` an address of one of VM m's nics? */
+static int
+tr_vm_has_ip(const struct tr_idx *ix, const struct qs_member *m,
+    const char *host)
+{
+	const char	*p = tr_vm_ips(ix, m);
+	size_t		 hl = strlen(host), l;
+
+	while (p != NULL && *p != '\0') {
+		l = strcspn(p, " ");
+		if (l == hl && memcmp(p, host, hl) == 0)
+			return 1;
+		p += l;
+		if (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+static void
+tr_idx_init(struct tr_idx *ix, struct qs_run *run)
+{
+	size_t	i, j;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->run = run;
+	/* Backwards, so the map keeps the last setting of a key. */
+	for (i = run->settings.n; i > 0; i--) {
+		const struct qs_setting	*s = run->settings.v[i - 1];
+
+		if (s->system == QS_SYS_TRITON)
+			(void)qs_map_put(&ix->set, &ix->keys, s->key,
+			    (void *)(uintptr_t)s);
+	}
+	for (i = 0; i < run->identities.n; i++) {
+		const struct qs_identity	*id = run->identities.v[i];
+
+		if (id->kind != QS_ID_MYID || id->system != QS_SYS_TRITON ||
+		    id->subject == NULL)
+			continue;
+		(void)qs_map_put(&ix->zid, &ix->keys, id->subject,
+		    (void *)(uintptr_t)id);
+		(void)qs_map_put(&ix->num, &ix->keys, id->value,
+		    (void *)(uintptr_t)id);
+	}
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (v->system != QS_SYS_TRITON ||
+		    strcmp(v->source, "VMAPI VMs") != 0)
+			continue;
+		if (ix->vms == NULL)
+			ix->vms = v;
+		for (j = 0; j < v->members.n; j++) {
+			const struct qs_member	*m = v->members.v[j];
+
+			if (m->id != NULL && m->address != NULL &&
+			    m->state == QS_MEMBER_ALIVE)
+				(void)qs_map_put(&ix->live, &ix->keys, m->id,
+				    (void *)(uintptr_t)m);
+		}
+	}
+	for (i = 0; i < run->identities.n; i++) {
+		const struct qs_identity	*id = run->identities.v[i];
+
+		if (id->kind == QS_ID_MYID && id->system == QS_SYS_TRITON &&
+		    id->subject != NULL &&
+		    qs_map_get(&ix->live, id->subject) != NULL)
+			(void)qs_map_put(&ix->numvm, &ix->keys, id->value,
+			    (void *)(uintptr_t)id);
+	}
+	for (i = ix->vms != NULL ? ix->vms->members.n : 0; i > 0; i--) {
+		const struct qs_member	*m = ix->vms->members.v[i - 1];
+
+		if (m->id != NULL)
+			(void)qs_map_put(&ix->byid, &ix->keys, m->id,
+			    (void *)(uintptr_t)m);
+	}
+	for (i = 0; ix->vms != NULL && i < ix->vms->members.n; i++) {
+		const struct qs_member	*m = ix->vms->members.v[i];
+		const char		*srv;
+		size_t			*cnt;
+
+		if (m->id == NULL || (srv = tr_get(ix, "triton.vm.%s."
+		    "server_uuid", m->id)) == NULL)
+			continue;
+		if ((cnt = qs_map_get(&ix->srv, srv)) == NULL) {
+			cnt = qs_arena_alloc(&ix->keys, sizeof(*cnt));
+			*cnt = 0;
+			(void)qs_map_put(&ix->srv, &ix->keys, srv, cnt);
+		}
+		(*cnt)++;
+	}
+	for (i = 0; ix->vms != NULL && i < ix->vms->members.n; i++) {
+		const struct qs_member	*m = ix->vms->members.v[i];
+		const char		*p;
+		size_t			 l;
+
+		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(ix, m))
+			continue;
+		ix->nrun++;
+		for (p = tr_vm_ips(ix, m); p != NULL && *p != '\0'; ) {
+			l = strcspn(p, " ");
+			(void)qs_map_put(&ix->ip, &ix->keys, qs_arena_strndup(
+			    &ix->keys, p, l), (void *)(uintptr_t)m);
+			p += l;
+			if (*p == ' ')
+				p++;
+		}
+	}
+}
+
+static void
+tr_idx_free(struct tr_idx *ix)
+{
+	qs_map_free(&ix->set);
+	qs_map_free(&ix->ip);
+	qs_map_free(&ix->zid);
+	qs_map_free(&ix->num);
+	qs_map_free(&ix->live);
+	qs_map_free(&ix->numvm);
+	qs_map_free(&ix->srv);
+	qs_map_free(&ix->byid);
+	qs_arena_free(&ix->keys);
+}
+
+static const struct qs_view *
+tr_vms(const struct tr_idx *ix)
+{
+	return ix->vms;
+}
+
+/* The running binder VM with address `host`, or NULL. */
+static const struct qs_member *
+tr_binder_at(const struct tr_idx *ix, const char *host)
+{
+	return qs_map_get(&ix->ip, host);
+}
 
 static int
 sapi_zk_view(const struct qs_view *v)
@@ -85,36 +300,15 @@ cfg_host(struct qs_run *run, const char *id, const struct qs_view **vp)
  * VM share the uuid).  Returns the VM's address; *inst names the instance.
  */
 static const char *
-vm_host_by_zk_id(struct qs_run *run, const char *id, const char **inst)
+vm_host_by_zk_id(const struct tr_idx *ix, const char *id, const char **inst)
 {
-	size_t	i, j, k;
+	const struct qs_identity	*zid = qs_map_get(&ix->numvm, id);
+	const struct qs_member		*m;
 
-	for (i = 0; i < run->identities.n; i++) {
-		const struct qs_identity	*zid = run->identities.v[i];
-
-		if (zid->kind != QS_ID_MYID || zid->system != QS_SYS_TRITON ||
-		    zid->subject == NULL || strcmp(zid->value, id) != 0)
-			continue;
-		for (j = 0; j < run->views.n; j++) {
-			const struct qs_view	*v = run->views.v[j];
-
-			if (v->system != QS_SYS_TRITON ||
-			    strcmp(v->source, "VMAPI VMs") != 0)
-				continue;
-			for (k = 0; k < v->members.n; k++) {
-				const struct qs_member	*m = v->members.v[k];
-
-				if (m->id != NULL && m->address != NULL &&
-				    m->state == QS_MEMBER_ALIVE &&
-				    strcmp(m->id, zid->subject) == 0) {
-					*inst = zid->subject;
-					return qs_address_host(&run->arena,
-					    m->address);
-				}
-			}
-		}
-	}
-	return NULL;
+	if (zid == NULL || (m = qs_map_get(&ix->live, zid->subject)) == NULL)
+		return NULL;
+	*inst = zid->subject;
+	return qs_address_host(&ix->run->arena, m->address);
 }
 
 /* One ZK_SERVERS element: host, client port (NULL: 2181), num. */
@@ -132,18 +326,36 @@ struct zk_ent {
 static const char *
 zk_doc(struct qs_run *run, const struct zk_ent *e, size_t n)
 {
-	const char	*doc = "{\n  \"metadata\": {\n    \"ZK_SERVERS\": [\n";
-	size_t		 j;
+	static const char	 head[] =
+	    "{\n  \"metadata\": {\n    \"ZK_SERVERS\": [\n";
+	static const char	 tail[] = "    ]\n  }\n}";
+	const char		*doc;
+	char			*buf;
+	size_t			 j, len, cap;
+	int			 w;
 
+	/* One buffer, not a copy per element: lists can be long. */
+	cap = sizeof(head) + sizeof(tail);
 	for (j = 0; j < n; j++)
-		doc = qs_arena_printf(&run->arena, "%s      {\n"
+		cap += 128 + strlen(e[j].host) + strlen(e[j].num) +
+		    (e[j].port != NULL ? strlen(e[j].port) : 4);
+	buf = qs_xmalloc(cap);
+	len = (size_t)snprintf(buf, cap, "%s", head);
+	for (j = 0; j < n; j++) {
+		w = snprintf(buf + len, cap - len, "      {\n"
 		    "        \"host\": \"%s\",\n"
 		    "        \"port\": %s,\n"
-		    "        \"num\": %s%s\n      }%s\n", doc, e[j].host,
+		    "        \"num\": %s%s\n      }%s\n", e[j].host,
 		    e[j].port != NULL ? e[j].port : "2181", e[j].num,
 		    j + 1 == n ? ",\n        \"last\": true" : "",
 		    j + 1 == n ? "" : ",");
-	return qs_arena_printf(&run->arena, "%s    ]\n  }\n}", doc);
+		if (w > 0 && (size_t)w < cap - len)
+			len += (size_t)w;
+	}
+	(void)snprintf(buf + len, cap - len, "%s", tail);
+	doc = qs_arena_strdup(&run->arena, buf);
+	free(buf);
+	return doc;
 }
 
 /*
@@ -153,9 +365,10 @@ zk_doc(struct qs_run *run, const struct zk_ent *e, size_t n)
  * `id`.  *np and *inst tell which.
  */
 static const char *
-zk_fix_host(struct qs_run *run, const char *id, const char *host,
+zk_fix_host(const struct tr_idx *ix, const char *id, const char *host,
     struct qs_node **np, const char **inst)
 {
+	struct qs_run	*run = ix->run;
 	struct qs_node	*n;
 	const char	*now;
 
@@ -168,7 +381,7 @@ zk_fix_host(struct qs_run *run, const char *id, const char *host,
 			return NULL;
 		return now;
 	}
-	if ((now = vm_host_by_zk_id(run, id, inst)) == NULL ||
+	if ((now = vm_host_by_zk_id(ix, id, inst)) == NULL ||
 	    strcmp(now, host) == 0)
 		return NULL;
 	return now;
@@ -187,18 +400,18 @@ sapi_app(struct qs_run *run, const struct qs_view *v)
 }
 
 static void
-rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
+rule_triton_zk_servers_ix(struct qs_analysis *an, const struct qs_rule *rule,
+    const struct tr_idx *ix)
 {
 	struct qs_run		*run = an->run;
 	size_t			 i, j, ne;
 
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
-		const struct qs_setting	*app_uuid, *app_type;
+		const char		*app_uuid, *app_type;
 		struct qs_finding	*f = NULL;
 		struct zk_ent		*ents;
 		const char		**fixed, *app, *doc;
-		char			 key[256];
 
 		if (!sapi_zk_view(v) || v->members.n == 0 ||
 		    (app = sapi_app(run, v)) == NULL)
@@ -217,7 +430,7 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 			    m->address)) == NULL)
 				continue;
 			fixed[j] = host;
-			if ((now = zk_fix_host(run, m->id, host, &n, &inst)) ==
+			if ((now = zk_fix_host(ix, m->id, host, &n, &inst)) ==
 			    NULL)
 				continue;
 			fixed[j] = now;
@@ -265,15 +478,13 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 			ents[ne++].num = m->id;
 		}
 		doc = zk_doc(run, ents, ne);
-		snprintf(key, sizeof(key), "triton.sapi.%s.uuid", app);
-		app_uuid = qs_setting_get(run, v->observer, QS_SYS_TRITON, key);
-		snprintf(key, sizeof(key), "triton.sapi.%s.type", app);
-		app_type = qs_setting_get(run, v->observer, QS_SYS_TRITON, key);
+		app_uuid = tr_get(ix, "triton.sapi.%s.uuid", app);
+		app_type = tr_get(ix, "triton.sapi.%s.type", app);
 		qs_finding_step(an, f, "On the headnode, write %s containing "
 		    "exactly:\n%s", TRITON_ZK_FILE, doc);
 		qs_finding_step(an, f, "Run `sapiadm update %s -f %s` (the "
 		    "uuid of SAPI object %s in %s).", app_uuid != NULL ?
-		    app_uuid->value : qs_arena_printf(&run->arena,
+		    app_uuid : qs_arena_printf(&run->arena,
 		    "<uuid of %s>", app), TRITON_ZK_FILE, app,
 		    v->ev.artifact != NULL ? v->ev.artifact->member :
 		    "the dump");
@@ -281,21 +492,28 @@ rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 		    "/%s?name=%s | json -Ha metadata.ZK_SERVERS`; "
 		    "sdcadm keeps copies in the moray and manatee services' "
 		    "ZK_SERVERS: correct them the same way.",
-		    app_type != NULL && strcmp(app_type->value, "service") ==
+		    app_type != NULL && strcmp(app_type, "service") ==
 		    0 ? "services" : "applications", app);
 	}
 }
 
-static const char *
-vm_setting(struct qs_run *run, const struct qs_view *v, const char *uuid,
-    const char *what)
+static void
+rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	const struct qs_setting	*s;
-	char			 key[256];
+	struct tr_idx	ix;
 
-	snprintf(key, sizeof(key), "triton.vm.%s.%s", uuid, what);
-	s = qs_setting_get(run, v->observer, QS_SYS_TRITON, key);
-	return s != NULL ? s->value : NULL;
+	tr_idx_init(&ix, an->run);
+	rule_triton_zk_servers_ix(an, rule, &ix);
+	tr_idx_free(&ix);
+}
+
+/* A VM's setting from the VMAPI dump (indexed, see struct tr_idx). */
+static const char *
+vm_setting(const struct tr_idx *ix, const struct qs_view *v,
+    const char *uuid, const char *what)
+{
+	(void)v;
+	return tr_get(ix, "triton.vm.%s.%s", uuid, what);
 }
 
 /* Is `host` an address of any node of the bundle? */
@@ -319,7 +537,8 @@ any_node_has_host(struct qs_run *run, const char *host)
  * belong to a node.
  */
 static void
-rule_triton_ghost_vm(struct qs_analysis *an, const struct qs_rule *rule)
+rule_triton_ghost_vm(struct qs_analysis *an, const struct qs_rule *rule,
+    const struct tr_idx *ix)
 {
 	struct qs_run	*run = an->run;
 	size_t		 i, j, k;
@@ -340,27 +559,38 @@ rule_triton_ghost_vm(struct qs_analysis *an, const struct qs_rule *rule)
 
 			if (g->state != QS_MEMBER_ALIVE || g->name == NULL ||
 			    g->id == NULL || g->address == NULL ||
-			    (role = vm_setting(run, v, g->id, "role")) ==
+			    (role = vm_setting(ix, v, g->id, "role")) ==
 			    NULL || strcmp(role, "binder") != 0)
 				continue;
-			srv = vm_setting(run, v, g->id, "server_uuid");
+			/* Names first: a twin is rare, settings cost more. */
 			for (k = 0; k < v->members.n; k++) {
 				const struct qs_member	*o = v->members.v[k];
-				const char		*os;
 
-				if (k == j)
-					continue;
-				os = vm_setting(run, v, o->id, "server_uuid");
-				if (srv != NULL && os != NULL &&
-				    strcmp(srv, os) == 0)
-					lonely = 0;
-				if (o->state == QS_MEMBER_ALIVE &&
+				if (k != j && o->state == QS_MEMBER_ALIVE &&
 				    o->name != NULL && o->address != NULL &&
 				    strcmp(o->name, g->name) == 0)
 					real = o;
 			}
 			if (real == NULL)
 				continue;
+			srv = vm_setting(ix, v, g->id, "server_uuid");
+			if (srv != NULL && v == ix->vms) {
+				const size_t	*cnt = qs_map_get(&ix->srv, srv);
+
+				lonely = cnt == NULL || *cnt <= 1;
+			} else
+				for (k = 0; srv != NULL && k < v->members.n;
+				    k++) {
+					const struct qs_member	*o =
+					    v->members.v[k];
+					const char		*os;
+
+					if (k != j && o->id != NULL &&
+					    (os = vm_setting(ix, v, o->id,
+					    "server_uuid")) != NULL &&
+					    strcmp(srv, os) == 0)
+						lonely = 0;
+				}
 			zone = qs_model_lookup(run, g->name);
 			if (zone != NULL && qs_node_has_host(run, zone,
 			    real->address) == 1 && qs_node_has_host(run, zone,
@@ -443,21 +673,15 @@ rule_triton_ghost_vm(struct qs_analysis *an, const struct qs_rule *rule)
  * when a VMAPI dump is in the bundle: without one nothing is missing.
  */
 static void
-rule_triton_leftover(struct qs_analysis *an, const struct qs_rule *rule)
+rule_triton_leftover(struct qs_analysis *an, const struct qs_rule *rule,
+    const struct tr_idx *ix)
 {
 	struct qs_run		*run = an->run;
-	const struct qs_view	*vms = NULL;
+	const struct qs_view	*vms = ix->vms;
 	const struct qs_setting	*bsvc = NULL;
-	size_t			 i, j;
+	size_t			 i;
 	const char		*p = ".service_uuid";
 
-	for (i = 0; i < run->views.n && vms == NULL; i++) {
-		const struct qs_view	*v = run->views.v[i];
-
-		if (v->system == QS_SYS_TRITON &&
-		    strcmp(v->source, "VMAPI VMs") == 0)
-			vms = v;
-	}
 	for (i = 0; i < run->settings.n; i++) {
 		const struct qs_setting	*st = run->settings.v[i];
 
@@ -481,12 +705,7 @@ rule_triton_leftover(struct qs_analysis *an, const struct qs_rule *rule)
 			continue;
 		inst = qs_arena_strndup(&run->arena, st->key + 21,
 		    kl - 21 - pl);
-		for (j = 0; j < vms->members.n; j++) {
-			const struct qs_member	*m = vms->members.v[j];
-
-			if (m->id != NULL && strcmp(m->id, inst) == 0)
-				vm = m;
-		}
+		vm = qs_map_get(&ix->byid, inst);
 		if (vm != NULL && vm->state != QS_MEMBER_REAPED)
 			continue;
 		f = qs_finding_new(an, rule, "SAPI binder instance %s has no "
@@ -504,133 +723,12 @@ rule_triton_leftover(struct qs_analysis *an, const struct qs_rule *rule)
 	}
 }
 
-/*
- * formats.md 7.4 cases 2-4 work from the dumps wherever they sit in the
- * bundle (root or a headnode directory), so these helpers look settings
- * up without regard to the observer.
- */
-static const char *tr_get(const struct qs_run *, const char *, ...)
-    QS_PRINTF(2, 3);
-
-static const char *
-tr_get(const struct qs_run *run, const char *fmt, ...)
-{
-	const struct qs_setting	*found = NULL;
-	char			 key[320];
-	va_list			 ap;
-	size_t			 i;
-	int			 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(key, sizeof(key), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(key))
-		return NULL;
-	for (i = 0; i < run->settings.n; i++) {
-		const struct qs_setting	*s = run->settings.v[i];
-
-		if (s->system == QS_SYS_TRITON && strcmp(s->key, key) == 0)
-			found = s;
-	}
-	return found != NULL ? found->value : NULL;
-}
-
-static const struct qs_view *
-tr_vms(const struct qs_run *run)
-{
-	size_t	i;
-
-	for (i = 0; i < run->views.n; i++) {
-		const struct qs_view	*v = run->views.v[i];
-
-		if (v->system == QS_SYS_TRITON &&
-		    strcmp(v->source, "VMAPI VMs") == 0)
-			return v;
-	}
-	return NULL;
-}
-
-/*
- * A binder VM: tags.smartdc_role binder (what sdcadm's ha-binder lists
- * VMAPI by), or, in a dump without tags, the alias binder<N> it gives.
- */
-static int
-tr_is_binder(const struct qs_run *run, const struct qs_member *m)
-{
-	const char	*role, *a;
-
-	if (m->id == NULL)
-		return 0;
-	if ((role = tr_get(run, "triton.vm.%s.role", m->id)) != NULL)
-		return strcmp(role, "binder") == 0;
-	if ((a = m->name) == NULL || strncmp(a, "binder", 6) != 0 ||
-	    a[6] == '\0')
-		return 0;
-	for (a += 6; *a != '\0'; a++)
-		if (*a < '0' || *a > '9')
-			return 0;
-	return 1;
-}
-
-/* Is `host` an address of one of VM m's nics? */
-static int
-tr_vm_has_ip(const struct qs_run *run, const struct qs_member *m,
-    const char *host)
-{
-	const char	*p = tr_get(run, "triton.vm.%s.ips", m->id);
-	size_t		 hl = strlen(host), l;
-
-	if (p == NULL)
-		return m->address != NULL && strcmp(m->address, host) == 0;
-	while (*p != '\0') {
-		l = strcspn(p, " ");
-		if (l == hl && memcmp(p, host, hl) == 0)
-			return 1;
-		p += l;
-		if (*p == ' ')
-			p++;
-	}
-	return 0;
-}
-
-/* The running binder VM with address `host`, or NULL. */
-static const struct qs_member *
-tr_binder_at(const struct qs_run *run, const struct qs_view *vms,
-    const char *host)
-{
-	size_t	i;
-
-	for (i = 0; vms != NULL && i < vms->members.n; i++) {
-		const struct qs_member	*m = vms->members.v[i];
-
-		if (m->state == QS_MEMBER_ALIVE && tr_is_binder(run, m) &&
-		    tr_vm_has_ip(run, m, host))
-			return m;
-	}
-	return NULL;
-}
-
-/* How many running binder VMs VMAPI lists. */
-static size_t
-tr_running_binders(const struct qs_run *run, const struct qs_view *vms)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; vms != NULL && i < vms->members.n; i++) {
-		const struct qs_member	*m = vms->members.v[i];
-
-		if (m->state == QS_MEMBER_ALIVE && tr_is_binder(run, m))
-			n++;
-	}
-	return n;
-}
-
 /* Is `uuid` a SAPI instance of the binder service `svc`? */
 static int
-tr_is_binder_inst(const struct qs_run *run, const char *svc,
+tr_is_binder_inst(const struct tr_idx *ix, const char *svc,
     const char *uuid)
 {
-	const char	*s = tr_get(run, "triton.sapi.instance.%s.service_uuid",
+	const char	*s = tr_get(ix, "triton.sapi.instance.%s.service_uuid",
 			    uuid);
 
 	return s != NULL && strcmp(s, svc) == 0;
@@ -638,14 +736,14 @@ tr_is_binder_inst(const struct qs_run *run, const char *svc,
 
 /* How many SAPI instances of the binder service `svc` the dumps hold. */
 static size_t
-tr_binder_insts(const struct qs_run *run, const char *svc)
+tr_binder_insts(const struct tr_idx *ix, const char *svc)
 {
 	static const char	 pre[] = "triton.sapi.instance.";
 	static const char	 suf[] = ".service_uuid";
 	size_t			 i, n = 0, kl;
 
-	for (i = 0; i < run->settings.n; i++) {
-		const struct qs_setting	*s = run->settings.v[i];
+	for (i = 0; i < ix->run->settings.n; i++) {
+		const struct qs_setting	*s = ix->run->settings.v[i];
 
 		kl = strlen(s->key);
 		if (s->system == QS_SYS_TRITON && kl > sizeof(pre) +
@@ -657,37 +755,18 @@ tr_binder_insts(const struct qs_run *run, const char *svc)
 	return n;
 }
 
-/* The ZK_ID of SAPI instance `uuid`; with uuid NULL, any ZK_ID at all. */
+/* The ZK_ID of SAPI instance `uuid`, or NULL. */
 static const struct qs_identity *
-tr_zk_id(const struct qs_run *run, const char *uuid)
+tr_zk_id(const struct tr_idx *ix, const char *uuid)
 {
-	size_t	i;
-
-	for (i = 0; i < run->identities.n; i++) {
-		const struct qs_identity	*id = run->identities.v[i];
-
-		if (id->kind == QS_ID_MYID && id->system == QS_SYS_TRITON &&
-		    id->subject != NULL && (uuid == NULL ||
-		    strcmp(id->subject, uuid) == 0))
-			return id;
-	}
-	return NULL;
+	return qs_map_get(&ix->zid, uuid);
 }
 
 /* Is `num` the ZK_ID of some SAPI instance? */
 static int
-tr_zk_id_used(const struct qs_run *run, const char *num)
+tr_zk_id_used(const struct tr_idx *ix, const char *num)
 {
-	size_t	i;
-
-	for (i = 0; i < run->identities.n; i++) {
-		const struct qs_identity	*id = run->identities.v[i];
-
-		if (id->kind == QS_ID_MYID && id->system == QS_SYS_TRITON &&
-		    id->subject != NULL && strcmp(id->value, num) == 0)
-			return 1;
-	}
-	return 0;
+	return qs_map_get(&ix->num, num) != NULL;
 }
 
 /*
@@ -702,10 +781,11 @@ tr_zk_id_used(const struct qs_run *run, const char *num)
  * bundle.
  */
 static size_t
-tr_rebuild(struct qs_run *run, const struct qs_view *v, const char *port,
+tr_rebuild(const struct tr_idx *ix, const struct qs_view *v, const char *port,
     struct zk_ent **out, size_t *skipped)
 {
-	const struct qs_view		*vms = tr_vms(run);
+	struct qs_run		*run = ix->run;
+	const struct qs_view		*vms = tr_vms(ix);
 	const struct qs_identity	*zid;
 	struct zk_ent			*e;
 	size_t				 i, j, n = 0;
@@ -717,17 +797,17 @@ tr_rebuild(struct qs_run *run, const struct qs_view *v, const char *port,
 	for (i = 0; i < vms->members.n; i++) {
 		const struct qs_member	*m = vms->members.v[i];
 
-		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(run, m))
+		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(ix, m))
 			continue;
 		if (m->address == NULL ||
-		    (zid = tr_zk_id(run, m->id)) == NULL) {
+		    (zid = tr_zk_id(ix, m->id)) == NULL) {
 			for (j = 0; j < v->members.n; j++) {
 				const struct qs_member	*z = v->members.v[j];
 				const char		*h;
 
 				if ((h = qs_address_host(&run->arena,
 				    z->address)) != NULL &&
-				    tr_vm_has_ip(run, m, h))
+				    tr_vm_has_ip(ix, m, h))
 					return 0;
 			}
 			(*skipped)++;
@@ -743,8 +823,9 @@ tr_rebuild(struct qs_run *run, const struct qs_view *v, const char *port,
 
 /* "ZK_SERVERS" or "ZK_HA_SERVERS" of a SAPI view's source. */
 static const char *
-tr_zk_key(struct qs_run *run, const struct qs_view *v)
+tr_zk_key(const struct tr_idx *ix, const struct qs_view *v)
 {
+	struct qs_run		*run = ix->run;
 	const char	*o = strchr(v->source, '(');
 
 	if (o == NULL || o < v->source + 6)
@@ -755,8 +836,9 @@ tr_zk_key(struct qs_run *run, const struct qs_view *v)
 
 /* One line per element: "num 1 at 10.0.0.1:2181". */
 static const char *
-tr_list_text(struct qs_run *run, const struct qs_view *v)
+tr_list_text(const struct tr_idx *ix, const struct qs_view *v)
 {
+	struct qs_run		*run = ix->run;
 	const char	*t = "";
 	size_t		 j;
 
@@ -795,9 +877,10 @@ tr_same_list(const struct qs_view *a, const struct qs_view *b)
 
 /* Do the list and the document's elements hold the same pairs? */
 static int
-tr_list_is_doc(struct qs_run *run, const struct qs_view *v,
+tr_list_is_doc(const struct tr_idx *ix, const struct qs_view *v,
     const struct zk_ent *e, size_t n)
 {
+	struct qs_run		*run = ix->run;
 	size_t	i, j;
 
 	if (v->members.n != n)
@@ -823,9 +906,10 @@ tr_list_is_doc(struct qs_run *run, const struct qs_view *v,
 
 /* The SAPI object name in the view's source, with its uuid if dumped. */
 static const char *
-tr_object_uuid(struct qs_run *run, const char *name)
+tr_object_uuid(const struct tr_idx *ix, const char *name)
 {
-	const char	*u = tr_get(run, "triton.sapi.%s.uuid", name);
+	struct qs_run		*run = ix->run;
+	const char	*u = tr_get(ix, "triton.sapi.%s.uuid", name);
 
 	return u != NULL ? u : qs_arena_printf(&run->arena, "<uuid of %s>",
 	    name);
@@ -843,26 +927,29 @@ tr_object_uuid(struct qs_run *run, const char *name)
  * corrects (the server with that num is known elsewhere) are its own.
  */
 static const char *
-tr_bad_elem(struct qs_run *run, const struct qs_view *vms, size_t nrun,
-    int zids, const struct qs_view *v, size_t j)
+tr_bad_elem(const struct tr_idx *ix, const struct qs_view *v, size_t j)
 {
+	struct qs_run		*run = ix->run;
+	const struct qs_view	*vms = ix->vms;
+	size_t			 nrun = ix->nrun;
+	int			 zids = ix->num.n > 0;
 	const struct qs_member	*m = v->members.v[j], *vm;
 	struct qs_node		*node;
 	const char		*host, *inst, *oh;
 	size_t			 k;
 
 	if ((host = qs_address_host(&run->arena, m->address)) == NULL ||
-	    zk_fix_host(run, m->id, host, &node, &inst) != NULL)
+	    zk_fix_host(ix, m->id, host, &node, &inst) != NULL)
 		return NULL;
-	if (nrun > 0 && tr_binder_at(run, vms, host) == NULL) {
+	if (nrun > 0 && tr_binder_at(ix, host) == NULL) {
 		const char	*was = "";
 
 		for (k = 0; k < vms->members.n; k++) {
 			const struct qs_member	*o = vms->members.v[k];
 			const char		*st;
 
-			if (o->id != NULL && tr_vm_has_ip(run, o, host) &&
-			    (st = tr_get(run, "triton.vm.%s.state", o->id)) !=
+			if (o->id != NULL && tr_vm_has_ip(ix, o, host) &&
+			    (st = tr_get(ix, "triton.vm.%s.state", o->id)) !=
 			    NULL)
 				was = qs_arena_printf(&run->arena, " (VMAPI "
 				    "has VM %s, %s, %s there)", o->id,
@@ -873,10 +960,10 @@ tr_bad_elem(struct qs_run *run, const struct qs_view *vms, size_t nrun,
 		    "VMAPI%s.", v->source, m->id, host, nrun, was);
 	}
 	/* A running binder VM SAPI lost is the ghost-instance rule's. */
-	if (zids && !tr_zk_id_used(run, m->id) &&
+	if (zids && !tr_zk_id_used(ix, m->id) &&
 	    node_by_myid(run, m->id) == NULL &&
-	    ((vm = tr_binder_at(run, vms, host)) == NULL ||
-	    tr_zk_id(run, vm->id) != NULL))
+	    ((vm = tr_binder_at(ix, host)) == NULL ||
+	    tr_zk_id(ix, vm->id) != NULL))
 		return qs_arena_printf(&run->arena, "%s: num %s (host %s) is "
 		    "the ZK_ID of no SAPI binder instance and the myid of no "
 		    "server in the bundle.", v->source, m->id, host);
@@ -907,19 +994,18 @@ tr_bad_elem(struct qs_run *run, const struct qs_view *vms, size_t nrun,
  * which, for the finding.
  */
 static size_t
-tr_wanted(struct qs_run *run, const struct qs_view *v, struct zk_ent **out,
+tr_wanted(const struct tr_idx *ix, const struct qs_view *v, struct zk_ent **out,
     const char **how)
 {
-	const struct qs_view	*vms = tr_vms(run);
+	struct qs_run		*run = ix->run;
 	struct zk_ent		*e;
 	const char		*port = NULL;
-	size_t			 j, n, skipped, nrun;
-	int			 zids = tr_zk_id(run, NULL) != NULL;
+	size_t			 j, n, skipped;
 
 	for (j = 0; j < v->members.n && port == NULL; j++)
 		port = addr_port(((const struct qs_member *)
 		    v->members.v[j])->address);
-	if ((n = tr_rebuild(run, v, port, out, &skipped)) > 0) {
+	if ((n = tr_rebuild(ix, v, port, out, &skipped)) > 0) {
 		*how = qs_arena_printf(&run->arena, "The running binder VMs "
 		    "in VMAPI and their SAPI instances' ZK_ID give %zu "
 		    "servers, the list sdcadm's ha-binder would write%s.", n,
@@ -931,7 +1017,6 @@ tr_wanted(struct qs_run *run, const struct qs_view *v, struct zk_ent **out,
 	*how = "The list cannot be rebuilt as sdcadm does (that needs "
 	    "VMAPI's binder VMs and their SAPI instances' ZK_ID in the "
 	    "bundle): the corrected list keeps the other elements.";
-	nrun = tr_running_binders(run, vms);
 	e = qs_arena_alloc(&run->arena, (v->members.n + 1) * sizeof(*e));
 	for (n = 0, j = 0; j < v->members.n; j++) {
 		const struct qs_member	*m = v->members.v[j];
@@ -939,9 +1024,9 @@ tr_wanted(struct qs_run *run, const struct qs_view *v, struct zk_ent **out,
 		const char		*host, *now, *inst;
 
 		if ((host = qs_address_host(&run->arena, m->address)) ==
-		    NULL || tr_bad_elem(run, vms, nrun, zids, v, j) != NULL)
+		    NULL || tr_bad_elem(ix, v, j) != NULL)
 			continue;
-		now = zk_fix_host(run, m->id, host, &node, &inst);
+		now = zk_fix_host(ix, m->id, host, &node, &inst);
 		e[n].host = now != NULL ? now : host;
 		e[n].port = addr_port(m->address);
 		e[n++].num = m->id;
@@ -958,14 +1043,12 @@ tr_wanted(struct qs_run *run, const struct qs_view *v, struct zk_ent **out,
  * with that num is known elsewhere) are left to it.
  */
 static void
-rule_triton_zk_invalid(struct qs_analysis *an, const struct qs_rule *rule)
+rule_triton_zk_invalid_ix(struct qs_analysis *an, const struct qs_rule *rule,
+    const struct tr_idx *ix)
 {
 	struct qs_run		*run = an->run;
-	const struct qs_view	*vms = tr_vms(run);
-	size_t			 i, j, n, nrun;
-	int			 zids = tr_zk_id(run, NULL) != NULL;
+	size_t			 i, j, n;
 
-	nrun = tr_running_binders(run, vms);
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
 		struct qs_finding	*f = NULL;
@@ -974,9 +1057,9 @@ rule_triton_zk_invalid(struct qs_analysis *an, const struct qs_rule *rule)
 
 		if (!sapi_zk_view(v) || (app = sapi_app(run, v)) == NULL)
 			continue;
-		key = tr_zk_key(run, v);
+		key = tr_zk_key(ix, v);
 		for (j = 0; j < v->members.n; j++) {
-			if ((why = tr_bad_elem(run, vms, nrun, zids, v, j)) ==
+			if ((why = tr_bad_elem(ix, v, j)) ==
 			    NULL)
 				continue;
 			if (f == NULL)
@@ -985,8 +1068,8 @@ rule_triton_zk_invalid(struct qs_analysis *an, const struct qs_rule *rule)
 				    v->source);
 			qs_finding_fact(an, f, "%s", why);
 		}
-		entries = tr_get(run, "triton.sapi.%s.%s.entries", app, key);
-		last = tr_get(run, "triton.sapi.%s.%s.last", app, key);
+		entries = tr_get(ix, "triton.sapi.%s.%s.entries", app, key);
+		last = tr_get(ix, "triton.sapi.%s.%s.last", app, key);
 		if (entries != NULL && last != NULL &&
 		    strcmp(entries, "0") != 0 && strcmp(last, entries) != 0) {
 			if (f == NULL)
@@ -1010,7 +1093,7 @@ rule_triton_zk_invalid(struct qs_analysis *an, const struct qs_rule *rule)
 			continue;
 		f->level = QS_LEVEL_ERROR;
 		qs_finding_evidence(f, &v->ev);
-		n = tr_wanted(run, v, &e, &how);
+		n = tr_wanted(ix, v, &e, &how);
 		qs_finding_fact(an, f, "%s", how);
 		if (n == 0)
 			continue;
@@ -1018,8 +1101,8 @@ rule_triton_zk_invalid(struct qs_analysis *an, const struct qs_rule *rule)
 		    "exactly:\n%s", TRITON_ZK_FILE, zk_doc(run, e, n));
 		qs_finding_step(an, f, "Run `sapiadm update %s -f %s` (SAPI "
 		    "object %s), and check it with `sapiadm get %s | json "
-		    "metadata.%s`.", tr_object_uuid(run, app), TRITON_ZK_FILE,
-		    app, tr_object_uuid(run, app), key);
+		    "metadata.%s`.", tr_object_uuid(ix, app), TRITON_ZK_FILE,
+		    app, tr_object_uuid(ix, app), key);
 		qs_finding_step(an, f, "Make config-agent render it in every "
 		    "binder zone (`sdc-oneachnode -n <server> '/usr/sbin/zlogin "
 		    "<vm> \"%s\"'`, as sdcadm does), then restart ZooKeeper "
@@ -1031,8 +1114,9 @@ rule_triton_zk_invalid(struct qs_analysis *an, const struct qs_rule *rule)
 
 /* The SAPI view of `key` of object `name`, or NULL. */
 static const struct qs_view *
-tr_sapi_view(struct qs_run *run, const char *key, const char *name)
+tr_sapi_view(const struct tr_idx *ix, const char *key, const char *name)
 {
+	struct qs_run		*run = ix->run;
 	const char	*src = qs_arena_printf(&run->arena, "SAPI %s (%s)",
 			    key, name);
 	size_t		 i;
@@ -1048,8 +1132,9 @@ tr_sapi_view(struct qs_run *run, const char *key, const char *name)
 
 /* The host of server `id` in a zoo.cfg view, or NULL. */
 static const char *
-tr_cfg_host(struct qs_run *run, const struct qs_view *c, const char *id)
+tr_cfg_host(const struct tr_idx *ix, const struct qs_view *c, const char *id)
 {
+	struct qs_run		*run = ix->run;
 	size_t	j;
 
 	for (j = 0; j < c->members.n; j++) {
@@ -1064,9 +1149,9 @@ tr_cfg_host(struct qs_run *run, const struct qs_view *c, const char *id)
 
 /* The running VM VMAPI lists for a zone of the bundle, by alias. */
 static const struct qs_member *
-tr_zone_vm(const struct qs_run *run, const struct qs_node *node)
+tr_zone_vm(const struct tr_idx *ix, const struct qs_node *node)
 {
-	const struct qs_view	*vms = tr_vms(run);
+	const struct qs_view	*vms = tr_vms(ix);
 	const struct qs_member	*found = NULL;
 	size_t			 i;
 
@@ -1090,17 +1175,17 @@ tr_zone_vm(const struct qs_run *run, const struct qs_node *node)
  * binder's myid its instance's ZK_ID.
  */
 static void
-rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
+rule_triton_zk_copies_ix(struct qs_analysis *an, const struct qs_rule *rule,
+    const struct tr_idx *ix)
 {
 	struct qs_run		*run = an->run;
-	const struct qs_view	*ref, *eff, *ha, *vms = tr_vms(run);
+	const struct qs_view	*ref, *eff, *ha;
 	struct qs_finding	*f = NULL;
 	struct zk_ent		*e;
-	size_t			 i, j, n, nrun = tr_running_binders(run, vms);
-	int			 zids = tr_zk_id(run, NULL) != NULL;
+	size_t			 i, j, n;
 	const char		*how;
 
-	if ((ref = tr_sapi_view(run, "ZK_SERVERS", "sdc")) == NULL)
+	if ((ref = tr_sapi_view(ix, "ZK_SERVERS", "sdc")) == NULL)
 		return;
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
@@ -1114,18 +1199,18 @@ rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
 			    "ZK_SERVERS disagree");
 			qs_finding_evidence(f, &ref->ev);
 			qs_finding_fact(an, f, "%s: %s.", ref->source,
-			    tr_list_text(run, ref));
+			    tr_list_text(ix, ref));
 		}
 		qs_finding_evidence(f, &v->ev);
 		qs_finding_fact(an, f, "%s: %s.", v->source,
-		    tr_list_text(run, v));
+		    tr_list_text(ix, v));
 	}
 	if (f != NULL) {
 		qs_finding_fact(an, f, "sdcadm's ha-binder writes one list "
 		    "into the sdc application and the moray and manatee "
 		    "services: binder renders zoo.cfg from the first, moray "
 		    "and manatee find ZooKeeper through their own copy.");
-		n = tr_wanted(run, ref, &e, &how);
+		n = tr_wanted(ix, ref, &e, &how);
 		qs_finding_fact(an, f, "%s", how);
 		qs_finding_step(an, f, "On the headnode, write %s containing "
 		    "exactly:\n%s", TRITON_ZK_FILE, zk_doc(run, e, n));
@@ -1135,11 +1220,11 @@ rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
 
 			if (!sapi_zk_view(v) || strncmp(v->source,
 			    "SAPI ZK_SERVERS (", 17) != 0 ||
-			    tr_list_is_doc(run, v, e, n) ||
+			    tr_list_is_doc(ix, v, e, n) ||
 			    (name = sapi_app(run, v)) == NULL)
 				continue;
 			qs_finding_step(an, f, "Run `sapiadm update %s -f %s` "
-			    "(%s).", tr_object_uuid(run, name),
+			    "(%s).", tr_object_uuid(ix, name),
 			    TRITON_ZK_FILE, v->source);
 		}
 		qs_finding_step(an, f, "Make config-agent render the files "
@@ -1151,7 +1236,7 @@ rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
 	}
 
 	/* Binder renders ZK_HA_SERVERS instead when the app has it. */
-	ha = tr_sapi_view(run, "ZK_HA_SERVERS", "sdc");
+	ha = tr_sapi_view(ix, "ZK_HA_SERVERS", "sdc");
 	eff = ha != NULL && ha->members.n > 0 ? ha : ref;
 	for (i = 0; i < run->nodes.n; i++) {
 		struct qs_node			*node = run->nodes.v[i];
@@ -1170,11 +1255,10 @@ rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
 			/* The mismatch and invalid rules' elements. */
 			if ((host = qs_address_host(&run->arena,
 			    m->address)) == NULL ||
-			    zk_fix_host(run, m->id, host, &who, &inst) !=
-			    NULL || tr_bad_elem(run, vms, nrun, zids, eff,
-			    j) != NULL)
+			    zk_fix_host(ix, m->id, host, &who, &inst) !=
+			    NULL || tr_bad_elem(ix, eff, j) != NULL)
 				continue;
-			ch = tr_cfg_host(run, c, m->id);
+			ch = tr_cfg_host(ix, c, m->id);
 			if (ch != NULL && strcmp(ch, host) == 0)
 				continue;
 			if (g == NULL)
@@ -1239,13 +1323,13 @@ rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_finding_node(g, node);
 		qs_finding_evidence(g, &c->ev);
 		qs_finding_evidence(g, &eff->ev);
-		vm = tr_zone_vm(run, node);
+		vm = tr_zone_vm(ix, node);
 		qs_finding_step(an, g, "Once SAPI is right (see the other "
 		    "Triton findings), make config-agent rewrite %s's "
 		    "zoo.cfg and myid: `sdc-oneachnode -n %s '/usr/sbin/"
 		    "zlogin %s \"%s\"'`.", node->name, vm != NULL &&
-		    tr_get(run, "triton.vm.%s.server_uuid", vm->id) != NULL ?
-		    tr_get(run, "triton.vm.%s.server_uuid", vm->id) :
+		    tr_get(ix, "triton.vm.%s.server_uuid", vm->id) != NULL ?
+		    tr_get(ix, "triton.vm.%s.server_uuid", vm->id) :
 		    "<server>", vm != NULL ? vm->id : "<vm uuid>",
 		    TRITON_CA_SYNC);
 		qs_finding_step(an, g, "Restart its ZooKeeper (`svcadm restart "
@@ -1262,17 +1346,25 @@ rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
  * another running binder is the replaced-VM case above, not this one.
  */
 static void
-rule_triton_unregistered(struct qs_analysis *an, const struct qs_rule *rule)
+rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
+    const struct tr_idx *ix)
 {
 	struct qs_run		*run = an->run;
-	const struct qs_view	*vms = tr_vms(run), *zk;
-	const char		*svc = tr_get(run, "triton.sapi.binder.uuid");
+	const struct qs_view	*vms = tr_vms(ix), *zk, **cfgs;
+	const char		*svc = tr_get(ix, "triton.sapi.binder.uuid");
 	size_t			 i, j, k, ninst, ncfg, incfg;
 
 	if (vms == NULL || svc == NULL ||
-	    (ninst = tr_binder_insts(run, svc)) == 0)
+	    (ninst = tr_binder_insts(ix, svc)) == 0)
 		return;
-	zk = tr_sapi_view(run, "ZK_SERVERS", "sdc");
+	zk = tr_sapi_view(ix, "ZK_SERVERS", "sdc");
+	/* Each zone's zoo.cfg, looked up once, not once per VM. */
+	cfgs = qs_arena_alloc(&run->arena, (run->nodes.n + 1) *
+	    sizeof(*cfgs));
+	for (ncfg = 0, j = 0; j < run->nodes.n; j++)
+		if ((cfgs[ncfg] = qs_zk_node_cfg(run, run->nodes.v[j])) !=
+		    NULL)
+			ncfg++;
 	for (i = 0; i < vms->members.n; i++) {
 		const struct qs_member	*m = vms->members.v[i];
 		const struct qs_member	*in_zk = NULL;
@@ -1280,8 +1372,8 @@ rule_triton_unregistered(struct qs_analysis *an, const struct qs_rule *rule)
 		const char		*role, *srv;
 		int			 twin = 0;
 
-		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(run, m) ||
-		    tr_is_binder_inst(run, svc, m->id))
+		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(ix, m) ||
+		    tr_is_binder_inst(ix, svc, m->id))
 			continue;
 		for (j = 0; j < vms->members.n; j++) {
 			const struct qs_member	*o = vms->members.v[j];
@@ -1299,30 +1391,26 @@ rule_triton_unregistered(struct qs_analysis *an, const struct qs_rule *rule)
 			const char		*h = qs_address_host(&run->arena,
 						    z->address);
 
-			if (h != NULL && tr_vm_has_ip(run, m, h))
+			if (h != NULL && tr_vm_has_ip(ix, m, h))
 				in_zk = z;
 		}
-		for (ncfg = incfg = 0, j = 0; j < run->nodes.n; j++) {
-			const struct qs_view	*c = qs_zk_node_cfg(run,
-						    run->nodes.v[j]);
+		for (incfg = 0, j = 0; j < ncfg; j++) {
+			const struct qs_view	*c = cfgs[j];
 
-			if (c == NULL)
-				continue;
-			ncfg++;
 			for (k = 0; k < c->members.n; k++) {
 				const struct qs_member	*cm = c->members.v[k];
 				const char		*h;
 
 				if (cm->address != NULL && (h = qs_address_host(
 				    &run->arena, cm->address)) != NULL &&
-				    tr_vm_has_ip(run, m, h)) {
+				    tr_vm_has_ip(ix, m, h)) {
 					incfg++;
 					break;
 				}
 			}
 		}
-		role = tr_get(run, "triton.vm.%s.role", m->id);
-		srv = tr_get(run, "triton.vm.%s.server_uuid", m->id);
+		role = tr_get(ix, "triton.vm.%s.role", m->id);
+		srv = tr_get(ix, "triton.vm.%s.server_uuid", m->id);
 		f = qs_finding_new(an, rule, "VMAPI runs binder VM %s (%s) that "
 		    "SAPI does not know", m->id, m->name != NULL ? m->name :
 		    "no alias");
@@ -1399,11 +1487,35 @@ rule_triton_unregistered(struct qs_analysis *an, const struct qs_rule *rule)
 }
 
 static void
+rule_triton_zk_invalid(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct tr_idx	ix;
+
+	tr_idx_init(&ix, an->run);
+	rule_triton_zk_invalid_ix(an, rule, &ix);
+	tr_idx_free(&ix);
+}
+
+static void
+rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct tr_idx	ix;
+
+	tr_idx_init(&ix, an->run);
+	rule_triton_zk_copies_ix(an, rule, &ix);
+	tr_idx_free(&ix);
+}
+
+static void
 rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	rule_triton_ghost_vm(an, rule);
-	rule_triton_leftover(an, rule);
-	rule_triton_unregistered(an, rule);
+	struct tr_idx	ix;
+
+	tr_idx_init(&ix, an->run);
+	rule_triton_ghost_vm(an, rule, &ix);
+	rule_triton_leftover(an, rule, &ix);
+	rule_triton_unregistered_ix(an, rule, &ix);
+	tr_idx_free(&ix);
 }
 
 static void
