@@ -41,7 +41,7 @@ struct tr_idx {
 	struct qs_map		 num;	/* ZK_ID -> identity */
 	struct qs_map		 live;	/* uuid -> running VM with an address */
 	struct qs_map		 numvm;	/* ZK_ID -> identity whose VM runs */
-	struct qs_map		 srv;	/* server uuid -> VMs on it (size_t *) */
+	struct qs_map		 srv;	/* server uuid -> size_t VM count */
 	struct qs_map		 byid;	/* uuid -> the last VM of `vms` */
 	struct qs_arena		 keys;	/* the maps' keys */
 };
@@ -575,8 +575,9 @@ rule_triton_ghost_vm(struct qs_analysis *an, const struct qs_rule *rule,
 				continue;
 			srv = vm_setting(ix, v, g->id, "server_uuid");
 			if (srv != NULL && v == ix->vms) {
-				const size_t	*cnt = qs_map_get(&ix->srv, srv);
+				const size_t	*cnt;
 
+				cnt = qs_map_get(&ix->srv, srv);
 				lonely = cnt == NULL || *cnt <= 1;
 			} else
 				for (k = 0; srv != NULL && k < v->members.n;
@@ -888,9 +889,9 @@ tr_list_is_doc(const struct tr_idx *ix, const struct qs_view *v,
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];
-			const char		*h = qs_address_host(&run->arena,
-						    m->address), *p;
+			const char		*h, *p;
 
+			h = qs_address_host(&run->arena, m->address);
 			p = addr_port(m->address);
 			if (h != NULL && strcmp(m->id, e[i].num) == 0 &&
 			    strcmp(h, e[i].host) == 0 && (p == NULL ?
@@ -1104,8 +1105,9 @@ rule_triton_zk_invalid_ix(struct qs_analysis *an, const struct qs_rule *rule,
 		    "metadata.%s`.", tr_object_uuid(ix, app), TRITON_ZK_FILE,
 		    app, tr_object_uuid(ix, app), key);
 		qs_finding_step(an, f, "Make config-agent render it in every "
-		    "binder zone (`sdc-oneachnode -n <server> '/usr/sbin/zlogin "
-		    "<vm> \"%s\"'`, as sdcadm does), then restart ZooKeeper "
+		    "binder zone (`sdc-oneachnode -n <server> "
+		    "'/usr/sbin/zlogin <vm> \"%s\"'`, as sdcadm does), then "
+		    "restart ZooKeeper "
 		    "one binder at a time (`svcadm restart "
 		    "svc:/smartdc/application/zookeeper:default`).",
 		    TRITON_CA_SYNC);
@@ -1298,8 +1300,9 @@ rule_triton_zk_copies_ix(struct qs_analysis *an, const struct qs_rule *rule,
 		/* myid against the ZK_ID of the zone's SAPI instance. */
 		my = qs_node_ident(node, QS_ID_MYID, NULL);
 		for (j = 0; my != NULL && j < run->identities.n; j++) {
-			const struct qs_identity	*id = run->identities.v[j];
+			const struct qs_identity	*id;
 
+			id = run->identities.v[j];
 			if (id->kind == QS_ID_MYID &&
 			    id->system == QS_SYS_TRITON &&
 			    id->subject != NULL &&
@@ -1309,7 +1312,8 @@ rule_triton_zk_copies_ix(struct qs_analysis *an, const struct qs_rule *rule,
 		if (zid != NULL && strcmp(zid->value, my->value) != 0) {
 			if (g == NULL)
 				g = qs_finding_new(an, rule, "%s's myid is "
-				    "not its SAPI instance's ZK_ID", node->name);
+				    "not its SAPI instance's ZK_ID",
+				    node->name);
 			qs_finding_evidence(g, &my->ev);
 			qs_finding_evidence(g, &zid->ev);
 			qs_finding_fact(an, g, "%s's myid file says %s; SAPI "
@@ -1388,8 +1392,9 @@ rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
 		for (j = 0; zk != NULL && m->address != NULL &&
 		    j < zk->members.n; j++) {
 			const struct qs_member	*z = zk->members.v[j];
-			const char		*h = qs_address_host(&run->arena,
-						    z->address);
+			const char		*h;
+
+			h = qs_address_host(&run->arena, z->address);
 
 			if (h != NULL && tr_vm_has_ip(ix, m, h))
 				in_zk = z;
@@ -1411,9 +1416,9 @@ rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
 		}
 		role = tr_get(ix, "triton.vm.%s.role", m->id);
 		srv = tr_get(ix, "triton.vm.%s.server_uuid", m->id);
-		f = qs_finding_new(an, rule, "VMAPI runs binder VM %s (%s) that "
-		    "SAPI does not know", m->id, m->name != NULL ? m->name :
-		    "no alias");
+		f = qs_finding_new(an, rule, "VMAPI runs binder VM %s (%s) "
+		    "that SAPI does not know", m->id,
+		    m->name != NULL ? m->name : "no alias");
 		{
 			const struct qs_setting	*st = NULL;
 			size_t			 s;
@@ -1445,20 +1450,21 @@ rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
 		    "instance, it cannot rebuild the list.");
 		if (in_zk != NULL)
 			qs_finding_fact(an, f, "%s has num %s at its address, "
-			    "and %zu of the %zu zoo.cfg files in the bundle list "
-			    "it: it is an ensemble member SAPI lost track of.",
-			    zk->source, in_zk->id, incfg, ncfg);
+			    "and %zu of the %zu zoo.cfg files in the bundle "
+			    "list it: it is an ensemble member SAPI lost track "
+			    "of.", zk->source, in_zk->id, incfg, ncfg);
 		else
 			qs_finding_fact(an, f, "No SAPI ZK_SERVERS element has "
-			    "its address%s, and %zu of the %zu zoo.cfg files in "
-			    "the bundle list it: %s.", zk == NULL ? " (no sdc "
-			    "application dump)" : "", incfg, ncfg, incfg > 0 ?
+			    "its address%s, and %zu of the %zu zoo.cfg files "
+			    "in the bundle list it: %s.", zk == NULL ?
+			    " (no sdc application dump)" : "", incfg, ncfg,
+			    incfg > 0 ?
 			    "the binders know it, SAPI does not" :
 			    "it is not in the ensemble");
 		if (in_zk != NULL || incfg > 0) {
 			f->level = QS_LEVEL_ERROR;
-			qs_finding_step(an, f, "It serves the ensemble: adopt it "
-			    "into SAPI with `sdc-sapi /instances -X POST -d "
+			qs_finding_step(an, f, "It serves the ensemble: adopt "
+			    "it into SAPI with `sdc-sapi /instances -X POST -d "
 			    "'{\"service_uuid\": \"%s\", \"uuid\": \"%s\", "
 			    "\"params\": {\"alias\": \"%s\"}, \"metadata\": "
 			    "{\"ZK_ID\": \"%s\"}, \"exists\": true}'` (SAPI "
@@ -1470,15 +1476,16 @@ rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
 		} else {
 			qs_finding_step(an, f, "It is outside the ensemble: "
 			    "unless it is meant to join, destroy it on its "
-			    "server (`sdc-oneachnode -n %s 'vmadm delete %s'`), "
-			    "then `sdc-vmapi /vms/%s?sync=true`.", srv != NULL ?
-			    srv : "<server>", m->id, m->id);
+			    "server (`sdc-oneachnode -n %s 'vmadm delete "
+			    "%s'`), then `sdc-vmapi /vms/%s?sync=true`.",
+			    srv != NULL ? srv : "<server>", m->id, m->id);
 			qs_finding_step(an, f, "To keep it instead, adopt it "
-			    "(`sdc-sapi /instances -X POST -d '{\"service_uuid\": "
-			    "\"%s\", \"uuid\": \"%s\", \"exists\": true, "
-			    "\"metadata\": {\"ZK_ID\": \"<unused id>\"}}'`) and "
-			    "run `sdcadm post-setup ha-binder` naming its server "
-			    "among 3 or 5.", svc, m->id);
+			    "(`sdc-sapi /instances -X POST -d "
+			    "'{\"service_uuid\": \"%s\", \"uuid\": \"%s\", "
+			    "\"exists\": true, \"metadata\": {\"ZK_ID\": "
+			    "\"<unused id>\"}}'`) and run `sdcadm post-setup "
+			    "ha-binder` naming its server among 3 or 5.", svc,
+			    m->id);
 		}
 		qs_finding_step(an, f, "Check with `sdc-sapi "
 		    "/instances?service_uuid=%s | json -Ha uuid` and "

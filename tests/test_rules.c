@@ -951,8 +951,9 @@ tg_bundle(struct tm *m, const char *app, const char *moray,
 	tm_parse(m, "triton.sapi_dump", "sdc-sapi-services.json",
 	    qs_arena_printf(&m->run->arena, "[{\"uuid\": \"s-binder\", "
 	    "\"name\": \"binder\", \"application_uuid\": \"a-sdc\"},\n"
-	    "{\"uuid\": \"s-moray\", \"name\": \"moray\", \"application_uuid\": "
-	    "\"a-sdc\", \"metadata\": {\"ZK_SERVERS\": %s}},\n"
+	    "{\"uuid\": \"s-moray\", \"name\": \"moray\", "
+	    "\"application_uuid\": \"a-sdc\", \"metadata\": "
+	    "{\"ZK_SERVERS\": %s}},\n"
 	    "{\"uuid\": \"s-manatee\", \"name\": \"manatee\", "
 	    "\"application_uuid\": \"a-sdc\", \"metadata\": {\"ZK_SERVERS\": "
 	    "%s}}]\n", moray, TG_GOOD));
