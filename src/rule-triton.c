@@ -1015,9 +1015,10 @@ tr_wanted(const struct tr_idx *ix, const struct qs_view *v, struct zk_ent **out,
 		    skipped, skipped == 1 ? "" : "s") : "");
 		return n;
 	}
-	*how = "The list cannot be rebuilt as sdcadm does (that needs "
-	    "VMAPI's binder VMs and their SAPI instances' ZK_ID in the "
-	    "bundle): the corrected list keeps the other elements.";
+	*how = "The list cannot be rebuilt as sdcadm does (VMAPI's dump, "
+	    "or the ZK_ID of a SAPI instance for a running binder VM that "
+	    "the list names, is missing): the corrected list keeps the "
+	    "other elements.";
 	e = qs_arena_alloc(&run->arena, (v->members.n + 1) * sizeof(*e));
 	for (n = 0, j = 0; j < v->members.n; j++) {
 		const struct qs_member	*m = v->members.v[j];

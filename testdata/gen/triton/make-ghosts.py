@@ -73,6 +73,15 @@ FACTS = """\
   manatee service ZK_SERVERS: num 4 at 10.99.72.45, binder1's address (case 4, and the
                               mismatch rule: server 4 is at 10.99.72.108)
   zoo.cfg of every zone lists server.5=10.99.72.200: 4 voters, one of them gone
+
+Findings expected (tests/cases/report-triton-ghosts.out)
+  triton-ghost-instance       binder4 runs without a SAPI instance, outside the
+                              ensemble (warning; the adopt variant is in tests/test_rules.c)
+  triton-zk-servers-invalid   the sdc application's list: num 5 at .200, "last" misplaced
+  triton-zk-servers-mismatch  the manatee service's list: num 4 at .45
+  triton-zk-servers-copies    sdc/manatee/moray copies differ; binder1's myid; binder3's zoo.cfg
+  zk-cfg-differ, zk-myid-missing, zk-ensemble-size (the ZooKeeper rules on the zone files)
+  Every sapiadm document in the report is the same 3-server list (nums 1 3 4).
 """
 
 
@@ -135,7 +144,7 @@ def main(outdir):
     vms += [vm(a, u, r, s, ip, "running", True) for a, u, r, s, ip in OTHERS]
     write_json(os.path.join(root, "vmapi-vms.json"), vms)
 
-    rendered = SDC_ZK_RENDERED = [("9", 1), ("45", 3), ("108", 4), ("200", 5)]
+    rendered = [("9", 1), ("45", 3), ("108", 4), ("200", 5)]
     zones = {
         "binder0": (rendered, "1"),
         "binder1": (rendered, "2"),
