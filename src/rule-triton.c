@@ -1,14 +1,32 @@
 /*
  * Triton rules (seed 004: a binder zone replaced from a cloned image; SAPI
  * and VMAPI kept the old picture, so the next zone update or reboot
- * rendered the wrong ensemble again):
+ * rendered the wrong ensemble again).  They read what the SAPI and VMAPI
+ * parsers record (ZK_SERVERS views, ZK_ID identities, triton.sapi.* and
+ * triton.vm.* settings) next to the binder zones' zoo.cfg and myid:
  *
  *   triton-zk-servers-mismatch  SAPI ZK_SERVERS entry num N names a host
  *                               other than the one server N (myid N) has.
- *   triton-ghost-instance       VMAPI lists a running binder VM that no
- *                               longer exists next to its replacement.
+ *   triton-ghost-instance       formats.md 7.4 cases 1 and 2: VMAPI lists
+ *                               a running binder VM that no longer exists
+ *                               next to its replacement; a SAPI binder
+ *                               instance without a living VM; a running
+ *                               binder VM that is no SAPI instance.
+ *   triton-zk-servers-invalid   case 3: ZK_SERVERS elements no binder
+ *                               answers to, repeats, a misplaced "last".
+ *   triton-zk-servers-copies    case 4: the sdc/moray/manatee copies of
+ *                               ZK_SERVERS, zoo.cfg or myid disagree.
  *   zk-ensemble-size            zoo.cfg lists an even number of voters, or
  *                               a number ha-binder does not support.
+ *
+ * Upstream facts (TritonDataCenter/sdcadm lib/steps/zookeeper.js,
+ * lib/post-setup/ha-binder.js, lib/common.js; binder and
+ * zookeeper-common sapi_manifests; sdc-sapi docs/index.md): ha-binder
+ * lists binder VMs by tag.smartdc_role=binder and state running, builds
+ * ZK_SERVERS as {host: nics[0].ip, port: 2181, num: the instance's
+ * ZK_ID} with "last" on the final element, and writes it into the sdc
+ * application and the moray and manatee services; config-agent renders
+ * zoo.cfg (server.<num>=<host>:2888:3888) and myid (ZK_ID) in each zone.
  */
 #include "config.h"
 
@@ -92,9 +110,12 @@ tr_is_binder(const struct tr_idx *ix, const struct qs_member *m)
 static const char *
 tr_vm_ips(const struct tr_idx *ix, const struct qs_member *m)
 {
-	const char	*p = tr_get(ix, "triton.vm.%s.ips", m->id);
+	const char	*p;
 
-	return p != NULL ? p : m->address;
+	if (m->id == NULL ||
+	    (p = tr_get(ix, "triton.vm.%s.ips", m->id)) == NULL)
+		return m->address;
+	return p;
 }
 
 /* Is `host` an address of one of VM m's nics? */
