@@ -7,6 +7,11 @@
  *   - metadata.ZK_SERVERS and ZK_HA_SERVERS of every object as a
  *     configured view "SAPI ZK_SERVERS (<name>)": member id = num,
  *     address = host:port as written (the client port), state voter;
+ *     with settings triton.sapi.<name>.<key>.entries (how many elements
+ *     the list has, bad ones included) and .last (the 1-based positions
+ *     of the elements carrying "last": true, comma-separated, or "none"):
+ *     the templates of binder's registrar (and the like) put a comma
+ *     after every element without "last", so its place matters;
  *   - settings triton.sapi.<name>.uuid, .type (application, service,
  *     instance) and, for instances, triton.sapi.instance.<uuid>.service_uuid;
  *   - an instance's metadata.ZK_ID as a myid identity whose subject is the
@@ -105,9 +110,9 @@ sapi_zk_list(struct qs_parse_ctx *ctx, const char *text, size_t len,
 	struct qs_evidence	 ev;
 	struct qs_view		*v;
 	const cJSON		*el;
-	char			 needle[64], num[16];
+	char			 needle[64], num[16], lastpos[128];
 	uint64_t		 line;
-	size_t			 n = 0;
+	size_t			 n = 0, lp = 0;
 
 	snprintf(needle, sizeof(needle), "\"%s\"", key);
 	line = sapi_line_of(text, len, from, needle, NULL);
@@ -120,17 +125,28 @@ sapi_zk_list(struct qs_parse_ctx *ctx, const char *text, size_t len,
 	}
 	v = qs_emit_view(ctx, QS_VIEW_CONFIGURED, qs_arena_printf(
 	    &ctx->run->arena, "SAPI %s (%s)", key, name), &ev);
+	lastpos[0] = '\0';
 	cJSON_ArrayForEach(el, list) {
 		const cJSON	*port = cJSON_GetObjectItemCaseSensitive(el,
 				    "port");
 		const char	*host = sapi_str(el, "host"), *addr;
 		char		 pbuf[16];
+		int		 w;
 
-		if (n++ == SAPI_MAX_ZK) {
+		if (n == SAPI_MAX_ZK) {
 			qs_parse_diag(ctx, QS_SEV_WARNING, line, "SAPI %s of "
 			    "%s: more than %d entries, the rest ignored", key,
 			    name, SAPI_MAX_ZK);
 			break;
+		}
+		n++;
+		/* 64 positions of at most 3 digits fit only in part: cut. */
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(el,
+		    "last")) && lp + 8 < sizeof(lastpos)) {
+			w = snprintf(lastpos + lp, sizeof(lastpos) - lp,
+			    "%s%zu", lp > 0 ? "," : "", n);
+			if (w > 0)
+				lp += (size_t)w;
 		}
 		if (!cJSON_IsObject(el) || host == NULL ||
 		    sapi_num(cJSON_GetObjectItemCaseSensitive(el, "num"),
@@ -147,6 +163,12 @@ sapi_zk_list(struct qs_parse_ctx *ctx, const char *text, size_t len,
 			addr = host;
 		qs_view_add(ctx, v, NULL, addr, num, QS_MEMBER_VOTER);
 	}
+	qs_emit_setting(ctx, qs_arena_printf(&ctx->run->arena,
+	    "triton.sapi.%s.%s.entries", name, key), qs_arena_printf(
+	    &ctx->run->arena, "%zu", n), &ev);
+	qs_emit_setting(ctx, qs_arena_printf(&ctx->run->arena,
+	    "triton.sapi.%s.%s.last", name, key), lp > 0 ? lastpos : "none",
+	    &ev);
 }
 
 static void

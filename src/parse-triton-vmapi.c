@@ -8,7 +8,9 @@
  * members are the VMs: name = alias, id = uuid, address = first nic ip,
  * state alive (running), left (stopped), reaped (destroyed, failed),
  * listed otherwise; and settings triton.vm.<uuid>.state, .server_uuid,
- * .role, .alias, .ip (the role list: .server instead of .server_uuid).
+ * .role, .alias, .ip (the first nic's, which sdcadm takes for a binder's
+ * ZooKeeper host) and .ips (every nic's, space-separated) (the role list:
+ * .server instead of .server_uuid).
  * VMAPI VMs whose alias no other VM of the dump shares also give
  * identities (uuid and admin ip, subject = alias), so a bundle directory
  * named after the alias gets them; a shared alias (a ghost VM next to its
@@ -93,7 +95,7 @@ vm_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 	const cJSON	*tags = cJSON_GetObjectItemCaseSensitive(o, "tags");
 	const cJSON	*nic;
 	struct qs_evidence ev;
-	const char	*hit;
+	const char	*hit, *ips = NULL, *nip;
 	uint64_t	 line = 0;
 	size_t		 n = 0;
 
@@ -123,8 +125,12 @@ vm_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 	cJSON_ArrayForEach(nic, nics) {
 		if (n++ == VM_NICS_MAX)
 			break;
-		if ((ip = vm_str(nic, "ip")) != NULL)
-			break;
+		if ((nip = vm_str(nic, "ip")) == NULL)
+			continue;
+		if (ip == NULL)
+			ip = nip;
+		ips = ips == NULL ? nip : qs_arena_printf(&ctx->run->arena,
+		    "%s %s", ips, nip);
 	}
 	if (cJSON_IsObject(tags))
 		role = vm_str(tags, "smartdc_role");
@@ -137,6 +143,7 @@ vm_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 	vm_setting(ctx, uuid, "role", role, &ev);
 	vm_setting(ctx, uuid, "alias", alias, &ev);
 	vm_setting(ctx, uuid, "ip", ip, &ev);
+	vm_setting(ctx, uuid, "ips", ips, &ev);
 	vm_setting(ctx, uuid, "last_modified", vm_str(o, "last_modified"),
 	    &ev);
 	if (alias == NULL || vm_state(state) == QS_MEMBER_REAPED ||

@@ -37,6 +37,8 @@ extern const struct qs_rule qs_rule_zk_slow_fsync;
 extern const struct qs_rule qs_rule_zk_ensemble_size;
 extern const struct qs_rule qs_rule_triton_zk_servers_mismatch;
 extern const struct qs_rule qs_rule_triton_ghost_instance;
+extern const struct qs_rule qs_rule_triton_zk_servers_invalid;
+extern const struct qs_rule qs_rule_triton_zk_servers_copies;
 extern const struct qs_rule qs_rule_etcd_cluster_id_mismatch;
 extern const struct qs_rule qs_rule_etcd_removed_member_present;
 extern const struct qs_rule qs_rule_etcd_unstarted_member;
@@ -75,6 +77,8 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_zk_ensemble_size,
 	&qs_rule_triton_zk_servers_mismatch,
 	&qs_rule_triton_ghost_instance,
+	&qs_rule_triton_zk_servers_invalid,
+	&qs_rule_triton_zk_servers_copies,
 	&qs_rule_etcd_cluster_id_mismatch,
 	&qs_rule_etcd_removed_member_present,
 	&qs_rule_etcd_unstarted_member,

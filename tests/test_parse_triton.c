@@ -77,6 +77,31 @@ DEFINE_TEST(test_parse_triton_sapi_bad)
 	qs_run_free(run);
 }
 
+/* Where "last" sits, and how many elements the list has. */
+DEFINE_TEST(test_parse_triton_sapi_last)
+{
+	struct qs_run		*run;
+
+	run = qs_test_parse("triton.sapi_dump", "sapi.json",
+	    "[{\"uuid\": \"a\", \"name\": \"sdc\", \"metadata\": {"
+	    "\"ZK_SERVERS\": [{\"host\": \"h1\", \"num\": 1, "
+	    "\"last\": true}, {\"host\": \"h2\", \"num\": 2}, 7, "
+	    "{\"host\": \"h3\", \"num\": 3, \"last\": true}]}},\n"
+	    "{\"uuid\": \"m\", \"name\": \"moray\", "
+	    "\"application_uuid\": \"a\", \"metadata\": {\"ZK_SERVERS\": "
+	    "[{\"host\": \"h1\", \"num\": 1, \"last\": \"yes\"}]}}]\n", 0);
+	CHECK(strcmp(qs_test_setting(run, "triton.sapi.sdc.ZK_SERVERS.entries"),
+	    "4") == 0);
+	CHECK(strcmp(qs_test_setting(run, "triton.sapi.sdc.ZK_SERVERS.last"),
+	    "1,4") == 0);
+	/* Only JSON true counts, as for mustache. */
+	CHECK(strcmp(qs_test_setting(run,
+	    "triton.sapi.moray.ZK_SERVERS.last"), "none") == 0);
+	CHECK(strcmp(qs_test_setting(run, "triton.sapi.moray.type"),
+	    "service") == 0);
+	qs_run_free(run);
+}
+
 DEFINE_TEST(test_parse_triton_vmapi)
 {
 	struct qs_run		*run;
@@ -104,8 +129,21 @@ DEFINE_TEST(test_parse_triton_vmapi)
 	    0);
 	CHECK(strcmp(qs_test_setting(run, "triton.vm.u1.server_uuid"),
 	    "cn1") == 0);
+	CHECK(strcmp(qs_test_setting(run, "triton.vm.u1.ips"), "10.0.0.1") ==
+	    0);
 	/* uuid and address of u1 and u3; none for the destroyed u2. */
 	CHECK_INT(run->identities.n, 3);
+	qs_run_free(run);
+
+	/* Every nic's address; the first one is the VM's. */
+	run = qs_test_parse("triton.vmapi_dump", "vmapi-vms.json",
+	    "{\"uuid\": \"u1\", \"alias\": \"binder0\", \"nics\": "
+	    "[{\"mac\": \"x\"}, {\"ip\": \"10.0.0.1\"}, {\"ip\": 5}, "
+	    "{\"ip\": \"192.168.9.1\"}]}", 0);
+	CHECK(strcmp(qs_test_setting(run, "triton.vm.u1.ip"), "10.0.0.1") ==
+	    0);
+	CHECK(strcmp(qs_test_setting(run, "triton.vm.u1.ips"),
+	    "10.0.0.1 192.168.9.1") == 0);
 	qs_run_free(run);
 
 	run = qs_test_parse("triton.vmapi_dump", "vmapi-vms.json", "[1,", 0);

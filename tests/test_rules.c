@@ -1346,3 +1346,287 @@ DEFINE_TEST(test_rules_zk_split_brain_overlap)
 	CHECK(tm_finding(&m, "zk-split-brain", NULL) == NULL);
 	tm_free(&m);
 }
+
+/*
+ * formats.md 7.4 cases 2-4.  tg_bundle() parses a headnode's SAPI and
+ * VMAPI dumps: three binder VMs u-0..u-2 at 10.0.0.1..3 with ZK_ID 1..3,
+ * the sdc application's ZK_SERVERS `app`, moray's `moray` and manatee's
+ * the good list; `insts` and `extra_vm` vary the instances and VMs.
+ */
+#define TG_GOOD \
+    "[{\"host\": \"10.0.0.1\", \"port\": 2181, \"num\": 1},\n" \
+    " {\"host\": \"10.0.0.2\", \"port\": 2181, \"num\": 2},\n" \
+    " {\"host\": \"10.0.0.3\", \"port\": 2181, \"num\": 3, \"last\": true}]"
+#define TG_INSTS \
+    "{\"uuid\": \"u-0\", \"service_uuid\": \"s-binder\", " \
+    "\"metadata\": {\"ZK_ID\": \"1\"}},\n" \
+    "{\"uuid\": \"u-1\", \"service_uuid\": \"s-binder\", " \
+    "\"metadata\": {\"ZK_ID\": \"2\"}},\n" \
+    "{\"uuid\": \"u-2\", \"service_uuid\": \"s-binder\", " \
+    "\"metadata\": {\"ZK_ID\": \"3\"}}"
+
+static void
+tg_bundle(struct tm *m, const char *app, const char *moray,
+    const char *insts, const char *extra_vm)
+{
+	const char		*vms = "[";
+	int			 i;
+
+	tm_parse(m, "triton.sapi_dump", "sdc-sapi-applications.json",
+	    qs_arena_printf(&m->run->arena, "[{\"uuid\": \"a-sdc\", "
+	    "\"name\": \"sdc\", \"metadata\": {\"ZK_SERVERS\": %s}}]\n", app));
+	tm_parse(m, "triton.sapi_dump", "sdc-sapi-services.json",
+	    qs_arena_printf(&m->run->arena, "[{\"uuid\": \"s-binder\", "
+	    "\"name\": \"binder\", \"application_uuid\": \"a-sdc\"},\n"
+	    "{\"uuid\": \"s-moray\", \"name\": \"moray\", "
+	    "\"application_uuid\": \"a-sdc\", \"metadata\": "
+	    "{\"ZK_SERVERS\": %s}},\n"
+	    "{\"uuid\": \"s-manatee\", \"name\": \"manatee\", "
+	    "\"application_uuid\": \"a-sdc\", \"metadata\": {\"ZK_SERVERS\": "
+	    "%s}}]\n", moray, TG_GOOD));
+	tm_parse(m, "triton.sapi_dump", "sdc-sapi-instances.json",
+	    qs_arena_printf(&m->run->arena, "[%s]\n", insts));
+	for (i = 0; i < 3; i++)
+		vms = qs_arena_printf(&m->run->arena, "%s{\"uuid\": "
+		    "\"u-%d\", \"alias\": \"binder%d\", \"state\": "
+		    "\"running\", \"server_uuid\": \"cn-%d\", \"nics\": "
+		    "[{\"ip\": \"10.0.0.%d\"}], \"tags\": {\"smartdc_role\": "
+		    "\"binder\"}},\n", vms, i, i, i, i + 1);
+	vms = qs_arena_printf(&m->run->arena, "%s%s]\n", vms,
+	    extra_vm != NULL ? extra_vm : "{\"uuid\": \"u-m\", \"alias\": "
+	    "\"moray0\", \"state\": \"running\", \"nics\": [{\"ip\": "
+	    "\"10.0.0.40\"}], \"tags\": {\"smartdc_role\": \"moray\"}}");
+	tm_parse(m, "triton.vmapi_dump", "vmapi-vms.json", vms);
+}
+
+/* No Triton rule has anything to say about a consistent headnode. */
+static int
+tg_quiet(struct tm *m)
+{
+	return tm_finding(m, "triton-ghost-instance", NULL) == NULL &&
+	    tm_finding(m, "triton-zk-servers-invalid", NULL) == NULL &&
+	    tm_finding(m, "triton-zk-servers-copies", NULL) == NULL &&
+	    tm_finding(m, "triton-zk-servers-mismatch", NULL) == NULL;
+}
+
+DEFINE_TEST(test_rules_triton_consistent)
+{
+	struct tm	m;
+
+	tm_init(&m);
+	tg_bundle(&m, TG_GOOD, TG_GOOD, TG_INSTS, NULL);
+	tm_analyse(&m);
+	CHECK(tg_quiet(&m));
+	tm_free(&m);
+
+	/* With the zones: their zoo.cfg and myid agree too. */
+	tm_init(&m);
+	tm_zk_node(&m, "binder0", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "binder2", "3", "10.0.0.3:2181");
+	tm_zk_cfg(&m, "binder0", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3",
+	    NULL);
+	tm_zk_cfg(&m, "binder2", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3",
+	    NULL);
+	tg_bundle(&m, TG_GOOD, TG_GOOD, TG_INSTS, NULL);
+	tm_analyse(&m);
+	CHECK(tg_quiet(&m));
+	tm_free(&m);
+}
+
+/* Case 2: a running binder VM that is no SAPI instance. */
+DEFINE_TEST(test_rules_triton_unregistered)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	size_t			 n;
+
+	/* Outside the ensemble: destroy it (a warning). */
+	tm_init(&m);
+	tg_bundle(&m, TG_GOOD, TG_GOOD, TG_INSTS, "{\"uuid\": \"u-x\", "
+	    "\"alias\": \"binder9\", \"state\": \"running\", \"server_uuid\": "
+	    "\"cn-9\", \"nics\": [{\"ip\": \"10.0.0.9\"}], \"tags\": "
+	    "{\"smartdc_role\": \"binder\"}}");
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-ghost-instance", &n);
+	CHECK(f != NULL);
+	CHECK_INT(n, 1);
+	if (f != NULL) {
+		CHECK(f->level == QS_LEVEL_WARNING);
+		CHECK(tm_has_step(f, "sdc-oneachnode -n cn-9 'vmadm delete "
+		    "u-x'"));
+	}
+	/* The list sdcadm would write leaves it out: nothing invalid. */
+	CHECK(tm_finding(&m, "triton-zk-servers-invalid", NULL) == NULL);
+	tm_free(&m);
+
+	/*
+	 * binder2, in ZK_SERVERS as num 3, has no instance: an ensemble
+	 * member SAPI lost; adopt it with ZK_ID 3 (an error), and do not
+	 * call num 3 invalid for it.
+	 */
+	tm_init(&m);
+	tg_bundle(&m, TG_GOOD, TG_GOOD,
+	    "{\"uuid\": \"u-0\", \"service_uuid\": \"s-binder\", "
+	    "\"metadata\": {\"ZK_ID\": \"1\"}},\n"
+	    "{\"uuid\": \"u-1\", \"service_uuid\": \"s-binder\", "
+	    "\"metadata\": {\"ZK_ID\": \"2\"}}", NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-ghost-instance", &n);
+	CHECK(f != NULL);
+	CHECK_INT(n, 1);
+	if (f != NULL) {
+		CHECK(f->level == QS_LEVEL_ERROR);
+		CHECK(tm_has_step(f, "sdc-sapi /instances -X POST"));
+		CHECK(tm_has_step(f, "\"uuid\": \"u-2\""));
+		CHECK(tm_has_step(f, "{\"ZK_ID\": \"3\"}, \"exists\": true"));
+	}
+	CHECK(tm_finding(&m, "triton-zk-servers-invalid", NULL) == NULL);
+	tm_free(&m);
+
+	/* Untagged: the alias binderN counts, another alias does not. */
+	tm_init(&m);
+	tg_bundle(&m, TG_GOOD, TG_GOOD, TG_INSTS, "{\"uuid\": \"u-y\", "
+	    "\"alias\": \"binder7\", \"state\": \"running\", \"nics\": "
+	    "[{\"ip\": \"10.0.0.9\"}]}, {\"uuid\": \"u-z\", \"alias\": "
+	    "\"binderx\", \"state\": \"running\", \"nics\": [{\"ip\": "
+	    "\"10.0.0.10\"}]}");
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-ghost-instance", &n);
+	CHECK(f != NULL);
+	CHECK_INT(n, 1);
+	if (f != NULL)
+		CHECK(strstr(f->title, "u-y") != NULL);
+	tm_free(&m);
+
+	/* Without SAPI's instances nothing can be said. */
+	tm_init(&m);
+	tg_bundle(&m, TG_GOOD, TG_GOOD, "", "{\"uuid\": \"u-x\", "
+	    "\"alias\": \"binder9\", \"state\": \"running\", \"nics\": "
+	    "[{\"ip\": \"10.0.0.9\"}], \"tags\": {\"smartdc_role\": "
+	    "\"binder\"}}");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "triton-ghost-instance", NULL) == NULL);
+	tm_free(&m);
+}
+
+/* Case 3: elements no binder answers to, repeats, "last". */
+DEFINE_TEST(test_rules_triton_zk_invalid)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	/* A fourth element at an address no binder VM has. */
+	tm_init(&m);
+	tg_bundle(&m, "[{\"host\": \"10.0.0.1\", \"port\": 2181, \"num\": 1},"
+	    "{\"host\": \"10.0.0.2\", \"port\": 2181, \"num\": 2},"
+	    "{\"host\": \"10.0.0.3\", \"port\": 2181, \"num\": 3},"
+	    "{\"host\": \"10.0.0.8\", \"port\": 2181, \"num\": 4, "
+	    "\"last\": true}]", TG_GOOD, TG_INSTS, NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-zk-servers-invalid", NULL);
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK(f->level == QS_LEVEL_ERROR);
+		CHECK(tm_has_step(f, "\"host\": \"10.0.0.3\",\n"
+		    "        \"port\": 2181,\n        \"num\": 3,\n"
+		    "        \"last\": true\n"));
+		CHECK(!tm_has_step(f, "10.0.0.8"));
+		CHECK(tm_has_step(f, "sapiadm update a-sdc -f "
+		    "/opt/root/zk-servers"));
+	}
+	/* The copies differ as well. */
+	CHECK(tm_finding(&m, "triton-zk-servers-copies", NULL) != NULL);
+	tm_free(&m);
+
+	/* "last" on the first element of moray's copy. */
+	tm_init(&m);
+	tg_bundle(&m, TG_GOOD,
+	    "[{\"host\": \"10.0.0.1\", \"port\": 2181, \"num\": 1, "
+	    "\"last\": true},"
+	    "{\"host\": \"10.0.0.2\", \"port\": 2181, \"num\": 2},"
+	    "{\"host\": \"10.0.0.3\", \"port\": 2181, \"num\": 3}]",
+	    TG_INSTS, NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-zk-servers-invalid", NULL);
+	CHECK(f != NULL);
+	if (f != NULL)
+		CHECK(tm_has_step(f, "sapiadm update s-moray"));
+	/* Same pairs: the copies agree. */
+	CHECK(tm_finding(&m, "triton-zk-servers-copies", NULL) == NULL);
+	tm_free(&m);
+
+	/* The same element twice (num and host repeated). */
+	tm_init(&m);
+	tg_bundle(&m, "[{\"host\": \"10.0.0.1\", \"port\": 2181, \"num\": 1},"
+	    "{\"host\": \"10.0.0.2\", \"port\": 2181, \"num\": 2},"
+	    "{\"host\": \"10.0.0.3\", \"port\": 2181, \"num\": 3},"
+	    "{\"host\": \"10.0.0.3\", \"port\": 2181, \"num\": 3, "
+	    "\"last\": true}]", TG_GOOD, TG_INSTS, NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "triton-zk-servers-invalid", NULL) != NULL);
+	tm_free(&m);
+
+	/* A num that is no instance's ZK_ID, at a binder's address. */
+	tm_init(&m);
+	tg_bundle(&m, "[{\"host\": \"10.0.0.1\", \"port\": 2181, \"num\": 1},"
+	    "{\"host\": \"10.0.0.2\", \"port\": 2181, \"num\": 2},"
+	    "{\"host\": \"10.0.0.3\", \"port\": 2181, \"num\": 7, "
+	    "\"last\": true}]", TG_GOOD, TG_INSTS, NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-zk-servers-invalid", NULL);
+	CHECK(f != NULL);
+	if (f != NULL)
+		CHECK(tm_has_step(f, "\"num\": 3,\n        \"last\": true"));
+	tm_free(&m);
+}
+
+/* Case 4: the copies, zoo.cfg and myid. */
+DEFINE_TEST(test_rules_triton_zk_copies)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	/* moray's copy lacks server 3. */
+	tm_init(&m);
+	tg_bundle(&m, TG_GOOD,
+	    "[{\"host\": \"10.0.0.1\", \"port\": 2181, \"num\": 1},"
+	    "{\"host\": \"10.0.0.2\", \"port\": 2181, \"num\": 2, "
+	    "\"last\": true}]", TG_INSTS, NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-zk-servers-copies", NULL);
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK(tm_has_step(f, "sapiadm update s-moray -f "
+		    "/opt/root/zk-servers"));
+		CHECK(!tm_has_step(f, "sapiadm update a-sdc"));
+		CHECK(!tm_has_step(f, "sapiadm update s-manatee"));
+	}
+	tm_free(&m);
+
+	/* A zone's zoo.cfg has another host for server 2. */
+	tm_init(&m);
+	tm_zk_node(&m, "binder2", "3", "10.0.0.3:2181");
+	tm_zk_cfg(&m, "binder2", "1=10.0.0.1", "2=10.0.0.7", "3=10.0.0.3",
+	    NULL);
+	tg_bundle(&m, TG_GOOD, TG_GOOD, TG_INSTS, NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-zk-servers-copies", NULL);
+	CHECK(f != NULL);
+	if (f != NULL)
+		CHECK(tm_has_step(f, "sdc-oneachnode -n cn-2 '/usr/sbin/zlogin "
+		    "u-2 "));
+	tm_free(&m);
+
+	/* A zone whose myid is not its instance's ZK_ID. */
+	tm_init(&m);
+	tm_zk_node(&m, "binder1", "5", "10.0.0.2:2181");
+	tm_zk_cfg(&m, "binder1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3",
+	    NULL);
+	tg_bundle(&m, TG_GOOD, TG_GOOD, TG_INSTS, NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-zk-servers-copies", NULL);
+	CHECK(f != NULL);
+	if (f != NULL)
+		CHECK(strstr(f->title, "myid") != NULL);
+	tm_free(&m);
+}
