@@ -56,20 +56,19 @@ sapi_str(const cJSON *o, const char *key)
 
 /* Line of the first `needle` at or after `from`; 0 when absent. */
 static uint64_t
-sapi_line_of(const char *text, size_t len, size_t from, const char *needle,
-    size_t *at)
+sapi_line_of(const char *text, size_t len, struct qs_line_cursor *lc,
+    size_t from, const char *needle, size_t *at)
 {
-	size_t	nl = strlen(needle), i;
+	size_t		 nl = strlen(needle);
+	const char	*hit;
 
 	if (nl == 0 || from >= len)
 		return 0;
-	for (i = from; i + nl <= len; i++)
-		if (memcmp(text + i, needle, nl) == 0) {
-			if (at != NULL)
-				*at = i;
-			return qs_json_line_at(text, len, i);
-		}
-	return 0;
+	if ((hit = memmem(text + from, len - from, needle, nl)) == NULL)
+		return 0;
+	if (at != NULL)
+		*at = (size_t)(hit - text);
+	return qs_json_line_seek(text, len, lc, (size_t)(hit - text));
 }
 
 /*
@@ -105,7 +104,7 @@ sapi_num(const cJSON *n, char *buf, size_t sz)
 
 static void
 sapi_zk_list(struct qs_parse_ctx *ctx, const char *text, size_t len,
-    size_t from, const char *name, const char *key, const cJSON *list)
+    struct qs_line_cursor *lc, size_t from, const char *name, const char *key, const cJSON *list)
 {
 	struct qs_evidence	 ev;
 	struct qs_view		*v;
@@ -115,7 +114,7 @@ sapi_zk_list(struct qs_parse_ctx *ctx, const char *text, size_t len,
 	size_t			 n = 0, lp = 0;
 
 	snprintf(needle, sizeof(needle), "\"%s\"", key);
-	line = sapi_line_of(text, len, from, needle, NULL);
+	line = sapi_line_of(text, len, lc, from, needle, NULL);
 	ev = qs_evidence_line(ctx, line, qs_arena_printf(&ctx->run->arena,
 	    "metadata.%s of %s", key, name));
 	if (!cJSON_IsArray(list)) {
@@ -173,7 +172,7 @@ sapi_zk_list(struct qs_parse_ctx *ctx, const char *text, size_t len,
 
 static void
 sapi_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
-    size_t *cur, const cJSON *o)
+    struct qs_line_cursor *lc, size_t *cur, const cJSON *o)
 {
 	static const char *const zk_keys[] = { "ZK_SERVERS",
 	    "ZK_HA_SERVERS", NULL };
@@ -189,7 +188,8 @@ sapi_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 	if (uuid != NULL && strlen(uuid) < 100) {
 		snprintf(needle, sizeof(needle), "\"%s\"", uuid);
 		/* Objects come in text order: search on from the last. */
-		if ((line = sapi_line_of(text, len, *cur, needle, &at)) != 0)
+		if ((line = sapi_line_of(text, len, lc, *cur, needle,
+		    &at)) != 0)
 			*cur = at + strlen(needle);
 	}
 	if (svc != NULL)
@@ -225,7 +225,8 @@ sapi_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 				    zk_keys[i]);
 
 		if (l != NULL)
-			sapi_zk_list(ctx, text, len, at, name, zk_keys[i], l);
+			sapi_zk_list(ctx, text, len, lc, at, name,
+			    zk_keys[i], l);
 	}
 	if (uuid != NULL) {
 		const cJSON	*zid = cJSON_GetObjectItemCaseSensitive(md,
@@ -239,7 +240,8 @@ sapi_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 			    "of %s is not a number", uuid);
 			return;
 		}
-		ev.line = sapi_line_of(text, len, at, "\"ZK_ID\"", NULL);
+		ev.line = sapi_line_of(text, len, lc, at, "\"ZK_ID\"",
+		    NULL);
 		qs_emit_identity(ctx, QS_ID_MYID, num, NULL, uuid, &ev);
 	}
 }
@@ -250,6 +252,7 @@ qs_parse_triton_sapi(struct qs_parse_ctx *ctx)
 	const unsigned char	*data;
 	const char		*text, *end = NULL;
 	size_t			 len, n = 0, cur = 0;
+	struct qs_line_cursor	 lc = { 0, 0 };
 	cJSON			*root;
 	const cJSON		*el;
 
@@ -266,7 +269,7 @@ qs_parse_triton_sapi(struct qs_parse_ctx *ctx)
 		return sapi_fail(ctx, line, "not valid JSON");
 	}
 	if (cJSON_IsObject(root))
-		sapi_object(ctx, text, len, &cur, root);
+		sapi_object(ctx, text, len, &lc, &cur, root);
 	else if (cJSON_IsArray(root)) {
 		cJSON_ArrayForEach(el, root) {
 			if (n++ == SAPI_MAX_OBJECTS) {
@@ -276,7 +279,7 @@ qs_parse_triton_sapi(struct qs_parse_ctx *ctx)
 				break;
 			}
 			if (cJSON_IsObject(el))
-				sapi_object(ctx, text, len, &cur, el);
+				sapi_object(ctx, text, len, &lc, &cur, el);
 		}
 	} else {
 		cJSON_Delete(root);

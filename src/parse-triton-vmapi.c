@@ -87,7 +87,8 @@ vm_alias_count(const cJSON *root, const char *alias)
 
 static void
 vm_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
-    size_t *cur, const cJSON *root, const cJSON *o, struct qs_view *v)
+    struct qs_line_cursor *lc, size_t *cur, const cJSON *root, const cJSON *o,
+    struct qs_view *v)
 {
 	const char	*uuid = vm_str(o, "uuid"), *alias = vm_str(o, "alias");
 	const char	*state = vm_str(o, "state"), *ip = NULL, *role = NULL;
@@ -110,18 +111,11 @@ vm_object(struct qs_parse_ctx *ctx, const char *text, size_t len,
 	 * dump is searched once, not once per VM.
 	 */
 	hit = NULL;
-	{
-		size_t	ul = strlen(uuid), i;
-
-		for (i = *cur; ul > 0 && i + ul <= len; i++)
-			if (memcmp(text + i, uuid, ul) == 0) {
-				hit = text + i;
-				*cur = i + ul;
-				break;
-			}
+	if (*uuid != '\0' && *cur < len &&
+	    (hit = memmem(text + *cur, len - *cur, uuid, strlen(uuid))) != NULL) {
+		*cur = (size_t)(hit - text) + strlen(uuid);
+		line = qs_json_line_seek(text, len, lc, (size_t)(hit - text));
 	}
-	if (hit != NULL)
-		line = qs_json_line_at(text, len, (size_t)(hit - text));
 	cJSON_ArrayForEach(nic, nics) {
 		if (n++ == VM_NICS_MAX)
 			break;
@@ -160,6 +154,7 @@ qs_parse_triton_vmapi(struct qs_parse_ctx *ctx)
 	const unsigned char	*data;
 	const char		*text, *end = NULL;
 	size_t			 len, n = 0, cur = 0;
+	struct qs_line_cursor	 lc = { 0, 0 };
 	cJSON			*root;
 	const cJSON		*el;
 	struct qs_evidence	 ev;
@@ -190,7 +185,7 @@ qs_parse_triton_vmapi(struct qs_parse_ctx *ctx)
 	ev = qs_evidence_line(ctx, 1, "VMAPI VMs");
 	v = qs_emit_view(ctx, QS_VIEW_CONFIGURED, "VMAPI VMs", &ev);
 	if (cJSON_IsObject(root))
-		vm_object(ctx, text, len, &cur, root, root, v);
+		vm_object(ctx, text, len, &lc, &cur, root, root, v);
 	else
 		cJSON_ArrayForEach(el, root) {
 			if (n++ == VM_MAX) {
@@ -200,7 +195,7 @@ qs_parse_triton_vmapi(struct qs_parse_ctx *ctx)
 				break;
 			}
 			if (cJSON_IsObject(el))
-				vm_object(ctx, text, len, &cur, root, el,
+				vm_object(ctx, text, len, &lc, &cur, root, el,
 				    v);
 		}
 	cJSON_Delete(root);

@@ -877,6 +877,17 @@ int	qs_json_raw_number(const char *, size_t, size_t, const char **,
 	    size_t *);
 int	qs_json_raw_u64(const char *, size_t, size_t, uint64_t *);
 uint64_t qs_json_line_at(const char *, size_t, size_t);
+/*
+ * Lines of many offsets in one text, counted from the previous offset:
+ * parsers that look things up in text order pay once for the whole text.
+ * Zero-initialise; one cursor per text.
+ */
+struct qs_line_cursor {
+	size_t		off;
+	uint64_t	line;	/* of `off`; 0 before the first use */
+};
+uint64_t qs_json_line_seek(const char *, size_t, struct qs_line_cursor *,
+	    size_t);
 
 /* parse-consul-*.c: Consul's small artifacts. */
 int	qs_parse_consul_peers_json(struct qs_parse_ctx *);

@@ -192,13 +192,35 @@ qs_json_raw_u64(const char *text, size_t len, size_t off, uint64_t *out)
 uint64_t
 qs_json_line_at(const char *text, size_t len, size_t off)
 {
-	uint64_t	line = 1;
-	size_t		i;
+	struct qs_line_cursor	c = { 0, 0 };
+
+	return qs_json_line_seek(text, len, &c, off);
+}
+
+/* Line of byte `off`, moving the cursor there from where it was. */
+uint64_t
+qs_json_line_seek(const char *text, size_t len, struct qs_line_cursor *c,
+    size_t off)
+{
+	const char	*nl;
 
 	if (off > len)
 		off = len;
-	for (i = 0; i < off; i++)
-		if (text[i] == '\n')
-			line++;
-	return line;
+	if (c->line == 0 || c->off > len) {
+		c->off = 0;
+		c->line = 1;
+	}
+	while (c->off < off) {
+		nl = memchr(text + c->off, '\n', off - c->off);
+		if (nl == NULL) {
+			c->off = off;
+			break;
+		}
+		c->line++;
+		c->off = (size_t)(nl - text) + 1;
+	}
+	while (c->off > off)
+		if (text[--c->off] == '\n')
+			c->line--;
+	return c->line;
 }

@@ -1,6 +1,8 @@
 /* parse-triton-sapi.c and parse-triton-vmapi.c: SAPI, VMAPI, sdc-role list. */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "test.h"
 
 static const struct qs_view *
@@ -176,4 +178,56 @@ DEFINE_TEST(test_parse_triton_role_list)
 	    "hello\n", 0);
 	CHECK_INT(qs_test_status(run), QS_STATUS_FAILED);
 	qs_run_free(run);
+}
+
+/*
+ * The line cursor the dump parsers share: any sequence of offsets,
+ * forward and back, gives the line qs_json_line_at counts from the start.
+ */
+DEFINE_TEST(test_json_line_seek)
+{
+	static const char	 text[] = "a\nbb\n\nccc\nd";
+	static const size_t	 offs[] = { 0, 1, 2, 5, 6, 11, 3, 0, 10, 99,
+	    4, 7 };
+	struct qs_line_cursor	 c = { 0, 0 };
+	size_t			 i, len = sizeof(text) - 1;
+
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		CHECK_INT(qs_json_line_seek(text, len, &c, offs[i]),
+		    qs_json_line_at(text, len, offs[i]));
+	CHECK_INT(qs_json_line_at(text, len, 6), 4);
+	CHECK_INT(qs_json_line_at(text, len, 99), 5);
+}
+
+/*
+ * Many VMs, one per line: each VM's evidence names its own line (the
+ * cursor walks the text once instead of recounting it per VM).
+ */
+DEFINE_TEST(test_parse_triton_vmapi_many_lines)
+{
+	struct qs_run	*run;
+	char		*doc, *p;
+	size_t		 i, n = 2000, j;
+	int		 found = 0;
+
+	doc = qs_xmalloc(n * 128 + 8);
+	p = doc;
+	*p++ = '[';
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s\n{\"uuid\": \"vm-%05zu\", \"alias\": "
+		    "\"binder%zu\", \"state\": \"running\"}", i ? "," : "", i,
+		    i);
+	strcpy(p, "]\n");
+	run = qs_test_parse("triton.vmapi_dump", "vmapi-vms.json", doc, 0);
+	for (j = 0; j < run->settings.n; j++) {
+		const struct qs_setting	*s = run->settings.v[j];
+
+		if (strstr(s->key, "vm-01234") != NULL) {
+			CHECK_INT(s->ev.line, 1234 + 2);
+			found = 1;
+		}
+	}
+	CHECK(found);
+	qs_run_free(run);
+	free(doc);
 }
