@@ -52,6 +52,18 @@ DEFINE_TEST(test_wire_jute_adler32_zlib_vectors)
 		buf[i] = (unsigned char)(i * 31 + 7);
 	CHECK_INT(qs_adler32(1, buf, 1000003), 0xf8b2f28a);
 	CHECK_INT(qs_adler32(0xfff0fff0, buf, 1000003), 0x7269f288);
+	/* Every short length and start, against the recurrence. */
+	for (i = 0; i < 700; i++) {
+		uint32_t	a = 0x1234, b = 0xfff0;
+		size_t		k;
+
+		for (k = 0; k < i; k++) {
+			a = (a + buf[k + i % 17]) % 65521;
+			b = (b + a) % 65521;
+		}
+		CHECK_INT(qs_adler32(0xfff01234, buf + i % 17, i),
+		    (b << 16) | a);
+	}
 	/* Any split, at or off a lane or block edge, sums the same. */
 	for (cut = 1; cut < 40; cut++)
 		CHECK_INT(qs_adler32(qs_adler32(1, buf, cut * 173), buf +
