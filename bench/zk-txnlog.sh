@@ -90,6 +90,9 @@ clientPort=$port
 maxClientCnxns=0
 EOT
 	write_log4j "$work/log4j.properties" "$work/zookeeper.log"
+	# Someone else's server there would take our load and our log.
+	[ -z "$(zk_mode "$addr" "$port")" ] ||
+	    die "a ZooKeeper already answers on $addr:$port; set BENCH_ZK_PORT"
 	# snapCount and snapSizeLimitInKb (ZooKeeperServer, read by
 	# SyncRequestProcessor.shouldSnapshot) would roll the log after
 	# 50,000-100,000 txns or 2-4 GB; forceSync=no skips the fsync per
@@ -163,11 +166,14 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# run NAME CMD...: RUNS timings; sets t_NAME (median s) and rss_NAME (KiB).
+# run NAME CMD...: RUNS timings; sets t_NAME (median wall s), cpu_NAME
+# (median user + system s: less at the mercy of other jobs on a shared
+# machine, but it counts the JVM's compiler and GC threads too) and
+# rss_NAME (median peak KiB).
 run() {
 	local name=$1 a b
 	shift
-	times=() rss=()
+	times=() cpus=() rss=()
 	for _ in $(seq "$runs"); do
 		a=$(now)
 		/usr/bin/time -v -o "$work/time.$name" "$@" >"$work/out.$name" \
@@ -176,8 +182,11 @@ run() {
 		b=$(now)
 		times+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b - a }')")
 		rss+=("$(awk -F': ' '/Maximum resident/ { print $2 }' "$work/time.$name")")
+		cpus+=("$(awk -F': ' '/(User|System) time/ { s += $2 }
+		    END { printf "%.3f", s }' "$work/time.$name")")
 	done
 	eval "t_$name=$(median "${times[@]}")"
+	eval "cpu_$name=$(median "${cpus[@]}")"
 	eval "rss_$name=$(median "${rss[@]}")"
 }
 
@@ -211,9 +220,14 @@ d_zxid=$(sed -n 's/^setting *zk.txnlog.last_zxid = \(0x[0-9a-f]*\).*/\1/p' "$wor
 printf 'txn log: %s, %s bytes (%s)\n' "$(basename "$src_log")" "$bytes" "$gen"
 printf 'txns %s, zxid %s..%s, agreed by all three\n' "$c_txns" "$c_first" "$c_zxid"
 printf 'load before/after: %s / %s\n' "$load0" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %10s %12s\n' WHAT SECONDS PEAK_RSS_KIB
-printf '%-8s %10s %12s\n' toolkit "$t_toolkit" "$rss_toolkit"
-printf '%-8s %10s %12s\n' c "$t_c" "$rss_c"
-printf '%-8s %10s %12s\n' dump "$t_dump" "$rss_dump"
-awk -v t="$t_toolkit" -v c="$t_c" -v d="$t_dump" 'BEGIN {
-	printf "ratio toolkit/c: %.1f, toolkit/dump: %.1f (target >= 5)\n", t / c, t / d }'
+# shellcheck disable=SC2154	# t_*, cpu_*, rss_*: set by run()'s eval
+{
+	printf '%-8s %10s %10s %12s\n' WHAT SECONDS CPU_S PEAK_RSS_KIB
+	printf '%-8s %10s %10s %12s\n' toolkit "$t_toolkit" "$cpu_toolkit" "$rss_toolkit"
+	printf '%-8s %10s %10s %12s\n' c "$t_c" "$cpu_c" "$rss_c"
+	printf '%-8s %10s %10s %12s\n' dump "$t_dump" "$cpu_dump" "$rss_dump"
+	awk -v t="$t_toolkit" -v c="$t_c" -v d="$t_dump" -v tc="$cpu_toolkit" \
+	    -v cc="$cpu_c" -v dc="$cpu_dump" 'BEGIN {
+		printf "ratio toolkit/c: %.1f, toolkit/dump: %.1f wall (target >= 5); ", t / c, t / d
+		printf "cpu %.1f, %.1f\n", tc / cc, tc / dc }'
+}
