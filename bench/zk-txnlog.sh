@@ -229,5 +229,9 @@ printf 'load before/after: %s / %s\n' "$load0" "$(cut -d' ' -f1-3 /proc/loadavg)
 	awk -v t="$t_toolkit" -v c="$t_c" -v d="$t_dump" -v tc="$cpu_toolkit" \
 	    -v cc="$cpu_c" -v dc="$cpu_dump" 'BEGIN {
 		printf "ratio toolkit/c: %.1f, toolkit/dump: %.1f wall (target >= 5); ", t / c, t / d
-		printf "cpu %.1f, %.1f\n", tc / cc, tc / dc }'
+		# (a tiny log can take under the 10 ms time(1) resolves)
+		if (cc > 0 && dc > 0)
+			printf "cpu %.1f, %.1f\n", tc / cc, tc / dc
+		else
+			printf "cpu too short to tell\n" }'
 }
