@@ -33,6 +33,44 @@ DEFINE_TEST(test_wire_jute_adler32_long_runs)
 	free(buf);
 }
 
+/*
+ * Known values from zlib's adler32() (Python's zlib.adler32), around the
+ * block length (5552) and the lane width (16), all-0xff being the input
+ * that drives the sums highest, and from a start value near the modulus.
+ */
+DEFINE_TEST(test_wire_jute_adler32_zlib_vectors)
+{
+	unsigned char	*buf = qs_xmalloc(1000003);
+	size_t		 i, cut;
+
+	memset(buf, 0xff, 100000);
+	CHECK_INT(qs_adler32(1, buf, 15), 0x77970ef2);
+	CHECK_INT(qs_adler32(1, buf, 5552), 0xf18f9b8c);
+	CHECK_INT(qs_adler32(1, buf, 5553), 0x8e299c8b);
+	CHECK_INT(qs_adler32(1, buf, 100000), 0x149a302c);
+	for (i = 0; i < 1000003; i++)
+		buf[i] = (unsigned char)(i * 31 + 7);
+	CHECK_INT(qs_adler32(1, buf, 1000003), 0xf8b2f28a);
+	CHECK_INT(qs_adler32(0xfff0fff0, buf, 1000003), 0x7269f288);
+	/* Every short length and start, against the recurrence. */
+	for (i = 0; i < 700; i++) {
+		uint32_t	a = 0x1234, b = 0xfff0;
+		size_t		k;
+
+		for (k = 0; k < i; k++) {
+			a = (a + buf[k + i % 17]) % 65521;
+			b = (b + a) % 65521;
+		}
+		CHECK_INT(qs_adler32(0xfff01234, buf + i % 17, i),
+		    (b << 16) | a);
+	}
+	/* Any split, at or off a lane or block edge, sums the same. */
+	for (cut = 1; cut < 40; cut++)
+		CHECK_INT(qs_adler32(qs_adler32(1, buf, cut * 173), buf +
+		    cut * 173, 1000003 - cut * 173), 0xf8b2f28a);
+	free(buf);
+}
+
 DEFINE_TEST(test_wire_jute_cursor_primitives)
 {
 	static const unsigned char	d[] = {
