@@ -239,6 +239,55 @@ rule_zk_cfg_differ(struct qs_analysis *an, const struct qs_rule *rule)
 	    "then restart the servers one at a time, followers first.");
 }
 
+/*
+ * The server's own "My id N not in the peer list" (QuorumPeer refusing
+ * to start): the last one it logged, or NULL.
+ */
+static const struct qs_signal *
+zk_not_in_peer_list(const struct qs_run *run, const struct qs_node *node)
+{
+	const struct qs_signal	*last = NULL;
+	size_t			 i;
+
+	for (i = 0; i < run->signals.n; i++) {
+		const struct qs_signal	*g = run->signals.v[i];
+
+		if (g->kind == QS_SIG_REMOVED_SELF && g->observer == node &&
+		    g->system == QS_SYS_ZOOKEEPER && g->subject == NULL)
+			last = g;
+	}
+	return last;
+}
+
+/*
+ * The log says the server is not in its peer list but its configuration
+ * or myid is not in the bundle: the log alone is the evidence.
+ */
+static void
+zk_myid_logged(struct qs_analysis *an, const struct qs_rule *rule,
+    const struct qs_node *node, const struct qs_signal *g)
+{
+	struct qs_finding	*f;
+
+	f = qs_finding_new(an, rule, "%s refused to start: its myid is not "
+	    "in its peer list", node->name);
+	qs_finding_node(f, (struct qs_node *)node);
+	qs_finding_evidence(f, &g->ev);
+	qs_finding_fact(an, f, "%s logged \"%s\" (line %llu): the server.N "
+	    "lines it read at that start had no line for its own myid, so "
+	    "it exited instead of joining the ensemble.", node->name,
+	    g->ev.excerpt != NULL ? g->ev.excerpt : "My id not in the peer "
+	    "list", (unsigned long long)g->ev.line);
+	qs_finding_fact(an, f, "Its zoo.cfg or myid file is not in the "
+	    "bundle: collect opt/local/etc/zookeeper/zoo.cfg, any "
+	    "zoo.cfg.dynamic.* and the data dir's myid to see which is "
+	    "wrong.");
+	qs_finding_step(an, f, "Compare %s's myid file with the server.N "
+	    "lines of the zoo.cfg (and dynamic file) it starts with; give it "
+	    "the myid of its line, or add its line to every server's "
+	    "configuration, then start it.", node->name);
+}
+
 static void
 rule_zk_myid_missing(struct qs_analysis *an, const struct qs_rule *rule)
 {
@@ -250,23 +299,34 @@ rule_zk_myid_missing(struct qs_analysis *an, const struct qs_rule *rule)
 		const struct qs_node		*node = run->nodes.v[i];
 		const struct qs_identity	*myid;
 		const struct qs_view		*v = qs_zk_node_cfg(an->run, node);
+		const struct qs_signal		*said;
 		int				 hit = 0;
 
+		said = zk_not_in_peer_list(run, node);
 		if (v == NULL || (myid = qs_node_ident(node, QS_ID_MYID,
-		    NULL)) == NULL)
+		    NULL)) == NULL) {
+			if (said != NULL)
+				zk_myid_logged(an, rule, node, said);
 			continue;
+		}
 		for (j = 0; j < v->members.n && !hit; j++) {
 			const struct qs_member	*m = v->members.v[j];
 
 			hit = m->id != NULL && strcmp(m->id, myid->value) == 0;
 		}
 		if (hit)
-			continue;
+			continue;	/* a logged refusal was fixed since */
 		f = qs_finding_new(an, rule, "%s's myid %s has no server.%s "
 		    "line", node->name, myid->value, myid->value);
 		qs_finding_node(f, (struct qs_node *)node);
 		qs_finding_evidence(f, &myid->ev);
 		qs_finding_evidence(f, &v->ev);
+		if (said != NULL) {
+			qs_finding_evidence(f, &said->ev);
+			qs_finding_fact(an, f, "%s's log confirms it (line "
+			    "%llu).", node->name,
+			    (unsigned long long)said->ev.line);
+		}
 		if (strstr(v->source, "dynamic") != NULL) {
 			/* A reconfig removed it: it may run, not vote. */
 			f->level = QS_LEVEL_WARNING;

@@ -626,6 +626,17 @@ DEFINE_TEST(test_rules_consul_raft_state)
 }
 
 /* A ZooKeeper node with its myid and its own (client) address. */
+static int
+tm_has_fact(const struct qs_finding *f, const char *needle)
+{
+	size_t	i;
+
+	for (i = 0; f != NULL && i < f->facts.n; i++)
+		if (strstr(f->facts.v[i], needle) != NULL)
+			return 1;
+	return 0;
+}
+
 static void
 tm_zk_node(struct tm *m, const char *node, const char *myid, const char *addr)
 {
@@ -697,6 +708,29 @@ DEFINE_TEST(test_rules_zookeeper)
 	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) != NULL);
 	f = tm_finding(&m, "zk-myid-missing", NULL);
 	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	tm_free(&m);
+
+	/* Only the log says it: "My id 3 not in the peer list". */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", NULL);
+	{
+		struct qs_parse_ctx	*ctx = tm_ctx(&m, "zk3", "zk.log",
+		    "var/log/zookeeper/zookeeper.log");
+		struct qs_evidence	 ev = tm_ev(ctx, 42);
+
+		(void)qs_emit_signal(ctx, QS_SIG_REMOVED_SELF, NULL, &ev);
+		/* A follower the leader turned away is not this. */
+		ctx = tm_ctx(&m, "zk1", "zk.log",
+		    "var/log/zookeeper/zookeeper.log");
+		ev = tm_ev(ctx, 7);
+		(void)qs_emit_signal(ctx, QS_SIG_REMOVED_SELF, "3", &ev);
+	}
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-myid-missing", NULL);
+	CHECK(f != NULL && strstr(f->title, "zk3 refused to start") != NULL);
+	CHECK(f != NULL && tm_has_fact(f, "(line 42)"));
+	CHECK(f != NULL && f->nodes.n == 1);
 	tm_free(&m);
 }
 
@@ -950,17 +984,6 @@ tm_zk_event(struct tm *m, const char *node, enum qs_event_kind kind,
 		e->detail = "epoch, supporters [[1, 2]]";
 	}
 	return e;
-}
-
-static int
-tm_has_fact(const struct qs_finding *f, const char *needle)
-{
-	size_t	i;
-
-	for (i = 0; f != NULL && i < f->facts.n; i++)
-		if (strstr(f->facts.v[i], needle) != NULL)
-			return 1;
-	return 0;
 }
 
 DEFINE_TEST(test_rules_zk_split_brain)
