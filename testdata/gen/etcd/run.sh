@@ -42,6 +42,7 @@ trap 'log "command failed (status $?): ${BASH_COMMAND} [${FUNCNAME[0]:-main} ${B
 trap 'exit 130' INT TERM
 
 ALL=(etcd-healthy etcd-member-changes etcd-wiped-member etcd-force-new-cluster etcd-backup-dump)
+. "$GEN_DIR/scenarios-logs.sh"	# adds its scenarios to ALL
 if (($#)); then SELECTED=("$@"); else SELECTED=("${ALL[@]}"); fi
 for s in "${SELECTED[@]}"; do
 	case " ${ALL[*]} " in *" $s "*) ;; *) die "unknown scenario $s (known: ${ALL[*]})" ;; esac
