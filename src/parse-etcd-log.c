@@ -40,7 +40,10 @@
  *   "failed to send out heartbeat on time" (zap: "leader failed to ... slow
  *    disk", exceeded-duration; capnslog: "(exceeded the H timeout for D")
  *                                          settings etcd.log.heartbeat_late_max
- *                                          (longest overrun, ms) and _lines
+ *                                          (longest overrun, ms), _lines,
+ *                                          _peer, and heartbeat_expected_ms
+ *                                          (2 x the heartbeat interval, zap's
+ *                                          expected-duration)
  *   "apply request took too long", "apply entries took too long",
  *    capnslog "request ... took too long (D) to execute"
  *                                          settings etcd.log.slow_apply_max
@@ -203,6 +206,7 @@ struct etcd_log {
 	struct etcd_log_peer	 peers[ETCD_LOG_PEERS_MAX];
 	size_t			 npeers;
 	int			 timeout_seen;
+	uint64_t		 hb_expected;	/* ms, 0: not logged */
 };
 
 static const char *
@@ -682,6 +686,16 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		    etcd_log_id(l, (p = etcd_log_find(l->line, l->len,
 		    ", to ")) != NULL ? p + 5 : NULL);
 		etcd_log_stat_note(l, &l->heartbeat, has, ms, id);
+		/*
+		 * The overrun is past twice the interval (etcd's timeout
+		 * detector); zap says so as expected-duration, capnslog
+		 * names the interval: "exceeded the H timeout".
+		 */
+		if (etcd_log_duration_field(l, "expected-duration", &ms) == 0)
+			l->hb_expected = ms;
+		else if (etcd_log_duration_after(l, "(exceeded the ",
+		    &ms) == 0 && ms < UINT64_MAX / 2)
+			l->hb_expected = 2 * ms;
 		break;
 	case ACT_APPLY:
 		has = etcd_log_duration_field(l, "took", &ms) == 0 ||
@@ -944,6 +958,12 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 		    (unsigned long long)l.fsync_lines), &ev);
 	}
 	etcd_log_stat_emit(ctx, &l.heartbeat, "heartbeat_late");
+	if (l.heartbeat.lines > 0 && l.hb_expected > 0) {
+		ev = qs_evidence_line(ctx, l.heartbeat.line, NULL);
+		qs_emit_setting(ctx, "etcd.log.heartbeat_expected_ms",
+		    qs_arena_printf(&ctx->run->arena, "%llu",
+		    (unsigned long long)l.hb_expected), &ev);
+	}
 	etcd_log_stat_emit(ctx, &l.apply, "slow_apply");
 	etcd_log_stat_emit(ctx, &l.drift, "clock_drift");
 	etcd_log_peers_emit(&l);

@@ -489,15 +489,20 @@ rule_etcd_slow_disk(struct qs_analysis *an, const struct qs_rule *rule)
 			    (unsigned long long)fs->ev.line);
 		}
 		if (nhb > 0) {
+			uint64_t	 exp = etcd_log_u64(an, node,
+			    "etcd.log.heartbeat_expected_ms", NULL);
+
 			qs_finding_evidence(f, &hb->ev);
 			qs_finding_fact(an, f, "%s: %llu late heartbeat%s as "
-			    "leader, up to %llu ms over the expected interval "
+			    "leader, up to %llu ms over the expected %s%s "
 			    "(\"leader failed to send out heartbeat on time\", "
 			    "log line %llu).", node->name,
 			    (unsigned long long)nhb, nhb == 1 ? "" : "s",
 			    (unsigned long long)etcd_log_u64(an, node,
 			    "etcd.log.heartbeat_late_max", NULL),
-			    (unsigned long long)hb->ev.line);
+			    exp > 0 ? qs_arena_printf(&run->arena, "%llu",
+			    (unsigned long long)exp) : "interval",
+			    exp > 0 ? " ms" : "", (unsigned long long)hb->ev.line);
 		}
 		if (nap > 0) {
 			qs_finding_evidence(f, &ap->ev);

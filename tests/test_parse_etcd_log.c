@@ -216,6 +216,9 @@ DEFINE_TEST(test_parse_etcd_log_slow_and_drift)
 	    "3819");
 	CHECK_STR(qs_test_setting(run, "etcd.log.heartbeat_late_peer"),
 	    "d0024a9a1f1b5249");
+	/* the last line's: capnslog names the 100 ms interval, twice it */
+	CHECK_STR(qs_test_setting(run, "etcd.log.heartbeat_expected_ms"),
+	    "200");
 	CHECK_STR(qs_test_setting(run, "etcd.log.slow_apply_lines"), "3");
 	CHECK_STR(qs_test_setting(run, "etcd.log.slow_apply_max"), "1221");
 	/* 3.4's zap swaps the fields: the larger value is the drift */
