@@ -42,6 +42,12 @@ logs_load_start() {
 	hist "client load: etcdctl put /load/<n> in a loop against $eps"
 }
 
+# the shared provenance text, with this file's name and addresses
+logs_provenance() {
+	readme_provenance | sed -e 's|testdata/gen/etcd/scenarios\.sh|testdata/gen/etcd/scenarios-logs.sh|' \
+		-e 's|(127\.0\.0\.31\.\., |(127.0.0.36-38, |'
+}
+
 logs_load_stop() {
 	touch "$LOAD_STOP"
 	wait "$LOAD_PID" 2>/dev/null || true
@@ -114,8 +120,9 @@ Scenario
   $leaders. On resuming, a frozen leader's overdue heartbeats make it log
   "leader failed to send out heartbeat on time; took too long, leader is
   overloaded likely from slow disk" ($late such lines in the bundle) before it
-  learns of the higher term and steps down. Then etcdctl output collected on
-  every host, clean stops (SIGTERM).
+  learns of the higher term and steps down; its WAL fsync was frozen too, so
+  it may also log "slow fdatasync". Then etcdctl output collected on every
+  host, clean stops (SIGTERM).
   Logs: etcd6 and etcd8 zap JSON, etcd7 capnslog text.
 
 Facts to find (summary)
@@ -127,7 +134,7 @@ Facts to find (summary)
   Leader at collection time: ${leader:-none}
 
 EOF
-		readme_provenance
+		logs_provenance
 	} | write_readme
 }
 
@@ -183,6 +190,6 @@ Facts to find (summary)
   etcd8 (the only member that ran last; all three committed the same writes).
 
 EOF
-		readme_provenance
+		logs_provenance
 	} | write_readme
 }
