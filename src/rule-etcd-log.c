@@ -309,8 +309,8 @@ rule_etcd_election_storm(struct qs_analysis *an, const struct qs_rule *rule)
 
 /* The --initial-cluster list of the running cluster, from a WAL view. */
 static const char *
-etcd_initial_cluster(struct qs_analysis *an, const struct qs_node **from,
-    const char *cluster)
+etcd_initial_cluster(struct qs_analysis *an, const struct qs_node *skip,
+    const struct qs_node **from, const char *cluster)
 {
 	struct qs_run	*run = an->run;
 	const char	*out = NULL, *cid;
@@ -318,11 +318,13 @@ etcd_initial_cluster(struct qs_analysis *an, const struct qs_node **from,
 
 	for (i = 0; i < run->nodes.n; i++) {
 		const struct qs_node	*node = run->nodes.v[i];
+		const struct qs_setting	*s;
 		const struct qs_view	*v;
 
-		cid = qs_setting_get(run, node, QS_SYS_ETCD,
-		    "etcd.cluster_id") != NULL ? qs_setting_get(run, node,
-		    QS_SYS_ETCD, "etcd.cluster_id")->value : NULL;
+		if (node == skip)
+			continue;
+		s = qs_setting_get(run, node, QS_SYS_ETCD, "etcd.cluster_id");
+		cid = s != NULL ? s->value : NULL;
 		if (cluster != NULL && cid != NULL && strcmp(cid, cluster) != 0)
 			continue;
 		v = qs_view_latest(run, node, QS_VIEW_CONSENSUS,
@@ -342,6 +344,26 @@ etcd_initial_cluster(struct qs_analysis *an, const struct qs_node **from,
 		return out;
 	}
 	return NULL;
+}
+
+/* "member ID has already been bootstrapped": the ID, or a placeholder. */
+static const char *
+etcd_conflict_id(struct qs_analysis *an, const struct qs_signal *s)
+{
+	const char	*p, *q;
+
+	if (s->ev.excerpt == NULL ||
+	    (q = strstr(s->ev.excerpt, " has already been bootstrapped")) ==
+	    NULL)
+		return "<its id>";
+	for (p = q; p > s->ev.excerpt && q - p <= 16 &&
+	    ((p[-1] >= '0' && p[-1] <= '9') || (p[-1] >= 'a' && p[-1] <= 'f'));
+	    p--)
+		;
+	if (p == q || q - p > 16 || p - s->ev.excerpt < 7 ||
+	    strncmp(p - 7, "member ", 7) != 0)
+		return "<its id>";
+	return qs_arena_strndup(&an->run->arena, p, (size_t)(q - p));
 }
 
 static void
@@ -400,13 +422,13 @@ rule_etcd_bootstrap_conflict(struct qs_analysis *an,
 			    "cluster token, so a wiped member comes back as "
 			    "the same ID).", s->observer->name,
 			    (unsigned long long)s->ev.line);
-		ic = etcd_initial_cluster(an, &from, major);
+		ic = etcd_initial_cluster(an, s->observer, &from, major);
 		if (!unequal)
 			qs_finding_step(an, f, "On a running member, `etcdctl "
-			    "member list`, then `etcdctl member remove <id of "
-			    "%s>` and `etcdctl member add %s --peer-urls=<its "
-			    "peer URL>`: its data is gone, so it rejoins as a "
-			    "new member.", s->observer->name, s->observer->name);
+			    "member list`, then `etcdctl member remove %s` and "
+			    "`etcdctl member add %s --peer-urls=<its peer "
+			    "URL>`: its data is gone, so it rejoins as a new "
+			    "member.", etcd_conflict_id(an, s), s->observer->name);
 		qs_finding_step(an, f, "On %s, move the data dir aside (`mv "
 		    "/var/lib/etcd /var/lib/etcd.failed`) and start it with "
 		    "--initial-cluster-state existing "

@@ -1098,8 +1098,18 @@ DEFINE_TEST(test_rules_etcd_bootstrap_conflict)
 {
 	struct tm		 m;
 	const struct qs_finding	*f;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_view		*v;
 
 	tm_init(&m);
+	ctx = tm_ctx(&m, "etcd1", "etcd.wal", "var/lib/etcd/member/wal/0.wal");
+	ev = tm_ev(ctx, 0);
+	v = qs_emit_view(ctx, QS_VIEW_CONSENSUS, "etcd WAL membership", &ev);
+	qs_view_add(ctx, v, "etcd1", "http://10.0.0.1:2380", "a1",
+	    QS_MEMBER_VOTER);
+	qs_view_add(ctx, v, "etcd2", "http://10.0.0.2:2380", "a2",
+	    QS_MEMBER_VOTER);
 	tm_etcd_bootstrap(&m, "etcd3", "{\"level\":\"fatal\",\"msg\":"
 	    "\"discovery failed\",\"error\":\"error validating peerURLs "
 	    "{...}: member count is unequal\"}");
@@ -1108,6 +1118,8 @@ DEFINE_TEST(test_rules_etcd_bootstrap_conflict)
 	CHECK(f != NULL);
 	CHECK(tm_has_fact(f, "member count is unequal"));
 	CHECK(tm_has_step(f, "--initial-cluster-state existing"));
+	CHECK(tm_has_step(f, "from etcd1's WAL, is --initial-cluster="
+	    "etcd1=http://10.0.0.1:2380,etcd2=http://10.0.0.2:2380"));
 	CHECK(!tm_has_step(f, "member remove"));
 	tm_free(&m);
 
@@ -1117,7 +1129,7 @@ DEFINE_TEST(test_rules_etcd_bootstrap_conflict)
 	tm_analyse(&m);
 	f = tm_finding(&m, "etcd-bootstrap-conflict", NULL);
 	CHECK(f != NULL);
-	CHECK(tm_has_step(f, "etcdctl member remove"));
+	CHECK(tm_has_step(f, "etcdctl member remove 984bd2f86d62a320"));
 	CHECK(tm_has_step(f, "--initial-cluster-token"));
 	tm_free(&m);
 }
