@@ -118,6 +118,18 @@ struct etcd_log_match {
 	enum qs_signal_kind	 sig;
 };
 
+/*
+ * A prefilter for the table: the set of byte pairs of a line, hashed to
+ * ETCD_LOG_PAIR_BITS bits.  A needle whose pairs are not all in the set
+ * is not on the line, and most lines hold none of the needles: one pass
+ * over the line spares most of the searches.
+ */
+#define ETCD_LOG_PAIR_BITS	1024
+#define ETCD_LOG_PAIR_WORDS	(ETCD_LOG_PAIR_BITS / 64)
+struct etcd_log_pairs {
+	uint64_t		 w[ETCD_LOG_PAIR_WORDS];
+};
+
 /* Order matters: the first needle found on a line wins. */
 static const struct etcd_log_match etcd_log_table[] = {
 	{ " elected leader ", ACT_ELECTED, 0 },
@@ -161,6 +173,7 @@ static const struct etcd_log_match etcd_log_table[] = {
 	/* A request quoting one of the phrases above matched it first. */
 	{ " took too long (", ACT_APPLY, 0 },
 };
+#define ETCD_LOG_NEEDLES	(sizeof(etcd_log_table) / sizeof(etcd_log_table[0]))
 
 /* The worst of a repeated warning: how often, the longest, where. */
 struct etcd_log_stat {
@@ -208,6 +221,32 @@ struct etcd_log {
 	int			 timeout_seen;
 	uint64_t		 hb_expected;	/* ms, 0: not logged */
 };
+
+static void
+etcd_log_pairs(const char *s, size_t len, struct etcd_log_pairs *set)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned		 h;
+	size_t			 i;
+
+	memset(set, 0, sizeof(*set));
+	for (i = 1; i < len; i++) {
+		h = ((unsigned)p[i - 1] * 33u + p[i]) % ETCD_LOG_PAIR_BITS;
+		set->w[h / 64] |= (uint64_t)1 << (h % 64);
+	}
+}
+
+static int
+etcd_log_pairs_in(const struct etcd_log_pairs *need,
+    const struct etcd_log_pairs *line)
+{
+	size_t	i;
+
+	for (i = 0; i < ETCD_LOG_PAIR_WORDS; i++)
+		if ((need->w[i] & line->w[i]) != need->w[i])
+			return 0;
+	return 1;
+}
 
 static const char *
 etcd_log_find(const char *s, size_t len, const char *needle)
@@ -920,11 +959,15 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 	struct qs_evidence	 ev;
 	const char		*line, *at;
 	ssize_t			 len;
+	struct etcd_log_pairs	 need[ETCD_LOG_NEEDLES], pairs;
 	size_t			 i;
 	int			 fatal;
 
 	memset(&l, 0, sizeof(l));
 	l.ctx = ctx;
+	for (i = 0; i < ETCD_LOG_NEEDLES; i++)
+		etcd_log_pairs(etcd_log_table[i].needle,
+		    strlen(etcd_log_table[i].needle), &need[i]);
 	while (!l.full && (len = qs_source_getline(ctx->src, &line,
 	    ETCD_LOG_LINE_MAX)) >= 0) {
 		l.lineno = ctx->src->lineno;
@@ -935,8 +978,10 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 		if (l.json && !l.self_seen)
 			etcd_log_self(&l, etcd_log_id(&l,
 			    etcd_log_field(&l, "local-member-id")));
-		for (i = 0; i < sizeof(etcd_log_table) /
-		    sizeof(etcd_log_table[0]); i++) {
+		etcd_log_pairs(l.line, l.len, &pairs);
+		for (i = 0; i < ETCD_LOG_NEEDLES; i++) {
+			if (!etcd_log_pairs_in(&need[i], &pairs))
+				continue;
 			at = etcd_log_find(l.line, l.len,
 			    etcd_log_table[i].needle);
 			if (at != NULL) {
