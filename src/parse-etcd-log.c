@@ -33,7 +33,9 @@
  *   "cluster ID mismatch"                  signal CLUSTER_ID_MISMATCH
  *   "permanently removed from the cluster" signal REMOVED_SELF
  *   "has already been bootstrapped", "member count is unequal"
- *                                          signal BOOTSTRAP_CONFLICT
+ *                                          signal BOOTSTRAP_CONFLICT, detail
+ *                                          the phrase, subject the ID of
+ *                                          "member ID has already ..."
  *   "tocommit(X) is out of range"          signal COMMIT_OUT_OF_RANGE
  *   "slow fdatasync", "sync duration of"   settings etcd.log.slow_fdatasync_max
  *                                          (the longest, in ms) and _lines
@@ -805,10 +807,20 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 	case ACT_SIG:
 		if (l->nsig[m->sig]++ >= ETCD_LOG_SIG_MAX || !etcd_log_room(l))
 			break;
+		/* "member ID has already been bootstrapped": that member. */
+		id = NULL;
+		if (m->sig == QS_SIG_BOOTSTRAP_CONFLICT && at - l->line > 8 &&
+		    at[-1] == ' ' && (id = etcd_log_id_before(l, at - 1)) !=
+		    NULL && !(at - 1 - strlen(id) - l->line >= 7 &&
+		    memcmp(at - 1 - strlen(id) - 7, "member ", 7) == 0))
+			id = NULL;
 		ev = etcd_log_ev(l);
-		s = qs_emit_signal(l->ctx, m->sig, NULL, &ev);
+		s = qs_emit_signal(l->ctx, m->sig, id, &ev);
 		s->system = QS_SYS_ETCD;
 		s->time = l->time;
+		/* The excerpt may be cut before the phrase: keep which. */
+		if (m->sig == QS_SIG_BOOTSTRAP_CONFLICT)
+			s->detail = m->needle;
 		break;
 	case ACT_FDATASYNC:
 		etcd_log_fdatasync(l);

@@ -314,7 +314,7 @@ etcd_initial_cluster(struct qs_analysis *an, const struct qs_node *skip,
 {
 	struct qs_run	*run = an->run;
 	const char	*out = NULL, *cid;
-	size_t		 i, j;
+	size_t		 i, j, unnamed;
 
 	for (i = 0; i < run->nodes.n; i++) {
 		const struct qs_node	*node = run->nodes.v[i];
@@ -331,39 +331,27 @@ etcd_initial_cluster(struct qs_analysis *an, const struct qs_node *skip,
 		    "etcd WAL membership");
 		if (v == NULL || v->members.n == 0)
 			continue;
+		/*
+		 * A member added and never started has no name yet; when it
+		 * is the only one, it is the member that failed to start.
+		 */
+		for (j = 0, unnamed = 0; j < v->members.n; j++)
+			if (((const struct qs_member *)v->members.v[j])->name ==
+			    NULL)
+				unnamed++;
 		out = "";
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];
 
 			out = qs_arena_printf(&run->arena, "%s%s%s=%s", out,
 			    j > 0 ? "," : "", m->name != NULL ? m->name :
-			    "<name>", m->address != NULL ? m->address :
-			    "<peer URL>");
+			    unnamed == 1 && skip != NULL ? skip->name : "<name>",
+			    m->address != NULL ? m->address : "<peer URL>");
 		}
 		*from = node;
 		return out;
 	}
 	return NULL;
-}
-
-/* "member ID has already been bootstrapped": the ID, or a placeholder. */
-static const char *
-etcd_conflict_id(struct qs_analysis *an, const struct qs_signal *s)
-{
-	const char	*p, *q;
-
-	if (s->ev.excerpt == NULL ||
-	    (q = strstr(s->ev.excerpt, " has already been bootstrapped")) ==
-	    NULL)
-		return "<its id>";
-	for (p = q; p > s->ev.excerpt && q - p <= 16 &&
-	    ((p[-1] >= '0' && p[-1] <= '9') || (p[-1] >= 'a' && p[-1] <= 'f'));
-	    p--)
-		;
-	if (p == q || q - p > 16 || p - s->ev.excerpt < 7 ||
-	    strncmp(p - 7, "member ", 7) != 0)
-		return "<its id>";
-	return qs_arena_strndup(&an->run->arena, p, (size_t)(q - p));
 }
 
 static void
@@ -398,8 +386,11 @@ rule_etcd_bootstrap_conflict(struct qs_analysis *an,
 		if (distinct >= 2 && cid != NULL && major != NULL &&
 		    strcmp(cid, major) != 0)
 			continue;
-		unequal = s->ev.excerpt != NULL &&
-		    strstr(s->ev.excerpt, "member count is unequal") != NULL;
+		/* The parser names the phrase; the excerpt may be cut. */
+		unequal = (s->detail != NULL &&
+		    strstr(s->detail, "member count is unequal") != NULL) ||
+		    (s->ev.excerpt != NULL &&
+		    strstr(s->ev.excerpt, "member count is unequal") != NULL);
 		if (f == NULL)
 			f = qs_finding_new(an, rule, "etcd member %s refused "
 			    "to start: %s", s->observer->name, unequal ?
@@ -428,7 +419,8 @@ rule_etcd_bootstrap_conflict(struct qs_analysis *an,
 			    "member list`, then `etcdctl member remove %s` and "
 			    "`etcdctl member add %s --peer-urls=<its peer "
 			    "URL>`: its data is gone, so it rejoins as a new "
-			    "member.", etcd_conflict_id(an, s), s->observer->name);
+			    "member.", s->subject != NULL ? s->subject :
+			    "<its id>", s->observer->name);
 		qs_finding_step(an, f, "On %s, move the data dir aside (`mv "
 		    "/var/lib/etcd /var/lib/etcd.failed`) and start it with "
 		    "--initial-cluster-state existing "

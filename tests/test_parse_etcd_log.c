@@ -108,6 +108,19 @@ DEFINE_TEST(test_parse_etcd_log_mixed)
 	CHECK_INT(t_nsig(run, QS_SIG_CLUSTER_ID_MISMATCH), 2);
 	CHECK_INT(t_nsig(run, QS_SIG_REMOVED_SELF), 1);
 	CHECK_INT(t_nsig(run, QS_SIG_BOOTSTRAP_CONFLICT), 1);
+	{
+		size_t	i;
+
+		for (i = 0; i < run->signals.n; i++) {
+			const struct qs_signal	*s = run->signals.v[i];
+
+			if (s->kind == QS_SIG_BOOTSTRAP_CONFLICT)
+				CHECK(s->subject != NULL && strcmp(s->subject,
+				    "984bd2f86d62a320") == 0 && s->detail !=
+				    NULL && strcmp(s->detail, "has already "
+				    "been bootstrapped") == 0);
+		}
+	}
 	CHECK_INT(t_nsig(run, QS_SIG_COMMIT_OUT_OF_RANGE), 1);
 	CHECK_INT(t_nev(run, QS_EV_STOP), 1);
 	CHECK_INT(t_nev(run, QS_EV_LEADER_LOST), 1);

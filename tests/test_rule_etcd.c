@@ -326,3 +326,26 @@ DEFINE_TEST(test_rule_etcd_bootstrap_conflict_explained)
 	CHECK(er_finding(&r, "etcd-election-storm") == NULL);
 	er_free(&r);
 }
+
+/* etcd8 added, then started with a two-member --initial-cluster. */
+DEFINE_TEST(test_rule_etcd_bootstrap_unequal)
+{
+	struct er		 r;
+	const struct qs_finding	*f;
+
+	er_read(&r, "etcd-bootstrap-unequal");
+	f = er_finding(&r, "etcd-bootstrap-conflict");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK_INT(f->nodes.n, 1);
+		CHECK_STR(((const struct qs_node *)f->nodes.v[0])->name,
+		    "etcd8");
+		CHECK(er_has(&f->facts, "member count is unequal"));
+		CHECK(er_has(&f->steps, "--initial-cluster-state existing"));
+		CHECK(er_has(&f->steps, "etcd8=http://127.0.0.38:23908"));
+	}
+	/* the cluster counts it as a voter that never started */
+	CHECK(er_finding(&r, "etcd-unstarted-member") != NULL);
+	CHECK(er_finding(&r, "etcd-cluster-id-mismatch") == NULL);
+	er_free(&r);
+}

@@ -1086,12 +1086,13 @@ DEFINE_TEST(test_rules_etcd_quorum_loss_prevote)
 }
 
 static void
-tm_etcd_bootstrap(struct tm *m, const char *node, const char *text)
+tm_etcd_bootstrap(struct tm *m, const char *node, const char *text,
+    const char *id)
 {
 	struct qs_parse_ctx	*ctx = tm_etcd_log(m, node);
 	struct qs_evidence	 ev = qs_evidence_line(ctx, 42, text);
 
-	qs_emit_signal(ctx, QS_SIG_BOOTSTRAP_CONFLICT, NULL, &ev);
+	qs_emit_signal(ctx, QS_SIG_BOOTSTRAP_CONFLICT, id, &ev);
 }
 
 DEFINE_TEST(test_rules_etcd_bootstrap_conflict)
@@ -1112,7 +1113,7 @@ DEFINE_TEST(test_rules_etcd_bootstrap_conflict)
 	    QS_MEMBER_VOTER);
 	tm_etcd_bootstrap(&m, "etcd3", "{\"level\":\"fatal\",\"msg\":"
 	    "\"discovery failed\",\"error\":\"error validating peerURLs "
-	    "{...}: member count is unequal\"}");
+	    "{...}: member count is unequal\"}", NULL);
 	tm_analyse(&m);
 	f = tm_finding(&m, "etcd-bootstrap-conflict", NULL);
 	CHECK(f != NULL);
@@ -1125,7 +1126,7 @@ DEFINE_TEST(test_rules_etcd_bootstrap_conflict)
 
 	tm_init(&m);
 	tm_etcd_bootstrap(&m, "etcd3", "member 984bd2f86d62a320 has already "
-	    "been bootstrapped");
+	    "been bootstrapped", "984bd2f86d62a320");
 	tm_analyse(&m);
 	f = tm_finding(&m, "etcd-bootstrap-conflict", NULL);
 	CHECK(f != NULL);
@@ -1153,7 +1154,7 @@ DEFINE_TEST(test_rules_etcd_bootstrap_conflict_not)
 		qs_emit_setting(ctx, "etcd.cluster_id", cid[i], &ev);
 	}
 	tm_etcd_bootstrap(&m, "etcd3", "member 984bd2f86d62a320 has already "
-	    "been bootstrapped");
+	    "been bootstrapped", "984bd2f86d62a320");
 	tm_analyse(&m);
 	CHECK(tm_finding(&m, "etcd-bootstrap-conflict", NULL) == NULL);
 	CHECK(tm_finding(&m, "etcd-cluster-id-mismatch", NULL) != NULL);

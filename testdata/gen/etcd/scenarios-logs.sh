@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Log-driven etcd scenarios (issue 5: terms racing, pre-vote quorum loss).
+# Log-driven etcd scenarios (issue 5: terms racing, pre-vote quorum loss,
+# a bootstrap refused for an unequal --initial-cluster).
 # Sourced by run.sh after ALL is set; adds its scenarios to ALL and uses
 # the lib.sh helpers.  Each sc_* function runs real etcd members, collects,
 # stops everything, packages testdata/bundles/<scenario>.tar.gz and writes
@@ -9,7 +10,7 @@
 # on 127.0.0.36-38 with client ports BASE+6..8 and peer ports BASE+26..28:
 # no address:port pair of the other scenarios (etcd1..etcd5 on .31-.35).
 
-ALL+=(etcd-leader-flapping etcd-prevote-quorum-loss)
+ALL+=(etcd-leader-flapping etcd-prevote-quorum-loss etcd-bootstrap-unequal)
 
 # logs_ports_free NAME...: scenario_begin checks etcd1..5 only
 logs_ports_free() {
@@ -188,6 +189,71 @@ Facts to find (summary)
   Quorum loss: etcd8 alone of three voters, pre-candidate rounds at a constant term,
   no leader after the kills. The best survivor for --force-new-cluster is
   etcd8 (the only member that ran last; all three committed the same writes).
+
+EOF
+		logs_provenance
+	} | write_readme
+}
+
+# ---------------------------------------------------------------------------
+sc_etcd_bootstrap_unequal() {
+	scenario_begin etcd-bootstrap-unequal 23880
+	local m boot=(etcd6 etcd7) token=qs-etcd-bootstrap-unequal rc id8
+	logs_ports_free etcd6 etcd7 etcd8
+	write_env etcd6 new $token zap "${boot[@]}"
+	write_env etcd7 new $token capnslog "${boot[@]}"
+	for m in "${boot[@]}"; do start_node "$m"; done
+	for m in "${boot[@]}"; do wait_healthy "$m"; done
+	put_keys etcd6 /app/config 1 10
+	# the operator adds etcd8, then writes its config by hand from an old
+	# two-line template: etcd7 is missing from ETCD_INITIAL_CLUSTER
+	op etcd6 member add etcd8 --peer-urls="$(purl_of etcd8)" >/dev/null
+	# unstarted: no name yet, found by its peer URL
+	id8=$(ctl etcd6 member list -w json | python3 -c '
+import json, sys
+for m in json.load(sys.stdin)["members"]:
+    if sys.argv[1] in m["peerURLs"]:
+        print("%x" % m["ID"])
+' "$(purl_of etcd8)")
+	[[ -n $id8 ]] || die "etcd8 not in the member list after member add"
+	write_env etcd8 existing $token zap etcd6 etcd8
+	start_node etcd8
+	rc=0
+	wait_exit etcd8 20 || rc=$?
+	((rc != 124)) || die "etcd8 with an unequal --initial-cluster kept running"
+	grep -q "member count is unequal" "$SCDIR/etcd8/var/log/etcd/etcd.log" ||
+		die "etcd8 did not log 'member count is unequal'"
+	put_keys etcd7 /app/config 11 15
+	local leader
+	leader=$(leader_of etcd6)
+	hist "leader seen by etcdctl: ${leader:-none}"
+	for m in "${boot[@]}"; do collect_node "$m"; done
+	for m in "${boot[@]}"; do [[ $m == "$leader" ]] || stop_node "$m"; done
+	[[ -z $leader ]] || stop_node "$leader"
+	package_scenario
+	facts_json etcd6 etcd7 etcd8
+	{
+		cat <<EOF
+etcd-bootstrap-unequal.tar.gz -- a member added with etcdctl member add, started
+with an --initial-cluster that lacks one of the cluster's members
+
+Scenario
+  Two members etcd6, etcd7 (127.0.0.36-37) bootstrapped together (token $token),
+  10 puts. "etcdctl member add etcd8" (id $id8) on etcd6; the operator then
+  writes etcd8's /etc/default/etcd with ETCD_INITIAL_CLUSTER_STATE=existing but
+  ETCD_INITIAL_CLUSTER listing only etcd6 and etcd8 (etcd7 missing). etcd8
+  exits at once: "error validating peerURLs ...: member count is unequal" (zap
+  fatal line). It stays down; 5 more puts through etcd7; etcdctl output
+  collected on etcd6 and etcd7 (etcd8 never answered), clean stops.
+  Logs: etcd6 and etcd8 zap JSON, etcd7 capnslog text.
+
+Facts to find (summary)
+  etcd8 refused to start: its --initial-cluster (2 members) differs from the
+  cluster's membership (3 members, etcd8 included since member add). The
+  cluster counts etcd8 as a voter that never started (added, no name, no client
+  URLs): 2 of 3 voters up, no margin left. Repair: start etcd8 with
+  --initial-cluster listing etcd6, etcd7 and etcd8 as member add printed it, or
+  remove it (etcdctl member remove $id8).
 
 EOF
 		logs_provenance
