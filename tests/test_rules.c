@@ -666,260 +666,6 @@ tm_zk_cfg(struct tm *m, const char *node, ...)
 	}
 	va_end(ap);
 }
-
-DEFINE_TEST(test_rules_zookeeper)
-{
-	struct tm		 m;
-	const struct qs_finding	*f;
-
-	/* Server 2 was replaced: it is at .9, every zoo.cfg says .2. */
-	tm_init(&m);
-	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
-	tm_zk_node(&m, "zk2", "2", "10.0.0.9:2181");
-	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", NULL);
-	tm_zk_cfg(&m, "zk2", "1=10.0.0.1", "2=10.0.0.2", NULL);
-	tm_analyse(&m);
-	f = tm_finding(&m, "zk-stale-address", NULL);
-	CHECK(f != NULL);
-	CHECK(tm_has_step(f, "replace `server.2=10.0.0.2:2888:3888` with "
-	    "`server.2=10.0.0.9:2888:3888`"));
-	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) == NULL);
-	CHECK(tm_finding(&m, "zk-myid-missing", NULL) == NULL);
-	tm_free(&m);
-
-	/* Different ensembles, and a myid nobody lists. */
-	tm_init(&m);
-	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
-	tm_zk_node(&m, "zk3", "3", "10.0.0.3:2181");
-	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", NULL);
-	tm_zk_cfg(&m, "zk3", "1=10.0.0.1", "2=10.0.0.2", "4=10.0.0.4", NULL);
-	tm_analyse(&m);
-	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) != NULL);
-	f = tm_finding(&m, "zk-myid-missing", NULL);
-	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
-	tm_free(&m);
-}
-
-DEFINE_TEST(test_rules_zookeeper_quorum)
-{
-	struct tm		 m;
-	struct qs_parse_ctx	*ctx;
-	struct qs_evidence	 ev;
-	struct qs_event		*e;
-	struct qs_signal	*s;
-
-	tm_init(&m);
-	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
-	ctx = tm_ctx(&m, "zk1", "zk.log", "zookeeper.log");
-	ev = tm_ev(ctx, 2);
-	e = qs_emit_event(ctx, QS_EV_LEADER_ELECTED, NULL, &ev);
-	e->time.set = 1;
-	e->time.ms = 1000;
-	s = qs_emit_signal(ctx, QS_SIG_QUORUM_LOST, NULL, &ev);
-	s->time.set = 1;
-	s->time.ms = 5000;
-	tm_analyse(&m);
-	CHECK(tm_finding(&m, "zk-no-quorum", NULL) != NULL);
-	tm_free(&m);
-
-	/* Lost, then a new leader: recovered. */
-	tm_init(&m);
-	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
-	ctx = tm_ctx(&m, "zk1", "zk.log", "zookeeper.log");
-	ev = tm_ev(ctx, 2);
-	s = qs_emit_signal(ctx, QS_SIG_QUORUM_LOST, NULL, &ev);
-	s->time.set = 1;
-	s->time.ms = 500;
-	e = qs_emit_event(ctx, QS_EV_LEADER_ELECTED, NULL, &ev);
-	e->time.set = 1;
-	e->time.ms = 1000;
-	tm_analyse(&m);
-	CHECK(tm_finding(&m, "zk-no-quorum", NULL) == NULL);
-	tm_free(&m);
-}
-
-/* Runs the real parser of `kind` over `text` as `file` of the bundle root. */
-static void
-tm_parse(struct tm *m, const char *kind, const char *file, const char *text)
-{
-	struct qs_parse_ctx	*ctx = tm_ctx(m, file, kind, "");
-	struct qs_source	 src;
-
-	/* tm_ctx names members node/file; a root file has no node. */
-	ctx->artifact->member = ctx->artifact->logical = file;
-	qs_source_init_mem(&src, (const unsigned char *)text, strlen(text));
-	ctx->src = &src;
-	ctx->artifact->kind->parse(ctx);
-	qs_source_release(&src);
-	ctx->src = NULL;
-}
-
-static const char tm_sapi[] =
-    "[{\"uuid\": \"aaaaaaaa-0000-0000-0000-000000000001\", \"name\": \"sdc\",\n"
-    " \"metadata\": {\"ZK_SERVERS\": [\n"
-    "  {\"host\": \"10.0.0.1\", \"port\": 2181, \"num\": 1},\n"
-    "  {\"host\": \"10.0.0.7\", \"port\": 2181, \"num\": 2},\n"
-    "  {\"host\": \"10.0.0.3\", \"port\": 2181, \"num\": 3, \"last\": true}"
-    "]}}]\n";
-
-DEFINE_TEST(test_rules_triton_zk_servers)
-{
-	struct tm		 m;
-	const struct qs_finding	*f;
-
-	tm_init(&m);
-	tm_zk_node(&m, "binder0", "1", "10.0.0.1:2181");
-	tm_zk_node(&m, "binder1", "2", "10.0.0.2:2181");
-	tm_zk_node(&m, "binder2", "3", "10.0.0.3:2181");
-	tm_zk_cfg(&m, "binder0", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3",
-	    NULL);
-	tm_parse(&m, "triton.sapi_dump", "sapi.json", tm_sapi);
-	tm_analyse(&m);
-	f = tm_finding(&m, "triton-zk-servers-mismatch", NULL);
-	CHECK(f != NULL);
-	CHECK(tm_has_step(f, "\"host\": \"10.0.0.2\",\n"
-	    "        \"port\": 2181,\n        \"num\": 2\n"));
-	CHECK(tm_has_step(f, "\"num\": 3,\n        \"last\": true\n"));
-	CHECK(tm_has_step(f, "sapiadm update "
-	    "aaaaaaaa-0000-0000-0000-000000000001 -f /opt/root/zk-servers"));
-	CHECK(tm_finding(&m, "zk-ensemble-size", NULL) == NULL);
-	tm_free(&m);
-
-	/* SAPI agrees with the servers: nothing to say. */
-	tm_init(&m);
-	tm_zk_node(&m, "binder0", "1", "10.0.0.1:2181");
-	tm_zk_node(&m, "binder1", "2", "10.0.0.7:2181");
-	tm_parse(&m, "triton.sapi_dump", "sapi.json", tm_sapi);
-	tm_analyse(&m);
-	CHECK(tm_finding(&m, "triton-zk-servers-mismatch", NULL) == NULL);
-	tm_free(&m);
-}
-
-static const char tm_vms[] =
-    "[{\"uuid\": \"u-old\", \"alias\": \"binder1\", \"state\": \"running\",\n"
-    "  \"server_uuid\": \"cn-dead\", \"nics\": [{\"ip\": \"10.0.0.8\"}],\n"
-    "  \"tags\": {\"smartdc_role\": \"binder\"}},\n"
-    " {\"uuid\": \"u-new\", \"alias\": \"binder1\", \"state\": \"running\",\n"
-    "  \"server_uuid\": \"cn-2\", \"nics\": [{\"ip\": \"10.0.0.2\"}],\n"
-    "  \"tags\": {\"smartdc_role\": \"binder\"}},\n"
-    " {\"uuid\": \"u-0\", \"alias\": \"binder0\", \"state\": \"running\",\n"
-    "  \"server_uuid\": \"cn-1\", \"nics\": [{\"ip\": \"10.0.0.1\"}],\n"
-    "  \"tags\": {\"smartdc_role\": \"binder\"}}]\n";
-
-DEFINE_TEST(test_rules_triton_ghost)
-{
-	struct tm		 m;
-	const struct qs_finding	*f;
-	size_t			 n;
-
-	/* The zone binder1 is at 10.0.0.2: u-old is the ghost. */
-	tm_init(&m);
-	tm_zk_node(&m, "binder0", "1", "10.0.0.1:2181");
-	tm_zk_node(&m, "binder1", "2", "10.0.0.2:2181");
-	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json", tm_vms);
-	tm_analyse(&m);
-	f = tm_finding(&m, "triton-ghost-instance", &n);
-	CHECK(f != NULL);
-	CHECK_INT(n, 1);
-	CHECK(tm_has_step(f, "sdc-vmapi /vms/u-old?sync=true"));
-	tm_free(&m);
-
-	/* The zone has the old address: the old VM is not the ghost. */
-	tm_init(&m);
-	tm_zk_node(&m, "binder1", "2", "10.0.0.8:2181");
-	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json", tm_vms);
-	tm_analyse(&m);
-	f = tm_finding(&m, "triton-ghost-instance", &n);
-	CHECK(f == NULL || !tm_has_step(f, "/vms/u-old?"));
-	tm_free(&m);
-
-	/* No zones in the bundle: no way to tell, no finding. */
-	tm_init(&m);
-	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json", tm_vms);
-	tm_analyse(&m);
-	CHECK(tm_finding(&m, "triton-ghost-instance", NULL) == NULL);
-	tm_free(&m);
-}
-
-DEFINE_TEST(test_rules_zk_ensemble_size)
-{
-	struct tm		 m;
-	const struct qs_finding	*f;
-
-	tm_init(&m);
-	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
-	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3",
-	    "4=10.0.0.4", NULL);
-	tm_analyse(&m);
-	f = tm_finding(&m, "zk-ensemble-size", NULL);
-	CHECK(f != NULL);
-	CHECK(tm_has_step(f, "sdcadm post-setup ha-binder"));
-	tm_free(&m);
-
-	tm_init(&m);
-	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
-	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3",
-	    "4=10.0.0.4", "5=10.0.0.5", "6=10.0.0.6", "7=10.0.0.7", NULL);
-	tm_analyse(&m);
-	CHECK(tm_finding(&m, "zk-ensemble-size", NULL) != NULL);
-	tm_free(&m);
-
-	tm_init(&m);
-	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
-	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", NULL);
-	tm_analyse(&m);
-	CHECK(tm_finding(&m, "zk-ensemble-size", NULL) == NULL);
-	tm_free(&m);
-}
-
-/* No binder zones in the bundle: SAPI instance ZK_ID and VMAPI decide. */
-DEFINE_TEST(test_rules_triton_zk_servers_vmapi)
-{
-	struct tm		 m;
-	const struct qs_finding	*f;
-
-	tm_init(&m);
-	tm_parse(&m, "triton.sapi_dump", "sapi.json", tm_sapi);
-	tm_parse(&m, "triton.sapi_dump", "sapi-instances.json",
-	    "[{\"uuid\": \"u-b1\", \"service_uuid\": \"s-binder\", "
-	    "\"metadata\": {\"ZK_ID\": \"2\"}}]");
-	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json",
-	    "[{\"uuid\": \"u-b1\", \"alias\": \"binder1\", \"state\": "
-	    "\"running\", \"nics\": [{\"ip\": \"10.0.0.2\"}]}]");
-	tm_analyse(&m);
-	f = tm_finding(&m, "triton-zk-servers-mismatch", NULL);
-	CHECK(f != NULL);
-	CHECK(tm_has_step(f, "\"host\": \"10.0.0.2\""));
-	tm_free(&m);
-}
-
-/* A SAPI binder instance whose VM VMAPI no longer has. */
-DEFINE_TEST(test_rules_triton_leftover_instance)
-{
-	struct tm		 m;
-	const struct qs_finding	*f;
-	static const char	 sapi[] =
-	    "[{\"uuid\": \"s-binder\", \"name\": \"binder\", "
-	    "\"application_uuid\": \"a\"},\n"
-	    "{\"uuid\": \"u-gone\", \"service_uuid\": \"s-binder\"},\n"
-	    "{\"uuid\": \"u-ok\", \"service_uuid\": \"s-binder\"},\n"
-	    "{\"uuid\": \"u-dead\", \"service_uuid\": \"s-binder\"}]\n";
-	size_t			 n;
-
-	tm_init(&m);
-	tm_parse(&m, "triton.sapi_dump", "sapi.json", sapi);
-	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json",
-	    "[{\"uuid\": \"u-ok\", \"alias\": \"binder0\", \"state\": "
-	    "\"running\"}, {\"uuid\": \"u-dead\", \"alias\": \"binder2\", "
-	    "\"state\": \"destroyed\"}]");
-	tm_analyse(&m);
-	f = tm_finding(&m, "triton-ghost-instance", &n);
-	CHECK(f != NULL);
-	CHECK(tm_has_step(f, "-X DELETE"));
-	CHECK_INT(n, 2);	/* u-gone and u-dead, not u-ok */
-	tm_free(&m);
-}
-
 /*
  * etcd log rules (rule-etcd-log.c, and etcd-quorum-loss's pre-vote case):
  * what parse-etcd-log.c records, on nodes etcd1..etcd3.
@@ -1198,3 +944,258 @@ DEFINE_TEST(test_rules_etcd_clock_drift)
 	CHECK(!tm_has_fact(f, "contributes"));
 	tm_free(&m);
 }
+
+
+DEFINE_TEST(test_rules_zookeeper)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	/* Server 2 was replaced: it is at .9, every zoo.cfg says .2. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.9:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", NULL);
+	tm_zk_cfg(&m, "zk2", "1=10.0.0.1", "2=10.0.0.2", NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-stale-address", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "replace `server.2=10.0.0.2:2888:3888` with "
+	    "`server.2=10.0.0.9:2888:3888`"));
+	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) == NULL);
+	CHECK(tm_finding(&m, "zk-myid-missing", NULL) == NULL);
+	tm_free(&m);
+
+	/* Different ensembles, and a myid nobody lists. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk3", "3", "10.0.0.3:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", NULL);
+	tm_zk_cfg(&m, "zk3", "1=10.0.0.1", "2=10.0.0.2", "4=10.0.0.4", NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) != NULL);
+	f = tm_finding(&m, "zk-myid-missing", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_zookeeper_quorum)
+{
+	struct tm		 m;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_event		*e;
+	struct qs_signal	*s;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	ctx = tm_ctx(&m, "zk1", "zk.log", "zookeeper.log");
+	ev = tm_ev(ctx, 2);
+	e = qs_emit_event(ctx, QS_EV_LEADER_ELECTED, NULL, &ev);
+	e->time.set = 1;
+	e->time.ms = 1000;
+	s = qs_emit_signal(ctx, QS_SIG_QUORUM_LOST, NULL, &ev);
+	s->time.set = 1;
+	s->time.ms = 5000;
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-no-quorum", NULL) != NULL);
+	tm_free(&m);
+
+	/* Lost, then a new leader: recovered. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	ctx = tm_ctx(&m, "zk1", "zk.log", "zookeeper.log");
+	ev = tm_ev(ctx, 2);
+	s = qs_emit_signal(ctx, QS_SIG_QUORUM_LOST, NULL, &ev);
+	s->time.set = 1;
+	s->time.ms = 500;
+	e = qs_emit_event(ctx, QS_EV_LEADER_ELECTED, NULL, &ev);
+	e->time.set = 1;
+	e->time.ms = 1000;
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-no-quorum", NULL) == NULL);
+	tm_free(&m);
+}
+
+/* Runs the real parser of `kind` over `text` as `file` of the bundle root. */
+static void
+tm_parse(struct tm *m, const char *kind, const char *file, const char *text)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, file, kind, "");
+	struct qs_source	 src;
+
+	/* tm_ctx names members node/file; a root file has no node. */
+	ctx->artifact->member = ctx->artifact->logical = file;
+	qs_source_init_mem(&src, (const unsigned char *)text, strlen(text));
+	ctx->src = &src;
+	ctx->artifact->kind->parse(ctx);
+	qs_source_release(&src);
+	ctx->src = NULL;
+}
+
+static const char tm_sapi[] =
+    "[{\"uuid\": \"aaaaaaaa-0000-0000-0000-000000000001\", \"name\": \"sdc\",\n"
+    " \"metadata\": {\"ZK_SERVERS\": [\n"
+    "  {\"host\": \"10.0.0.1\", \"port\": 2181, \"num\": 1},\n"
+    "  {\"host\": \"10.0.0.7\", \"port\": 2181, \"num\": 2},\n"
+    "  {\"host\": \"10.0.0.3\", \"port\": 2181, \"num\": 3, \"last\": true}"
+    "]}}]\n";
+
+DEFINE_TEST(test_rules_triton_zk_servers)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_zk_node(&m, "binder0", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "binder1", "2", "10.0.0.2:2181");
+	tm_zk_node(&m, "binder2", "3", "10.0.0.3:2181");
+	tm_zk_cfg(&m, "binder0", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3",
+	    NULL);
+	tm_parse(&m, "triton.sapi_dump", "sapi.json", tm_sapi);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-zk-servers-mismatch", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "\"host\": \"10.0.0.2\",\n"
+	    "        \"port\": 2181,\n        \"num\": 2\n"));
+	CHECK(tm_has_step(f, "\"num\": 3,\n        \"last\": true\n"));
+	CHECK(tm_has_step(f, "sapiadm update "
+	    "aaaaaaaa-0000-0000-0000-000000000001 -f /opt/root/zk-servers"));
+	CHECK(tm_finding(&m, "zk-ensemble-size", NULL) == NULL);
+	tm_free(&m);
+
+	/* SAPI agrees with the servers: nothing to say. */
+	tm_init(&m);
+	tm_zk_node(&m, "binder0", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "binder1", "2", "10.0.0.7:2181");
+	tm_parse(&m, "triton.sapi_dump", "sapi.json", tm_sapi);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "triton-zk-servers-mismatch", NULL) == NULL);
+	tm_free(&m);
+}
+
+static const char tm_vms[] =
+    "[{\"uuid\": \"u-old\", \"alias\": \"binder1\", \"state\": \"running\",\n"
+    "  \"server_uuid\": \"cn-dead\", \"nics\": [{\"ip\": \"10.0.0.8\"}],\n"
+    "  \"tags\": {\"smartdc_role\": \"binder\"}},\n"
+    " {\"uuid\": \"u-new\", \"alias\": \"binder1\", \"state\": \"running\",\n"
+    "  \"server_uuid\": \"cn-2\", \"nics\": [{\"ip\": \"10.0.0.2\"}],\n"
+    "  \"tags\": {\"smartdc_role\": \"binder\"}},\n"
+    " {\"uuid\": \"u-0\", \"alias\": \"binder0\", \"state\": \"running\",\n"
+    "  \"server_uuid\": \"cn-1\", \"nics\": [{\"ip\": \"10.0.0.1\"}],\n"
+    "  \"tags\": {\"smartdc_role\": \"binder\"}}]\n";
+
+DEFINE_TEST(test_rules_triton_ghost)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	size_t			 n;
+
+	/* The zone binder1 is at 10.0.0.2: u-old is the ghost. */
+	tm_init(&m);
+	tm_zk_node(&m, "binder0", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "binder1", "2", "10.0.0.2:2181");
+	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json", tm_vms);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-ghost-instance", &n);
+	CHECK(f != NULL);
+	CHECK_INT(n, 1);
+	CHECK(tm_has_step(f, "sdc-vmapi /vms/u-old?sync=true"));
+	tm_free(&m);
+
+	/* The zone has the old address: the old VM is not the ghost. */
+	tm_init(&m);
+	tm_zk_node(&m, "binder1", "2", "10.0.0.8:2181");
+	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json", tm_vms);
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-ghost-instance", &n);
+	CHECK(f == NULL || !tm_has_step(f, "/vms/u-old?"));
+	tm_free(&m);
+
+	/* No zones in the bundle: no way to tell, no finding. */
+	tm_init(&m);
+	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json", tm_vms);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "triton-ghost-instance", NULL) == NULL);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_zk_ensemble_size)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3",
+	    "4=10.0.0.4", NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-ensemble-size", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "sdcadm post-setup ha-binder"));
+	tm_free(&m);
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3",
+	    "4=10.0.0.4", "5=10.0.0.5", "6=10.0.0.6", "7=10.0.0.7", NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-ensemble-size", NULL) != NULL);
+	tm_free(&m);
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_cfg(&m, "zk1", "1=10.0.0.1", NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-ensemble-size", NULL) == NULL);
+	tm_free(&m);
+}
+
+/* No binder zones in the bundle: SAPI instance ZK_ID and VMAPI decide. */
+DEFINE_TEST(test_rules_triton_zk_servers_vmapi)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_parse(&m, "triton.sapi_dump", "sapi.json", tm_sapi);
+	tm_parse(&m, "triton.sapi_dump", "sapi-instances.json",
+	    "[{\"uuid\": \"u-b1\", \"service_uuid\": \"s-binder\", "
+	    "\"metadata\": {\"ZK_ID\": \"2\"}}]");
+	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json",
+	    "[{\"uuid\": \"u-b1\", \"alias\": \"binder1\", \"state\": "
+	    "\"running\", \"nics\": [{\"ip\": \"10.0.0.2\"}]}]");
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-zk-servers-mismatch", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "\"host\": \"10.0.0.2\""));
+	tm_free(&m);
+}
+
+/* A SAPI binder instance whose VM VMAPI no longer has. */
+DEFINE_TEST(test_rules_triton_leftover_instance)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	static const char	 sapi[] =
+	    "[{\"uuid\": \"s-binder\", \"name\": \"binder\", "
+	    "\"application_uuid\": \"a\"},\n"
+	    "{\"uuid\": \"u-gone\", \"service_uuid\": \"s-binder\"},\n"
+	    "{\"uuid\": \"u-ok\", \"service_uuid\": \"s-binder\"},\n"
+	    "{\"uuid\": \"u-dead\", \"service_uuid\": \"s-binder\"}]\n";
+	size_t			 n;
+
+	tm_init(&m);
+	tm_parse(&m, "triton.sapi_dump", "sapi.json", sapi);
+	tm_parse(&m, "triton.vmapi_dump", "vmapi-vms.json",
+	    "[{\"uuid\": \"u-ok\", \"alias\": \"binder0\", \"state\": "
+	    "\"running\"}, {\"uuid\": \"u-dead\", \"alias\": \"binder2\", "
+	    "\"state\": \"destroyed\"}]");
+	tm_analyse(&m);
+	f = tm_finding(&m, "triton-ghost-instance", &n);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "-X DELETE"));
+	CHECK_INT(n, 2);	/* u-gone and u-dead, not u-ok */
+	tm_free(&m);
+}
+
