@@ -1198,4 +1198,3 @@ DEFINE_TEST(test_rules_triton_leftover_instance)
 	CHECK_INT(n, 2);	/* u-gone and u-dead, not u-ok */
 	tm_free(&m);
 }
-
