@@ -20,7 +20,12 @@
  *   "stepped down to follower since quorum is not active"
  *                                          LEADER_LOST + signal QUORUM_LOST
  *   "is starting a new election at term N", "became candidate at term N"
- *                                          ELECTION_START (one per election)
+ *                                          ELECTION_START (one per election,
+ *                                          at the candidate's term N + 1)
+ *   "became pre-candidate at term N" (--pre-vote, default in 3.5)
+ *                                          ELECTION_START detail "pre-vote"
+ *                                          at term N: a pre-vote round does
+ *                                          not raise the term
  *   "added member ID" / zap "added-peer-id" MEMBER_ADD subject ID (not
  *                                          "from store": a restart replay)
  *   "removed member ID" / zap "removed-remote-peer-id"
@@ -28,10 +33,41 @@
  *   "cluster ID mismatch"                  signal CLUSTER_ID_MISMATCH
  *   "permanently removed from the cluster" signal REMOVED_SELF
  *   "has already been bootstrapped", "member count is unequal"
- *                                          signal BOOTSTRAP_CONFLICT
+ *                                          signal BOOTSTRAP_CONFLICT, detail
+ *                                          the phrase, subject the ID of
+ *                                          "member ID has already ..."
  *   "tocommit(X) is out of range"          signal COMMIT_OUT_OF_RANGE
- *   "slow fdatasync"                       setting etcd.log.slow_fdatasync_max
- *                                          (the longest, in ms)
+ *   "slow fdatasync", "sync duration of"   settings etcd.log.slow_fdatasync_max
+ *                                          (the longest, in ms) and _lines
+ *   "failed to send out heartbeat on time" (zap: "leader failed to ... slow
+ *    disk", exceeded-duration; capnslog: "(exceeded the H timeout for D")
+ *                                          settings etcd.log.heartbeat_late_max
+ *                                          (longest overrun, ms), _lines,
+ *                                          _peer, and heartbeat_expected_ms
+ *                                          (2 x the heartbeat interval, zap's
+ *                                          expected-duration)
+ *   "apply request took too long", "apply entries took too long",
+ *    capnslog "request ... took too long (D) to execute"
+ *                                          settings etcd.log.slow_apply_max
+ *                                          (ms) and _lines
+ *   "prober found high clock drift" (zap; 3.4 swaps the clock-drift and
+ *    rtt fields, so the larger is the drift), "the clock difference
+ *    against peer ID is too high [D > 1s]" settings etcd.log.clock_drift_max
+ *                                          (ms), _lines and _peer (hex id)
+ *   "peer ID became inactive", zap "peer became inactive" + "peer-id";
+ *    "lost the TCP streaming connection with peer ID", zap "lost TCP
+ *    streaming connection with remote peer" + "remote-peer-id"
+ *                                          settings etcd.log.peer_inactive_lines,
+ *                                          etcd.log.stream_lost_lines and
+ *                                          etcd.log.peers_unreachable (the
+ *                                          peers whose last word was
+ *                                          inactive)
+ *   "peer ID became active"                clears that peer, and so do
+ *    "rafthttp: stopped peer ID", zap "stopped remote peer" (this member's
+ *    own shutdown) when the peer went inactive less than ETCD_LOG_STOP_MS
+ *    before: the shutdown closed its streams
+ *   "election-timeout":"1s", "embed: election = 1000ms"
+ *                                          setting etcd.log.election_timeout_ms
  *   "starting an etcd server", "etcd Version:"
  *                                          START
  *   "closed etcd server", level fatal/C    STOP
@@ -43,9 +79,15 @@
  * up to ETCD_LOG_SIG_MAX per kind; the rest only counted in the detail of
  * a setting, so a week of retries costs no memory.
  *
- * Known limits: SIGKILL leaves nothing in the log; with pre-vote (3.5+)
- * a member cut off logs pre-candidate rounds at one term, not rising
- * terms; journald or container prefixes before the time are not skipped; lines over 64 KiB are
+ * A wrapper before a line (journald "2026-11-22T06:06:17+0000 host
+ * etcd[123]: ", syslog "Nov 22 06:06:17 host etcd[123]: ", a container
+ * runtime's "<time> stderr F ") is skipped when one of the three shapes
+ * starts after a blank within ETCD_LOG_WRAP_MAX bytes; a bare message
+ * behind a journald or syslog wrapper (etcd writing to the journal
+ * itself) is read with the wrapper's ISO time, or none for syslog's
+ * year-less time.
+ *
+ * Known limits: SIGKILL leaves nothing in the log; lines over 64 KiB are
  * cut; JSON string escapes are not decoded (needles have none).
  */
 #include "config.h"
@@ -59,17 +101,35 @@
 #define ETCD_LOG_OBS_MAX	1000000		/* observations per file */
 #define ETCD_LOG_SIG_MAX	16		/* kept per signal kind */
 #define ETCD_LOG_ID_MAX		16		/* hex digits of a member id */
+#define ETCD_LOG_WRAP_MAX	128		/* wrapper prefix bytes */
+#define ETCD_LOG_PEERS_MAX	16		/* peers whose state is kept */
+#define ETCD_LOG_DUR_PARTS	8		/* "1h2m3.5s": units summed */
+#define ETCD_LOG_STOP_MS	2000		/* inactive as part of a stop */
 
 enum etcd_log_act {
 	ACT_ELECTED, ACT_BECAME_LEADER, ACT_LOST, ACT_CHANGED, ACT_ELECTION,
 	ACT_CANDIDATE, ACT_ADDED, ACT_REMOVED, ACT_SIG, ACT_FDATASYNC,
-	ACT_START, ACT_STOP, ACT_FORCE, ACT_SELF, ACT_QUORUM
+	ACT_START, ACT_STOP, ACT_FORCE, ACT_SELF, ACT_QUORUM, ACT_PRECANDIDATE,
+	ACT_HEARTBEAT, ACT_APPLY, ACT_DRIFT, ACT_INACTIVE, ACT_ACTIVE,
+	ACT_STREAM_LOST, ACT_ELECTION_TIMEOUT, ACT_PEER_STOPPED
 };
 
 struct etcd_log_match {
 	const char		*needle;
 	enum etcd_log_act	 act;
 	enum qs_signal_kind	 sig;
+};
+
+/*
+ * A prefilter for the table: the set of byte pairs of a line, hashed to
+ * ETCD_LOG_PAIR_BITS bits.  A needle whose pairs are not all in the set
+ * is not on the line, and most lines hold none of the needles: one pass
+ * over the line spares most of the searches.
+ */
+#define ETCD_LOG_PAIR_BITS	1024
+#define ETCD_LOG_PAIR_WORDS	(ETCD_LOG_PAIR_BITS / 64)
+struct etcd_log_pairs {
+	uint64_t		 w[ETCD_LOG_PAIR_WORDS];
 };
 
 /* Order matters: the first needle found on a line wins. */
@@ -81,6 +141,20 @@ static const struct etcd_log_match etcd_log_table[] = {
 	{ "since quorum is not active", ACT_QUORUM, QS_SIG_QUORUM_LOST },
 	{ " is starting a new election at term ", ACT_ELECTION, 0 },
 	{ " became candidate at term ", ACT_CANDIDATE, 0 },
+	{ " became pre-candidate at term ", ACT_PRECANDIDATE, 0 },
+	{ "failed to send out heartbeat on time", ACT_HEARTBEAT, 0 },
+	{ "apply request took too long", ACT_APPLY, 0 },
+	{ "apply entries took too long", ACT_APPLY, 0 },
+	{ "prober found high clock drift", ACT_DRIFT, 0 },
+	{ "the clock difference against peer ", ACT_DRIFT, 0 },
+	{ " became inactive", ACT_INACTIVE, 0 },
+	{ " became active", ACT_ACTIVE, 0 },
+	{ "lost the TCP streaming connection with peer ", ACT_STREAM_LOST, 0 },
+	{ "lost TCP streaming connection with remote peer", ACT_STREAM_LOST,
+	    0 },
+	/* This member shutting its transport down, not a peer failing. */
+	{ "rafthttp: stopped peer ", ACT_PEER_STOPPED, 0 },
+	{ "\"stopped remote peer\"", ACT_PEER_STOPPED, 0 },
 	{ "added member", ACT_ADDED, 0 },
 	{ "removed member", ACT_REMOVED, 0 },
 	{ "cluster ID mismatch", ACT_SIG, QS_SIG_CLUSTER_ID_MISMATCH },
@@ -90,12 +164,32 @@ static const struct etcd_log_match etcd_log_table[] = {
 	{ "member count is unequal", ACT_SIG, QS_SIG_BOOTSTRAP_CONFLICT },
 	{ "tocommit(", ACT_SIG, QS_SIG_COMMIT_OUT_OF_RANGE },
 	{ "slow fdatasync", ACT_FDATASYNC, 0 },
+	{ "wal: sync duration of ", ACT_FDATASYNC, 0 },
 	{ "starting an etcd server", ACT_START, 0 },
 	{ "etcdmain: etcd Version:", ACT_START, 0 },
 	{ "closed etcd server", ACT_STOP, 0 },
 	{ "embed: force new cluster", ACT_FORCE, 0 },
 	{ "starting member ", ACT_SELF, 0 },
 	{ "restarting member ", ACT_SELF, 0 },
+	{ "embed: election = ", ACT_ELECTION_TIMEOUT, 0 },
+	/* A request quoting one of the phrases above matched it first. */
+	{ " took too long (", ACT_APPLY, 0 },
+};
+#define ETCD_LOG_NEEDLES	(sizeof(etcd_log_table) / sizeof(etcd_log_table[0]))
+
+/* The worst of a repeated warning: how often, the longest, where. */
+struct etcd_log_stat {
+	uint64_t		 lines;
+	uint64_t		 max;		/* ms */
+	uint64_t		 line;		/* of the max */
+	char			 peer[ETCD_LOG_ID_MAX + 1];
+};
+
+struct etcd_log_peer {
+	char			 id[ETCD_LOG_ID_MAX + 1];
+	int			 down;
+	uint64_t		 line;		/* of the last "inactive" */
+	struct qs_time		 time;		/* of that line */
 };
 
 struct etcd_log {
@@ -107,15 +201,54 @@ struct etcd_log {
 	struct qs_time		 time;
 	uint64_t		 nobs;
 	int			 full;
-	uint64_t		 pending_term;	/* election announced for it */
-	int			 pending;
+	uint64_t		 pending_term;	/* "starting a new election at" */
+	int			 pending;	/* its line waits for the next */
+	int			 pending_has;
+	struct qs_evidence	 pending_ev;
+	struct qs_time		 pending_time;
 	uint64_t		 nsig[QS_SIG_COUNT];
 	int			 self_seen;
 	uint64_t		 fsync_max;
 	uint64_t		 fsync_line;
 	int			 fsync_seen;
 	int			 force_seen;
+	struct etcd_log_stat	 heartbeat;
+	struct etcd_log_stat	 apply;
+	struct etcd_log_stat	 drift;
+	uint64_t		 fsync_lines;
+	uint64_t		 inactive_lines;
+	uint64_t		 stream_lost_lines;
+	struct etcd_log_peer	 peers[ETCD_LOG_PEERS_MAX];
+	size_t			 npeers;
+	int			 timeout_seen;
+	uint64_t		 hb_expected;	/* ms, 0: not logged */
 };
+
+static void
+etcd_log_pairs(const char *s, size_t len, struct etcd_log_pairs *set)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned		 h;
+	size_t			 i;
+
+	memset(set, 0, sizeof(*set));
+	for (i = 1; i < len; i++) {
+		h = ((unsigned)p[i - 1] * 33u + p[i]) % ETCD_LOG_PAIR_BITS;
+		set->w[h / 64] |= (uint64_t)1 << (h % 64);
+	}
+}
+
+static int
+etcd_log_pairs_in(const struct etcd_log_pairs *need,
+    const struct etcd_log_pairs *line)
+{
+	size_t	i;
+
+	for (i = 0; i < ETCD_LOG_PAIR_WORDS; i++)
+		if ((need->w[i] & line->w[i]) != need->w[i])
+			return 0;
+	return 1;
+}
 
 static const char *
 etcd_log_find(const char *s, size_t len, const char *needle)
@@ -214,18 +347,17 @@ etcd_log_ev(struct etcd_log *l)
 }
 
 static struct qs_event *
-etcd_log_event(struct etcd_log *l, enum qs_event_kind kind,
-    const char *subject, int has_term, uint64_t term)
+etcd_log_event_at(struct etcd_log *l, enum qs_event_kind kind,
+    const char *subject, int has_term, uint64_t term,
+    const struct qs_evidence *ev, const struct qs_time *time)
 {
-	struct qs_evidence	 ev;
 	struct qs_event		*e;
 
 	if (!etcd_log_room(l))
 		return NULL;
-	ev = etcd_log_ev(l);
-	e = qs_emit_event(l->ctx, kind, subject, &ev);
+	e = qs_emit_event(l->ctx, kind, subject, ev);
 	e->system = QS_SYS_ETCD;
-	e->time = l->time;
+	e->time = *time;
 	if (has_term) {
 		e->clock.set |= QS_CLOCK_TERM;
 		e->clock.term = term;
@@ -233,36 +365,226 @@ etcd_log_event(struct etcd_log *l, enum qs_event_kind kind,
 	return e;
 }
 
-/* Go durations as zap and capnslog write them ("1.5s", "812ms"), in ms. */
+static struct qs_event *
+etcd_log_event(struct etcd_log *l, enum qs_event_kind kind,
+    const char *subject, int has_term, uint64_t term)
+{
+	struct qs_evidence	 ev;
+
+	if (l->nobs >= ETCD_LOG_OBS_MAX)
+		return etcd_log_event_at(l, kind, subject, 0, 0, NULL,
+		    &l->time);
+	ev = etcd_log_ev(l);
+	return etcd_log_event_at(l, kind, subject, has_term, term, &ev,
+	    &l->time);
+}
+
+/*
+ * An election announced by "is starting a new election at term N" and not
+ * followed by the line saying which kind of round it is: recorded as a
+ * plain election at N + 1, as raft without pre-vote would run it.
+ */
+static void
+etcd_log_flush_election(struct etcd_log *l)
+{
+	if (!l->pending)
+		return;
+	l->pending = 0;
+	etcd_log_event_at(l, QS_EV_ELECTION_START, NULL, l->pending_has,
+	    l->pending_term, &l->pending_ev, &l->pending_time);
+}
+
+/*
+ * Go durations as zap and capnslog write them (time.Duration.String():
+ * "1.5s", "812ms", "8m0.640985013s", "502.906µs"), in ms, rounded down.
+ */
 static int
 etcd_log_duration(const char *p, const char *end, uint64_t *ms)
 {
-	uint64_t	 whole = 0, frac = 0, scale = 1;
-	int		 digits = 0;
+	/* Unit names and their length in ms as num / den; "ms" before "m". */
+	static const struct {
+		const char	*name;
+		uint64_t	 num;
+		uint64_t	 den;
+	} units[] = {
+		{ "ms", 1, 1 }, { "us", 1, 1000 }, { "\xc2\xb5s", 1, 1000 },
+		{ "\xce\xbcs", 1, 1000 }, { "ns", 1, 1000000 },
+		{ "h", 3600000, 1 }, { "m", 60000, 1 }, { "s", 1000, 1 },
+	};
+	uint64_t	 total = 0, whole, frac, scale, part;
+	size_t		 u, n;
+	int		 digits, parts;
 
-	while (p < end && *p >= '0' && *p <= '9' && digits < 12) {
-		whole = whole * 10 + (uint64_t)(*p++ - '0');
-		digits++;
-	}
-	if (digits == 0)
-		return -1;
-	if (p < end && *p == '.') {
-		p++;
-		while (p < end && *p >= '0' && *p <= '9') {
-			if (scale < 1000000) {
-				frac = frac * 10 + (uint64_t)(*p - '0');
-				scale *= 10;
-			}
-			p++;
+	for (parts = 0; parts < ETCD_LOG_DUR_PARTS; parts++) {
+		whole = frac = 0;
+		scale = 1;
+		digits = 0;
+		while (p < end && *p >= '0' && *p <= '9' && digits < 12) {
+			whole = whole * 10 + (uint64_t)(*p++ - '0');
+			digits++;
 		}
+		if (digits == 0)
+			break;
+		if (p < end && *p == '.') {
+			p++;
+			while (p < end && *p >= '0' && *p <= '9') {
+				if (scale < 1000000000ULL) {
+					frac = frac * 10 + (uint64_t)(*p - '0');
+					scale *= 10;
+				}
+				p++;
+			}
+		}
+		for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+			n = strlen(units[u].name);
+			if ((size_t)(end - p) >= n &&
+			    memcmp(p, units[u].name, n) == 0)
+				break;
+		}
+		if (u == sizeof(units) / sizeof(units[0]))
+			return -1;
+		p += n;
+		/* 12 digits times 3.6e6 stays below 2^64; so do the sums. */
+		part = whole * units[u].num / units[u].den +
+		    frac * units[u].num / (units[u].den * scale);
+		total = total > UINT64_MAX / 2 || part > UINT64_MAX / 2 ?
+		    UINT64_MAX / 2 : total + part;
 	}
-	if (end - p >= 2 && p[0] == 'm' && p[1] == 's')
-		*ms = whole;
-	else if (end - p >= 1 && p[0] == 's')
-		*ms = whole * 1000 + frac * 1000 / scale;
-	else
+	if (parts == 0)
 		return -1;
+	*ms = total;
 	return 0;
+}
+
+/* A duration after the phrase `after` on the line, in ms. */
+static int
+etcd_log_duration_after(struct etcd_log *l, const char *after, uint64_t *ms)
+{
+	const char	*end = l->line + l->len, *p;
+
+	if ((p = etcd_log_find(l->line, l->len, after)) == NULL)
+		return -1;
+	return etcd_log_duration(p + strlen(after), end, ms);
+}
+
+/* A zap duration field ("took":"1.5s"), in ms. */
+static int
+etcd_log_duration_field(struct etcd_log *l, const char *key, uint64_t *ms)
+{
+	const char	*p = etcd_log_field(l, key);
+
+	if (p == NULL)
+		return -1;
+	return etcd_log_duration(p, l->line + l->len, ms);
+}
+
+static void
+etcd_log_stat_note(struct etcd_log *l, struct etcd_log_stat *st,
+    int has, uint64_t ms, const char *peer)
+{
+	if (!has)
+		ms = 0;
+	if (st->lines == 0 || ms > st->max) {
+		st->max = ms;
+		st->line = l->lineno;
+		st->peer[0] = '\0';
+		if (peer != NULL && strlen(peer) <= ETCD_LOG_ID_MAX)
+			memcpy(st->peer, peer, strlen(peer) + 1);
+	}
+	st->lines++;
+}
+
+static void
+etcd_log_stat_emit(struct qs_parse_ctx *ctx, const struct etcd_log_stat *st,
+    const char *name)
+{
+	struct qs_arena		*a = &ctx->run->arena;
+	struct qs_evidence	 ev;
+
+	if (st->lines == 0)
+		return;
+	ev = qs_evidence_line(ctx, st->line, NULL);
+	qs_emit_setting(ctx, qs_arena_printf(a, "etcd.log.%s_max", name),
+	    qs_arena_printf(a, "%llu", (unsigned long long)st->max), &ev);
+	qs_emit_setting(ctx, qs_arena_printf(a, "etcd.log.%s_lines", name),
+	    qs_arena_printf(a, "%llu", (unsigned long long)st->lines), &ev);
+	if (st->peer[0] != '\0')
+		qs_emit_setting(ctx, qs_arena_printf(a, "etcd.log.%s_peer",
+		    name), st->peer, &ev);
+}
+
+/* A peer's reachability as this member last logged it. */
+static void
+etcd_log_peer(struct etcd_log *l, const char *id, int down)
+{
+	size_t	i;
+
+	if (id == NULL || strlen(id) > ETCD_LOG_ID_MAX)
+		return;
+	for (i = 0; i < l->npeers; i++)
+		if (strcmp(l->peers[i].id, id) == 0)
+			break;
+	if (i == l->npeers) {
+		if (!down || l->npeers == ETCD_LOG_PEERS_MAX)
+			return;
+		memcpy(l->peers[l->npeers++].id, id, strlen(id) + 1);
+	}
+	l->peers[i].down = down;
+	if (down) {
+		l->peers[i].line = l->lineno;
+		l->peers[i].time = l->time;
+	}
+}
+
+/*
+ * This member stops its transport to a peer: a peer that went inactive in
+ * the shutdown itself (within ETCD_LOG_STOP_MS) was not unreachable; one
+ * that had been gone longer stays so.
+ */
+static void
+etcd_log_peer_stopped(struct etcd_log *l, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; id != NULL && i < l->npeers; i++)
+		if (strcmp(l->peers[i].id, id) == 0 && l->peers[i].down &&
+		    (!l->time.set || !l->peers[i].time.set ||
+		    l->time.ms - l->peers[i].time.ms < ETCD_LOG_STOP_MS))
+			l->peers[i].down = 0;
+}
+
+/* A stop or a start: the streams to every peer are closed or new. */
+static void
+etcd_log_peers_reset(struct etcd_log *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->npeers; i++)
+		l->peers[i].down = 0;
+}
+
+static void
+etcd_log_peers_emit(struct etcd_log *l)
+{
+	struct qs_evidence	 ev;
+	char			 buf[ETCD_LOG_PEERS_MAX * (ETCD_LOG_ID_MAX + 1)];
+	size_t			 i, n = 0, used = 0;
+	uint64_t		 line = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < l->npeers; i++) {
+		if (!l->peers[i].down)
+			continue;
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+		    "%s%s", n > 0 ? "," : "", l->peers[i].id);
+		if (l->peers[i].line > line)
+			line = l->peers[i].line;
+		n++;
+	}
+	if (n == 0)
+		return;
+	ev = qs_evidence_line(l->ctx, line, NULL);
+	qs_emit_setting(l->ctx, "etcd.log.peers_unreachable", buf, &ev);
 }
 
 static void
@@ -279,6 +601,7 @@ etcd_log_fdatasync(struct etcd_log *l)
 		p += 12;
 	if (p == NULL || etcd_log_duration(p, end, &ms) != 0)
 		ms = 0;
+	l->fsync_lines++;
 	if (!l->fsync_seen || ms > l->fsync_max) {
 		l->fsync_max = ms;
 		l->fsync_line = l->lineno;
@@ -298,14 +621,30 @@ etcd_log_self(struct etcd_log *l, const char *id)
 	qs_emit_identity(l->ctx, QS_ID_MEMBER_ID, id, NULL, NULL, &ev);
 }
 
+/* The election timeout this member ran with (the first start's). */
+static void
+etcd_log_timeout(struct etcd_log *l, uint64_t ms)
+{
+	struct qs_evidence	 ev;
+
+	if (l->timeout_seen)
+		return;
+	l->timeout_seen = 1;
+	ev = etcd_log_ev(l);
+	qs_emit_setting(l->ctx, "etcd.log.election_timeout_ms",
+	    qs_arena_printf(&l->ctx->run->arena, "%llu",
+	    (unsigned long long)ms), &ev);
+}
+
 static void
 etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
     const char *at)
 {
 	struct qs_evidence	 ev;
 	struct qs_signal	*s;
+	struct qs_event		*e;
 	const char		*p, *id;
-	uint64_t		 term = 0;
+	uint64_t		 term = 0, ms = 0;
 	int			 has;
 
 	p = at + strlen(m->needle);
@@ -339,18 +678,116 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		s->time = l->time;
 		break;
 	case ACT_ELECTION:
-		/* "at term N" is the old term; the candidate's is N + 1. */
+		/*
+		 * "at term N" is the old term; a candidate's is N + 1, a
+		 * pre-candidate's stays N.  The next line says which.
+		 */
+		etcd_log_flush_election(l);
 		has = etcd_log_num(l, p, &term) == 0 && term < UINT64_MAX;
-		etcd_log_event(l, QS_EV_ELECTION_START, NULL, has, term + 1);
-		l->pending = has;
+		if (!etcd_log_room(l))
+			break;
+		l->nobs--;	/* counted when it is emitted */
+		l->pending = 1;
+		l->pending_has = has;
 		l->pending_term = term + 1;
+		l->pending_ev = etcd_log_ev(l);
+		l->pending_time = l->time;
 		break;
 	case ACT_CANDIDATE:
 		has = etcd_log_num(l, p, &term) == 0;
-		if (!(l->pending && has && term == l->pending_term))
-			etcd_log_event(l, QS_EV_ELECTION_START, NULL, has,
+		if (l->pending && has && l->pending_has &&
+		    term == l->pending_term) {
+			etcd_log_flush_election(l);
+			break;
+		}
+		etcd_log_flush_election(l);
+		etcd_log_event(l, QS_EV_ELECTION_START, NULL, has, term);
+		break;
+	case ACT_PRECANDIDATE:
+		has = etcd_log_num(l, p, &term) == 0;
+		if (l->pending && has && l->pending_has &&
+		    term + 1 == l->pending_term) {
+			l->pending = 0;
+			e = etcd_log_event_at(l, QS_EV_ELECTION_START, NULL,
+			    1, term, &l->pending_ev, &l->pending_time);
+		} else {
+			etcd_log_flush_election(l);
+			e = etcd_log_event(l, QS_EV_ELECTION_START, NULL, has,
 			    term);
-		l->pending = 0;
+		}
+		if (e != NULL)
+			e->detail = "pre-vote";
+		break;
+	case ACT_HEARTBEAT:
+		/* zap: the overrun; capnslog: "timeout for D, to ID)". */
+		has = etcd_log_duration_field(l, "exceeded-duration",
+		    &ms) == 0 || etcd_log_duration_after(l, " timeout for ",
+		    &ms) == 0;
+		id = l->json ? etcd_log_id(l, etcd_log_field(l, "to")) :
+		    etcd_log_id(l, (p = etcd_log_find(l->line, l->len,
+		    ", to ")) != NULL ? p + 5 : NULL);
+		etcd_log_stat_note(l, &l->heartbeat, has, ms, id);
+		/*
+		 * The overrun is past twice the interval (etcd's timeout
+		 * detector); zap says so as expected-duration, capnslog
+		 * names the interval: "exceeded the H timeout".
+		 */
+		if (etcd_log_duration_field(l, "expected-duration", &ms) == 0)
+			l->hb_expected = ms;
+		else if (etcd_log_duration_after(l, "(exceeded the ",
+		    &ms) == 0 && ms < UINT64_MAX / 2)
+			l->hb_expected = 2 * ms;
+		break;
+	case ACT_APPLY:
+		has = etcd_log_duration_field(l, "took", &ms) == 0 ||
+		    etcd_log_duration_after(l, "took too long [", &ms) == 0 ||
+		    etcd_log_duration_after(l, " took too long (", &ms) == 0;
+		etcd_log_stat_note(l, &l->apply, has, ms, NULL);
+		break;
+	case ACT_DRIFT:
+		if (l->json) {
+			/*
+			 * etcd 3.4 writes the round-trip time under
+			 * "clock-drift" and the drift under "rtt"; the line
+			 * is only logged for a drift over 1 s, so the larger
+			 * of the two is the drift in every version.
+			 */
+			uint64_t	 a = 0, b = 0;
+			int		 ha, hb;
+
+			ha = etcd_log_duration_field(l, "clock-drift", &a) == 0;
+			hb = etcd_log_duration_field(l, "rtt", &b) == 0;
+			has = ha || hb;
+			ms = a > b ? a : b;
+			id = etcd_log_id(l, etcd_log_field(l,
+			    "remote-peer-id"));
+		} else {
+			id = etcd_log_id(l, p);
+			has = etcd_log_duration_after(l, " is too high [",
+			    &ms) == 0;
+		}
+		etcd_log_stat_note(l, &l->drift, has, ms, id);
+		break;
+	case ACT_INACTIVE:
+	case ACT_ACTIVE:
+		if (etcd_log_find(l->line, l->len, "peer") == NULL)
+			break;
+		id = l->json ? etcd_log_id(l, etcd_log_field(l, "peer-id")) :
+		    etcd_log_id_before(l, at);
+		if (m->act == ACT_INACTIVE)
+			l->inactive_lines++;
+		etcd_log_peer(l, id, m->act == ACT_INACTIVE);
+		break;
+	case ACT_PEER_STOPPED:
+		etcd_log_peer_stopped(l, l->json ? etcd_log_id(l,
+		    etcd_log_field(l, "remote-peer-id")) : etcd_log_id(l, p));
+		break;
+	case ACT_STREAM_LOST:
+		l->stream_lost_lines++;
+		break;
+	case ACT_ELECTION_TIMEOUT:
+		if (etcd_log_duration(p, l->line + l->len, &ms) == 0)
+			etcd_log_timeout(l, ms);
 		break;
 	case ACT_ADDED:
 	case ACT_REMOVED:
@@ -370,15 +807,28 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 	case ACT_SIG:
 		if (l->nsig[m->sig]++ >= ETCD_LOG_SIG_MAX || !etcd_log_room(l))
 			break;
+		/* "member ID has already been bootstrapped": that member. */
+		id = NULL;
+		if (m->sig == QS_SIG_BOOTSTRAP_CONFLICT && at - l->line > 8 &&
+		    at[-1] == ' ' && (id = etcd_log_id_before(l, at - 1)) !=
+		    NULL && !(at - 1 - strlen(id) - l->line >= 7 &&
+		    memcmp(at - 1 - strlen(id) - 7, "member ", 7) == 0))
+			id = NULL;
 		ev = etcd_log_ev(l);
-		s = qs_emit_signal(l->ctx, m->sig, NULL, &ev);
+		s = qs_emit_signal(l->ctx, m->sig, id, &ev);
 		s->system = QS_SYS_ETCD;
 		s->time = l->time;
+		/* The excerpt may be cut before the phrase: keep which. */
+		if (m->sig == QS_SIG_BOOTSTRAP_CONFLICT)
+			s->detail = m->needle;
 		break;
 	case ACT_FDATASYNC:
 		etcd_log_fdatasync(l);
 		break;
 	case ACT_START:
+		etcd_log_peers_reset(l);
+		if (etcd_log_duration_field(l, "election-timeout", &ms) == 0)
+			etcd_log_timeout(l, ms);
 		etcd_log_event(l, QS_EV_START, NULL, 0, 0);
 		if (etcd_log_find(l->line, l->len,
 		    "\"force-new-cluster\":true") != NULL && !l->force_seen) {
@@ -406,18 +856,23 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 }
 
 /*
- * The time of a line and whether it is in one of the three shapes;
- * sets l->json.  A fatal line (zap "fatal", capnslog "C") is a stop.
+ * The time of a line starting at s and whether it is in one of the three
+ * shapes; sets l->json.  A fatal line (zap "fatal", capnslog "C") is a
+ * stop.  `wrapped`: s follows a wrapper, where a zap object must start
+ * with its "level" key so that any text with a brace is not taken.
  */
 static int
-etcd_log_header(struct etcd_log *l, int *fatal)
+etcd_log_shape(struct etcd_log *l, const char *s, size_t len, int wrapped,
+    int *fatal)
 {
-	const char	*s = l->line, *p;
-	size_t		 len = l->len;
+	const char	*p;
 
 	*fatal = 0;
 	l->json = 0;
-	if (len > 0 && s[0] == '{') {
+	if (len > 0 && s[0] == '{' && (!wrapped ||
+	    (len > 9 && memcmp(s, "{\"level\":", 9) == 0))) {
+		l->line = s;
+		l->len = len;
 		l->json = 1;
 		if ((p = etcd_log_field(l, "ts")) != NULL)
 			(void)qs_time_parse_iso(p, (size_t)(s + len - p),
@@ -428,14 +883,85 @@ etcd_log_header(struct etcd_log *l, int *fatal)
 	}
 	if (len > 4 && memcmp(s, "raft", 4) == 0 &&
 	    qs_time_parse_golog(s + 4, len - 4, &l->time) > 0)
-		return 0;
+		goto found;
 	if (len > 26 && s[0] >= '0' && s[0] <= '9' &&
 	    qs_time_parse_iso(s, len, &l->time) > 0 &&
 	    (p = etcd_log_find(s, len > 40 ? 40 : len, " | ")) != NULL) {
 		*fatal = p >= s + 2 && p[-2] == ' ' && p[-1] == 'C';
-		return 0;
+		goto found;
 	}
 	return -1;
+found:
+	l->line = s;
+	l->len = len;
+	return 0;
+}
+
+/*
+ * "Nov 22 06:06:17 " (syslog, no year): its length, or 0.  Only the
+ * layout is checked; the time itself cannot be placed without a year.
+ */
+static size_t
+etcd_log_syslog_time(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len < 16 || s[3] != ' ' || s[9] != ':' || s[12] != ':' ||
+	    s[15] != ' ')
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= 'a' && s[i] <= 'z')))
+			return 0;
+	for (i = 4; i < 15; i++)
+		if (i != 6 && i != 9 && i != 12 && !(s[i] >= '0' &&
+		    s[i] <= '9') && !(i == 4 && s[i] == ' '))
+			return 0;
+	return 16;
+}
+
+/*
+ * The line in l->line (l->len) in one of the shapes, after a wrapper if
+ * need be: a shape starting after a blank within ETCD_LOG_WRAP_MAX bytes,
+ * or, behind "<journald ISO time or syslog time> host ident[pid]: ", a
+ * bare message (etcd logging to the journal itself writes no time).
+ */
+static int
+etcd_log_header(struct etcd_log *l, int *fatal)
+{
+	const char	*s = l->line, *p;
+	size_t		 len = l->len, lim, i, skip;
+	struct qs_time	 t;
+	int		 used;
+
+	if (etcd_log_shape(l, s, len, 0, fatal) == 0)
+		return 0;
+	lim = len < ETCD_LOG_WRAP_MAX ? len : ETCD_LOG_WRAP_MAX;
+	for (i = 1; i < lim; i++) {
+		if (s[i - 1] != ' ' || (s[i] != '{' && s[i] != 'r' &&
+		    !(s[i] >= '0' && s[i] <= '9')))
+			continue;
+		if (etcd_log_shape(l, s + i, len - i, 1, fatal) == 0)
+			return 0;
+	}
+	memset(&t, 0, sizeof(t));
+	if ((used = qs_time_parse_iso(s, len, &t)) > 0 && t.zone_known)
+		skip = (size_t)used;
+	else if ((skip = etcd_log_syslog_time(s, len)) > 0)
+		memset(&t, 0, sizeof(t));
+	else
+		return -1;
+	/* "host ident[pid]: " follows; the message after the first "]: ". */
+	if ((p = etcd_log_find(s + skip, lim > skip ? lim - skip : 0,
+	    "]: ")) == NULL)
+		return -1;
+	p += 3;
+	*fatal = 0;
+	l->json = 0;
+	l->time = t;
+	l->line = p;
+	l->len = (size_t)(s + len - p);
+	return 0;
 }
 
 int
@@ -445,11 +971,15 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 	struct qs_evidence	 ev;
 	const char		*line, *at;
 	ssize_t			 len;
+	struct etcd_log_pairs	 need[ETCD_LOG_NEEDLES], pairs;
 	size_t			 i;
 	int			 fatal;
 
 	memset(&l, 0, sizeof(l));
 	l.ctx = ctx;
+	for (i = 0; i < ETCD_LOG_NEEDLES; i++)
+		etcd_log_pairs(etcd_log_table[i].needle,
+		    strlen(etcd_log_table[i].needle), &need[i]);
 	while (!l.full && (len = qs_source_getline(ctx->src, &line,
 	    ETCD_LOG_LINE_MAX)) >= 0) {
 		l.lineno = ctx->src->lineno;
@@ -460,9 +990,11 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 		if (l.json && !l.self_seen)
 			etcd_log_self(&l, etcd_log_id(&l,
 			    etcd_log_field(&l, "local-member-id")));
-		for (i = 0; i < sizeof(etcd_log_table) /
-		    sizeof(etcd_log_table[0]); i++) {
-			at = etcd_log_find(line, (size_t)len,
+		etcd_log_pairs(l.line, l.len, &pairs);
+		for (i = 0; i < ETCD_LOG_NEEDLES; i++) {
+			if (!etcd_log_pairs_in(&need[i], &pairs))
+				continue;
+			at = etcd_log_find(l.line, l.len,
 			    etcd_log_table[i].needle);
 			if (at != NULL) {
 				etcd_log_act(&l, &etcd_log_table[i], at);
@@ -472,11 +1004,37 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 		if (fatal)
 			etcd_log_event(&l, QS_EV_STOP, NULL, 0, 0);
 	}
+	etcd_log_flush_election(&l);
 	if (l.fsync_seen) {
 		ev = qs_evidence_line(ctx, l.fsync_line, NULL);
 		qs_emit_setting(ctx, "etcd.log.slow_fdatasync_max",
 		    qs_arena_printf(&ctx->run->arena, "%llu",
 		    (unsigned long long)l.fsync_max), &ev);
+		qs_emit_setting(ctx, "etcd.log.slow_fdatasync_lines",
+		    qs_arena_printf(&ctx->run->arena, "%llu",
+		    (unsigned long long)l.fsync_lines), &ev);
+	}
+	etcd_log_stat_emit(ctx, &l.heartbeat, "heartbeat_late");
+	if (l.heartbeat.lines > 0 && l.hb_expected > 0) {
+		ev = qs_evidence_line(ctx, l.heartbeat.line, NULL);
+		qs_emit_setting(ctx, "etcd.log.heartbeat_expected_ms",
+		    qs_arena_printf(&ctx->run->arena, "%llu",
+		    (unsigned long long)l.hb_expected), &ev);
+	}
+	etcd_log_stat_emit(ctx, &l.apply, "slow_apply");
+	etcd_log_stat_emit(ctx, &l.drift, "clock_drift");
+	etcd_log_peers_emit(&l);
+	if (l.inactive_lines > 0) {
+		ev = qs_evidence_whole(ctx);
+		qs_emit_setting(ctx, "etcd.log.peer_inactive_lines",
+		    qs_arena_printf(&ctx->run->arena, "%llu",
+		    (unsigned long long)l.inactive_lines), &ev);
+	}
+	if (l.stream_lost_lines > 0) {
+		ev = qs_evidence_whole(ctx);
+		qs_emit_setting(ctx, "etcd.log.stream_lost_lines",
+		    qs_arena_printf(&ctx->run->arena, "%llu",
+		    (unsigned long long)l.stream_lost_lines), &ev);
 	}
 	if (l.nsig[QS_SIG_CLUSTER_ID_MISMATCH] > 0) {
 		ev = qs_evidence_whole(ctx);

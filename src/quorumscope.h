@@ -839,6 +839,11 @@ const struct qs_view *qs_zk_node_cfg(const struct qs_run *,
 const struct qs_node *qs_zk_survivor(struct qs_analysis *, const char **,
 	    const struct qs_evidence **);
 
+/* rule-etcd.c: etcd facts the log rules (rule-etcd-log.c) share. */
+const char *qs_etcd_majority_cluster(struct qs_analysis *, size_t *);
+struct qs_node *qs_etcd_survivor(struct qs_analysis *, const char *,
+	    const struct qs_node *, uint64_t *);
+
 /* consul.c: Consul facts several rules need. */
 struct qs_consul_server {
 	struct qs_node		*node;

@@ -9,8 +9,9 @@
  *                                has its data here and ran afterwards.
  *   etcd-unstarted-member        a voter in the membership that no member
  *                                in the bundle is (added, never started).
- *   etcd-quorum-loss             a member campaigns at rising terms and no
- *                                leader follows.
+ *   etcd-quorum-loss             a member campaigns at rising terms, or
+ *                                pre-campaigns again and again at one term
+ *                                (--pre-vote), and no leader follows.
  *   etcd-membership-differ       members of one cluster hold different
  *                                memberships.
  * Repairs are given in etcdctl terms; the survivor for --force-new-cluster
@@ -25,6 +26,7 @@
 #include "quorumscope.h"
 
 #define ETCD_WAL_VIEW		"etcd WAL membership"
+#define ETCD_PREVOTE_ROUNDS	3	/* unanswered pre-vote rounds: lost */
 
 static const char *
 etcd_setting(struct qs_analysis *an, const struct qs_node *node,
@@ -116,8 +118,9 @@ etcd_view_find(const struct qs_view *v, const char *name, const char *id)
  * The best survivor for --force-new-cluster: the highest of each node's
  * HardState commit and backend consistent index.  NULL without either.
  */
-static struct qs_node *
-etcd_survivor(struct qs_analysis *an, const char *cluster, uint64_t *best_out)
+struct qs_node *
+qs_etcd_survivor(struct qs_analysis *an, const char *cluster,
+    const struct qs_node *prefer, uint64_t *best_out)
 {
 	struct qs_node	*best = NULL;
 	uint64_t	 bestv = 0, v, w;
@@ -137,7 +140,9 @@ etcd_survivor(struct qs_analysis *an, const char *cluster, uint64_t *best_out)
 		w = etcd_setting_u64(an, node, "etcd.db.consistent_index");
 		if (w > v)
 			v = w;
-		if (best == NULL || v > bestv) {
+		/* Equal logs: the member that is still running, if named. */
+		if (best == NULL || v > bestv || (v == bestv &&
+		    node == prefer)) {
 			best = node;
 			bestv = v;
 		}
@@ -147,8 +152,8 @@ etcd_survivor(struct qs_analysis *an, const char *cluster, uint64_t *best_out)
 }
 
 /* The cluster ID most nodes carry (ties: the first seen). */
-static const char *
-etcd_majority_cluster(struct qs_analysis *an, size_t *distinct)
+const char *
+qs_etcd_majority_cluster(struct qs_analysis *an, size_t *distinct)
 {
 	const char	*ids[64];
 	size_t		 counts[64], n = 0, i, j, best = 0;
@@ -202,7 +207,7 @@ rule_etcd_cluster_id_mismatch(struct qs_analysis *an,
 			nsig++;
 		}
 	}
-	major = etcd_majority_cluster(an, &distinct);
+	major = qs_etcd_majority_cluster(an, &distinct);
 	if (distinct < 2 && sig == NULL)
 		return;
 	f = qs_finding_new(an, rule, distinct >= 2 ? "etcd members carry %zu "
@@ -469,6 +474,7 @@ rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
 	struct qs_run		*run = an->run;
 	struct qs_finding	*f = NULL;
 	struct qs_node		*surv, *camp = NULL;
+	const struct qs_setting	*unreach;
 	const char		*major, *cid;
 	uint64_t		 best;
 	size_t			 i, j, distinct;
@@ -478,7 +484,8 @@ rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
 		struct qs_node		*node = run->nodes.v[i];
 		const struct qs_event	*last_won = NULL, *first = NULL;
 		const struct qs_event	*last = NULL;
-		size_t			 n = 0;
+		size_t			 n = 0, npre = 0;
+		int			 rising;
 
 		for (j = 0; j < run->events.n; j++) {
 			const struct qs_event	*e = run->events.v[j];
@@ -498,14 +505,24 @@ rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
 			    last_won->time.ms))
 				continue;
 			n++;
+			if (e->detail != NULL &&
+			    strcmp(e->detail, "pre-vote") == 0)
+				npre++;
 			if (first == NULL || e->time.ms < first->time.ms)
 				first = e;
 			if (last == NULL || e->time.ms > last->time.ms)
 				last = e;
 		}
 		if (n < 2 || !(first->clock.set & QS_CLOCK_TERM) ||
-		    !(last->clock.set & QS_CLOCK_TERM) ||
-		    last->clock.term <= first->clock.term)
+		    !(last->clock.set & QS_CLOCK_TERM))
+			continue;
+		/*
+		 * Without pre-vote every failed election raises the term;
+		 * with it (--pre-vote, etcd 3.5's default) a member cut off
+		 * from the majority pre-campaigns over and over at one term.
+		 */
+		rising = last->clock.term > first->clock.term;
+		if (!rising && npre < ETCD_PREVOTE_ROUNDS)
 			continue;
 		if (f == NULL) {
 			f = qs_finding_new(an, rule, "etcd has no leader: %s "
@@ -515,16 +532,37 @@ rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_finding_node(f, node);
 		qs_finding_evidence(f, &first->ev);
 		qs_finding_evidence(f, &last->ev);
-		qs_finding_fact(an, f, "%s started %zu elections, terms %llu "
-		    "to %llu, the last at %s, and no leader was elected after "
-		    "them: it cannot reach a majority of its voters.",
-		    node->name, n, (unsigned long long)first->clock.term,
-		    (unsigned long long)last->clock.term,
-		    qs_time_format(&last->time, t, sizeof(t)));
+		if (rising)
+			qs_finding_fact(an, f, "%s started %zu elections, "
+			    "terms %llu to %llu, the last at %s, and no leader "
+			    "was elected after them: it cannot reach a majority "
+			    "of its voters.", node->name, n,
+			    (unsigned long long)first->clock.term,
+			    (unsigned long long)last->clock.term,
+			    qs_time_format(&last->time, t, sizeof(t)));
+		else
+			qs_finding_fact(an, f, "%s ran %zu pre-vote rounds "
+			    "(\"became pre-candidate\") at term %llu, the last "
+			    "at %s, and no leader was elected after them: with "
+			    "--pre-vote the term stays put while no majority "
+			    "answers, so a steady term here is no sign of "
+			    "health.", node->name, npre,
+			    (unsigned long long)last->clock.term,
+			    qs_time_format(&last->time, t, sizeof(t)));
 	}
 	if (f == NULL)
 		return;
-	major = etcd_majority_cluster(an, &distinct);
+	unreach = qs_setting_get(run, camp, QS_SYS_ETCD,
+	    "etcd.log.peers_unreachable");
+	if (unreach != NULL) {
+		qs_finding_evidence(f, &unreach->ev);
+		qs_finding_fact(an, f, "%s's last word on peer%s %s was "
+		    "\"became inactive\" (log line %llu): they stopped "
+		    "answering.", camp->name, strchr(unreach->value, ',') !=
+		    NULL ? "s" : "", unreach->value,
+		    (unsigned long long)unreach->ev.line);
+	}
+	major = qs_etcd_majority_cluster(an, &distinct);
 	cid = etcd_setting(an, camp, "etcd.cluster_id");
 	if (distinct >= 2 && major != NULL && cid != NULL &&
 	    strcmp(cid, major) != 0) {
@@ -541,7 +579,7 @@ rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
 	}
 	qs_finding_step(an, f, "Bring back enough members for a majority "
 	    "(`etcdctl endpoint status --cluster` shows who answers).");
-	surv = etcd_survivor(an, cid, &best);
+	surv = qs_etcd_survivor(an, cid, camp, &best);
 	if (surv != NULL) {
 		qs_finding_fact(an, f, "%s has applied the most of the log "
 		    "(index %llu, the highest HardState commit or backend "

@@ -43,6 +43,11 @@ extern const struct qs_rule qs_rule_etcd_cluster_id_mismatch;
 extern const struct qs_rule qs_rule_etcd_removed_member_present;
 extern const struct qs_rule qs_rule_etcd_unstarted_member;
 extern const struct qs_rule qs_rule_etcd_quorum_loss;
+extern const struct qs_rule qs_rule_etcd_election_storm;
+extern const struct qs_rule qs_rule_etcd_bootstrap_conflict;
+extern const struct qs_rule qs_rule_etcd_clock_drift;
+/* After the storm and quorum-loss rules: it names their findings. */
+extern const struct qs_rule qs_rule_etcd_slow_disk;
 extern const struct qs_rule qs_rule_etcd_membership_differ;
 extern const struct qs_rule qs_rule_etcd_split_brain;
 extern const struct qs_rule qs_rule_etcd_follower_behind;
@@ -83,6 +88,10 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_removed_member_present,
 	&qs_rule_etcd_unstarted_member,
 	&qs_rule_etcd_quorum_loss,
+	&qs_rule_etcd_election_storm,
+	&qs_rule_etcd_bootstrap_conflict,
+	&qs_rule_etcd_clock_drift,
+	&qs_rule_etcd_slow_disk,
 	&qs_rule_etcd_membership_differ,
 	&qs_rule_etcd_split_brain,
 	&qs_rule_etcd_follower_behind,

@@ -108,6 +108,19 @@ DEFINE_TEST(test_parse_etcd_log_mixed)
 	CHECK_INT(t_nsig(run, QS_SIG_CLUSTER_ID_MISMATCH), 2);
 	CHECK_INT(t_nsig(run, QS_SIG_REMOVED_SELF), 1);
 	CHECK_INT(t_nsig(run, QS_SIG_BOOTSTRAP_CONFLICT), 1);
+	{
+		size_t	i;
+
+		for (i = 0; i < run->signals.n; i++) {
+			const struct qs_signal	*s = run->signals.v[i];
+
+			if (s->kind == QS_SIG_BOOTSTRAP_CONFLICT)
+				CHECK(s->subject != NULL && strcmp(s->subject,
+				    "984bd2f86d62a320") == 0 && s->detail !=
+				    NULL && strcmp(s->detail, "has already "
+				    "been bootstrapped") == 0);
+		}
+	}
 	CHECK_INT(t_nsig(run, QS_SIG_COMMIT_OUT_OF_RANGE), 1);
 	CHECK_INT(t_nev(run, QS_EV_STOP), 1);
 	CHECK_INT(t_nev(run, QS_EV_LEADER_LOST), 1);
@@ -143,4 +156,147 @@ DEFINE_TEST(test_parse_etcd_log_hostile)
 		CHECK(run != NULL);
 		qs_run_free(run);
 	}
+}
+
+/*
+ * The slow-disk, clock and peer warnings in their zap and capnslog forms
+ * (zap lines as etcd 3.4.23 wrote them in testdata/bundles/
+ * etcd-leader-flapping; capnslog texts from etcd 3.4's
+ * etcdserver/{raft,util,server}.go and rafthttp/{probing,peer}_status.go).
+ */
+static const char slow_log[] =
+    "{\"level\":\"info\",\"ts\":\"2026-11-22T08:54:01.066Z\",\"caller\":"
+    "\"embed/etcd.go:305\",\"msg\":\"starting an etcd server\","
+    "\"heartbeat-interval\":\"100ms\",\"election-timeout\":\"1s\"}\n"
+    "{\"level\":\"warn\",\"ts\":\"2026-11-22T08:54:08.052Z\",\"caller\":"
+    "\"etcdserver/raft.go:440\",\"msg\":\"leader failed to send out "
+    "heartbeat on time; took too long, leader is overloaded likely from "
+    "slow disk\",\"to\":\"ff32a96f64481cb8\",\"heartbeat-interval\":"
+    "\"100ms\",\"expected-duration\":\"200ms\",\"exceeded-duration\":"
+    "\"2.853471s\"}\n"
+    "2026-11-22 08:54:20.718561 W | etcdserver: failed to send out "
+    "heartbeat on time (exceeded the 100ms timeout for 3.819141226s, to "
+    "d0024a9a1f1b5249)\n"
+    "2026-11-22 08:54:20.718600 W | etcdserver: server is likely "
+    "overloaded\n"
+    "{\"level\":\"warn\",\"ts\":\"2026-11-22T08:54:21.000Z\",\"caller\":"
+    "\"etcdserver/util.go:163\",\"msg\":\"apply request took too long\","
+    "\"took\":\"412.5ms\",\"expected-duration\":\"100ms\",\"prefix\":"
+    "\"\",\"request\":\"header:<ID:1 > put:<key:\\\"/a\\\" >\"}\n"
+    "2026-11-22 08:54:22.000000 W | etcdserver: apply entries took too "
+    "long [1.221680793s for 1 entries]\n"
+    "2026-11-22 08:54:22.100000 W | etcdserver: read-only range request "
+    "\"key:\\\"/a\\\" \" with result \"range_response_count:1 size:9\" "
+    "took too long (204.0239ms) to execute\n"
+    "{\"level\":\"warn\",\"ts\":\"2026-11-22T08:54:23.000Z\",\"caller\":"
+    "\"rafthttp/probing_status.go:70\",\"msg\":\"prober found high clock "
+    "drift\",\"remote-peer-id\":\"e3dfec9fb786d5b4\",\"clock-drift\":"
+    "\"502.906\xc2\xb5s\",\"rtt\":\"8m0.640985013s\"}\n"
+    "2026-11-22 08:54:24.000000 W | rafthttp: the clock difference "
+    "against peer d0024a9a1f1b5249 is too high [1.5s > 1s]\n"
+    "2026-11-22 08:54:25.000000 W | wal: sync duration of 2.5s, expected "
+    "less than 1s\n"
+    "raft2026/11/22 08:54:30 INFO: 47bbb48a7eb5f3eb is starting a new "
+    "election at term 2\n"
+    "raft2026/11/22 08:54:30 INFO: 47bbb48a7eb5f3eb became pre-candidate "
+    "at term 2\n"
+    "raft2026/11/22 08:54:30 INFO: 47bbb48a7eb5f3eb [logterm: 2, index: "
+    "23] sent MsgPreVote request to 1cc7c0558830a59f at term 2\n"
+    "{\"level\":\"warn\",\"ts\":\"2026-11-22T08:54:44.353Z\",\"caller\":"
+    "\"rafthttp/peer_status.go:68\",\"msg\":\"peer became inactive "
+    "(message send to peer failed)\",\"peer-id\":\"cebb2dcdc5859e53\"}\n"
+    "2026-11-22 08:54:44.400000 I | rafthttp: peer 1cc7c0558830a59f became "
+    "inactive (message send to peer failed)\n"
+    "2026-11-22 08:54:44.500000 W | rafthttp: lost the TCP streaming "
+    "connection with peer 1cc7c0558830a59f (stream MsgApp v2 reader)\n"
+    "2026-11-22 08:54:50.000000 I | rafthttp: peer 1cc7c0558830a59f became "
+    "active\n"
+    "{\"level\":\"info\",\"ts\":\"2026-11-22T08:54:59.000Z\",\"caller\":"
+    "\"rafthttp/peer.go:340\",\"msg\":\"stopped remote peer\","
+    "\"remote-peer-id\":\"cebb2dcdc5859e53\"}\n";
+
+DEFINE_TEST(test_parse_etcd_log_slow_and_drift)
+{
+	struct qs_run		*run = qs_test_parse("etcd.log", LOG,
+	    slow_log, 0);
+	const struct qs_event	*e;
+
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
+	CHECK_STR(qs_test_setting(run, "etcd.log.election_timeout_ms"),
+	    "1000");
+	CHECK_STR(qs_test_setting(run, "etcd.log.heartbeat_late_lines"), "2");
+	CHECK_STR(qs_test_setting(run, "etcd.log.heartbeat_late_max"),
+	    "3819");
+	CHECK_STR(qs_test_setting(run, "etcd.log.heartbeat_late_peer"),
+	    "d0024a9a1f1b5249");
+	/* the last line's: capnslog names the 100 ms interval, twice it */
+	CHECK_STR(qs_test_setting(run, "etcd.log.heartbeat_expected_ms"),
+	    "200");
+	CHECK_STR(qs_test_setting(run, "etcd.log.slow_apply_lines"), "3");
+	CHECK_STR(qs_test_setting(run, "etcd.log.slow_apply_max"), "1221");
+	/* 3.4's zap swaps the fields: the larger value is the drift */
+	CHECK_STR(qs_test_setting(run, "etcd.log.clock_drift_lines"), "2");
+	CHECK_STR(qs_test_setting(run, "etcd.log.clock_drift_max"), "480640");
+	CHECK_STR(qs_test_setting(run, "etcd.log.clock_drift_peer"),
+	    "e3dfec9fb786d5b4");
+	CHECK_STR(qs_test_setting(run, "etcd.log.slow_fdatasync_max"), "2500");
+	CHECK_STR(qs_test_setting(run, "etcd.log.peer_inactive_lines"), "2");
+	CHECK_STR(qs_test_setting(run, "etcd.log.stream_lost_lines"), "1");
+	/* 1cc7 came back; cebb was gone 15 s before this member stopped */
+	CHECK_STR(qs_test_setting(run, "etcd.log.peers_unreachable"),
+	    "cebb2dcdc5859e53");
+	/* a pre-vote round: one election, the term does not rise */
+	CHECK_INT(t_nev(run, QS_EV_ELECTION_START), 1);
+	e = t_ev(run, QS_EV_ELECTION_START);
+	CHECK(e != NULL && e->clock.term == 2 && e->detail != NULL &&
+	    strcmp(e->detail, "pre-vote") == 0);
+	qs_run_free(run);
+}
+
+/* journald (short-iso and syslog time), a container runtime, bare text. */
+static const char wrapped_log[] =
+    "2026-11-22T06:06:17+0000 host1 etcd[123]: {\"level\":\"info\",\"ts\":"
+    "\"2026-11-22T06:06:17.100Z\",\"msg\":\"47bbb48a7eb5f3eb became leader "
+    "at term 5\"}\n"
+    "Nov 22 06:06:18 host1 etcd[123]: raft2026/11/22 06:06:18 INFO: "
+    "47bbb48a7eb5f3eb became candidate at term 6\n"
+    "2026-11-22T06:06:19.123456789Z stderr F 2026-11-22 06:06:19.123456 I "
+    "| rafthttp: peer 1cc7c0558830a59f became active\n"
+    "2026-11-22T06:06:20+0000 host1 etcd[123]: failed to send out "
+    "heartbeat on time (exceeded the 100ms timeout for 218.239421ms, to "
+    "1cc7c0558830a59f)\n"
+    "Nov  2 06:06:21 host1 etcd[123]: raft.node: 47bbb48a7eb5f3eb elected "
+    "leader 1cc7c0558830a59f at term 6\n"
+    "Nov 22 06:06:22 host1 kernel: 47bbb48a7eb5f3eb became leader at term "
+    "9\n";
+
+DEFINE_TEST(test_parse_etcd_log_wrapped)
+{
+	struct qs_run		*run = qs_test_parse("etcd.log", LOG,
+	    wrapped_log, 0);
+	const struct qs_event	*e;
+	size_t			 i, elected = 0;
+
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
+	for (i = 0; i < run->events.n; i++) {
+		e = run->events.v[i];
+		if (e->kind != QS_EV_LEADER_ELECTED)
+			continue;
+		elected++;
+		if (elected == 1)
+			/* the zap line's own time, not the journal's */
+			CHECK(e->time.set && e->time.ms % 1000 == 100 &&
+			    e->clock.term == 5);
+		else
+			/* a bare message behind syslog: no year, no time */
+			CHECK(!e->time.set && e->clock.term == 6 &&
+			    strcmp(e->subject, "1cc7c0558830a59f") == 0);
+	}
+	/* the kernel line has no "]: " after its ident: not read */
+	CHECK_INT(elected, 2);
+	CHECK_INT(t_nev(run, QS_EV_ELECTION_START), 1);
+	e = t_ev(run, QS_EV_ELECTION_START);
+	CHECK(e != NULL && e->time.set && e->clock.term == 6);
+	CHECK_STR(qs_test_setting(run, "etcd.log.heartbeat_late_max"), "218");
+	qs_run_free(run);
 }

@@ -266,3 +266,86 @@ DEFINE_TEST(test_rule_etcd_quorum_loss_survivor)
 	CHECK(er_finding(&r, "etcd-quorum-loss") == NULL);
 	er_free(&r);
 }
+
+/* The leader frozen five times (SIGSTOP): terms race, late heartbeats. */
+DEFINE_TEST(test_rule_etcd_leader_flapping)
+{
+	struct er		 r;
+	const struct qs_finding	*f;
+
+	er_read(&r, "etcd-leader-flapping");
+	f = er_finding(&r, "etcd-election-storm");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK_INT(f->nodes.n, 3);
+		CHECK(er_has(&f->facts, "Term 4: etcd7 led from"));
+		CHECK(er_has(&f->facts, "sent heartbeats late"));
+		CHECK(er_has(&f->steps, "--election-timeout"));
+	}
+	f = er_finding(&r, "etcd-slow-disk");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK(er_has(&f->facts, "slow fdatasync"));
+		CHECK(er_has(&f->facts, "contributes to etcd-election-storm"));
+	}
+	/* a majority was up all the time */
+	CHECK(er_finding(&r, "etcd-quorum-loss") == NULL);
+	CHECK(er_finding(&r, "etcd-membership-differ") == NULL);
+	er_free(&r);
+}
+
+/* Two of three killed; the survivor pre-campaigns at term 2. */
+DEFINE_TEST(test_rule_etcd_prevote_quorum_loss)
+{
+	struct er		 r;
+	const struct qs_finding	*f;
+
+	er_read(&r, "etcd-prevote-quorum-loss");
+	f = er_finding(&r, "etcd-quorum-loss");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK_INT(f->nodes.n, 1);
+		CHECK_STR(((const struct qs_node *)f->nodes.v[0])->name,
+		    "etcd8");
+		CHECK(er_has(&f->facts, "pre-vote rounds"));
+		CHECK(er_has(&f->steps, "start etcd8 once with "
+		    "--force-new-cluster"));
+	}
+	CHECK(er_finding(&r, "etcd-election-storm") == NULL);
+	er_free(&r);
+}
+
+/* etcd3's "already bootstrapped" is part of its cluster ID mismatch. */
+DEFINE_TEST(test_rule_etcd_bootstrap_conflict_explained)
+{
+	struct er	r;
+
+	er_read(&r, "etcd-wiped-member");
+	CHECK(er_finding(&r, "etcd-cluster-id-mismatch") != NULL);
+	CHECK(er_finding(&r, "etcd-bootstrap-conflict") == NULL);
+	CHECK(er_finding(&r, "etcd-election-storm") == NULL);
+	er_free(&r);
+}
+
+/* etcd8 added, then started with a two-member --initial-cluster. */
+DEFINE_TEST(test_rule_etcd_bootstrap_unequal)
+{
+	struct er		 r;
+	const struct qs_finding	*f;
+
+	er_read(&r, "etcd-bootstrap-unequal");
+	f = er_finding(&r, "etcd-bootstrap-conflict");
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK_INT(f->nodes.n, 1);
+		CHECK_STR(((const struct qs_node *)f->nodes.v[0])->name,
+		    "etcd8");
+		CHECK(er_has(&f->facts, "member count is unequal"));
+		CHECK(er_has(&f->steps, "--initial-cluster-state existing"));
+		CHECK(er_has(&f->steps, "etcd8=http://127.0.0.38:23908"));
+	}
+	/* the cluster counts it as a voter that never started */
+	CHECK(er_finding(&r, "etcd-unstarted-member") != NULL);
+	CHECK(er_finding(&r, "etcd-cluster-id-mismatch") == NULL);
+	er_free(&r);
+}

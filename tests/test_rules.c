@@ -677,6 +677,286 @@ tm_zk_cfg(struct tm *m, const char *node, ...)
 	}
 	va_end(ap);
 }
+/*
+ * etcd log rules (rule-etcd-log.c, and etcd-quorum-loss's pre-vote case):
+ * what parse-etcd-log.c records, on nodes etcd1..etcd3.
+ */
+static struct qs_parse_ctx *
+tm_etcd_log(struct tm *m, const char *node)
+{
+	return tm_ctx(m, node, "etcd.log", "var/log/etcd/etcd.log");
+}
+
+static struct qs_event *
+tm_etcd_event(struct tm *m, const char *node, enum qs_event_kind kind,
+    const char *subject, int64_t ms, uint64_t term, const char *detail)
+{
+	struct qs_parse_ctx	*ctx = tm_etcd_log(m, node);
+	struct qs_evidence	 ev = tm_ev(ctx, 1);
+	struct qs_event		*e = qs_emit_event(ctx, kind, subject, &ev);
+
+	e->time.set = e->time.zone_known = 1;
+	e->time.ms = ms;
+	e->clock.set |= QS_CLOCK_TERM;
+	e->clock.term = term;
+	e->detail = detail;
+	return e;
+}
+
+static void
+tm_etcd_setting(struct tm *m, const char *node, const char *key,
+    const char *value)
+{
+	struct qs_parse_ctx	*ctx = tm_etcd_log(m, node);
+	struct qs_evidence	 ev = tm_ev(ctx, 9);
+
+	qs_emit_setting(ctx, key, value, &ev);
+}
+
+/* Whether a fact of `f` contains `needle`. */
+static int
+tm_etcd_fact(const struct qs_finding *f, const char *needle)
+{
+	size_t	i;
+
+	for (i = 0; f != NULL && i < f->facts.n; i++)
+		if (strstr(f->facts.v[i], needle) != NULL)
+			return 1;
+	return 0;
+}
+
+#define TM_T0	1795334400000LL		/* 2026-11-22T00:00:00Z */
+
+/* Five leaders 5 s apart: `stop` makes each one a planned stop. */
+static void
+tm_etcd_flapping(struct tm *m, int stop, int64_t gap)
+{
+	static const char *const who[] = { "etcd1", "etcd2", "etcd3" };
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	uint64_t		 term;
+	int			 i;
+
+	for (i = 0; i < 3; i++) {
+		ctx = tm_etcd_log(m, who[i]);
+		ev = tm_ev(ctx, 2);
+		qs_emit_identity(ctx, QS_ID_NAME, who[i], NULL, NULL, &ev);
+	}
+	for (term = 2; term <= 7; term++) {
+		const char	*leader = who[term % 3];
+		int64_t		 at = TM_T0 + (int64_t)(term - 2) * gap;
+
+		for (i = 0; i < 3; i++)
+			tm_etcd_event(m, who[i], QS_EV_LEADER_ELECTED, leader,
+			    at + i * 10, term, NULL);
+		tm_etcd_event(m, who[(term + 1) % 3], QS_EV_ELECTION_START,
+		    NULL, at - 500, term, NULL);
+		if (stop)
+			tm_etcd_event(m, leader, QS_EV_STOP, NULL,
+			    at + gap - 100, term, NULL);
+	}
+	tm_etcd_setting(m, "etcd1", "etcd.log.election_timeout_ms", "1000");
+}
+
+DEFINE_TEST(test_rules_etcd_election_storm)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_etcd_flapping(&m, 0, 5000);
+	tm_etcd_setting(&m, "etcd2", "etcd.log.heartbeat_late_lines", "4");
+	tm_etcd_setting(&m, "etcd2", "etcd.log.heartbeat_late_max", "2853");
+	tm_analyse(&m);
+	f = tm_finding(&m, "etcd-election-storm", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_etcd_fact(f, "Term 3: etcd1 led from"));
+	CHECK(tm_etcd_fact(f, "for 5.0 s"));
+	CHECK(tm_etcd_fact(f, "sent heartbeats late 4 times"));
+	CHECK(tm_has_step(f, "--election-timeout"));
+	CHECK(tm_has_step(f, "etcdctl endpoint status --cluster"));
+	/* the slow disk is named as a cause of the storm */
+	f = tm_finding(&m, "etcd-slow-disk", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_etcd_fact(f, "contributes to etcd-election-storm"));
+	CHECK(tm_has_step(f, "--wal-dir"));
+	CHECK(tm_has_step(f, "ionice"));
+	CHECK(tm_finding(&m, "etcd-quorum-loss", NULL) == NULL);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_etcd_election_storm_not)
+{
+	struct tm	 m;
+
+	/* Each leader was stopped (a rolling restart): planned changes. */
+	tm_init(&m);
+	tm_etcd_flapping(&m, 1, 5000);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "etcd-election-storm", NULL) == NULL);
+	CHECK(tm_finding(&m, "etcd-slow-disk", NULL) == NULL);
+	tm_free(&m);
+	/* Leaders lasting 15 election timeouts: not a storm. */
+	tm_init(&m);
+	tm_etcd_flapping(&m, 0, 15000);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "etcd-election-storm", NULL) == NULL);
+	tm_free(&m);
+}
+
+/* A survivor pre-campaigning at one term after its leader is gone. */
+DEFINE_TEST(test_rules_etcd_quorum_loss_prevote)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	int			 i;
+
+	tm_init(&m);
+	tm_etcd_event(&m, "etcd3", QS_EV_LEADER_ELECTED, "etcd1", TM_T0, 2,
+	    NULL);
+	for (i = 1; i <= 4; i++)
+		tm_etcd_event(&m, "etcd3", QS_EV_ELECTION_START, NULL,
+		    TM_T0 + i * 1600, 2, "pre-vote");
+	tm_analyse(&m);
+	f = tm_finding(&m, "etcd-quorum-loss", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_etcd_fact(f, "4 pre-vote rounds"));
+	tm_free(&m);
+
+	/* Two rounds, or rounds that a new leader ends: no finding. */
+	tm_init(&m);
+	tm_etcd_event(&m, "etcd3", QS_EV_LEADER_ELECTED, "etcd1", TM_T0, 2,
+	    NULL);
+	for (i = 1; i <= 2; i++)
+		tm_etcd_event(&m, "etcd3", QS_EV_ELECTION_START, NULL,
+		    TM_T0 + i * 1600, 2, "pre-vote");
+	tm_etcd_event(&m, "etcd2", QS_EV_ELECTION_START, NULL, TM_T0 + 1600,
+	    2, "pre-vote");
+	tm_etcd_event(&m, "etcd2", QS_EV_ELECTION_START, NULL, TM_T0 + 3200,
+	    2, "pre-vote");
+	tm_etcd_event(&m, "etcd2", QS_EV_ELECTION_START, NULL, TM_T0 + 4800,
+	    2, "pre-vote");
+	tm_etcd_event(&m, "etcd2", QS_EV_LEADER_ELECTED, "etcd2",
+	    TM_T0 + 5000, 3, NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "etcd-quorum-loss", NULL) == NULL);
+	tm_free(&m);
+}
+
+static void
+tm_etcd_bootstrap(struct tm *m, const char *node, const char *text,
+    const char *id)
+{
+	struct qs_parse_ctx	*ctx = tm_etcd_log(m, node);
+	struct qs_evidence	 ev = qs_evidence_line(ctx, 42, text);
+
+	qs_emit_signal(ctx, QS_SIG_BOOTSTRAP_CONFLICT, id, &ev);
+}
+
+DEFINE_TEST(test_rules_etcd_bootstrap_conflict)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_view		*v;
+
+	tm_init(&m);
+	ctx = tm_ctx(&m, "etcd1", "etcd.wal", "var/lib/etcd/member/wal/0.wal");
+	ev = tm_ev(ctx, 0);
+	v = qs_emit_view(ctx, QS_VIEW_CONSENSUS, "etcd WAL membership", &ev);
+	qs_view_add(ctx, v, "etcd1", "http://10.0.0.1:2380", "a1",
+	    QS_MEMBER_VOTER);
+	qs_view_add(ctx, v, "etcd2", "http://10.0.0.2:2380", "a2",
+	    QS_MEMBER_VOTER);
+	tm_etcd_bootstrap(&m, "etcd3", "{\"level\":\"fatal\",\"msg\":"
+	    "\"discovery failed\",\"error\":\"error validating peerURLs "
+	    "{...}: member count is unequal\"}", NULL);
+	tm_analyse(&m);
+	f = tm_finding(&m, "etcd-bootstrap-conflict", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_etcd_fact(f, "member count is unequal"));
+	CHECK(tm_has_step(f, "--initial-cluster-state existing"));
+	CHECK(tm_has_step(f, "from etcd1's WAL, is --initial-cluster="
+	    "etcd1=http://10.0.0.1:2380,etcd2=http://10.0.0.2:2380"));
+	CHECK(!tm_has_step(f, "member remove"));
+	tm_free(&m);
+
+	tm_init(&m);
+	tm_etcd_bootstrap(&m, "etcd3", "member 984bd2f86d62a320 has already "
+	    "been bootstrapped", "984bd2f86d62a320");
+	tm_analyse(&m);
+	f = tm_finding(&m, "etcd-bootstrap-conflict", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_has_step(f, "etcdctl member remove 984bd2f86d62a320"));
+	CHECK(tm_has_step(f, "--initial-cluster-token"));
+	tm_free(&m);
+}
+
+/* The member then bootstrapped a cluster of its own: not this rule's. */
+DEFINE_TEST(test_rules_etcd_bootstrap_conflict_not)
+{
+	struct tm	 m;
+	struct qs_parse_ctx *ctx;
+	struct qs_evidence ev;
+	static const char *const cid[] = { "aaaa", "aaaa", "bbbb" };
+	char		 node[8];
+	int		 i;
+
+	tm_init(&m);
+	for (i = 0; i < 3; i++) {
+		snprintf(node, sizeof(node), "etcd%d", i + 1);
+		ctx = tm_ctx(&m, node, "etcd.wal",
+		    "var/lib/etcd/member/wal/0.wal");
+		ev = tm_ev(ctx, 0);
+		qs_emit_setting(ctx, "etcd.cluster_id", cid[i], &ev);
+	}
+	tm_etcd_bootstrap(&m, "etcd3", "member 984bd2f86d62a320 has already "
+	    "been bootstrapped", "984bd2f86d62a320");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "etcd-bootstrap-conflict", NULL) == NULL);
+	CHECK(tm_finding(&m, "etcd-cluster-id-mismatch", NULL) != NULL);
+	tm_free(&m);
+}
+
+DEFINE_TEST(test_rules_etcd_clock_drift)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+
+	tm_init(&m);
+	tm_etcd_setting(&m, "etcd1", "etcd.log.clock_drift_lines", "2");
+	tm_etcd_setting(&m, "etcd1", "etcd.log.clock_drift_max", "480640");
+	tm_etcd_setting(&m, "etcd1", "etcd.log.clock_drift_peer",
+	    "e3dfec9fb786d5b4");
+	ctx = tm_etcd_log(&m, "etcd2");
+	ev = tm_ev(ctx, 3);
+	qs_emit_identity(ctx, QS_ID_MEMBER_ID, "e3dfec9fb786d5b4", NULL, NULL,
+	    &ev);
+	tm_analyse(&m);
+	f = tm_finding(&m, "etcd-clock-drift", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_etcd_fact(f, "480640 ms against peer e3dfec9fb786d5b4 "
+	    "(etcd2)"));
+	CHECK(tm_has_step(f, "chronyc tracking"));
+	CHECK(tm_finding(&m, "etcd-slow-disk", NULL) == NULL);
+	tm_free(&m);
+
+	/* Late heartbeats alone: a slow disk, no clock finding. */
+	tm_init(&m);
+	tm_etcd_setting(&m, "etcd1", "etcd.log.slow_apply_lines", "3");
+	tm_etcd_setting(&m, "etcd1", "etcd.log.slow_apply_max", "1221");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "etcd-clock-drift", NULL) == NULL);
+	f = tm_finding(&m, "etcd-slow-disk", NULL);
+	CHECK(f != NULL);
+	CHECK(tm_etcd_fact(f, "3 slow applies, the longest 1221 ms"));
+	CHECK(!tm_etcd_fact(f, "contributes"));
+	tm_free(&m);
+}
+
 
 DEFINE_TEST(test_rules_zookeeper)
 {

@@ -45,6 +45,7 @@ trap 'exit 130' INT TERM
 
 ALL=(etcd-healthy etcd-member-changes etcd-wiped-member etcd-force-new-cluster etcd-backup-dump
 	etcd-force-split etcd-restored-old-member etcd-copied-backend)
+. "$GEN_DIR/scenarios-logs.sh"	# adds its scenarios to ALL
 if (($#)); then SELECTED=("$@"); else SELECTED=("${ALL[@]}"); fi
 for s in "${SELECTED[@]}"; do
 	case " ${ALL[*]} " in *" $s "*) ;; *) die "unknown scenario $s (known: ${ALL[*]})" ;; esac
