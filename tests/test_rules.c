@@ -713,18 +713,6 @@ tm_etcd_setting(struct tm *m, const char *node, const char *key,
 	qs_emit_setting(ctx, key, value, &ev);
 }
 
-/* Whether a fact of `f` contains `needle`. */
-static int
-tm_etcd_fact(const struct qs_finding *f, const char *needle)
-{
-	size_t	i;
-
-	for (i = 0; f != NULL && i < f->facts.n; i++)
-		if (strstr(f->facts.v[i], needle) != NULL)
-			return 1;
-	return 0;
-}
-
 #define TM_T0	1795334400000LL		/* 2026-11-22T00:00:00Z */
 
 /* Five leaders 5 s apart: `stop` makes each one a planned stop. */
@@ -770,15 +758,15 @@ DEFINE_TEST(test_rules_etcd_election_storm)
 	tm_analyse(&m);
 	f = tm_finding(&m, "etcd-election-storm", NULL);
 	CHECK(f != NULL);
-	CHECK(tm_etcd_fact(f, "Term 3: etcd1 led from"));
-	CHECK(tm_etcd_fact(f, "for 5.0 s"));
-	CHECK(tm_etcd_fact(f, "sent heartbeats late 4 times"));
+	CHECK(tm_has_fact(f, "Term 3: etcd1 led from"));
+	CHECK(tm_has_fact(f, "for 5.0 s"));
+	CHECK(tm_has_fact(f, "sent heartbeats late 4 times"));
 	CHECK(tm_has_step(f, "--election-timeout"));
 	CHECK(tm_has_step(f, "etcdctl endpoint status --cluster"));
 	/* the slow disk is named as a cause of the storm */
 	f = tm_finding(&m, "etcd-slow-disk", NULL);
 	CHECK(f != NULL);
-	CHECK(tm_etcd_fact(f, "contributes to etcd-election-storm"));
+	CHECK(tm_has_fact(f, "contributes to etcd-election-storm"));
 	CHECK(tm_has_step(f, "--wal-dir"));
 	CHECK(tm_has_step(f, "ionice"));
 	CHECK(tm_finding(&m, "etcd-quorum-loss", NULL) == NULL);
@@ -820,7 +808,7 @@ DEFINE_TEST(test_rules_etcd_quorum_loss_prevote)
 	tm_analyse(&m);
 	f = tm_finding(&m, "etcd-quorum-loss", NULL);
 	CHECK(f != NULL);
-	CHECK(tm_etcd_fact(f, "4 pre-vote rounds"));
+	CHECK(tm_has_fact(f, "4 pre-vote rounds"));
 	tm_free(&m);
 
 	/* Two rounds, or rounds that a new leader ends: no finding. */
@@ -875,7 +863,7 @@ DEFINE_TEST(test_rules_etcd_bootstrap_conflict)
 	tm_analyse(&m);
 	f = tm_finding(&m, "etcd-bootstrap-conflict", NULL);
 	CHECK(f != NULL);
-	CHECK(tm_etcd_fact(f, "member count is unequal"));
+	CHECK(tm_has_fact(f, "member count is unequal"));
 	CHECK(tm_has_step(f, "--initial-cluster-state existing"));
 	CHECK(tm_has_step(f, "from etcd1's WAL, is --initial-cluster="
 	    "etcd1=http://10.0.0.1:2380,etcd2=http://10.0.0.2:2380"));
@@ -938,7 +926,7 @@ DEFINE_TEST(test_rules_etcd_clock_drift)
 	tm_analyse(&m);
 	f = tm_finding(&m, "etcd-clock-drift", NULL);
 	CHECK(f != NULL);
-	CHECK(tm_etcd_fact(f, "480640 ms against peer e3dfec9fb786d5b4 "
+	CHECK(tm_has_fact(f, "480640 ms against peer e3dfec9fb786d5b4 "
 	    "(etcd2)"));
 	CHECK(tm_has_step(f, "chronyc tracking"));
 	CHECK(tm_finding(&m, "etcd-slow-disk", NULL) == NULL);
@@ -952,8 +940,8 @@ DEFINE_TEST(test_rules_etcd_clock_drift)
 	CHECK(tm_finding(&m, "etcd-clock-drift", NULL) == NULL);
 	f = tm_finding(&m, "etcd-slow-disk", NULL);
 	CHECK(f != NULL);
-	CHECK(tm_etcd_fact(f, "3 slow applies, the longest 1221 ms"));
-	CHECK(!tm_etcd_fact(f, "contributes"));
+	CHECK(tm_has_fact(f, "3 slow applies, the longest 1221 ms"));
+	CHECK(!tm_has_fact(f, "contributes"));
 	tm_free(&m);
 }
 
