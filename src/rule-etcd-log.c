@@ -471,7 +471,7 @@ rule_etcd_slow_disk(struct qs_analysis *an, const struct qs_rule *rule)
 	struct qs_run		*run = an->run;
 	struct qs_finding	*f = NULL;
 	const struct qs_setting	*hb, *fs, *ap;
-	const char		*to;
+	const char		*to, *names = NULL;
 	uint64_t		 nhb, nfs, nap;
 	size_t			 i;
 
@@ -486,12 +486,16 @@ rule_etcd_slow_disk(struct qs_analysis *an, const struct qs_rule *rule)
 		nap = etcd_log_u64(an, node, "etcd.log.slow_apply_lines", &ap);
 		if (nhb == 0 && fs == NULL && nap == 0)
 			continue;
-		if (f == NULL)
+		if (f == NULL) {
 			f = qs_finding_new(an, rule, "etcd member %s logged "
 			    "slow disk writes or stalls", node->name);
-		else
-			f->title = qs_arena_printf(&run->arena, "%s; also %s",
-			    f->title, node->name);
+			names = node->name;
+		} else {
+			names = qs_arena_printf(&run->arena, "%s, %s", names,
+			    node->name);
+			f->title = qs_arena_printf(&run->arena, "etcd members "
+			    "%s logged slow disk writes or stalls", names);
+		}
 		qs_finding_node(f, node);
 		if (fs != NULL) {
 			qs_finding_evidence(f, &fs->ev);
