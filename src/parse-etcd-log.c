@@ -68,6 +68,14 @@
  *    before: the shutdown closed its streams
  *   "election-timeout":"1s", "embed: election = 1000ms"
  *                                          setting etcd.log.election_timeout_ms
+ *   "saved snapshot at index N", zap "saved snapshot" + "snapshot-index";
+ *    "compacted raft log at N", zap "compacted Raft logs" + "compact-index";
+ *    "finished scheduled compaction at N", zap + "compact-revision"
+ *                                          context: settings
+ *                                          etcd.log.last_snapshot_index,
+ *                                          _raft_log_compact_index,
+ *                                          _compact_revision (the last of
+ *                                          each) and their _lines counts
  *   "starting an etcd server", "etcd Version:"
  *                                          START
  *   "closed etcd server", level fatal/C    STOP
@@ -111,7 +119,8 @@ enum etcd_log_act {
 	ACT_CANDIDATE, ACT_ADDED, ACT_REMOVED, ACT_SIG, ACT_FDATASYNC,
 	ACT_START, ACT_STOP, ACT_FORCE, ACT_SELF, ACT_QUORUM, ACT_PRECANDIDATE,
 	ACT_HEARTBEAT, ACT_APPLY, ACT_DRIFT, ACT_INACTIVE, ACT_ACTIVE,
-	ACT_STREAM_LOST, ACT_ELECTION_TIMEOUT, ACT_PEER_STOPPED
+	ACT_STREAM_LOST, ACT_ELECTION_TIMEOUT, ACT_PEER_STOPPED, ACT_SNAPSHOT,
+	ACT_LOG_COMPACT, ACT_MVCC_COMPACT
 };
 
 struct etcd_log_match {
@@ -172,6 +181,10 @@ static const struct etcd_log_match etcd_log_table[] = {
 	{ "starting member ", ACT_SELF, 0 },
 	{ "restarting member ", ACT_SELF, 0 },
 	{ "embed: election = ", ACT_ELECTION_TIMEOUT, 0 },
+	{ "saved snapshot", ACT_SNAPSHOT, 0 },
+	{ "compacted raft log at ", ACT_LOG_COMPACT, 0 },
+	{ "\"compacted Raft logs\"", ACT_LOG_COMPACT, 0 },
+	{ "finished scheduled compaction", ACT_MVCC_COMPACT, 0 },
 	/* A request quoting one of the phrases above matched it first. */
 	{ " took too long (", ACT_APPLY, 0 },
 };
@@ -190,6 +203,13 @@ struct etcd_log_peer {
 	int			 down;
 	uint64_t		 line;		/* of the last "inactive" */
 	struct qs_time		 time;		/* of that line */
+};
+
+/* The last of a context line: a snapshot or a compaction, and where. */
+struct etcd_log_mark {
+	uint64_t		 value;
+	uint64_t		 line;
+	uint64_t		 count;
 };
 
 struct etcd_log {
@@ -222,6 +242,9 @@ struct etcd_log {
 	size_t			 npeers;
 	int			 timeout_seen;
 	uint64_t		 hb_expected;	/* ms, 0: not logged */
+	struct etcd_log_mark	 snapshot;	/* raft snapshot index */
+	struct etcd_log_mark	 log_compact;	/* raft log compacted to */
+	struct etcd_log_mark	 mvcc_compact;	/* keyspace revision */
 };
 
 static void
@@ -621,6 +644,48 @@ etcd_log_self(struct etcd_log *l, const char *id)
 	qs_emit_identity(l->ctx, QS_ID_MEMBER_ID, id, NULL, NULL, &ev);
 }
 
+/*
+ * A number after `text` ("saved snapshot at index 21") or in the zap field
+ * `key` ("snapshot-index":21), kept as the last such line.
+ */
+static void
+etcd_log_mark(struct etcd_log *l, struct etcd_log_mark *mk, const char *text,
+    const char *key)
+{
+	char		 pat[48];
+	const char	*p = NULL;
+	uint64_t	 v;
+
+	if (l->json) {
+		if (snprintf(pat, sizeof(pat), "\"%s\":", key) <
+		    (int)sizeof(pat) && (p = etcd_log_find(l->line, l->len,
+		    pat)) != NULL)
+			p += strlen(pat);
+	} else if ((p = etcd_log_find(l->line, l->len, text)) != NULL)
+		p += strlen(text);
+	if (etcd_log_num(l, p, &v) != 0)
+		return;
+	mk->value = v;
+	mk->line = l->lineno;
+	mk->count++;
+}
+
+static void
+etcd_log_mark_emit(struct qs_parse_ctx *ctx, const struct etcd_log_mark *mk,
+    const char *name)
+{
+	struct qs_arena		*a = &ctx->run->arena;
+	struct qs_evidence	 ev;
+
+	if (mk->count == 0)
+		return;
+	ev = qs_evidence_line(ctx, mk->line, NULL);
+	qs_emit_setting(ctx, qs_arena_printf(a, "etcd.log.last_%s", name),
+	    qs_arena_printf(a, "%llu", (unsigned long long)mk->value), &ev);
+	qs_emit_setting(ctx, qs_arena_printf(a, "etcd.log.%s_lines", name),
+	    qs_arena_printf(a, "%llu", (unsigned long long)mk->count), &ev);
+}
+
 /* The election timeout this member ran with (the first start's). */
 static void
 etcd_log_timeout(struct etcd_log *l, uint64_t ms)
@@ -788,6 +853,18 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 	case ACT_ELECTION_TIMEOUT:
 		if (etcd_log_duration(p, l->line + l->len, &ms) == 0)
 			etcd_log_timeout(l, ms);
+		break;
+	case ACT_SNAPSHOT:
+		etcd_log_mark(l, &l->snapshot, "saved snapshot at index ",
+		    "snapshot-index");
+		break;
+	case ACT_LOG_COMPACT:
+		etcd_log_mark(l, &l->log_compact, "compacted raft log at ",
+		    "compact-index");
+		break;
+	case ACT_MVCC_COMPACT:
+		etcd_log_mark(l, &l->mvcc_compact, "finished scheduled "
+		    "compaction at ", "compact-revision");
 		break;
 	case ACT_ADDED:
 	case ACT_REMOVED:
@@ -1023,6 +1100,9 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 	}
 	etcd_log_stat_emit(ctx, &l.apply, "slow_apply");
 	etcd_log_stat_emit(ctx, &l.drift, "clock_drift");
+	etcd_log_mark_emit(ctx, &l.snapshot, "snapshot_index");
+	etcd_log_mark_emit(ctx, &l.log_compact, "raft_log_compact_index");
+	etcd_log_mark_emit(ctx, &l.mvcc_compact, "compact_revision");
 	etcd_log_peers_emit(&l);
 	if (l.inactive_lines > 0) {
 		ev = qs_evidence_whole(ctx);

@@ -300,3 +300,36 @@ DEFINE_TEST(test_parse_etcd_log_wrapped)
 	CHECK_STR(qs_test_setting(run, "etcd.log.heartbeat_late_max"), "218");
 	qs_run_free(run);
 }
+
+/* Snapshots and compactions, as etcd 3.4 wrote them in both shapes. */
+static const char context_log[] =
+    "2026-11-22 06:02:29.244867 I | etcdserver: saved snapshot at index 21\n"
+    "2026-11-22 06:02:29.245088 I | etcdserver: compacted raft log at 1\n"
+    "2026-11-22 06:02:30.100000 I | mvcc: finished scheduled compaction at "
+    "446329 (took 13.540866ms)\n"
+    "{\"level\":\"info\",\"ts\":\"2026-11-22T06:02:39.777Z\",\"caller\":"
+    "\"etcdserver/server.go:2430\",\"msg\":\"saved snapshot\","
+    "\"snapshot-index\":42}\n"
+    "{\"level\":\"info\",\"ts\":\"2026-11-22T06:02:39.778Z\",\"caller\":"
+    "\"etcdserver/server.go:2479\",\"msg\":\"compacted Raft logs\","
+    "\"compact-index\":22}\n"
+    "{\"level\":\"info\",\"ts\":\"2026-11-22T06:02:41.000Z\",\"caller\":"
+    "\"mvcc/kvstore_compaction.go:56\",\"msg\":\"finished scheduled "
+    "compaction\",\"compact-revision\":447019,\"took\":\"4.1ms\"}\n"
+    "2026-11-22 06:02:42.000000 I | etcdserver: saved snapshot at index x\n";
+
+DEFINE_TEST(test_parse_etcd_log_context)
+{
+	struct qs_run	*run = qs_test_parse("etcd.log", LOG, context_log, 0);
+
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
+	CHECK_STR(qs_test_setting(run, "etcd.log.last_snapshot_index"), "42");
+	CHECK_STR(qs_test_setting(run, "etcd.log.snapshot_index_lines"), "2");
+	CHECK_STR(qs_test_setting(run,
+	    "etcd.log.last_raft_log_compact_index"), "22");
+	CHECK_STR(qs_test_setting(run, "etcd.log.last_compact_revision"),
+	    "447019");
+	CHECK_STR(qs_test_setting(run, "etcd.log.compact_revision_lines"),
+	    "2");
+	qs_run_free(run);
+}
