@@ -835,11 +835,13 @@ int	qs_node_has_host(struct qs_run *, const struct qs_node *, const char *);
 int	qs_zk_cfg_view(const struct qs_view *);
 const struct qs_view *qs_zk_node_cfg(const struct qs_run *,
 	    const struct qs_node *);
+int	qs_zk_cfg_same(const struct qs_view *, const struct qs_view *);
 /* rule-zk-ensemble.c: the server to recover from (highest zxid). */
 const struct qs_node *qs_zk_survivor(struct qs_analysis *, const char **,
 	    const struct qs_evidence **);
 
-/* rule-etcd.c: etcd facts the log rules (rule-etcd-log.c) share. */
+/* rule-etcd.c: etcd facts the log and state rules share. */
+const char *qs_etcd_data_dir(struct qs_analysis *, const struct qs_node *);
 const char *qs_etcd_majority_cluster(struct qs_analysis *, size_t *);
 struct qs_node *qs_etcd_survivor(struct qs_analysis *, const char *,
 	    const struct qs_node *, uint64_t *);

@@ -92,25 +92,13 @@ es_applied(struct qs_analysis *an, const struct qs_node *node)
 	return a > c ? a : c;
 }
 
-/* The bundle path of the data dir: a WAL's or backend's up to /member/. */
+/* The bundle path of the data dir, or "?" in a repair step. */
 static const char *
 es_data_dir(struct qs_analysis *an, const struct qs_node *node)
 {
-	const char	*p;
-	size_t		 i;
+	const char	*d = qs_etcd_data_dir(an, node);
 
-	for (i = 0; i < node->artifacts.n; i++) {
-		const struct qs_artifact	*a = node->artifacts.v[i];
-
-		if (a->kind == NULL ||
-		    (strcmp(a->kind->name, "etcd.wal") != 0 &&
-		    strcmp(a->kind->name, "etcd.db") != 0))
-			continue;
-		if ((p = strstr(a->member, "/member/")) != NULL)
-			return qs_arena_printf(&an->run->arena, "%.*s",
-			    (int)(p - a->member), a->member);
-	}
-	return "?";
+	return d != NULL ? d : "?";
 }
 
 /* The member of view v with id `id`, or NULL. */

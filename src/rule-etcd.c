@@ -50,9 +50,12 @@ etcd_setting_u64(struct qs_analysis *an, const struct qs_node *node,
 	return n;
 }
 
-/* The bundle path of the data dir: the WAL's path up to "/member/". */
-static const char *
-etcd_data_dir(struct qs_analysis *an, const struct qs_node *node)
+/*
+ * The bundle path of the data dir: a WAL's or backend's path up to
+ * "/member/"; NULL when the node has neither.
+ */
+const char *
+qs_etcd_data_dir(struct qs_analysis *an, const struct qs_node *node)
 {
 	const char	*p;
 	size_t		 i;
@@ -264,7 +267,7 @@ rule_etcd_cluster_id_mismatch(struct qs_analysis *an,
 		    strcmp(cid, major) == 0)
 			continue;
 		qs_finding_node(f, node);
-		dir = etcd_data_dir(an, node);
+		dir = qs_etcd_data_dir(an, node);
 		mid = NULL;
 		name = node->name;
 		peer = NULL;
@@ -398,7 +401,7 @@ rule_etcd_removed_member_present(struct qs_analysis *an,
 				    "member has been permanently removed from "
 				    "the cluster\".", node->name);
 			}
-			dir = etcd_data_dir(an, node);
+			dir = qs_etcd_data_dir(an, node);
 			qs_finding_step(an, f, "On %s, stop etcd and "
 			    "disable it (`systemctl disable --now etcd`): a "
 			    "removed member can never rejoin with its old ID.",

@@ -462,38 +462,11 @@ zk_cfg_text(struct qs_analysis *an, const struct qs_view *v)
 	return out;
 }
 
-static int
-zk_cfg_same(const struct qs_view *a, const struct qs_view *b)
-{
-	size_t	i, j;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->members.n != b->members.n)
-		return 0;
-	for (i = 0; i < a->members.n; i++) {
-		const struct qs_member	*x = a->members.v[i];
-		int			 hit = 0;
-
-		for (j = 0; j < b->members.n && !hit; j++) {
-			const struct qs_member	*y = b->members.v[j];
-
-			hit = x->id != NULL && y->id != NULL &&
-			    x->address != NULL && y->address != NULL &&
-			    strcmp(x->id, y->id) == 0 &&
-			    strcmp(x->address, y->address) == 0;
-		}
-		if (!hit)
-			return 0;
-	}
-	return 1;
-}
-
 /* Both configurations known, and different. */
 static int
 zk_cfg_differ(const struct qs_view *a, const struct qs_view *b)
 {
-	return a != NULL && b != NULL && !zk_cfg_same(a, b);
+	return a != NULL && b != NULL && !qs_zk_cfg_same(a, b);
 }
 
 static const char *
@@ -554,7 +527,7 @@ zk_same_side(const struct zk_srv *s, const void *arg)
 {
 	const struct zk_srv	*l = arg;
 
-	return s == l || (s->cfg != NULL && zk_cfg_same(s->cfg, l->cfg));
+	return s == l || (s->cfg != NULL && qs_zk_cfg_same(s->cfg, l->cfg));
 }
 
 /*
@@ -695,7 +668,7 @@ zk_cfg_steps(struct qs_analysis *an, struct qs_finding *f,
 	char		key[64];
 
 	if (keep->cfg == NULL || s->cfg == NULL ||
-	    zk_cfg_same(s->cfg, keep->cfg))
+	    qs_zk_cfg_same(s->cfg, keep->cfg))
 		return;
 	for (i = 0; i < keep->cfg->members.n; i++) {
 		const struct qs_member	*m = keep->cfg->members.v[i];

@@ -156,12 +156,17 @@ zk_view_text(struct qs_analysis *an, const struct qs_view *v)
 	return out;
 }
 
-static int
-zk_same_set(struct qs_analysis *an, const struct qs_view *a,
-    const struct qs_view *b)
+/*
+ * Whether two configurations list the same servers: the same ids at the
+ * same addresses, in any order (NULL only equals NULL).
+ */
+int
+qs_zk_cfg_same(const struct qs_view *a, const struct qs_view *b)
 {
 	size_t	i, j;
 
+	if (a == NULL || b == NULL)
+		return a == b;
 	if (a->members.n != b->members.n)
 		return 0;
 	for (i = 0; i < a->members.n; i++) {
@@ -179,7 +184,6 @@ zk_same_set(struct qs_analysis *an, const struct qs_view *a,
 		if (!hit)
 			return 0;
 	}
-	(void)an;
 	return 1;
 }
 
@@ -217,7 +221,7 @@ rule_zk_cfg_differ(struct qs_analysis *an, const struct qs_rule *rule)
 			continue;
 		if (first == NULL)
 			first = v;
-		else if (f == NULL && !zk_same_set(an, first, v))
+		else if (f == NULL && !qs_zk_cfg_same(first, v))
 			f = qs_finding_new(an, rule, "ZooKeeper servers list "
 			    "different ensembles");
 	}
