@@ -83,48 +83,18 @@ struct zk_ens {
 static int
 zk_hex(const char *s, uint64_t *out)
 {
-	uint64_t	v = 0;
-	size_t		n = 0;
-
 	if (s == NULL)
 		return -1;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	for (; *s != '\0'; s++, n++) {
-		int	c = *s, d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			d = (c | 0x20) - 'a' + 10;
-		else
-			return -1;
-		if (n >= 16)
-			return -1;
-		v = v << 4 | (uint64_t)d;
-	}
-	if (n == 0)
-		return -1;
-	*out = v;
-	return 0;
+	return qs_etcd_id_parse_hex(s, strlen(s), out);
 }
 
-/* Decimal, at most 19 digits (epoch files are written by ZooKeeper). */
+/* Decimal without overflow (epoch files, settings). */
 static int
 zk_dec(const char *s, uint64_t *out)
 {
-	uint64_t	v = 0;
-	size_t		n;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	for (n = 0; s[n] != '\0'; n++) {
-		if (s[n] < '0' || s[n] > '9' || n >= 19)
-			return -1;
-		v = v * 10 + (uint64_t)(s[n] - '0');
-	}
-	*out = v;
-	return 0;
+	return s == NULL ? -1 : qs_etcd_dec_u64(s, strlen(s), out);
 }
 
 static const char *
