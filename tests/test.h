@@ -18,6 +18,16 @@ void	qs_test_fail(const char *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 const char *qs_test_srcdir(void);
 char	*qs_test_read_file(const char *, size_t *);
+/*
+ * testdata/bundles/NAME.tar.gz read quietly and its nodes resolved (a
+ * failed read fails the test); the findings of one rule in an analysis,
+ * the first and their count; whether a string of a vector (facts, steps)
+ * contains a needle.
+ */
+struct qs_run *qs_test_bundle(const char *);
+const struct qs_finding *qs_test_finding(const struct qs_analysis *,
+	    const char *, size_t *);
+int	qs_test_vec_has(const struct qs_vec *, const char *);
 /* A gzipped fixture, gunzipped (test_bolt.c); NULL when missing. */
 unsigned char *qs_test_read_gz(const char *, size_t *);
 

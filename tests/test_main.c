@@ -49,6 +49,55 @@ qs_test_srcdir(void)
 	return s != NULL ? s : ".";
 }
 
+struct qs_run *
+qs_test_bundle(const char *name)
+{
+	struct qs_run	*run = qs_run_new();
+	char		 path[4096];
+
+	run->echo_diags = 0;
+	run->quiet = 1;
+	snprintf(path, sizeof(path), "%s/testdata/bundles/%s.tar.gz",
+	    qs_test_srcdir(), name);
+	if (qs_bundle_read(run, path) != 0)
+		qs_test_fail(__FILE__, __LINE__, "cannot read %s", path);
+	qs_nodes_resolve(run);
+	qs_model_resolve(run);
+	return run;
+}
+
+const struct qs_finding *
+qs_test_finding(const struct qs_analysis *an, const char *rule,
+    size_t *count)
+{
+	const struct qs_finding	*found = NULL;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < an->findings.n; i++) {
+		const struct qs_finding	*f = an->findings.v[i];
+
+		if (strcmp(f->rule->id, rule) == 0) {
+			if (found == NULL)
+				found = f;
+			n++;
+		}
+	}
+	if (count != NULL)
+		*count = n;
+	return found;
+}
+
+int
+qs_test_vec_has(const struct qs_vec *v, const char *needle)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && i < v->n; i++)
+		if (strstr(v->v[i], needle) != NULL)
+			return 1;
+	return 0;
+}
+
 /* A whole test data file, NUL terminated, or NULL. */
 char *
 qs_test_read_file(const char *rel, size_t *len)

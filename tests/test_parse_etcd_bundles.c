@@ -45,16 +45,7 @@ static void	bundle_check_clean(struct qs_run *);
 static struct qs_run *
 bundle_read(const char *name)
 {
-	struct qs_run	*run = qs_run_new();
-	char		 path[4096];
-
-	run->echo_diags = 0;
-	run->quiet = 1;
-	snprintf(path, sizeof(path), "%s/testdata/bundles/%s.tar.gz",
-	    qs_test_srcdir(), name);
-	qs_bundle_read(run, path);
-	qs_nodes_resolve(run);
-	return run;
+	return qs_test_bundle(name);
 }
 
 /* The membership events of an artifact: "1/1 add <id>; 31/2 remove <id>". */

@@ -16,18 +16,7 @@
 static struct qs_run *
 zk_bundle(const char *name)
 {
-	struct qs_run	*run = qs_run_new();
-	char		 path[4096];
-
-	run->echo_diags = 0;
-	run->quiet = 1;
-	snprintf(path, sizeof(path), "%s/testdata/bundles/%s.tar.gz",
-	    qs_test_srcdir(), name);
-	if (qs_bundle_read(run, path) != 0)
-		qs_test_fail(__FILE__, __LINE__, "cannot read %s", path);
-	qs_nodes_resolve(run);
-	qs_model_resolve(run);
-	return run;
+	return qs_test_bundle(name);
 }
 
 /* Every ZooKeeper artifact parsed, no diagnostic at all. */
@@ -326,16 +315,10 @@ DEFINE_TEST(test_parse_zk_bundle_stale_address)
 static int
 zk_fired(const struct qs_analysis *an, const char *rule)
 {
-	size_t	i;
-	int	n = 0;
+	size_t	n;
 
-	for (i = 0; i < an->findings.n; i++) {
-		const struct qs_finding	*f = an->findings.v[i];
-
-		if (strcmp(f->rule->id, rule) == 0)
-			n++;
-	}
-	return n;
+	(void)qs_test_finding(an, rule, &n);
+	return (int)n;
 }
 
 /* Two groups of clones, two leaders of epoch 1 (README facts). */

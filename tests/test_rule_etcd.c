@@ -19,16 +19,8 @@ struct er {
 static void
 er_read(struct er *r, const char *name)
 {
-	char	path[4096];
-
 	memset(r, 0, sizeof(*r));
-	r->run = qs_run_new();
-	r->run->echo_diags = 0;
-	r->run->quiet = 1;
-	snprintf(path, sizeof(path), "%s/testdata/bundles/%s.tar.gz",
-	    qs_test_srcdir(), name);
-	qs_bundle_read(r->run, path);
-	qs_nodes_resolve(r->run);
+	r->run = qs_test_bundle(name);
 	qs_analyse(r->run, &r->an);
 }
 
@@ -42,27 +34,10 @@ er_free(struct er *r)
 static const struct qs_finding *
 er_finding(struct er *r, const char *rule)
 {
-	size_t	i;
-
-	for (i = 0; i < r->an.findings.n; i++) {
-		const struct qs_finding	*f = r->an.findings.v[i];
-
-		if (strcmp(f->rule->id, rule) == 0)
-			return f;
-	}
-	return NULL;
+	return qs_test_finding(&r->an, rule, NULL);
 }
 
-static int
-er_has(const struct qs_vec *v, const char *needle)
-{
-	size_t	i;
-
-	for (i = 0; i < v->n; i++)
-		if (strstr(v->v[i], needle) != NULL)
-			return 1;
-	return 0;
-}
+#define er_has	qs_test_vec_has
 
 static size_t
 er_etcd_findings(struct er *r)

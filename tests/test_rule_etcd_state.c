@@ -20,16 +20,8 @@ struct es {
 static void
 es_read(struct es *r, const char *name)
 {
-	char	path[4096];
-
 	memset(r, 0, sizeof(*r));
-	r->run = qs_run_new();
-	r->run->echo_diags = 0;
-	r->run->quiet = 1;
-	snprintf(path, sizeof(path), "%s/testdata/bundles/%s.tar.gz",
-	    qs_test_srcdir(), name);
-	qs_bundle_read(r->run, path);
-	qs_nodes_resolve(r->run);
+	r->run = qs_test_bundle(name);
 	qs_analyse(r->run, &r->an);
 }
 
@@ -43,33 +35,10 @@ es_free(struct es *r)
 static const struct qs_finding *
 es_finding(struct es *r, const char *rule, size_t *count)
 {
-	const struct qs_finding	*found = NULL;
-	size_t			 i, n = 0;
-
-	for (i = 0; i < r->an.findings.n; i++) {
-		const struct qs_finding	*f = r->an.findings.v[i];
-
-		if (strcmp(f->rule->id, rule) == 0) {
-			if (found == NULL)
-				found = f;
-			n++;
-		}
-	}
-	if (count != NULL)
-		*count = n;
-	return found;
+	return qs_test_finding(&r->an, rule, count);
 }
 
-static int
-es_has(const struct qs_vec *v, const char *needle)
-{
-	size_t	i;
-
-	for (i = 0; i < v->n; i++)
-		if (strstr(v->v[i], needle) != NULL)
-			return 1;
-	return 0;
-}
+#define es_has	qs_test_vec_has
 
 static int
 es_quiet(struct es *r)
