@@ -96,6 +96,43 @@ zone_init() {
 	echo "$2" >"$1/zookeeper/zookeeper/myid"
 }
 
+# zone_write_cfg ROOT CLIENTADDR [SERVERLINE...]: the zoo.cfg a Triton
+# binder zone renders (seed 004), with clientPort $PORT, plus
+# clientPortAddress so the client port listens on the zone's loopback
+# address only, then the server.N lines given.
+zone_write_cfg() {
+	local root=$1 addr=$2
+	shift 2
+	{
+		cat <<EOT
+# The number of milliseconds of each tick
+tickTime=2000
+# The number of ticks that the initial
+# synchronization phase can take
+initLimit=10
+# The number of ticks that can pass between
+# sending a request and getting an acknowledgement
+syncLimit=5
+dataDir=$root/zookeeper/zookeeper
+# the port at which the clients will connect
+clientPort=$PORT
+clientPortAddress=$addr
+maxClientCnxns=0
+EOT
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+	} >"$(zone_cfg "$root")"
+}
+
+# zk_find_roles NAME...: LEADER (the zone whose srvr says leader, or empty)
+# and FOLLOWERS (the others), from the IP array and $PORT.
+zk_find_roles() {
+	local n
+	LEADER="" FOLLOWERS=""
+	for n in "$@"; do
+		if [ "$(zk_mode "${IP[$n]}" "$PORT")" = leader ]; then LEADER=$n; else FOLLOWERS="$FOLLOWERS $n"; fi
+	done
+}
+
 # zk_start ROOT [extra -D options...]: start QuorumPeerMain for the zone at
 # ROOT, in the background, with the JVM's cwd at ROOT.  Sets ZK_LAST_PID.
 zk_start() {

@@ -20,24 +20,10 @@ for spec in binder0:1:127.0.0.81 binder1:2:127.0.0.82 binder2:3:127.0.0.83; do
 	IP[$n]=$ip ID[$n]=$id
 	r="$R/$n"
 	zone_init "$r" "$id"
-	cat >"$(zone_cfg "$r")" <<EOT
-# The number of milliseconds of each tick
-tickTime=2000
-# The number of ticks that the initial
-# synchronization phase can take
-initLimit=10
-# The number of ticks that can pass between
-# sending a request and getting an acknowledgement
-syncLimit=5
-dataDir=$r/zookeeper/zookeeper
-# the port at which the clients will connect
-clientPort=$PORT
-clientPortAddress=$ip
-maxClientCnxns=0
-server.1=127.0.0.81:$QP:$EP
-server.2=127.0.0.82:$QP:$EP
-server.3=127.0.0.83:$QP:$EP
-EOT
+	zone_write_cfg "$r" "$ip" \
+	    "server.1=127.0.0.81:$QP:$EP" \
+	    "server.2=127.0.0.82:$QP:$EP" \
+	    "server.3=127.0.0.83:$QP:$EP"
 done
 
 for n in $ALL; do
@@ -46,10 +32,7 @@ for n in $ALL; do
 done
 wait_modes 60 127.0.0.81:$PORT 127.0.0.82:$PORT 127.0.0.83:$PORT
 
-LEADER="" FOLLOWERS=""
-for n in $ALL; do
-	if [ "$(zk_mode "${IP[$n]}" $PORT)" = leader ]; then LEADER=$n; else FOLLOWERS="$FOLLOWERS $n"; fi
-done
+zk_find_roles $ALL
 [ -n "$LEADER" ] || { echo "$S: no leader" >&2; exit 1; }
 set -- $FOLLOWERS
 F1=$1 F2=$2

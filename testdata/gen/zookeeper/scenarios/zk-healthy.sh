@@ -18,24 +18,10 @@ for spec in $NODES; do
 	zone_init "$r" "$id"
 	# Triton binder's zoo.cfg (seed 004) plus clientPortAddress, so that the
 	# client port only listens on the zone's loopback address.
-	cat >"$(zone_cfg "$r")" <<EOT
-# The number of milliseconds of each tick
-tickTime=2000
-# The number of ticks that the initial
-# synchronization phase can take
-initLimit=10
-# The number of ticks that can pass between
-# sending a request and getting an acknowledgement
-syncLimit=5
-dataDir=$r/zookeeper/zookeeper
-# the port at which the clients will connect
-clientPort=$PORT
-clientPortAddress=$ip
-maxClientCnxns=0
-server.1=127.0.0.51:$QP:$EP
-server.2=127.0.0.52:$QP:$EP
-server.3=127.0.0.53:$QP:$EP
-EOT
+	zone_write_cfg "$r" "$ip" \
+	    "server.1=127.0.0.51:$QP:$EP" \
+	    "server.2=127.0.0.52:$QP:$EP" \
+	    "server.3=127.0.0.53:$QP:$EP"
 done
 
 for n in binder0 binder1 binder2; do

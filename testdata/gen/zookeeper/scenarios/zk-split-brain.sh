@@ -30,24 +30,10 @@ for spec in $SPECS; do
 	else
 		s1=127.0.0.74 s2=127.0.0.75
 	fi
-	cat >"$(zone_cfg "$r")" <<EOT
-# The number of milliseconds of each tick
-tickTime=2000
-# The number of ticks that the initial
-# synchronization phase can take
-initLimit=10
-# The number of ticks that can pass between
-# sending a request and getting an acknowledgement
-syncLimit=5
-dataDir=$r/zookeeper/zookeeper
-# the port at which the clients will connect
-clientPort=$PORT
-clientPortAddress=$ip
-maxClientCnxns=0
-server.1=$s1:$QP:$EP
-server.2=$s2:$QP:$EP
-server.3=127.0.0.73:$QP:$EP
-EOT
+	zone_write_cfg "$r" "$ip" \
+	    "server.1=$s1:$QP:$EP" \
+	    "server.2=$s2:$QP:$EP" \
+	    "server.3=127.0.0.73:$QP:$EP"
 done
 
 for n in $ALL; do

@@ -27,24 +27,10 @@ for a in $B0 $B1 $OLD; do ip addr add "$a/32" dev lo; done
 # binder_cfg ROOT CLIENTADDR: the seed's zoo.cfg (all three zones share the
 # same server list: the one binder0 had when the new zone was cloned).
 binder_cfg() {
-	cat >"$(zone_cfg "$1")" <<EOT
-# The number of milliseconds of each tick
-tickTime=2000
-# The number of ticks that the initial
-# synchronization phase can take
-initLimit=10
-# The number of ticks that can pass between
-# sending a request and getting an acknowledgement
-syncLimit=5
-dataDir=$1/zookeeper/zookeeper
-# the port at which the clients will connect
-clientPort=$PORT
-clientPortAddress=$2
-maxClientCnxns=0
-server.1=$B0:$QP:$EP
-server.3=$B1:$QP:$EP
-server.4=$OLD:$QP:$EP
-EOT
+	zone_write_cfg "$1" "$2" \
+	    "server.1=$B0:$QP:$EP" \
+	    "server.3=$B1:$QP:$EP" \
+	    "server.4=$OLD:$QP:$EP"
 }
 
 declare -A PID

@@ -19,21 +19,7 @@ for spec in binder0:1:127.0.0.76 binder1:2:127.0.0.77 binder2:3:127.0.0.78; do
 	IP[$n]=$ip ID[$n]=$id
 	r="$R/$n"
 	zone_init "$r" "$id"
-	cat >"$(zone_cfg "$r")" <<EOT
-# The number of milliseconds of each tick
-tickTime=2000
-# The number of ticks that the initial
-# synchronization phase can take
-initLimit=10
-# The number of ticks that can pass between
-# sending a request and getting an acknowledgement
-syncLimit=5
-dataDir=$r/zookeeper/zookeeper
-# the port at which the clients will connect
-clientPort=$PORT
-clientPortAddress=$ip
-maxClientCnxns=0
-EOT
+	zone_write_cfg "$r" "$ip"
 done
 
 for n in $ALL; do
