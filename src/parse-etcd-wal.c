@@ -65,8 +65,11 @@
  */
 #define ETCD_WAL_RECORD_MAX	((uint64_t)64 * 1024 * 1024)
 /*
- * Read step for a record: a length field that lies about a short file
- * costs one step of memory, not the length it claims.
+ * Read-ahead: frames are decoded in place from a buffer of this size,
+ * refilled with one read per step rather than two reads per record.  A
+ * record that does not fit grows the buffer only as far as bytes really
+ * arrive, so a length field that lies about a short file costs at most
+ * twice the bytes the file has, not the length it claims.
  */
 #define ETCD_WAL_READ_STEP	((size_t)1024 * 1024)
 /* Observations one WAL may emit before the parser gives up. */
@@ -77,6 +80,7 @@
 #define ETCD_WAL_MAX_NOTES	10
 /* etcd's torn-write test works on 512-byte sectors (minSectorSize). */
 #define ETCD_WAL_SECTOR		512
+/* Zeros compared at a time in the preallocated tail. */
 #define ETCD_WAL_TAIL_CHUNK	(64 * 1024)
 /* Entries in the etcd.wal.tail fingerprint, term starts in etcd.wal.terms. */
 #define ETCD_WAL_TAIL		32
@@ -150,8 +154,11 @@ struct etcd_wal {
 	uint64_t		 off;		/* frame being read */
 	size_t			 body;		/* its record + padding bytes */
 	uint32_t		 crc;		/* running CRC-32C */
-	unsigned char		*rec;
-	size_t			 rec_cap;
+	unsigned char		*buf;		/* read-ahead, frames in place */
+	size_t			 buf_cap;
+	size_t			 buf_len;	/* bytes in buf */
+	size_t			 buf_pos;	/* of them, consumed */
+	int			 eof;		/* the source is done */
 	uint64_t		 nobs;
 	int			 stopped;	/* observation cap reached */
 
@@ -190,8 +197,7 @@ struct etcd_wal {
 };
 
 static int	etcd_wal_budget(struct etcd_wal *, size_t);
-static ssize_t	etcd_wal_read_full(struct qs_source *, unsigned char *,
-		    size_t);
+static size_t	etcd_wal_fill(struct etcd_wal *, uint64_t);
 static int	etcd_wal_torn(uint64_t, const unsigned char *, size_t);
 static void	etcd_wal_damage(struct etcd_wal *, enum etcd_wal_damage,
 		    const char *, ...) QS_PRINTF(3, 4);
@@ -260,22 +266,42 @@ etcd_wal_budget(struct etcd_wal *w, size_t n)
 	return 0;
 }
 
-/* Reads up to len bytes, fewer only at the end of the entry. */
-static ssize_t
-etcd_wal_read_full(struct qs_source *src, unsigned char *buf, size_t len)
+/*
+ * Makes at least `need` unconsumed bytes available at w->buf + w->buf_pos,
+ * fewer only at the end of the entry (or after a read error).  Returns
+ * how many there are.  Consumed bytes are dropped first; the buffer grows
+ * (doubling) only when it is full of unconsumed bytes.
+ */
+static size_t
+etcd_wal_fill(struct etcd_wal *w, uint64_t need)
 {
-	size_t	got = 0;
+	size_t	avail = w->buf_len - w->buf_pos, cap;
 	ssize_t	r;
 
-	while (got < len) {
-		r = qs_source_read(src, buf + got, len - got);
-		if (r < 0)
-			return got > 0 ? (ssize_t)got : -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
+	if (avail >= need || w->eof)
+		return avail;
+	if (w->buf_pos > 0) {
+		memmove(w->buf, w->buf + w->buf_pos, avail);
+		w->buf_len = avail;
+		w->buf_pos = 0;
 	}
-	return (ssize_t)got;
+	while (w->buf_len < need && !w->eof) {
+		if (w->buf_len == w->buf_cap) {
+			cap = w->buf_cap == 0 ? ETCD_WAL_READ_STEP :
+			    w->buf_cap * 2;
+			if (cap < w->buf_cap)
+				break;		/* cannot happen below 2^63 */
+			w->buf = qs_xreallocarray(w->buf, cap, 1);
+			w->buf_cap = cap;
+		}
+		r = qs_source_read(w->ctx->src, w->buf + w->buf_len,
+		    w->buf_cap - w->buf_len);
+		if (r <= 0)
+			w->eof = 1;	/* src->error tells a failure */
+		else
+			w->buf_len += (size_t)r;
+	}
+	return w->buf_len - w->buf_pos;
 }
 
 /*
@@ -378,46 +404,48 @@ etcd_wal_ident(struct etcd_wal *w, enum qs_ident kind, const char *value,
 }
 
 /*
- * Parses the WAL in w->ctx->src frame by frame, streaming: only one
- * record is in memory at a time.  Returns 0 (damage is reported through
+ * Parses the WAL in w->ctx->src frame by frame, streaming: only the
+ * read-ahead buffer (1 MiB, more only for a larger record) is in memory,
+ * and records are decoded where they lie in it, with no copy and no
+ * allocation per record.  Returns 0 (damage is reported through
  * diagnostics; what came before it is kept).
  */
 int
 qs_parse_etcd_wal(struct qs_parse_ctx *ctx)
 {
 	struct etcd_wal		 w;
-	unsigned char		 hdr[8];
+	const unsigned char	*hdr;
 	uint64_t		 lenfield, n, pad, total;
-	ssize_t			 r;
-	size_t			 got, step;
+	size_t			 avail, got;
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
 	for (;;) {
 		if (w.stopped)
 			break;
-		r = etcd_wal_read_full(ctx->src, hdr, sizeof(hdr));
-		if (r < 0) {
-			qs_parse_diag(ctx, QS_SEV_ERROR, 0, "reading failed at "
-			    "offset %" PRIu64, w.off);
-			break;
-		}
-		if (r == 0)
+		avail = etcd_wal_fill(&w, 8);
+		hdr = w.buf + w.buf_pos;
+		if (avail == 0) {
+			if (ctx->src->error)
+				qs_parse_diag(ctx, QS_SEV_ERROR, 0, "reading "
+				    "failed at offset %" PRIu64, w.off);
 			break;		/* the file ends on a frame boundary */
-		if ((size_t)r < sizeof(hdr)) {
+		}
+		if (avail < 8) {
 			size_t	i;
 
-			for (i = 0; i < (size_t)r && hdr[i] == 0; i++)
+			for (i = 0; i < avail && hdr[i] == 0; i++)
 				continue;
-			if (i < (size_t)r)
+			if (i < avail)
 				qs_parse_diag(ctx, QS_SEV_WARNING, 0, "length "
 				    "field at offset %" PRIu64 " cut short "
-				    "(%zd of 8 bytes): the file ends there",
-				    w.off, r);
+				    "(%zu of 8 bytes): the file ends there",
+				    w.off, avail);
 			break;
 		}
 		lenfield = qs_pb_le64(hdr);
 		if (lenfield == 0) {
+			w.buf_pos += 8;
 			etcd_wal_tail(&w);
 			break;
 		}
@@ -431,30 +459,9 @@ qs_parse_etcd_wal(struct qs_parse_ctx *ctx)
 			break;
 		}
 		total = n + pad;
-		/* Read the body in steps: a lying length costs one step. */
-		got = 0;
-		while (got < total) {
-			step = (size_t)(total - got);
-			if (step > ETCD_WAL_READ_STEP)
-				step = ETCD_WAL_READ_STEP;
-			if (got + step > w.rec_cap) {
-				size_t	cap = w.rec_cap == 0 ? 4096 : w.rec_cap;
-
-				while (cap < got + step)
-					cap *= 2;
-				if (cap > total)
-					cap = (size_t)total;
-				w.rec = qs_xreallocarray(w.rec, cap, 1);
-				w.rec_cap = cap;
-			}
-			r = etcd_wal_read_full(ctx->src, w.rec + got, step);
-			if (r <= 0)
-				break;
-			got += (size_t)r;
-			if ((size_t)r < step)
-				break;
-		}
-		if (got < total) {
+		avail = etcd_wal_fill(&w, 8 + total);
+		if (avail < 8 + total) {
+			got = avail - 8;
 			if (ctx->src->error)
 				qs_parse_diag(ctx, QS_SEV_ERROR, 0, "reading "
 				    "failed inside the record at offset %" PRIu64,
@@ -472,12 +479,13 @@ qs_parse_etcd_wal(struct qs_parse_ctx *ctx)
 			break;
 		}
 		w.body = (size_t)total;
-		if (etcd_wal_record(&w, w.rec, (size_t)n) != 0)
+		if (etcd_wal_record(&w, w.buf + w.buf_pos + 8, (size_t)n) != 0)
 			break;
+		w.buf_pos += 8 + (size_t)total;
 		w.off += 8 + total;
 	}
 	etcd_wal_finish(&w);
-	free(w.rec);
+	free(w.buf);
 	qs_vec_free(&w.ops);
 	qs_map_free(&w.seen);
 	qs_arena_free(&w.tmp);
@@ -492,25 +500,32 @@ qs_parse_etcd_wal(struct qs_parse_ctx *ctx)
 static void
 etcd_wal_tail(struct etcd_wal *w)
 {
-	unsigned char	buf[ETCD_WAL_TAIL_CHUNK];
-	uint64_t	at = w->off + 8;
-	ssize_t		r;
-	size_t		i;
+	static const unsigned char	 zero[ETCD_WAL_TAIL_CHUNK];
+	const unsigned char		*p = w->buf + w->buf_pos;
+	uint64_t			 at = w->off + 8;
+	size_t				 len = w->buf_len - w->buf_pos, i, k;
+	ssize_t				 r;
 
 	for (;;) {
-		r = qs_source_read(w->ctx->src, buf, sizeof(buf));
-		if (r <= 0)
+		/* memcmp against zeros first: the tail is megabytes. */
+		for (i = 0; i < len; i += k) {
+			k = len - i < sizeof(zero) ? len - i : sizeof(zero);
+			if (memcmp(p + i, zero, k) == 0)
+				continue;
+			while (p[i] == 0)
+				i++;
+			qs_parse_diag(w->ctx, QS_SEV_WARNING, 0, "the log ends "
+			    "at offset %" PRIu64 " (a zero length) but "
+			    "non-zero bytes follow at offset %" PRIu64 "; "
+			    "etcd ignores them", w->off, at + i);
 			return;
-		for (i = 0; i < (size_t)r; i++)
-			if (buf[i] != 0) {
-				qs_parse_diag(w->ctx, QS_SEV_WARNING, 0,
-				    "the log ends at offset %" PRIu64 " (a zero "
-				    "length) but non-zero bytes follow at "
-				    "offset %" PRIu64 "; etcd ignores them",
-				    w->off, at + i);
-				return;
-			}
-		at += (uint64_t)r;
+		}
+		at += len;
+		if (w->eof || (r = qs_source_read(w->ctx->src, w->buf,
+		    w->buf_cap)) <= 0)
+			return;
+		p = w->buf;
+		len = (size_t)r;
 	}
 }
 

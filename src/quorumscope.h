@@ -643,6 +643,9 @@ int	qs_pb_repeated_varint(const struct qs_pb_field *,
 	    void (*)(void *, uint64_t), void *);
 uint64_t qs_pb_le64(const unsigned char *);
 uint32_t qs_crc32c(uint32_t, const void *, size_t);
+uint32_t qs_crc32c_sw(uint32_t, const void *, size_t);
+uint32_t qs_crc32c_hw(uint32_t, const void *, size_t);
+int	qs_crc32c_hw_available(void);
 
 /* wire-etcd.c: etcd member ids and member JSON. */
 #define QS_ETCD_MAX_URLS	8	/* URLs of each kind kept per member */

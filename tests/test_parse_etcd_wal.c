@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,74 @@ DEFINE_TEST(test_parse_etcd_wal_crc32c)
 	/* Chaining: etcd's running digest fed in pieces. */
 	CHECK_INT(qs_crc32c(qs_crc32c(0, "1234", 4), "56789", 5),
 	    0xE3069283u);
+}
+
+/* The CRC one bit at a time: the definition the fast ones must match. */
+static uint32_t
+crc32c_bitwise(uint32_t crc, const unsigned char *p, size_t len)
+{
+	int	k;
+
+	crc = ~crc;
+	while (len-- > 0) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc & 1) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+	}
+	return ~crc;
+}
+
+/*
+ * The SSE4.2 instruction path and the slicing-by-8 fallback give the
+ * same CRC: on the published vectors, and on every length up to 300 at
+ * every alignment, whole and fed in two pieces.  Where the CPU has no
+ * crc32 instruction qs_crc32c_hw() is the fallback and this still
+ * checks slicing-by-8 against the bitwise definition.
+ */
+DEFINE_TEST(test_parse_etcd_wal_crc32c_impls)
+{
+	static const struct {
+		unsigned char	fill;	/* 0xfe: 0..31, 0xfd: 31..0 */
+		uint32_t	crc;
+	} rfc3720[] = {		/* RFC 3720 B.4, 32-byte messages */
+		{ 0x00, 0x8A9136AAu },
+		{ 0xff, 0x62A8AB43u },
+		{ 0xfe, 0x46DD794Eu },
+		{ 0xfd, 0x113FDB5Cu },
+	};
+	unsigned char	buf[320], v[32];
+	uint32_t	want, seed = 12345;
+	size_t		i, len, off, cut;
+
+	CHECK_INT(qs_crc32c_sw(0, "123456789", 9), 0xE3069283u);
+	CHECK_INT(qs_crc32c_hw(0, "123456789", 9), 0xE3069283u);
+	for (i = 0; i < sizeof(rfc3720) / sizeof(rfc3720[0]); i++) {
+		for (off = 0; off < sizeof(v); off++)
+			v[off] = rfc3720[i].fill == 0xfe ? (unsigned char)off :
+			    rfc3720[i].fill == 0xfd ? (unsigned char)(31 - off) :
+			    rfc3720[i].fill;
+		CHECK_INT(qs_crc32c_sw(0, v, sizeof(v)), rfc3720[i].crc);
+		CHECK_INT(qs_crc32c_hw(0, v, sizeof(v)), rfc3720[i].crc);
+	}
+	for (i = 0; i < sizeof(buf); i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(seed >> 16);
+	}
+	for (off = 0; off < 8; off++)
+		for (len = 0; len <= 300; len++) {
+			want = crc32c_bitwise(0x1badb002u, buf + off, len);
+			CHECK_INT(qs_crc32c_sw(0x1badb002u, buf + off, len),
+			    want);
+			CHECK_INT(qs_crc32c_hw(0x1badb002u, buf + off, len),
+			    want);
+			cut = len / 3;
+			CHECK_INT(qs_crc32c_hw(qs_crc32c_sw(0x1badb002u,
+			    buf + off, cut), buf + off + cut, len - cut), want);
+			CHECK_INT(qs_crc32c(0x1badb002u, buf + off, len), want);
+		}
+	printf("# crc32c: %s\n", qs_crc32c_hw_available() ?
+	    "SSE4.2 instruction and slicing-by-8 compared" :
+	    "no SSE4.2 here, slicing-by-8 only");
 }
 
 struct ids {
@@ -942,4 +1011,236 @@ DEFINE_TEST(test_parse_etcd_wal_snapshot_after_later_entries)
 	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.wal.snapshot_index"),
 	    "2");
 	qs_run_free(run);
+}
+
+/*
+ * The read-ahead buffer: WALs larger than it, records straddling its
+ * refills, a record larger than it, sources that hand out a few bytes at
+ * a time, and cuts inside the large record.
+ */
+struct hbuf {
+	unsigned char	*b;
+	size_t		 n, cap;
+};
+
+static void
+hb_put(struct hbuf *h, const void *p, size_t len)
+{
+	if (h->n + len > h->cap) {
+		while (h->n + len > h->cap)
+			h->cap = h->cap == 0 ? 4096 : h->cap * 2;
+		h->b = qs_xreallocarray(h->b, h->cap, 1);
+	}
+	memcpy(h->b + h->n, p, len);
+	h->n += len;
+}
+
+static void
+hb_varint(struct hbuf *h, uint64_t v)
+{
+	unsigned char	c;
+
+	while (v >= 0x80) {
+		c = (unsigned char)(v | 0x80);
+		hb_put(h, &c, 1);
+		v >>= 7;
+	}
+	c = (unsigned char)v;
+	hb_put(h, &c, 1);
+}
+
+/* One frame of any size, as wal_record() writes it. */
+static void
+hb_frame(struct hbuf *h, uint32_t *crc, uint64_t type, const void *data,
+    size_t len)
+{
+	struct hbuf	r = { NULL, 0, 0 };
+	unsigned char	lf[8], zero[8] = { 0 };
+	uint64_t	v;
+	size_t		pad, i;
+
+	*crc = qs_crc32c(*crc, data, len);
+	hb_varint(&r, 1 << 3);
+	hb_varint(&r, type);
+	hb_varint(&r, 2 << 3);
+	hb_varint(&r, *crc);
+	hb_varint(&r, 3 << 3 | 2);
+	hb_varint(&r, len);
+	hb_put(&r, data, len);
+	pad = (8 - r.n % 8) % 8;
+	v = r.n;
+	if (pad != 0)
+		v |= (uint64_t)(0x80 | pad) << 56;
+	for (i = 0; i < 8; i++)
+		lf[i] = (unsigned char)(v >> (8 * i));
+	hb_put(h, lf, 8);
+	hb_put(h, r.b, r.n);
+	hb_put(h, zero, pad);
+	free(r.b);
+}
+
+/* raftpb.Entry of `len` bytes of data, framed. */
+static void
+hb_entry(struct hbuf *h, uint32_t *crc, uint64_t term, uint64_t index,
+    size_t len)
+{
+	struct hbuf	e = { NULL, 0, 0 };
+	size_t		i;
+	unsigned char	c;
+
+	hb_varint(&e, 1 << 3);
+	hb_varint(&e, 0);
+	hb_varint(&e, 2 << 3);
+	hb_varint(&e, term);
+	hb_varint(&e, 3 << 3);
+	hb_varint(&e, index);
+	hb_varint(&e, 4 << 3 | 2);
+	hb_varint(&e, len);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)('a' + (index + i) % 26);
+		hb_put(&e, &c, 1);
+	}
+	hb_frame(h, crc, 2, e.b, e.n);
+	free(e.b);
+}
+
+/* A source reader handing out at most `step` bytes per call. */
+struct chunky {
+	const unsigned char	*p;
+	size_t			 len, pos, step;
+};
+
+static ssize_t
+chunky_read(void *arg, void *buf, size_t len)
+{
+	struct chunky	*c = arg;
+
+	if (len > c->step)
+		len = c->step;
+	if (len > c->len - c->pos)
+		len = c->len - c->pos;
+	memcpy(buf, c->p + c->pos, len);
+	c->pos += len;
+	return (ssize_t)len;
+}
+
+/* qs_test_parse() over a chunky source, cut at `limit` bytes. */
+static struct qs_run *
+wal_parse_chunky(const unsigned char *p, size_t len, size_t step,
+    uint64_t limit)
+{
+	struct qs_run		*run = qs_run_new();
+	struct qs_artifact	*art;
+	struct qs_source	 src;
+	struct qs_parse_ctx	 ctx;
+	struct chunky		 c = { p, len, 0, step };
+
+	run->echo_diags = 0;
+	art = qs_arena_alloc(&run->arena, sizeof(*art));
+	memset(art, 0, sizeof(*art));
+	art->input = qs_run_add_input(run, "test.tar");
+	art->input->opened = 1;
+	art->member = art->logical = WAL;
+	art->kind = qs_kind_find("etcd.wal");
+	art->status = QS_STATUS_PARSED;
+	qs_vec_push(&run->artifacts, art);
+	qs_nodes_note_path(run, art->input, art->logical, 0);
+	qs_source_init(&src, NULL, 0, chunky_read, &c, limit);
+	ctx.run = run;
+	ctx.artifact = art;
+	ctx.src = &src;
+	qs_parse_etcd_wal(&ctx);
+	qs_source_release(&src);
+	qs_nodes_resolve(run);
+	return run;
+}
+
+DEFINE_TEST(test_parse_etcd_wal_read_ahead)
+{
+	struct wal	 w;
+	struct hbuf	 h = { NULL, 0, 0 };
+	struct qs_run	*run;
+	uint32_t	 crc;
+	uint64_t	 i, big_at, lf, big_total;
+	char		 want[256];
+	const char	*all;
+	char		*whole;
+	static const size_t	steps[] = { 1, 7, 4093, 65536, 3 << 20 };
+
+	wal_start(&w, ID_A, CLUSTER);
+	wal_cc(&w, 1, 1, 0, ID_A, CTX_A);
+	hb_put(&h, w.b, w.n);
+	crc = w.crc;
+	/* 2.5 MiB of 1000-byte entries: records cross 1 MiB refills. */
+	for (i = 2; i < 2600; i++)
+		hb_entry(&h, &crc, 1, i, 1000 + i % 13);
+	big_at = h.n;
+	hb_entry(&h, &crc, 2, 2600, 3 * 1024 * 1024 + 5);	/* > buffer */
+	hb_entry(&h, &crc, 2, 2601, 10);
+	w.n = 0;
+	w.crc = crc;
+	wal_hs(&w, 2, ID_A, 2601);
+	hb_put(&h, w.b, w.n);
+	hb_put(&h, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16); /* zero tail */
+
+	lf = qs_pb_le64(h.b + big_at);
+	big_total = (lf & 0x00ffffffffffffffULL) + (lf >> 63 ? (lf >> 56) & 7 :
+	    0);
+
+	run = wal_parse(h.b, h.n);
+	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.wal.first_index"), "1");
+	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.wal.last_index"),
+	    "2601");
+	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.hardstate.commit"),
+	    "2601");
+	CHECK_STR(qs_test_etcd_render(run, WAL, QS_R_DIAGS), "");
+	whole = strdup(qs_test_etcd_render(run, WAL, QS_R_ALL));
+	qs_run_free(run);
+
+	/* Whatever size the reads come in, the same observations. */
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		run = wal_parse_chunky(h.b, h.n, steps[i], UINT64_MAX);
+		all = qs_test_etcd_render(run, WAL, QS_R_ALL);
+		CHECK_STR(all, whole);
+		qs_run_free(run);
+	}
+	free(whole);
+
+	/* The file cut inside the large record: what came before counts. */
+	run = wal_parse_chunky(h.b, big_at + 8 + 100000, 4093, UINT64_MAX);
+	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.wal.last_index"),
+	    "2599");
+	snprintf(want, sizeof(want), "%" PRIu64, big_at);
+	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.wal.torn_offset"),
+	    want);
+	snprintf(want, sizeof(want), "diag warning record at offset %"
+	    PRIu64 " is cut short: the file ends after 100000 of its %"
+	    PRIu64 " bytes: an incomplete write, the log ends there\n",
+	    big_at, big_total);
+	CHECK_STR(qs_test_etcd_render(run, WAL, QS_R_DIAGS), want);
+	qs_run_free(run);
+
+	/* The same place cut by max-entry-size: a limit, not damage. */
+	run = wal_parse_chunky(h.b, h.n, 65536, big_at + 8 + 100000);
+	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.wal.last_index"),
+	    "2599");
+	CHECK(qs_test_etcd_setting(run, WAL, "etcd.wal.torn_offset") == NULL);
+	snprintf(want, sizeof(want), "diag warning record at offset %"
+	    PRIu64 " cut by max-entry-size after 100000 of %" PRIu64
+	    " bytes\n", big_at, big_total);
+	CHECK_STR(qs_test_etcd_render(run, WAL, QS_R_DIAGS), want);
+	qs_run_free(run);
+
+	/* A zero tail with a stray byte far behind the last refill. */
+	h.n -= 16;
+	for (i = 0; i < 3 * 1024 * 1024; i += 8)
+		hb_put(&h, "\0\0\0\0\0\0\0\0", 8);
+	h.b[h.n - 3] = 1;
+	run = wal_parse_chunky(h.b, h.n, 65536, UINT64_MAX);
+	snprintf(want, sizeof(want), "diag warning the log ends at offset %zu "
+	    "(a zero length) but non-zero bytes follow at offset %zu; etcd "
+	    "ignores them\n", h.n - 3 * 1024 * 1024, h.n - 3);
+	CHECK_STR(qs_test_etcd_render(run, WAL, QS_R_DIAGS), want);
+	qs_run_free(run);
+	free(h.b);
 }
