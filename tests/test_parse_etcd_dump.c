@@ -38,14 +38,13 @@ dump_view(const struct qs_run *run, const char *source)
 /* The generator's dump.json (20 fleet keys, 4 with a TTL, 1 empty dir). */
 DEFINE_TEST(test_parse_etcd_dump_fixture)
 {
-	char		 path[4096];
 	size_t		 len;
 	char		*text;
 	struct qs_run	*run;
 
-	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/etcd.backup_dump/"
-	    "fleet-dump.json", qs_test_srcdir());
-	text = qs_test_read_file(path, &len);
+	/* qs_test_read_file puts the source dir in front. */
+	text = qs_test_read_file("tests/fuzz/corpus/etcd.backup_dump/"
+	    "fleet-dump.json", &len);
 	CHECK(text != NULL);
 	if (text == NULL)
 		return;
