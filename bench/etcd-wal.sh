@@ -23,6 +23,8 @@
 #
 # Environment: RUNS (default 3), BENCH_WAL_BYTES, BENCH_TMPDIR,
 # QUORUMSCOPE (default src/quorumscope), CC (default cc).
+# t_*, cpu_* and rss_* are set by run() through eval.
+# shellcheck disable=SC2154
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,7 +45,7 @@ work=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/qs-etcd-wal-bench.XXXXXX") ||
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-export GO111MODULE=off GOFLAGS= GOPATH="$work/gopath:/usr/share/gocode" GOCACHE="$work/gocache"
+export GO111MODULE=off GOFLAGS='' GOPATH="$work/gopath:/usr/share/gocode" GOCACHE="$work/gocache"
 mkdir -p "$work/gopath"
 echo "building the Go programs against etcd's packages (about 20 s)..." >&2
 go build -o "$work/gen" "$here/etcd-wal/gen.go" || die "building gen.go failed"

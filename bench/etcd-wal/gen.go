@@ -94,9 +94,9 @@ func main() {
 	var (
 		index, term, commit uint64 = 0, 1, 0
 		leader                     = uint64(members[0].ID)
-		ents                       []raftpb.Entry
-		nconf, nput, nsnap         int
-		bytes                      int64
+		ents                []raftpb.Entry
+		nconf, nput, nsnap  int
+		bytes               int64
 	)
 	add := func(typ raftpb.EntryType, data []byte) {
 		index++
