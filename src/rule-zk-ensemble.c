@@ -60,6 +60,7 @@ struct zk_srv {
 	uint64_t			 log_zxid;	/* and its zxid */
 	const struct qs_setting		*log_last;
 	const struct qs_setting		*mode;		/* 4lw Mode: */
+	int				 answered;	/* any 4lw output */
 	const struct qs_setting		*mode_zxid;	/* 4lw Zxid: */
 	const struct qs_event		*led;		/* last "Have quorum" */
 	int64_t				 led_end;	/* its next state, ms */
@@ -192,7 +193,9 @@ zk_srv_settings(struct qs_analysis *an, struct zk_srv *s)
 			    &st->ev);
 		} else if (strcmp(st->key, "zk.4lw.mode") == 0)
 			s->mode = st;
-		else if (strcmp(st->key, "zk.log.standalone") == 0)
+		if (strncmp(st->key, "zk.4lw.", 7) == 0)
+			s->answered = 1;
+		if (strcmp(st->key, "zk.log.standalone") == 0)
 			s->standalone = st;
 		else if (strcmp(st->key, "zk.log.slow_fsync_max_ms") == 0)
 			s->fsync = st;
@@ -347,7 +350,13 @@ zk_srv_better(const struct zk_srv *a, const struct zk_srv *b)
 	if (a->acc != NULL && b->acc != NULL && a->acc_v != b->acc_v)
 		return a->acc_v > b->acc_v;
 	/* Equal history: the server leading now needs no election. */
-	return a->leading_now && !b->leading_now;
+	if (a->leading_now != b->leading_now)
+		return a->leading_now;
+	/*
+	 * Then one that answered a four-letter word at collection: it was
+	 * still running, where the others may be the servers that died.
+	 */
+	return a->answered && !b->answered;
 }
 
 /* The server with the most history among those `ok` accepts. */
@@ -372,13 +381,27 @@ zk_best(const struct zk_ens *z, int (*ok)(const struct zk_srv *,
 }
 
 static const char *
-zk_survivor_text(struct qs_analysis *an, const struct zk_srv *s)
+zk_survivor_text(struct qs_analysis *an, const struct zk_ens *z,
+    const struct zk_srv *s)
 {
+	const char	*tie = "";
+	size_t		 i;
+
+	/* Equal history: say what broke the tie. */
+	for (i = 0; i < z->n && s->has_zxid; i++)
+		if (&z->srv[i] != s && z->srv[i].has_zxid &&
+		    z->srv[i].zxid == s->zxid) {
+			tie = s->leading_now ? "; others have as much, and "
+			    "it is the leader now" : s->answered ? "; others "
+			    "have as much, and it still answered at "
+			    "collection" : "; others have as much";
+			break;
+		}
 	if (s->has_zxid)
 		return qs_arena_printf(&an->run->arena, "it has the highest "
-		    "zxid 0x%llx (%s%s%s)", (unsigned long long)s->zxid,
+		    "zxid 0x%llx (%s%s%s%s)", (unsigned long long)s->zxid,
 		    s->zxid_from, s->cur != NULL ? ", currentEpoch " : "",
-		    s->cur != NULL ? s->cur->value : "");
+		    s->cur != NULL ? s->cur->value : "", tie);
 	if (s->cur != NULL)
 		return qs_arena_printf(&an->run->arena, "it has the highest "
 		    "currentEpoch %s", s->cur->value);
@@ -404,7 +427,7 @@ qs_zk_survivor(struct qs_analysis *an, const char **why,
 	if ((s = zk_best(z, NULL, NULL)) != NULL) {
 		node = s->node;
 		if (why != NULL)
-			*why = zk_survivor_text(an, s);
+			*why = zk_survivor_text(an, z, s);
 		if (ev != NULL)
 			*ev = s->zxid_ev != NULL ? s->zxid_ev : s->cur != NULL ?
 			    &s->cur->ev : NULL;
@@ -807,7 +830,7 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		keep = zk_srv_better(L[b].srv, L[a].srv) ? L[b].srv : L[a].srv;
 	if (sv == NULL || !zk_same_side(sv, keep))
 		sv = keep;
-	why = zk_survivor_text(an, sv);
+	why = zk_survivor_text(an, z, sv);
 	if (sv->zxid_ev != NULL)
 		qs_finding_evidence(f, sv->zxid_ev);
 	zk_fsync_fact(an, f, z);
@@ -1093,7 +1116,7 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 		    "(`mv <dataDir>/version-2 <dataDir>/version-2.standalone`, "
 		    "dataDir %s): their standalone writes are lost unless "
 		    "exported first.", sv->node->name,
-		    zk_survivor_text(an, sv), zk_data_dir(an, sv));
+		    zk_survivor_text(an, z, sv), zk_data_dir(an, sv));
 		qs_finding_step(an, f, "Start %s first, then the others one at "
 		    "a time; `echo srvr | nc <host> <clientPort>` must say "
 		    "leader or follower, never standalone.", sv->node->name);

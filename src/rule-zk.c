@@ -401,10 +401,24 @@ rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
 	qs_finding_evidence(f, &lost->ev);
 	if (last_won != NULL) {
 		qs_finding_evidence(f, &last_won->ev);
-		qs_finding_fact(an, f, "The last election won in the logs is "
-		    "%s's at %s.", last_won->observer != NULL ?
-		    last_won->observer->name : "?", qs_time_format(
-		    &last_won->time, t, sizeof(t)));
+		/*
+		 * A follower's "connected to leader" names the leader as
+		 * its subject: the election was the subject's.
+		 */
+		const struct qs_node	*winner = last_won->subject_node !=
+		    NULL ? last_won->subject_node : last_won->observer;
+
+		if (winner != NULL && winner != last_won->observer &&
+		    last_won->observer != NULL)
+			qs_finding_fact(an, f, "The last election won in the "
+			    "logs is %s's (%s followed it from %s).",
+			    winner->name, last_won->observer->name,
+			    qs_time_format(&last_won->time, t, sizeof(t)));
+		else
+			qs_finding_fact(an, f, "The last election won in the "
+			    "logs is %s's at %s.", winner != NULL ?
+			    winner->name : "?", qs_time_format(
+			    &last_won->time, t, sizeof(t)));
 	}
 	qs_finding_fact(an, f, "%s then lost its quorum (%s) and no server "
 	    "won an election after it: the ensemble serves no requests.",

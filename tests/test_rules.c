@@ -1503,6 +1503,30 @@ DEFINE_TEST(test_rules_zk_no_quorum_survivor)
 	tm_free(&m);
 }
 
+/* Equal history: the server still answering at collection goes first. */
+DEFINE_TEST(test_rule_zk_survivor_tie_running)
+{
+	struct tm		 m;
+	const char		*why = NULL;
+	const struct qs_node	*sv;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_set(&m, "zk1", "zk.txnlog", "version-2/log.100000001",
+	    "zk.txnlog.last_zxid", "0x100000013");
+	tm_zk_set(&m, "zk2", "zk.txnlog", "version-2/log.100000001",
+	    "zk.txnlog.last_zxid", "0x100000013");
+	tm_zk_set(&m, "zk2", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.serving", "false");
+	tm_analyse(&m);
+	sv = qs_zk_survivor(&m.an, &why, NULL);
+	CHECK(sv != NULL && strcmp(sv->name, "zk2") == 0);
+	CHECK(why != NULL && strstr(why, "still answered at collection") !=
+	    NULL);
+	tm_free(&m);
+}
+
 /* A fast fsync logged under a lowered threshold is no slow disk. */
 DEFINE_TEST(test_rule_zk_slow_fsync_below_default)
 {
