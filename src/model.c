@@ -52,6 +52,7 @@ static const char *const signal_names[QS_SIG_COUNT] = {
 	[QS_SIG_CLUSTER_ID_MISMATCH] = "cluster-id-mismatch",
 	[QS_SIG_BOOTSTRAP_CONFLICT] = "bootstrap-conflict",
 	[QS_SIG_COMMIT_OUT_OF_RANGE] = "commit-out-of-range",
+	[QS_SIG_EPOCH_REFUSED] = "epoch-refused",
 };
 
 const char *

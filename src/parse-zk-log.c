@@ -51,8 +51,10 @@
  *   "My id N not in the peer list"         signal REMOVED_SELF
  *   "Follower sid: N not in the current config V"
  *                                          signal REMOVED_SELF subject "N"
- *   "Leaders epoch, N, is less than accepted epoch, M"
- *                                          signal QUORUM_LOST
+ *   "Leaders epoch, N is less than accepted epoch, M"
+ *                                          signal EPOCH_REFUSED (the
+ *                                          learner cannot follow; not a
+ *                                          lost quorum)
  *   "Starting quorum peer[, myid=N]", "Server environment:
  *    zookeeper.version=V"                  START (one per start) +
  *                                          setting "zk.log.version"
@@ -475,7 +477,7 @@ zk_log_reasons(struct zk_log *l, const char *s, size_t n)
 	if ((p = zk_log_find(s, n, "Leaders epoch, ")) != NULL &&
 	    zk_log_find(p, (size_t)(s + n - p), "is less than accepted "
 	    "epoch") != NULL)
-		zk_log_signal(l, QS_SIG_QUORUM_LOST, NULL,
+		zk_log_signal(l, QS_SIG_EPOCH_REFUSED, NULL,
 		    zk_log_str(l, p, (size_t)(s + n - p)));
 }
 

@@ -475,6 +475,7 @@ enum qs_signal_kind {
 	QS_SIG_CLUSTER_ID_MISMATCH,	/* a peer belongs to another cluster */
 	QS_SIG_BOOTSTRAP_CONFLICT,	/* bootstrap over existing data */
 	QS_SIG_COMMIT_OUT_OF_RANGE,	/* leader's commit beyond our log */
+	QS_SIG_EPOCH_REFUSED,		/* the leader's epoch is behind ours */
 	QS_SIG_COUNT
 };
 

@@ -10,7 +10,7 @@
  * zk.txnlog.last_zxid, zk.snapshot.zxid, zk.4lw.mode / zk.4lw.zxid,
  * zk.log.standalone, zk.log.slow_fsync_max_ms, zk.dataDir, zk.server.N,
  * and the log's LEADER_ELECTED events ("Have quorum of supporters" carries
- * the epoch) and QUORUM_LOST signals ("Leaders epoch, N, is less than
+ * the epoch) and EPOCH_REFUSED signals ("Leaders epoch, N is less than
  * accepted epoch, M").
  *
  *   zk-split-brain      two servers lead the same epoch, two lead at
@@ -260,8 +260,7 @@ zk_srv_log(struct qs_run *run, struct zk_srv *s)
 		const struct qs_signal	*g = run->signals.v[i];
 
 		if (g->observer == s->node && g->system == QS_SYS_ZOOKEEPER &&
-		    g->kind == QS_SIG_QUORUM_LOST && g->detail != NULL &&
-		    strncmp(g->detail, "Leaders epoch, ", 15) == 0) {
+		    g->kind == QS_SIG_EPOCH_REFUSED) {
 			s->epoch_sig = g;
 			s->epoch_sigs++;
 		}
@@ -1349,7 +1348,7 @@ const struct qs_rule qs_rule_zk_epoch_mismatch = {
 	.explanation = "currentEpoch and acceptedEpoch record the last epoch "
 	    "a server followed and the last one it promised; when they "
 	    "disagree with each other, with its txn log or with the leader "
-	    "(\"Leaders epoch, N, is less than accepted epoch, M\"), the "
+	    "(\"Leaders epoch, N is less than accepted epoch, M\"), the "
 	    "server refuses to start or to follow.",
 	.remediation = "Stop the server, move version-2 aside (or write the "
 	    "leader's epoch into both files) and let it resync.",

@@ -384,11 +384,8 @@ rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
 	for (i = 0; i < run->signals.n; i++) {
 		const struct qs_signal	*s = run->signals.v[i];
 
-		/* A learner refusing the leader's epoch is not a lost quorum. */
 		if (s->system == QS_SYS_ZOOKEEPER &&
 		    s->kind == QS_SIG_QUORUM_LOST && s->time.set &&
-		    (s->detail == NULL ||
-		    strncmp(s->detail, "Leaders epoch, ", 15) != 0) &&
 		    (last_won == NULL || s->time.ms > last_won->time.ms) &&
 		    (lost == NULL || s->time.ms > lost->time.ms))
 			lost = s;

@@ -179,7 +179,8 @@ DEFINE_TEST(test_parse_zk_log_follower)
 	CHECK(e != NULL && strcmp(e->subject, "127.0.0.57:22882") == 0);
 	CHECK_INT(run->signals.n, 4);
 	CHECK_INT(zk_t_nsignals(run, NULL, QS_SIG_NO_LEADER), 2);
-	s = zk_t_signal(run, NULL, QS_SIG_QUORUM_LOST, 0);
+	CHECK_INT(zk_t_nsignals(run, NULL, QS_SIG_QUORUM_LOST), 0);
+	s = zk_t_signal(run, NULL, QS_SIG_EPOCH_REFUSED, 0);
 	CHECK(s != NULL);
 	if (s != NULL) {
 		CHECK_STR(s->detail, "Leaders epoch, 1, is less than accepted "

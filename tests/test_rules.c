@@ -1428,7 +1428,7 @@ DEFINE_TEST(test_rules_zk_epoch_mismatch)
 	tm_zk_event(&m, "zk2", QS_EV_LEADER_ELECTED, 1000, 1);
 	ctx = tm_ctx(&m, "zk1", "zk.log", "var/log/zookeeper/zookeeper.log");
 	ev = tm_ev(ctx, 7);
-	s = qs_emit_signal(ctx, QS_SIG_QUORUM_LOST, NULL, &ev);
+	s = qs_emit_signal(ctx, QS_SIG_EPOCH_REFUSED, NULL, &ev);
 	s->detail = "Leaders epoch, 1 is less than accepted epoch, 5";
 	s->time.set = 1;
 	s->time.ms = 9000;
