@@ -242,6 +242,7 @@ struct etcd_log {
 	size_t			 npeers;
 	int			 timeout_seen;
 	uint64_t		 hb_expected;	/* ms, 0: not logged */
+	char			 idbuf[ETCD_LOG_ID_MAX + 1];	/* etcd_log_id_tmp */
 	struct etcd_log_mark	 snapshot;	/* raft snapshot index */
 	struct etcd_log_mark	 log_compact;	/* raft log compacted to */
 	struct etcd_log_mark	 mvcc_compact;	/* keyspace revision */
@@ -301,12 +302,12 @@ etcd_log_room(struct etcd_log *l)
 	return 0;
 }
 
-/* A member id (1 to 16 hex digits) at p, copied; NULL when there is none. */
+/* A member id (1 to 16 hex digits) at p, into buf; NULL when none. */
 static const char *
-etcd_log_id(struct etcd_log *l, const char *p)
+etcd_log_id_scan(struct etcd_log *l, const char *p,
+    char buf[ETCD_LOG_ID_MAX + 1])
 {
 	const char	*end = l->line + l->len;
-	char		 buf[ETCD_LOG_ID_MAX + 1];
 	size_t		 n = 0;
 
 	if (p == NULL)
@@ -317,12 +318,33 @@ etcd_log_id(struct etcd_log *l, const char *p)
 	if (n == 0 || n > ETCD_LOG_ID_MAX)
 		return NULL;
 	buf[n] = '\0';
-	return qs_pstrdup(l->ctx, buf);
+	return buf;
 }
 
-/* The id before " became leader": the word that starts the message. */
+/* A member id kept in the model (copied to the run's arena). */
 static const char *
-etcd_log_id_before(struct etcd_log *l, const char *at)
+etcd_log_id(struct etcd_log *l, const char *p)
+{
+	char	buf[ETCD_LOG_ID_MAX + 1];
+
+	return (p = etcd_log_id_scan(l, p, buf)) != NULL ?
+	    qs_pstrdup(l->ctx, p) : NULL;
+}
+
+/*
+ * A member id only looked at while the line is read (peer states and
+ * maxima copy what they keep): no arena copy, so a week of heartbeat
+ * warnings costs no memory.  Valid until the next call.
+ */
+static const char *
+etcd_log_id_tmp(struct etcd_log *l, const char *p)
+{
+	return etcd_log_id_scan(l, p, l->idbuf);
+}
+
+/* Where the id before " became leader" starts; NULL when none. */
+static const char *
+etcd_log_id_start(struct etcd_log *l, const char *at)
 {
 	const char	*p = at;
 	size_t		 n = 0;
@@ -333,7 +355,13 @@ etcd_log_id_before(struct etcd_log *l, const char *at)
 		p--;
 		n++;
 	}
-	return n > 0 && n <= ETCD_LOG_ID_MAX ? etcd_log_id(l, p) : NULL;
+	return n > 0 && n <= ETCD_LOG_ID_MAX ? p : NULL;
+}
+
+static const char *
+etcd_log_id_before(struct etcd_log *l, const char *at)
+{
+	return etcd_log_id(l, etcd_log_id_start(l, at));
 }
 
 /* A decimal after needle; 0 when absent or too long. */
@@ -788,8 +816,8 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		has = etcd_log_duration_field(l, "exceeded-duration",
 		    &ms) == 0 || etcd_log_duration_after(l, " timeout for ",
 		    &ms) == 0;
-		id = l->json ? etcd_log_id(l, etcd_log_field(l, "to")) :
-		    etcd_log_id(l, (p = etcd_log_find(l->line, l->len,
+		id = l->json ? etcd_log_id_tmp(l, etcd_log_field(l, "to")) :
+		    etcd_log_id_tmp(l, (p = etcd_log_find(l->line, l->len,
 		    ", to ")) != NULL ? p + 5 : NULL);
 		etcd_log_stat_note(l, &l->heartbeat, has, ms, id);
 		/*
@@ -824,10 +852,10 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 			hb = etcd_log_duration_field(l, "rtt", &b) == 0;
 			has = ha || hb;
 			ms = a > b ? a : b;
-			id = etcd_log_id(l, etcd_log_field(l,
+			id = etcd_log_id_tmp(l, etcd_log_field(l,
 			    "remote-peer-id"));
 		} else {
-			id = etcd_log_id(l, p);
+			id = etcd_log_id_tmp(l, p);
 			has = etcd_log_duration_after(l, " is too high [",
 			    &ms) == 0;
 		}
@@ -837,15 +865,16 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 	case ACT_ACTIVE:
 		if (etcd_log_find(l->line, l->len, "peer") == NULL)
 			break;
-		id = l->json ? etcd_log_id(l, etcd_log_field(l, "peer-id")) :
-		    etcd_log_id_before(l, at);
+		id = etcd_log_id_tmp(l, l->json ? etcd_log_field(l,
+		    "peer-id") : etcd_log_id_start(l, at));
 		if (m->act == ACT_INACTIVE)
 			l->inactive_lines++;
 		etcd_log_peer(l, id, m->act == ACT_INACTIVE);
 		break;
 	case ACT_PEER_STOPPED:
-		etcd_log_peer_stopped(l, l->json ? etcd_log_id(l,
-		    etcd_log_field(l, "remote-peer-id")) : etcd_log_id(l, p));
+		etcd_log_peer_stopped(l, l->json ? etcd_log_id_tmp(l,
+		    etcd_log_field(l, "remote-peer-id")) : etcd_log_id_tmp(l,
+		    p));
 		break;
 	case ACT_STREAM_LOST:
 		l->stream_lost_lines++;

@@ -60,6 +60,8 @@ char	*qs_arena_printf(struct qs_arena *, const char *, ...) QS_PRINTF(2, 3);
 char	*qs_arena_vprintf(struct qs_arena *, const char *, va_list)
 	    QS_PRINTF(2, 0);
 void	 qs_arena_free(struct qs_arena *);
+/* Bytes handed out so far: what a parser keeps (tests, diagnostics). */
+size_t	 qs_arena_used(const struct qs_arena *);
 void	 qs_vec_push(struct qs_vec *, void *);
 void	 qs_vec_free(struct qs_vec *);
 

@@ -162,6 +162,17 @@ qs_arena_printf(struct qs_arena *a, const char *fmt, ...)
 	return p;
 }
 
+size_t
+qs_arena_used(const struct qs_arena *a)
+{
+	const struct qs_arena_chunk	*c;
+	size_t				 n = 0;
+
+	for (c = a->head; c != NULL; c = c->next)
+		n += c->used;
+	return n;
+}
+
 void
 qs_arena_free(struct qs_arena *a)
 {

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "quorumscope.h"
+#include <stdlib.h>
+
 #include "test.h"
 
 #define LOG	"etcd1/var/log/etcd/etcd.log"
@@ -332,4 +334,41 @@ DEFINE_TEST(test_parse_etcd_log_context)
 	CHECK_STR(qs_test_setting(run, "etcd.log.compact_revision_lines"),
 	    "2");
 	qs_run_free(run);
+}
+
+/*
+ * A week of repeated warnings costs no memory: the run's arena after
+ * 20,000 late-heartbeat and peer lines holds what it holds after one.
+ */
+static size_t
+heartbeat_arena(size_t lines)
+{
+	static const char	 line[] =
+	    "2026-11-22 08:54:09.100000 W | etcdserver: failed to send out "
+	    "heartbeat on time (exceeded the 100ms timeout for 2.853s, to "
+	    "e3dfec9fb786d5b4)\n"
+	    "2026-11-22 08:54:09.200000 W | rafthttp: peer e3dfec9fb786d5b4 "
+	    "became inactive (message send to peer failed)\n";
+	char			*text, *p;
+	size_t			 i, used;
+	struct qs_run		*run;
+
+	text = qs_xmalloc(lines * (sizeof(line) - 1) + 1);
+	for (i = 0, p = text; i < lines; i++, p += sizeof(line) - 1)
+		memcpy(p, line, sizeof(line) - 1);
+	*p = '\0';
+	run = qs_test_parse("etcd.log", LOG, text, 0);
+	CHECK_STR(qs_test_setting(run, "etcd.log.heartbeat_late_peer"),
+	    "e3dfec9fb786d5b4");
+	used = qs_arena_used(&run->arena);
+	qs_run_free(run);
+	free(text);
+	return used;
+}
+
+DEFINE_TEST(test_parse_etcd_log_repeats_bounded)
+{
+	size_t	one = heartbeat_arena(1), many = heartbeat_arena(20000);
+
+	CHECK(many < one + 4096);
 }
