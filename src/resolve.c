@@ -11,7 +11,9 @@
  * port (8301) and raft port (8300) differ, its IP does not.  The first
  * node to claim an alias keeps it; a second claim is not merged (two
  * nodes with one IP or one node ID is a finding, not a reason to fold
- * them together).
+ * them together), and what other nodes say of such a shared alias
+ * ("server 2 is at 10.0.0.3" when two servers say they are myid 2) is
+ * not pinned on the first claimer.
  */
 #include "config.h"
 
@@ -65,10 +67,26 @@ resolve_key(struct qs_run *run, const char *prefix, const char *value)
 	return qs_arena_printf(&run->arena, "%s:%s", prefix, value);
 }
 
+/*
+ * One alias for `node`; 1 if it was new.  When `shared` is given, an
+ * alias another node claimed first is recorded there: two ZooKeeper
+ * servers with one myid, two Consul agents with one node ID.
+ */
+static int
+resolve_put(struct qs_run *run, struct qs_map *shared, const char *key,
+    struct qs_node *node)
+{
+	if (qs_map_put(&run->aliases, &run->arena, key, node) == 0)
+		return 1;
+	if (shared != NULL && qs_map_get(&run->aliases, key) != node)
+		(void)qs_map_put(shared, &run->arena, key, node);
+	return 0;
+}
+
 /* Registers the aliases one identity value gives; 1 if any were new. */
 static int
-resolve_alias(struct qs_run *run, struct qs_node *node, enum qs_ident kind,
-    const char *value)
+resolve_alias(struct qs_run *run, struct qs_map *shared, struct qs_node *node,
+    enum qs_ident kind, const char *value)
 {
 	const char	*host;
 	int		 added = 0;
@@ -77,23 +95,48 @@ resolve_alias(struct qs_run *run, struct qs_node *node, enum qs_ident kind,
 		return 0;
 	switch (kind) {
 	case QS_ID_NAME:
-		added |= qs_map_put(&run->aliases, &run->arena,
-		    resolve_key(run, "name", value), node) == 0;
+		added |= resolve_put(run, shared, resolve_key(run, "name",
+		    value), node);
 		break;
 	case QS_ID_ADDRESS:
-		added |= qs_map_put(&run->aliases, &run->arena,
-		    resolve_key(run, "addr", value), node) == 0;
+		added |= resolve_put(run, shared, resolve_key(run, "addr",
+		    value), node);
 		host = qs_address_host(&run->arena, value);
 		if (host != NULL)
-			added |= qs_map_put(&run->aliases, &run->arena,
-			    resolve_key(run, "host", host), node) == 0;
+			added |= resolve_put(run, shared, resolve_key(run,
+			    "host", host), node);
 		break;
 	default:
-		added |= qs_map_put(&run->aliases, &run->arena,
-		    resolve_key(run, "id", value), node) == 0;
+		added |= resolve_put(run, shared, resolve_key(run, "id",
+		    value), node);
 		break;
 	}
 	return added;
+}
+
+/*
+ * Whether the alias `text` resolves by (the first of name, id, address)
+ * is one several nodes claim for themselves: what others say about it
+ * cannot be pinned on one of them.
+ */
+static int
+resolve_shared(struct qs_run *run, const struct qs_map *shared,
+    const char *text)
+{
+	static const char *const prefixes[] = { "name", "id", "addr" };
+	char		 key[512];
+	size_t		 i;
+
+	for (i = 0; i < 3; i++) {
+		if ((size_t)snprintf(key, sizeof(key), "%s:%s", prefixes[i],
+		    text) >= sizeof(key))
+			return 0;
+		if (qs_map_get(shared, key) != NULL)
+			return 1;
+		if (qs_map_get(&run->aliases, key) != NULL)
+			return 0;
+	}
+	return 0;
 }
 
 /*
@@ -137,15 +180,16 @@ resolve_observer(const struct qs_evidence *ev)
 void
 qs_model_resolve(struct qs_run *run)
 {
-	size_t	i, j;
-	int	pass, changed;
+	struct qs_map	 shared = { 0 };
+	size_t		 i, j;
+	int		 pass, changed;
 
 	for (i = 0; i < run->nodes.n; i++) {
 		struct qs_node	*node = run->nodes.v[i];
 
 		if (strcmp(node->name, QS_BUNDLE_NODE) == 0)
 			continue;
-		resolve_alias(run, node, QS_ID_NAME, node->name);
+		resolve_alias(run, NULL, node, QS_ID_NAME, node->name);
 		for (j = 0; j < node->artifacts.n; j++) {
 			const struct qs_artifact *art = node->artifacts.v[j];
 
@@ -161,7 +205,7 @@ qs_model_resolve(struct qs_run *run)
 		if (id->subject != NULL || node == NULL ||
 		    strcmp(node->name, QS_BUNDLE_NODE) == 0)
 			continue;
-		resolve_alias(run, node, id->kind, id->value);
+		resolve_alias(run, &shared, node, id->kind, id->value);
 		qs_vec_push(&node->idents, id);
 	}
 	/* What they say about each other, until nothing new is learned. */
@@ -171,15 +215,16 @@ qs_model_resolve(struct qs_run *run)
 			struct qs_identity	*id = run->identities.v[i];
 			struct qs_node		*node;
 
-			if (id->subject == NULL)
+			if (id->subject == NULL ||
+			    resolve_shared(run, &shared, id->subject))
 				continue;
 			if ((node = qs_model_lookup(run, id->subject)) != NULL)
-				changed |= resolve_alias(run, node, id->kind,
-				    id->value);
+				changed |= resolve_alias(run, NULL, node,
+				    id->kind, id->value);
 			else if ((node = qs_model_lookup(run, id->value)) !=
 			    NULL)
-				changed |= resolve_alias(run, node, QS_ID_NAME,
-				    id->subject);
+				changed |= resolve_alias(run, NULL, node,
+				    QS_ID_NAME, id->subject);
 		}
 	}
 
@@ -216,4 +261,5 @@ qs_model_resolve(struct qs_run *run)
 
 		s->observer = resolve_observer(&s->ev);
 	}
+	qs_map_free(&shared);
 }

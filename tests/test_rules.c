@@ -1503,6 +1503,35 @@ DEFINE_TEST(test_rules_zk_no_quorum_survivor)
 	tm_free(&m);
 }
 
+/*
+ * Two servers claim myid 2 (cloned zones): what a third server's
+ * configuration says of "server 2" cannot be pinned on either, so its
+ * leader at 10.0.0.3 stays the server at 10.0.0.3, not the first
+ * claimer of the id.
+ */
+DEFINE_TEST(test_rule_zk_shared_myid_not_merged)
+{
+	struct tm		 m;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_event		*e;
+
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "2", "10.0.0.1:2181");
+	tm_zk_node(&m, "zk3", "2", "10.0.0.3:2181");
+	ctx = tm_ctx(&m, "zk4", "zk.cfg", "zoo.cfg");
+	ev = tm_ev(ctx, 14);
+	qs_emit_identity(ctx, QS_ID_ADDRESS, "10.0.0.3:2888", "quorum", "2",
+	    &ev);
+	ctx = tm_ctx(&m, "zk4", "zk.log", "var/log/zookeeper/zookeeper.log");
+	ev = tm_ev(ctx, 20);
+	e = qs_emit_event(ctx, QS_EV_LEADER_ELECTED, "10.0.0.3:2888", &ev);
+	tm_analyse(&m);
+	CHECK(e->subject_node != NULL &&
+	    strcmp(e->subject_node->name, "zk3") == 0);
+	tm_free(&m);
+}
+
 /* Equal history: the server still answering at collection goes first. */
 DEFINE_TEST(test_rule_zk_survivor_tie_running)
 {
