@@ -28,6 +28,12 @@ struct qs_run *qs_test_bundle(const char *);
 const struct qs_finding *qs_test_finding(const struct qs_analysis *,
 	    const char *, size_t *);
 int	qs_test_vec_has(const struct qs_vec *, const char *);
+/*
+ * A parse context for an artifact NODE/FILE of a kind, in a model built
+ * by hand (rule tests): the artifact is parsed, its node noted.
+ */
+struct qs_parse_ctx *qs_test_model_ctx(struct qs_run *, const char *,
+	    const char *, const char *);
 /* A gzipped fixture, gunzipped (test_bolt.c); NULL when missing. */
 unsigned char *qs_test_read_gz(const char *, size_t *);
 

@@ -148,30 +148,8 @@ DEFINE_TEST(test_rule_etcd_force_new_cluster)
 static struct qs_parse_ctx *
 er_ctx(struct qs_run *run, const char *node)
 {
-	struct qs_parse_ctx	*ctx;
-	struct qs_artifact	*art;
-	struct qs_input		*in;
-
-	ctx = qs_arena_alloc(&run->arena, sizeof(*ctx));
-	art = qs_arena_alloc(&run->arena, sizeof(*art));
-
-	if (run->inputs.n == 0) {
-		in = qs_run_add_input(run, "model.tar");
-		in->opened = 1;
-	}
-	in = run->inputs.v[0];
-	memset(art, 0, sizeof(*art));
-	art->input = in;
-	art->member = art->logical = qs_arena_printf(&run->arena,
-	    "%s/var/lib/etcd/member/wal/0000000000000000-0000000000000000.wal",
-	    node);
-	art->kind = qs_kind_find("etcd.wal");
-	art->status = QS_STATUS_PARSED;
-	qs_vec_push(&run->artifacts, art);
-	qs_nodes_note_path(run, in, art->logical, 0);
-	ctx->run = run;
-	ctx->artifact = art;
-	return ctx;
+	return qs_test_model_ctx(run, node, "etcd.wal",
+	    "var/lib/etcd/member/wal/0000000000000000-0000000000000000.wal");
 }
 
 static void

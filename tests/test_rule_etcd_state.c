@@ -52,28 +52,7 @@ es_quiet(struct es *r)
 static struct qs_parse_ctx *
 es_ctx(struct es *r, const char *node, const char *kind, const char *file)
 {
-	struct qs_run		*run = r->run;
-	struct qs_parse_ctx	*ctx = qs_arena_alloc(&run->arena,
-	    sizeof(*ctx));
-	struct qs_artifact	*art = qs_arena_alloc(&run->arena,
-	    sizeof(*art));
-	struct qs_input		*in;
-
-	if (run->inputs.n == 0) {
-		in = qs_run_add_input(run, "model.tar");
-		in->opened = 1;
-	}
-	in = run->inputs.v[0];
-	art->input = in;
-	art->member = art->logical = qs_arena_printf(&run->arena, "%s/%s",
-	    node, file);
-	art->kind = qs_kind_find(kind);
-	art->status = QS_STATUS_PARSED;
-	qs_vec_push(&run->artifacts, art);
-	qs_nodes_note_path(run, in, art->logical, 0);
-	ctx->run = run;
-	ctx->artifact = art;
-	return ctx;
+	return qs_test_model_ctx(r->run, node, kind, file);
 }
 
 static void
