@@ -313,7 +313,7 @@ dump_membership(struct dump *d)
 	idlen = p != NULL ? (size_t)(p - id) : strlen(id);
 	rest = p != NULL ? p + 1 : "";
 	if (idlen == 0 || idlen > 16 ||
-	    qs_etcd_id_parse_hex(id, idlen, &v) != 0)
+	    qs_parse_hex_u64(id, idlen, &v) != 0)
 		return;
 	d->membership = 1;
 	if ((dm = dump_member(d, id, idlen)) == NULL)

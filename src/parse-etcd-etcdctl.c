@@ -415,7 +415,7 @@ etcdctl_json_members(struct etcdctl *c, const cJSON *root,
 	    "raft_term"));
 	if (term != NULL) {
 		v->clock.set = QS_CLOCK_TERM;
-		qs_etcd_dec_u64(term, strlen(term), &v->clock.term);
+		qs_parse_dec_u64(term, strlen(term), &v->clock.term);
 	}
 	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(root,
 	    "members")) {
@@ -554,7 +554,7 @@ etcdctl_hex(struct etcdctl *c, const char *s)
 
 	while (*s == '0' && s[1] != '\0' && strlen(s) > 16)
 		s++;
-	if (qs_etcd_id_parse_hex(s, strlen(s), &v) != 0)
+	if (qs_parse_hex_u64(s, strlen(s), &v) != 0)
 		return NULL;
 	return qs_arena_strdup(&c->tmp, qs_etcd_id_hex(v, hex, sizeof(hex)));
 }
@@ -711,7 +711,7 @@ etcdctl_table_row(struct etcdctl *c, char *p, const char *line)
 
 		memset(&m, 0, sizeof(m));
 		if ((id = etcdctl_hex(c, CELL(c, cells, n, COL_ID))) == NULL ||
-		    qs_etcd_id_parse_hex(id, strlen(id), &v) != 0) {
+		    qs_parse_hex_u64(id, strlen(id), &v) != 0) {
 			qs_parse_diag(c->ctx, QS_SEV_WARNING, c->lineno,
 			    "member row without a valid ID; skipped");
 			return;
@@ -773,7 +773,7 @@ etcdctl_simple(struct etcdctl *c, char *p, const char *line)
 		struct etcdctl_member	m;
 
 		memset(&m, 0, sizeof(m));
-		qs_etcd_id_parse_hex(id, strlen(id), &v);
+		qs_parse_hex_u64(id, strlen(id), &v);
 		m.id = v;
 		m.unstarted = f[1][0] == 'u';
 		if (f[2][0] != '\0')
@@ -850,7 +850,7 @@ etcdctl_v2_member(struct etcdctl *c, char *p, const char *line)
 	}
 	if ((id = etcdctl_hex(c, idtext)) == NULL)
 		return 0;
-	qs_etcd_id_parse_hex(id, strlen(id), &v);
+	qs_parse_hex_u64(id, strlen(id), &v);
 	m.id = v;
 	rest = qs_arena_strdup(&c->tmp, colon + 2);
 	n = etcdctl_split(rest, " ", toks, sizeof(toks) / sizeof(toks[0]));

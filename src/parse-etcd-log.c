@@ -374,7 +374,7 @@ etcd_log_num(struct etcd_log *l, const char *p, uint64_t *v)
 		return -1;
 	while (q < end && *q >= '0' && *q <= '9' && q - p < 20)
 		q++;
-	return qs_etcd_dec_u64(p, (size_t)(q - p), v);
+	return qs_parse_dec_u64(p, (size_t)(q - p), v);
 }
 
 /* The value of a zap string field: "key":"value"; NULL if absent. */

@@ -430,7 +430,7 @@ etcd_snap_members(struct etcd_snap *s, const cJSON *dir,
 	if (!cJSON_IsObject(ch))
 		return;
 	cJSON_ArrayForEach(mdir, ch) {
-		if (mdir->string == NULL || qs_etcd_id_parse_hex(mdir->string,
+		if (mdir->string == NULL || qs_parse_hex_u64(mdir->string,
 		    strlen(mdir->string), &id) != 0) {
 			qs_parse_diag(s->ctx, QS_SEV_WARNING, 0, "/0/members/%s "
 			    "is not a member id; skipped", mdir->string ?
@@ -489,7 +489,7 @@ etcd_snap_removed(struct etcd_snap *s, const cJSON *dir,
 	if (!cJSON_IsObject(ch))
 		return;
 	cJSON_ArrayForEach(m, ch) {
-		if (m->string == NULL || qs_etcd_id_parse_hex(m->string,
+		if (m->string == NULL || qs_parse_hex_u64(m->string,
 		    strlen(m->string), &id) != 0) {
 			qs_parse_diag(s->ctx, QS_SEV_WARNING, 0,
 			    "/0/removed_members/%s is not a member id; skipped",

@@ -1208,7 +1208,7 @@ etcd_wal_v2_publish(struct etcd_wal *w, uint64_t term, uint64_t index,
 	    sizeof(suffix) - 1) != 0)
 		return 1;
 	hl = plen - (sizeof(prefix) - 1) - (sizeof(suffix) - 1);
-	if (qs_etcd_id_parse_hex((const char *)path + sizeof(prefix) - 1, hl,
+	if (qs_parse_hex_u64((const char *)path + sizeof(prefix) - 1, hl,
 	    &id) != 0)
 		return 1;
 	if (val == NULL || qs_etcd_member_json(&w->tmp, (const char *)val,

@@ -106,7 +106,6 @@ static int	zk_sid(const char *, size_t, char *);
 static int	zk_wildcard(const char *, size_t);
 static int	zk_keyval(const char *, size_t, const char **, size_t *,
 		    const char **, size_t *);
-static int	zk_hex(const char *, size_t, uint64_t *);
 static int	zk_parse_file(struct qs_parse_ctx *, int);
 static struct qs_member *zk_view_find(struct qs_view *, const char *);
 static void	zk_cfg_warn(struct qs_parse_ctx *, size_t *, uint64_t,
@@ -141,32 +140,6 @@ zk_port(const char *s, size_t n, unsigned *out)
 	}
 	if (v == 0 || v > 65535)
 		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Lowercase or uppercase hexadecimal, at most 16 digits. */
-static int
-zk_hex(const char *s, size_t n, uint64_t *out)
-{
-	uint64_t	v = 0;
-	size_t		i;
-
-	if (n == 0 || n > 16)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int	c = (unsigned char)s[i], d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return -1;
-		v = v << 4 | (uint64_t)d;
-	}
 	*out = v;
 	return 0;
 }
@@ -518,7 +491,7 @@ qs_zk_config_text(struct qs_parse_ctx *ctx, struct qs_view *view,
 					n++;
 			} else if (klen == 7 &&
 			    strncmp(key, "version", 7) == 0 &&
-			    zk_hex(val, vlen, version) == 0)
+			    qs_parse_hex_u64(val, vlen, version) == 0)
 				*has_version = 1;
 		}
 		if (nl == NULL)
@@ -573,7 +546,8 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 		suffix = d != NULL ? d + 9 : "";
 		source = qs_arena_printf(&ctx->run->arena,
 		    "zoo.cfg.dynamic.%s", suffix);
-		has_version = zk_hex(suffix, strlen(suffix), &version) == 0;
+		has_version = qs_parse_hex_u64(suffix, strlen(suffix),
+		    &version) == 0;
 	} else {
 		size_t	bl = strlen(base);
 
@@ -632,7 +606,7 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 			continue;
 		}
 		if (klen == 7 && strncmp(key, "version", 7) == 0) {
-			if (zk_hex(val, vlen, &line_version) == 0)
+			if (qs_parse_hex_u64(val, vlen, &line_version) == 0)
 				has_line_version = 1;
 			else
 				zk_cfg_warn(ctx, &warns, lineno, "version is "

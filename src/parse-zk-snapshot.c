@@ -130,22 +130,8 @@ zk_snap_name(struct qs_parse_ctx *ctx, uint64_t *zxid, const char **comp)
 		if (strcmp(dot, ".gz") == 0 || strcmp(dot, ".snappy") == 0)
 			*comp = dot + 1;
 	}
-	for (; *p != '\0' && p != dot; p++, n++) {
-		int	c = (unsigned char)*p, d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return -1;
-		if (n == 16)
-			return -1;
-		v = v << 4 | (uint64_t)d;
-	}
-	if (n == 0)
+	n = dot != NULL ? (size_t)(dot - p) : strlen(p);
+	if (qs_parse_hex_u64(p, n, &v) != 0)
 		return -1;
 	*zxid = v;
 	return 0;

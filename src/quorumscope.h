@@ -667,8 +667,13 @@ struct qs_etcd_member {
 };
 struct cJSON;
 const char *qs_etcd_id_hex(uint64_t, char *, size_t);
-int	qs_etcd_id_parse_hex(const char *, size_t, uint64_t *);
-int	qs_etcd_dec_u64(const char *, size_t, uint64_t *);
+/*
+ * Bounded number readers every parser uses (wire-etcd.c, where 64-bit
+ * member ids first needed them): 1 to 16 hex digits of either case, or
+ * decimal digits without overflow; nothing else.  0 or -1.
+ */
+int	qs_parse_hex_u64(const char *, size_t, uint64_t *);
+int	qs_parse_dec_u64(const char *, size_t, uint64_t *);
 int	qs_etcd_json_member(const char *, size_t, const char *, size_t *,
 	    size_t *);
 struct cJSON *qs_etcd_json_parse(const char *, size_t, unsigned);

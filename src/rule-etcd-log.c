@@ -56,7 +56,7 @@ etcd_log_u64(struct qs_analysis *an, const struct qs_node *node,
 	s = qs_setting_get(an->run, node, QS_SYS_ETCD, key);
 	if (sp != NULL)
 		*sp = s;
-	if (s == NULL || qs_etcd_dec_u64(s->value, strlen(s->value), &v) != 0)
+	if (s == NULL || qs_parse_dec_u64(s->value, strlen(s->value), &v) != 0)
 		return 0;
 	return v;
 }

@@ -54,7 +54,7 @@ es_setting_u64(struct qs_analysis *an, const struct qs_node *node,
 	const char	*v = es_setting(an, node, key);
 
 	*out = 0;
-	return v != NULL && qs_etcd_dec_u64(v, strlen(v), out) == 0;
+	return v != NULL && qs_parse_dec_u64(v, strlen(v), out) == 0;
 }
 
 /* The highest value of `key` over all of a node's artifacts (WAL files). */
@@ -72,7 +72,7 @@ es_setting_max(struct qs_analysis *an, const struct qs_node *node,
 
 		if (s->observer != node || s->system != QS_SYS_ETCD ||
 		    strcmp(s->key, key) != 0 ||
-		    qs_etcd_dec_u64(s->value, strlen(s->value), &v) != 0)
+		    qs_parse_dec_u64(s->value, strlen(s->value), &v) != 0)
 			continue;
 		if (!found || v > *out)
 			*out = v;
@@ -152,13 +152,13 @@ es_items(const char *s, struct es_item *out, size_t max)
 	while (s != NULL && *p != '\0' && n < max) {
 		for (q = p; *q >= '0' && *q <= '9' && q - p < 20; q++)
 			continue;
-		if (*q != ':' || qs_etcd_dec_u64(p, (size_t)(q - p),
+		if (*q != ':' || qs_parse_dec_u64(p, (size_t)(q - p),
 		    &out[n].index) != 0)
 			break;
 		p = q + 1;
 		for (q = p; *q >= '0' && *q <= '9' && q - p < 20; q++)
 			continue;
-		if (qs_etcd_dec_u64(p, (size_t)(q - p), &out[n].term) != 0)
+		if (qs_parse_dec_u64(p, (size_t)(q - p), &out[n].term) != 0)
 			break;
 		out[n].hash = NULL;
 		if (*q == ':') {
@@ -652,13 +652,13 @@ es_tocommit(const char *s, uint64_t *x, uint64_t *y)
 	p += strlen("tocommit(");
 	n = strspn(p, "0123456789");
 	if (n == 0 || n > 20 || p[n] != ')' ||
-	    qs_etcd_dec_u64(p, n, x) != 0)
+	    qs_parse_dec_u64(p, n, x) != 0)
 		return -1;
 	if ((q = strstr(p + n, "lastIndex(")) == NULL)
 		return -1;
 	q += strlen("lastIndex(");
 	n = strspn(q, "0123456789");
-	if (n == 0 || n > 20 || qs_etcd_dec_u64(q, n, y) != 0)
+	if (n == 0 || n > 20 || qs_parse_dec_u64(q, n, y) != 0)
 		return -1;
 	return 0;
 }

@@ -45,7 +45,7 @@ etcd_setting_u64(struct qs_analysis *an, const struct qs_node *node,
 	const char	*v = etcd_setting(an, node, key);
 	uint64_t	 n;
 
-	if (v == NULL || qs_etcd_dec_u64(v, strlen(v), &n) != 0)
+	if (v == NULL || qs_parse_dec_u64(v, strlen(v), &n) != 0)
 		return 0;
 	return n;
 }

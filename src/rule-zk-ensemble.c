@@ -88,14 +88,14 @@ zk_hex(const char *s, uint64_t *out)
 		return -1;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	return qs_etcd_id_parse_hex(s, strlen(s), out);
+	return qs_parse_hex_u64(s, strlen(s), out);
 }
 
 /* Decimal without overflow (epoch files, settings). */
 static int
 zk_dec(const char *s, uint64_t *out)
 {
-	return s == NULL ? -1 : qs_etcd_dec_u64(s, strlen(s), out);
+	return s == NULL ? -1 : qs_parse_dec_u64(s, strlen(s), out);
 }
 
 static const char *

@@ -49,7 +49,7 @@ qs_etcd_id_hex(uint64_t id, char *buf, size_t len)
 
 /* 1 to 16 hex digits, either case, nothing else.  Returns 0 or -1. */
 int
-qs_etcd_id_parse_hex(const char *s, size_t len, uint64_t *out)
+qs_parse_hex_u64(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t	v = 0;
 	size_t		i;
@@ -79,7 +79,7 @@ qs_etcd_id_parse_hex(const char *s, size_t len, uint64_t *out)
  * value above 2^64-1.
  */
 int
-qs_etcd_dec_u64(const char *s, size_t len, uint64_t *out)
+qs_parse_dec_u64(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t	v = 0;
 	size_t		i;
@@ -285,7 +285,7 @@ qs_etcd_json_u64(const cJSON *item, uint64_t *out)
 	if (item == NULL)
 		return -1;
 	if (cJSON_IsString(item) && item->valuestring != NULL)
-		return qs_etcd_dec_u64(item->valuestring,
+		return qs_parse_dec_u64(item->valuestring,
 		    strlen(item->valuestring), out);
 	if (cJSON_IsNumber(item) && item->valuedouble >= 0 &&
 	    item->valuedouble <= 9007199254740992.0 &&
