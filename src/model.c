@@ -53,6 +53,12 @@ static const char *const signal_names[QS_SIG_COUNT] = {
 	[QS_SIG_BOOTSTRAP_CONFLICT] = "bootstrap-conflict",
 	[QS_SIG_COMMIT_OUT_OF_RANGE] = "commit-out-of-range",
 	[QS_SIG_EPOCH_REFUSED] = "epoch-refused",
+	[QS_SIG_PEER_UNREACHABLE] = "peer-unreachable",
+	[QS_SIG_PEER_REACHABLE] = "peer-reachable",
+	[QS_SIG_FATAL] = "fatal",
+	[QS_SIG_PROBE_UP] = "probe-up",
+	[QS_SIG_PROBE_DOWN] = "probe-down",
+	[QS_SIG_PROBE_NOT_SERVING] = "probe-not-serving",
 };
 
 const char *

@@ -230,6 +230,13 @@ struct qs_input {
 };
 struct qs_node {
 	const char	*name;
+	/*
+	 * Where the node was found: the input, or the nested archive inside
+	 * it that holds a whole bundle of its own.  Names are unique within
+	 * a scope; two scopes may each have a "node1", and those are
+	 * different nodes until an identity joins them (cluster.c).
+	 */
+	const char	*scope;
 	struct qs_vec	 artifacts;	/* struct qs_artifact * in bundle order */
 	unsigned	 systems;	/* 1 << enum qs_system, from artifacts */
 	struct qs_vec	 idents;	/* struct qs_identity * merged onto it */
@@ -478,6 +485,27 @@ enum qs_signal_kind {
 	QS_SIG_BOOTSTRAP_CONFLICT,	/* bootstrap over existing data */
 	QS_SIG_COMMIT_OUT_OF_RANGE,	/* leader's commit beyond our log */
 	QS_SIG_EPOCH_REFUSED,		/* the leader's epoch is behind ours */
+	/*
+	 * Liveness evidence, what a cluster's history is built from.  The
+	 * subject is the member as the text names it (a ZooKeeper sid, an
+	 * etcd member id in hex, a Consul node name or address, a URL);
+	 * NULL means the observer itself.  Probes are what a collector ran
+	 * when the bundle was made (four-letter words, etcdctl endpoint
+	 * health/status, consul members): their time is the collection
+	 * time when the output says it, else unset.
+	 */
+	QS_SIG_PEER_UNREACHABLE,	/* observer lost or could not open
+					   contact with subject */
+	QS_SIG_PEER_REACHABLE,		/* observer (re)gained contact */
+	QS_SIG_FATAL,			/* the observer's process died of an
+					   error; detail: fatal, panic, exit
+					   code, bind failure */
+	QS_SIG_PROBE_UP,		/* a probe of subject was answered by
+					   a serving member */
+	QS_SIG_PROBE_DOWN,		/* a probe got no answer: refused,
+					   timed out, unreachable */
+	QS_SIG_PROBE_NOT_SERVING,	/* the process answered but does not
+					   serve (electing, no leader) */
 	QS_SIG_COUNT
 };
 
