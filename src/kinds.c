@@ -169,10 +169,12 @@ const struct qs_kind qs_kinds[] = {
 	{
 		.name = "etcd.etcdctl_output",
 		.system = QS_SYS_ETCD,
-		.summary = "collected etcdctl member list or endpoint status",
+		.summary = "collected etcdctl member list, endpoint status or "
+		    "endpoint health",
 		.paths = PATHS("*member-list*", "*member_list*",
 		    "*endpoint-status*", "*endpoint_status*", "etcdctl*",
-		    "etcdctl/*"),
+		    "etcdctl/*", "*endpoint-health*", "*endpoint_health*",
+		    "*cluster-health*", "*cluster_health*"),
 		.sniff = qs_sniff_etcdctl,
 		.parse = qs_parse_etcd_etcdctl,
 	},
@@ -248,9 +250,11 @@ const struct qs_kind qs_kinds[] = {
 	{
 		.name = "zk.fourletter_output",
 		.system = QS_SYS_ZOOKEEPER,
-		.summary = "collected srvr, stat, mntr or conf output",
+		.summary = "collected srvr, stat, mntr, conf or zkServer.sh "
+		    "status output, answered or refused",
 		.paths = PATHS("*srvr*", "*mntr*", "*zk-stat*", "*zk_stat*",
-		    "*zk-conf*", "*zk_conf*"),
+		    "*zk-conf*", "*zk_conf*", "*4lw*", "*zk-ruok*",
+		    "*zk_ruok*", "*zkServer*status*"),
 		.sniff = qs_sniff_zk_fourletter,
 		.parse = qs_parse_zk_fourletter,
 	},

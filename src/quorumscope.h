@@ -654,6 +654,28 @@ const char *qs_ident_name(enum qs_ident);
 
 /* parse-consul-*.c: Consul artifact parsers (kinds.c .parse). */
 int	qs_parse_consul_log(struct qs_parse_ctx *);
+
+/*
+ * probe.c: collection-time probes, shared by the parsers of command
+ * output (etcdctl, four-letter words, consul CLI): timestamp headers,
+ * shell prompts, the target of a command, and what a client's error
+ * text says of the process it asked.
+ */
+struct qs_probe {
+	struct qs_time	 time;		/* of the last timestamp header */
+	const char	*command;	/* of the last prompt line, or NULL */
+	uint64_t	 command_line;
+};
+int	qs_probe_line(struct qs_parse_ctx *, struct qs_probe *, const char *,
+	    size_t, uint64_t);
+int	qs_probe_time_line(const char *, size_t, struct qs_time *);
+size_t	qs_probe_prompt(const char *, size_t);
+const char *qs_probe_target(struct qs_parse_ctx *, const char *);
+int	qs_probe_target_is_local(const char *);
+int	qs_probe_error_kind(const char *);
+struct qs_signal *qs_probe_emit(struct qs_parse_ctx *, const struct qs_probe *,
+	    enum qs_signal_kind, const char *, const char *,
+	    const struct qs_evidence *);
 /* wire-proto.c: protocol buffers wire format, CRC-32C. */
 struct qs_pb {
 	const unsigned char	*p;

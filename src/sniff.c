@@ -353,7 +353,11 @@ qs_sniff_etcdctl(const struct qs_head *h)
 		"\"raft_index\"", "\"members\":[", "\"Endpoint\"",
 		", started, ", ", unstarted, ", "\"member_id\"",
 		"peerURLs=", "Failed to get the status of endpoint",
-		"retrying of unary invoker failed", NULL
+		"retrying of unary invoker failed",
+		" is healthy: successfully committed proposal",
+		" is unhealthy: failed to commit proposal", "| HEALTH |",
+		"etcdctl version:", "got healthy result from",
+		"\"etcdserver\":\"", NULL
 	};
 	int	n;
 
@@ -476,7 +480,9 @@ qs_sniff_zk_fourletter(const struct qs_head *h)
 		"zk_version", "Zxid: ", "Node count: ", "Latency min/avg/max:",
 		"zk_followers", "This ZooKeeper instance is not currently "
 		"serving requests", "membership: ", "serverId=",
-		"dataDirSize=", "dataLogSize=", NULL
+		"dataDirSize=", "dataLogSize=",
+		"Error contacting service. It is probably not running.",
+		"Client port found: ", NULL
 	};
 	int	n;
 

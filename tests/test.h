@@ -34,6 +34,13 @@ int	qs_test_vec_has(const struct qs_vec *, const char *);
  */
 struct qs_parse_ctx *qs_test_model_ctx(struct qs_run *, const char *,
 	    const char *, const char *);
+/*
+ * Signals a parse recorded (test_probe.c): how many of a kind, and the
+ * first of a kind about a subject (NULL: about the observer itself).
+ */
+size_t	qs_test_nsignals(const struct qs_run *, enum qs_signal_kind);
+const struct qs_signal *qs_test_signal(const struct qs_run *,
+	    enum qs_signal_kind, const char *);
 /* A gzipped fixture, gunzipped (test_bolt.c); NULL when missing. */
 unsigned char *qs_test_read_gz(const char *, size_t *);
 
