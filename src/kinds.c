@@ -130,6 +130,18 @@ const struct qs_kind qs_kinds[] = {
 		.parse = qs_parse_consul_log,
 	},
 	{
+		.name = "consul.cli_output",
+		.system = QS_SYS_CONSUL,
+		.summary = "collected consul members, operator raft list-peers "
+		    "or info output",
+		.paths = PATHS("*consul*members*", "*consul-info*",
+		    "*consul_info*", "*list-peers*", "*list_peers*",
+		    "*raft-peers*", "*raft_peers*", "consul/*.txt",
+		    "consul/*.out"),
+		.sniff = qs_sniff_consul_cli,
+		.parse = qs_parse_consul_cli,
+	},
+	{
 		.name = "etcd.wal",
 		.system = QS_SYS_ETCD,
 		.summary = "raft write-ahead log segment",

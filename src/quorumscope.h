@@ -171,6 +171,7 @@ int	qs_sniff_bolt_etcd(const struct qs_head *);
 int	qs_sniff_raft_snapshot_meta(const struct qs_head *);
 int	qs_sniff_consul_config(const struct qs_head *);
 int	qs_sniff_consul_log(const struct qs_head *);
+int	qs_sniff_consul_cli(const struct qs_head *);
 int	qs_sniff_etcd_wal(const struct qs_head *);
 int	qs_sniff_etcd_snap(const struct qs_head *);
 int	qs_sniff_etcd_log(const struct qs_head *);
@@ -965,6 +966,8 @@ int	qs_parse_consul_node_id(struct qs_parse_ctx *);
 int	qs_parse_consul_config(struct qs_parse_ctx *);
 int	qs_parse_consul_snapshot_meta(struct qs_parse_ctx *);
 int	qs_parse_consul_raft_wal(struct qs_parse_ctx *);
+/* parse-consul-cli.c: members, operator raft list-peers, info output. */
+int	qs_parse_consul_cli(struct qs_parse_ctx *);
 /* parse-consul-raftdb.c: raft.db, the raft log and stable store. */
 int	qs_parse_consul_raftdb(struct qs_parse_ctx *);
 /* parse-etcd-db.c: the etcd backend (member/snap/db). */

@@ -279,6 +279,31 @@ qs_sniff_consul_log(const struct qs_head *h)
 }
 
 /*
+ * `consul members`, `consul operator raft list-peers`, `consul info`
+ * and the CLI's error lines.
+ */
+int
+qs_sniff_consul_cli(const struct qs_head *h)
+{
+	static const char *const marks[] = {
+		"Node ", "  Address ", "  Status ", "  Type ", "  Voter ",
+		"  RaftProtocol", "\tleader_addr = ", "\tnum_peers = ",
+		"\tlatest_configuration = ", "\tknown_datacenters = ",
+		"Error retrieving members: ", "Error getting peers: ",
+		"Error querying agent: ", "Error connecting to Consul agent",
+		"Suffrage:Voter", NULL
+	};
+	int	n;
+
+	if (!sniff_is_text(h))
+		return -1;
+	n = sniff_count_any(h, marks);
+	if (n == 0)
+		return h->len == 0 ? 0 : -1;
+	return n >= 3 ? 24 : 4 * n;
+}
+
+/*
  * etcd WAL: the first frame is a u64le length (with padding bits in the
  * top byte) followed by a walpb.Record whose field 1 (type) is 4, the CRC
  * record every WAL file starts with.
