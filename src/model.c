@@ -59,6 +59,7 @@ static const char *const signal_names[QS_SIG_COUNT] = {
 	[QS_SIG_PROBE_UP] = "probe-up",
 	[QS_SIG_PROBE_DOWN] = "probe-down",
 	[QS_SIG_PROBE_NOT_SERVING] = "probe-not-serving",
+	[QS_SIG_DATA_DAMAGE] = "data-damage",
 };
 
 const char *
@@ -292,6 +293,30 @@ qs_parse_diag(struct qs_parse_ctx *ctx, enum qs_severity sev, uint64_t line,
 		art->status = QS_STATUS_PARTIAL;
 		art->message = msg;
 	}
+}
+
+/*
+ * Damage a decoder found in the observer's own data, as a signal rules
+ * can use (QS_SIG_DATA_DAMAGE): at byte `off` of the artifact (or the
+ * whole file when `whole`), with the last good index or zxid in `clock`
+ * when known.  The detail is `what`, copied.
+ */
+struct qs_signal *
+qs_emit_damage(struct qs_parse_ctx *ctx, uint64_t off, int whole,
+    const struct qs_clock *clock, const char *what)
+{
+	struct qs_evidence	 ev;
+	struct qs_signal	*s;
+
+	ev = whole ? qs_evidence_whole(ctx) : qs_evidence_offset(ctx, off,
+	    what);
+	if (whole)
+		ev.excerpt = model_excerpt(ctx, what);
+	s = qs_emit_signal(ctx, QS_SIG_DATA_DAMAGE, NULL, &ev);
+	if (clock != NULL)
+		s->clock = *clock;
+	s->detail = model_excerpt(ctx, what);
+	return s;
 }
 
 /*

@@ -507,6 +507,14 @@ enum qs_signal_kind {
 					   timed out, unreachable */
 	QS_SIG_PROBE_NOT_SERVING,	/* the process answered but does not
 					   serve (electing, no leader) */
+	/*
+	 * Damage our own decoders found in the observer's data: a record
+	 * whose CRC or Adler-32 fails, a torn or cut last record, an empty
+	 * snapshot, a WAL etcd's repair moved aside.  Subject NULL; the
+	 * evidence has the file and offset, the clock the last good index
+	 * or zxid (or the one the file is named after), detail what.
+	 */
+	QS_SIG_DATA_DAMAGE,
 	QS_SIG_COUNT
 };
 
@@ -648,6 +656,8 @@ void	qs_parse_diag(struct qs_parse_ctx *, enum qs_severity, uint64_t,
 	    const char *, ...) QS_PRINTF(4, 5);
 void	qs_parse_vdamage(struct qs_parse_ctx *, const char *, uint64_t,
 	    const char *, va_list) QS_PRINTF(4, 0);
+struct qs_signal *qs_emit_damage(struct qs_parse_ctx *, uint64_t, int,
+	    const struct qs_clock *, const char *);
 const char *qs_event_kind_name(enum qs_event_kind);
 const char *qs_signal_kind_name(enum qs_signal_kind);
 const char *qs_member_state_name(enum qs_member_state);
