@@ -200,6 +200,18 @@ const struct qs_kind qs_kinds[] = {
 		.parse = qs_parse_etcd_dump,
 	},
 	{
+		.name = "etcd.config",
+		.system = QS_SYS_ETCD,
+		.summary = "server configuration: EnvironmentFile, "
+		    "etcd.conf.yml, systemd unit or kubeadm manifest",
+		.paths = PATHS("default/etcd", "etcd.conf", "etcd.conf.yml",
+		    "etcd.conf.yaml", "etcd.env", "etcd*.service",
+		    "etcd*.service.d/*.conf", "manifests/etcd.yaml",
+		    "manifests/etcd.yml"),
+		.sniff = qs_sniff_etcd_config,
+		.parse = qs_parse_etcd_config,
+	},
+	{
 		.name = "zk.cfg",
 		.mime = "text/",
 		.system = QS_SYS_ZOOKEEPER,

@@ -177,6 +177,7 @@ int	qs_sniff_etcd_snap(const struct qs_head *);
 int	qs_sniff_etcd_log(const struct qs_head *);
 int	qs_sniff_etcdctl(const struct qs_head *);
 int	qs_sniff_etcd_backup(const struct qs_head *);
+int	qs_sniff_etcd_config(const struct qs_head *);
 int	qs_sniff_zk_cfg(const struct qs_head *);
 int	qs_sniff_zk_dynamic_cfg(const struct qs_head *);
 int	qs_sniff_zk_log(const struct qs_head *);
@@ -751,6 +752,7 @@ int	qs_parse_etcd_snap(struct qs_parse_ctx *);
 int	qs_parse_etcd_etcdctl(struct qs_parse_ctx *);
 int	qs_parse_etcd_log(struct qs_parse_ctx *);
 int	qs_parse_etcd_dump(struct qs_parse_ctx *);
+int	qs_parse_etcd_config(struct qs_parse_ctx *);
 
 /* timefmt.c: timestamps as logs write them, to UTC milliseconds. */
 int	qs_time_parse_iso(const char *, size_t, struct qs_time *);

@@ -394,6 +394,34 @@ qs_sniff_etcdctl(const struct qs_head *h)
 	return n >= 2 ? 24 : 12;
 }
 
+/*
+ * etcd's configuration: ETCD_* variables, its flags on a command line,
+ * or the YAML keys of a --config-file; all are etcd's own names.
+ */
+int
+qs_sniff_etcd_config(const struct qs_head *h)
+{
+	static const char *const marks[] = {
+		"ETCD_NAME=", "ETCD_DATA_DIR=", "ETCD_INITIAL_CLUSTER=",
+		"ETCD_INITIAL_CLUSTER_TOKEN=", "ETCD_INITIAL_CLUSTER_STATE=",
+		"ETCD_LISTEN_PEER_URLS=", "ETCD_ADVERTISE_CLIENT_URLS=",
+		"ETCD_INITIAL_ADVERTISE_PEER_URLS=", "-initial-cluster",
+		"-data-dir", "-listen-peer-urls", "-advertise-client-urls",
+		"-initial-advertise-peer-urls", "\ninitial-cluster:",
+		"\ndata-dir:", "\nlisten-peer-urls:",
+		"\ninitial-advertise-peer-urls:", "\nadvertise-client-urls:",
+		NULL
+	};
+	int	n;
+
+	if (!sniff_is_text(h))
+		return -1;
+	n = sniff_count_any(h, marks);
+	if (n == 0)
+		return h->len == 0 ? 0 : -1;
+	return n >= 3 ? 24 : 4 * n;
+}
+
 /* The etcd-backup tool's dump.json (seed 002): keys with values. */
 int
 qs_sniff_etcd_backup(const struct qs_head *h)
