@@ -811,6 +811,9 @@ int	qs_zk_server_line(struct qs_parse_ctx *, struct qs_view *,
 	    const char **);
 size_t	qs_zk_config_text(struct qs_parse_ctx *, struct qs_view *,
 	    const char *, size_t, uint64_t *, int *, size_t *);
+const struct qs_view *qs_zk_dynamic_active(const struct qs_run *,
+	    const struct qs_node *);
+int	qs_zk_dynamic_history(const struct qs_run *, const struct qs_view *);
 
 /* parse-triton-*.c: SAPI and VMAPI dumps, sdc-role list (kinds triton.*). */
 int	qs_parse_triton_sapi(struct qs_parse_ctx *);
