@@ -819,6 +819,10 @@ int	qs_zk_dynamic_history(const struct qs_run *, const struct qs_view *);
 int	qs_parse_triton_sapi(struct qs_parse_ctx *);
 int	qs_parse_triton_vmapi(struct qs_parse_ctx *);
 int	qs_parse_triton_role_list(struct qs_parse_ctx *);
+/* A VM's alias by uuid, and "alias (uuid8...)" for reports. */
+const char *qs_triton_vm_alias(const struct qs_run *, const char *);
+const char *qs_triton_vm_label(struct qs_arena *, const struct qs_run *,
+	    const char *);
 
 /*
  * timeline.c: every node's events as one history.  The same event seen by

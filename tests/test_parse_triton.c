@@ -231,3 +231,57 @@ DEFINE_TEST(test_parse_triton_vmapi_many_lines)
 	qs_run_free(run);
 	free(doc);
 }
+
+/*
+ * Names people use for VMs: the alias of any uuid VMAPI or the role list
+ * names, shared by a ghost and its replacement or not, and the label
+ * reports print.
+ */
+DEFINE_TEST(test_parse_triton_vm_labels)
+{
+	static const char	vms[] =
+	    "[{\"uuid\": \"a41e7c90-1111-4222-8333-944455556666\", \"alias\": "
+	    "\"binder3\", \"state\": \"running\", \"server_uuid\": \"cn-gone\", "
+	    "\"nics\": [{\"ip\": \"10.0.0.3\"}]},\n"
+	    "{\"uuid\": \"b52f8d01-1111-4222-8333-944455556666\", \"alias\": "
+	    "\"binder3\", \"state\": \"running\", \"server_uuid\": \"cn-ok\", "
+	    "\"nics\": [{\"ip\": \"10.0.0.13\"}]},\n"
+	    "{\"uuid\": \"c63a9e12-1111-4222-8333-944455556666\", \"state\": "
+	    "\"running\", \"server_uuid\": \"cn-ok\", \"nics\": []}]\n";
+	struct qs_run	*run = qs_test_parse("triton.vmapi_dump",
+	    "headnode/vmapi-vms.json", vms, 0);
+	const char	*l;
+
+	CHECK_STR(qs_triton_vm_alias(run,
+	    "a41e7c90-1111-4222-8333-944455556666"), "binder3");
+	CHECK_STR(qs_triton_vm_alias(run,
+	    "B52F8D01-1111-4222-8333-944455556666"), "binder3");
+	l = qs_triton_vm_label(&run->arena, run,
+	    "a41e7c90-1111-4222-8333-944455556666");
+	CHECK_STR(l, "binder3 (a41e7c90...)");
+	/* No alias: the uuid alone; unknown uuid: the same. */
+	CHECK_STR(qs_triton_vm_label(&run->arena, run,
+	    "c63a9e12-1111-4222-8333-944455556666"),
+	    "c63a9e12-1111-4222-8333-944455556666");
+	CHECK(qs_triton_vm_alias(run, "nope") == NULL);
+	CHECK(qs_triton_vm_alias(run, "a41e7c90") == NULL);
+	CHECK(qs_triton_vm_alias(run, "") == NULL);
+	/* Compute node and state stay for the ghost rule. */
+	CHECK_STR(qs_test_setting(run,
+	    "triton.vm.a41e7c90-1111-4222-8333-944455556666.server_uuid"),
+	    "cn-gone");
+	CHECK_STR(qs_test_setting(run,
+	    "triton.vm.a41e7c90-1111-4222-8333-944455556666.state"), "running");
+	/* A shared alias is no identity: it would merge the ghost's node. */
+	CHECK_INT(run->identities.n, 0);
+	qs_run_free(run);
+
+	run = qs_test_parse("triton.role_list", "headnode/sdc-role-list.txt",
+	    "ALIAS    SERVER     UUID                                  RAM   "
+	    "STATE    ROLE    ADMIN_IP\n"
+	    "binder0  headnode   e0b6fef5-9af1-4b60-9cd8-10b2947a2977  1024  "
+	    "running  binder  10.0.0.10\n", 0);
+	CHECK_STR(qs_triton_vm_label(&run->arena, run,
+	    "e0b6fef5-9af1-4b60-9cd8-10b2947a2977"), "binder0 (e0b6fef5...)");
+	qs_run_free(run);
+}
