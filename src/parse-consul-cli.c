@@ -52,6 +52,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,12 +80,7 @@ struct cli {
 	struct qs_view		*view;
 	char			 section[32];	/* info: current section */
 	uint64_t		 rows;
-	/* info: what the probe is decided from. */
-	const char		*state, *leader_addr, *server;
-	uint64_t		 info_line;
-	const char		*info_text;
-	const char		*config, *config_index, *term;
-	uint64_t		 config_line;
+	struct qs_consul_info	 info;
 };
 
 static char *
@@ -296,8 +292,9 @@ cli_peer_row(struct cli *c, char **cell, const char *line, uint64_t lineno)
  * {Suffrage:Nonvoter ...}]" (fmt's %+v of []raft.Server).
  */
 static void
-cli_info_configuration(struct cli *c)
+consul_info_configuration(struct qs_consul_info *in, const char *source)
 {
+	struct qs_parse_ctx	*ctx = in->ctx;
 	struct qs_evidence	 ev;
 	struct qs_view		*v;
 	const char		*p, *e, *f;
@@ -305,23 +302,22 @@ cli_info_configuration(struct cli *c)
 	size_t			 n = 0;
 	uint64_t		 u;
 
-	if (c->config == NULL)
+	if (in->config == NULL)
 		return;
-	ev = qs_evidence_line(c->ctx, c->config_line, c->config);
-	v = qs_emit_view(c->ctx, QS_VIEW_CONSENSUS,
-	    "consul info latest_configuration", &ev);
-	if (c->config_index != NULL && qs_parse_dec_u64(c->config_index,
-	    strlen(c->config_index), &u) == 0) {
+	ev = qs_evidence_line(ctx, in->config_line, in->config);
+	v = qs_emit_view(ctx, QS_VIEW_CONSENSUS, source, &ev);
+	if (in->config_index != NULL && qs_parse_dec_u64(in->config_index,
+	    strlen(in->config_index), &u) == 0) {
 		v->clock.set |= QS_CLOCK_INDEX;
 		v->clock.index = u;
 	}
-	if (c->term != NULL && qs_parse_dec_u64(c->term, strlen(c->term),
+	if (in->term != NULL && qs_parse_dec_u64(in->term, strlen(in->term),
 	    &u) == 0) {
 		v->clock.set |= QS_CLOCK_TERM;
 		v->clock.term = u;
 	}
-	for (p = c->config; (p = strchr(p, '{')) != NULL && n < CLI_CONFIG_MAX;
-	    p = e + 1, n++) {
+	for (p = in->config; (p = strchr(p, '{')) != NULL &&
+	    n < CLI_CONFIG_MAX; p = e + 1, n++) {
 		if ((e = strchr(p, '}')) == NULL)
 			break;
 		suffrage[0] = id[0] = addr[0] = '\0';
@@ -342,48 +338,59 @@ cli_info_configuration(struct cli *c)
 #undef CLI_FIELD
 		if (addr[0] == '\0' && id[0] == '\0')
 			continue;
-		qs_view_add(c->ctx, v, NULL, addr[0] != '\0' ? addr : NULL,
+		qs_view_add(ctx, v, NULL, addr[0] != '\0' ? addr : NULL,
 		    id[0] != '\0' ? id : NULL, strcmp(suffrage, "Voter") == 0 ?
 		    QS_MEMBER_VOTER : QS_MEMBER_NONVOTER);
 	}
 }
 
-static void
-cli_info_done(struct cli *c)
+void
+qs_consul_info_init(struct qs_consul_info *in, struct qs_parse_ctx *ctx,
+    const struct qs_probe *probe)
+{
+	memset(in, 0, sizeof(*in));
+	in->ctx = ctx;
+	in->probe = probe;
+}
+
+/*
+ * The agent's stats are complete: the latest configuration as a view
+ * named `source`, and the probe its raft state amounts to.
+ */
+void
+qs_consul_info_done(struct qs_consul_info *in, const char *source)
 {
 	struct qs_evidence	 ev;
 	enum qs_signal_kind	 kind;
 	const char		*detail;
 
-	if (c->table != CLI_INFO)
+	consul_info_configuration(in, source);
+	if (in->info_line == 0)
 		return;
-	c->table = CLI_NONE;
-	cli_info_configuration(c);
-	if (c->info_line == 0)
-		return;
-	ev = qs_evidence_line(c->ctx, c->info_line, c->info_text);
-	if (c->state == NULL) {
+	ev = qs_evidence_line(in->ctx, in->info_line, in->info_text);
+	if (in->state == NULL) {
 		/* A client agent: it runs; raft is the servers' business. */
 		kind = QS_SIG_PROBE_UP;
 		detail = "agent answered";
-	} else if (strcmp(c->state, "Leader") == 0) {
+	} else if (strcmp(in->state, "Leader") == 0) {
 		kind = QS_SIG_PROBE_UP;
 		detail = "raft state Leader";
-	} else if (strcmp(c->state, "Follower") == 0 &&
-	    c->leader_addr != NULL && *c->leader_addr != '\0') {
+	} else if (strcmp(in->state, "Follower") == 0 &&
+	    in->leader_addr != NULL && *in->leader_addr != '\0') {
 		kind = QS_SIG_PROBE_UP;
 		detail = "raft state Follower";
 	} else {
 		kind = QS_SIG_PROBE_NOT_SERVING;
-		detail = qs_arena_printf(&c->ctx->run->arena, "raft state %s, "
-		    "no leader", c->state);
+		detail = qs_arena_printf(&in->ctx->run->arena, "raft state %s, "
+		    "no leader", in->state);
 	}
-	qs_probe_emit(c->ctx, &c->probe, kind, NULL, detail, &ev);
+	qs_probe_emit(in->ctx, in->probe, kind, NULL, detail, &ev);
 }
 
-/* "\tkey = value" under a section; the keys rules and probes need. */
-static void
-cli_info_line(struct cli *c, char *s, const char *line, uint64_t lineno)
+/* One stat, "section.key" = value, from `line` of the artifact. */
+void
+qs_consul_info_value(struct qs_consul_info *in, const char *section,
+    const char *key, const char *val, uint64_t lineno, const char *line)
 {
 	static const char *const keep[] = {
 		"consul.server", "consul.leader", "consul.leader_addr",
@@ -395,9 +402,57 @@ cli_info_line(struct cli *c, char *s, const char *line, uint64_t lineno)
 		"serf_lan.members", "serf_lan.failed", "serf_lan.left",
 		"serf_lan.health_score", "agent.check_monitors", NULL
 	};
+	struct qs_parse_ctx	*ctx = in->ctx;
 	struct qs_evidence	 ev;
-	char			*eq, *key, *val, full[96];
+	char			 full[96];
 	size_t			 i;
+
+	if ((size_t)snprintf(full, sizeof(full), "%s.%s", section, key) >=
+	    sizeof(full))
+		return;
+	if (in->info_line == 0) {
+		in->info_line = lineno;
+		in->info_text = qs_pstrdup(ctx, line);
+	}
+	if (strcmp(full, "raft.latest_configuration") == 0) {
+		in->config = qs_pstrdup(ctx, val);
+		in->config_line = lineno;
+		return;
+	}
+	for (i = 0; keep[i] != NULL; i++)
+		if (strcmp(keep[i], full) == 0)
+			break;
+	if (keep[i] == NULL)
+		return;
+	ev = qs_evidence_line(ctx, lineno, line);
+	qs_emit_setting(ctx, qs_arena_printf(&ctx->run->arena,
+	    "consul.info.%s", full), val, &ev);
+	if (strcmp(full, "raft.state") == 0) {
+		in->state = qs_pstrdup(ctx, val);
+		in->info_line = lineno;
+		in->info_text = qs_pstrdup(ctx, line);
+	} else if (strcmp(full, "consul.leader_addr") == 0)
+		in->leader_addr = qs_pstrdup(ctx, val);
+	else if (strcmp(full, "raft.latest_configuration_index") == 0)
+		in->config_index = qs_pstrdup(ctx, val);
+	else if (strcmp(full, "raft.term") == 0)
+		in->term = qs_pstrdup(ctx, val);
+}
+
+static void
+cli_info_done(struct cli *c)
+{
+	if (c->table != CLI_INFO)
+		return;
+	c->table = CLI_NONE;
+	qs_consul_info_done(&c->info, "consul info latest_configuration");
+}
+
+/* "\tkey = value" under a section. */
+static void
+cli_info_line(struct cli *c, char *s, const char *line, uint64_t lineno)
+{
+	char	*eq, *key, *val;
 
 	if ((eq = strstr(s, " = ")) != NULL) {
 		*eq = '\0';
@@ -408,36 +463,7 @@ cli_info_line(struct cli *c, char *s, const char *line, uint64_t lineno)
 	} else
 		return;
 	key = cli_trim(s);
-	if ((size_t)snprintf(full, sizeof(full), "%s.%s", c->section, key) >=
-	    sizeof(full))
-		return;
-	if (c->info_line == 0) {
-		c->info_line = lineno;
-		c->info_text = qs_pstrdup(c->ctx, line);
-	}
-	if (strcmp(full, "raft.latest_configuration") == 0) {
-		c->config = qs_pstrndup(c->ctx, val, strlen(val));
-		c->config_line = lineno;
-		return;
-	}
-	for (i = 0; keep[i] != NULL; i++)
-		if (strcmp(keep[i], full) == 0)
-			break;
-	if (keep[i] == NULL)
-		return;
-	ev = qs_evidence_line(c->ctx, lineno, line);
-	qs_emit_setting(c->ctx, qs_arena_printf(&c->ctx->run->arena,
-	    "consul.info.%s", full), val, &ev);
-	if (strcmp(full, "raft.state") == 0) {
-		c->state = qs_pstrdup(c->ctx, val);
-		c->info_line = lineno;
-		c->info_text = qs_pstrdup(c->ctx, line);
-	} else if (strcmp(full, "consul.leader_addr") == 0)
-		c->leader_addr = qs_pstrdup(c->ctx, val);
-	else if (strcmp(full, "raft.latest_configuration_index") == 0)
-		c->config_index = qs_pstrdup(c->ctx, val);
-	else if (strcmp(full, "raft.term") == 0)
-		c->term = qs_pstrdup(c->ctx, val);
+	qs_consul_info_value(&c->info, c->section, key, val, lineno, line);
 }
 
 /* "Error retrieving members: ...": a probe when the error says which. */
@@ -511,9 +537,7 @@ cli_line(struct cli *c, char *s, uint64_t lineno)
 	    strcmp(s, "consul:") == 0 || strcmp(s, "raft:") == 0)) {
 		c->table = CLI_INFO;
 		c->view = NULL;
-		c->state = c->leader_addr = c->config = c->config_index =
-		    c->term = NULL;
-		c->info_line = 0;
+		qs_consul_info_init(&c->info, c->ctx, &c->probe);
 		memcpy(c->section, s, n - 1);
 		c->section[n - 1] = '\0';
 		return;

@@ -172,6 +172,11 @@ int	qs_sniff_raft_snapshot_meta(const struct qs_head *);
 int	qs_sniff_consul_config(const struct qs_head *);
 int	qs_sniff_consul_log(const struct qs_head *);
 int	qs_sniff_consul_cli(const struct qs_head *);
+int	qs_sniff_consul_debug_index(const struct qs_head *);
+int	qs_sniff_consul_debug_agent(const struct qs_head *);
+int	qs_sniff_consul_debug_members(const struct qs_head *);
+int	qs_sniff_consul_debug_host(const struct qs_head *);
+int	qs_sniff_consul_debug_metrics(const struct qs_head *);
 int	qs_sniff_etcd_wal(const struct qs_head *);
 int	qs_sniff_etcd_snap(const struct qs_head *);
 int	qs_sniff_etcd_log(const struct qs_head *);
@@ -985,8 +990,32 @@ int	qs_parse_consul_node_id(struct qs_parse_ctx *);
 int	qs_parse_consul_config(struct qs_parse_ctx *);
 int	qs_parse_consul_snapshot_meta(struct qs_parse_ctx *);
 int	qs_parse_consul_raft_wal(struct qs_parse_ctx *);
-/* parse-consul-cli.c: members, operator raft list-peers, info output. */
+/*
+ * parse-consul-cli.c: members, operator raft list-peers, info output;
+ * the agent's stats (consul info, a debug archive's agent.json) read the
+ * same way by both.
+ */
 int	qs_parse_consul_cli(struct qs_parse_ctx *);
+struct qs_consul_info {
+	struct qs_parse_ctx	*ctx;
+	const struct qs_probe	*probe;
+	const char		*state, *leader_addr, *term;
+	const char		*config, *config_index;
+	uint64_t		 config_line;
+	uint64_t		 info_line;	/* the probe's evidence */
+	const char		*info_text;
+};
+void	qs_consul_info_init(struct qs_consul_info *, struct qs_parse_ctx *,
+	    const struct qs_probe *);
+void	qs_consul_info_value(struct qs_consul_info *, const char *,
+	    const char *, const char *, uint64_t, const char *);
+void	qs_consul_info_done(struct qs_consul_info *, const char *);
+/* parse-consul-debug.c: `consul debug` archives. */
+int	qs_parse_consul_debug_agent(struct qs_parse_ctx *);
+int	qs_parse_consul_debug_members(struct qs_parse_ctx *);
+int	qs_parse_consul_debug_host(struct qs_parse_ctx *);
+int	qs_parse_consul_debug_index(struct qs_parse_ctx *);
+void	qs_consul_debug_rename(struct qs_run *);
 /* parse-consul-raftdb.c: raft.db, the raft log and stable store. */
 int	qs_parse_consul_raftdb(struct qs_parse_ctx *);
 /* parse-etcd-db.c: the etcd backend (member/snap/db). */

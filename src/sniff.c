@@ -304,6 +304,74 @@ qs_sniff_consul_cli(const struct qs_head *h)
 }
 
 /*
+ * `consul debug` archive files (hashicorp/consul command/debug/debug.go):
+ * JSON objects with the keys the agent's API gives them.
+ */
+static int
+sniff_json_keys(const struct qs_head *h, int open, const char *const *keys,
+    int need)
+{
+	if (sniff_first_byte(h, NULL) != open || !sniff_is_text(h))
+		return -1;
+	return sniff_count_any(h, keys) >= need ? 16 : -1;
+}
+
+int
+qs_sniff_consul_debug_index(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"AgentVersion\"", "\"Interval\"", "\"Duration\"",
+		"\"Targets\"", NULL
+	};
+
+	return sniff_json_keys(h, '{', keys, 3);
+}
+
+int
+qs_sniff_consul_debug_agent(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"Config\"", "\"NodeName\"", "\"DebugConfig\"", "\"Member\"",
+		"\"Stats\"", "\"Datacenter\"", NULL
+	};
+
+	return sniff_json_keys(h, '{', keys, 4);
+}
+
+int
+qs_sniff_consul_debug_members(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"Name\"", "\"Addr\"", "\"Port\"", "\"Tags\"", "\"Status\"",
+		"\"ProtocolCur\"", "\"DelegateCur\"", NULL
+	};
+
+	return sniff_json_keys(h, '[', keys, 5);
+}
+
+int
+qs_sniff_consul_debug_host(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"Host\"", "\"Disk\"", "\"Memory\"", "\"CPU\"",
+		"\"CollectionTime\"", NULL
+	};
+
+	return sniff_json_keys(h, '{', keys, 4);
+}
+
+int
+qs_sniff_consul_debug_metrics(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"Timestamp\"", "\"Gauges\"", "\"Points\"", "\"Counters\"",
+		"\"Samples\"", NULL
+	};
+
+	return sniff_json_keys(h, '{', keys, 4);
+}
+
+/*
  * etcd WAL: the first frame is a u64le length (with padding bits in the
  * top byte) followed by a walpb.Record whose field 1 (type) is 4, the CRC
  * record every WAL file starts with.
