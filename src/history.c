@@ -95,6 +95,8 @@ struct hpriv {
 };
 
 #define HIST_NO_TIME	INT64_MIN
+/* Lines a boot may log before its start line (configuration, banner). */
+#define HIST_BOOT_MS	30000
 
 static struct hpriv *
 hist_priv(struct qs_history *h)
@@ -424,6 +426,9 @@ hist_span(struct qs_history *h, struct qs_hmember *m, enum qs_live state,
 
 	if (to.lo < from.lo)
 		to = from;
+	/* Nothing before the first line: no empty unknown span. */
+	if (state == QS_LIVE_UNKNOWN && to.lo == from.lo && to.hi == from.hi)
+		return;
 	if (m->live.n > 0) {
 		s = m->live.v[m->live.n - 1];
 		if (s->state == state) {
@@ -450,7 +455,9 @@ hist_liveness(struct qs_history *h, struct qs_hmember *m)
 	const struct hobs	*o;
 	int64_t			 end = h->end;
 	size_t			 i;
-	int			 own_seen = 0, in_run = 0;
+	int64_t			 run_begin = 0;
+	int			 own_seen = 0, in_run = 0, run_started = 0;
+	int			 new_run;
 
 	for (i = 0; i < m->obs.n; i++) {
 		struct hobs	*x = m->obs.v[i];
@@ -469,8 +476,16 @@ hist_liveness(struct qs_history *h, struct qs_hmember *m)
 		switch (o->kind) {
 		case H_START:
 		case H_ALIVE:
+			new_run = !in_run || cur != QS_LIVE_UP;
+			/*
+			 * A start line ends a run that had one already, or
+			 * a run of lines long before it (a log that begins
+			 * mid-run); the lines a boot logs before its start
+			 * line are that boot.
+			 */
 			if (cur == QS_LIVE_UP && in_run && o->kind == H_START &&
-			    last_own.lo < o->t) {
+			    last_own.lo < o->t && (run_started ||
+			    o->t - run_begin > HIST_BOOT_MS)) {
 				/* A start without a stop: it died in between. */
 				hist_span(h, m, QS_LIVE_UP, since,
 				    hist_mark(last_own.lo, o->t,
@@ -480,6 +495,7 @@ hist_liveness(struct qs_history *h, struct qs_hmember *m)
 				    QS_GRADE_INFERRED, last_own.ev,
 				    "its log stops, then it starts again");
 				cur = QS_LIVE_DOWN;
+				new_run = 1;
 			}
 			if (cur != QS_LIVE_UP) {
 				struct qs_mark	at = hist_mark(o->t, o->t,
@@ -490,6 +506,12 @@ hist_liveness(struct qs_history *h, struct qs_hmember *m)
 				since = at;
 				cur = QS_LIVE_UP;
 			}
+			if (new_run) {
+				run_begin = o->t;
+				run_started = 0;
+			}
+			if (o->kind == H_START)
+				run_started = 1;
 			in_run = 1;
 			own_seen = 1;
 			last_own = hist_mark(o->t, o->t, QS_GRADE_SEEN, o->ev,

@@ -667,12 +667,10 @@ zk_history_server(struct qs_analysis *an, struct qs_history *h,
 		ev = qs_arena_alloc(&run->arena, sizeof(*ev));
 		ev->artifact = a;
 		ev->line = a->last_line;
-		ev->excerpt = "its last line";
 		qs_history_alive(h, self, &a->last_time, ev);
 		ev = qs_arena_alloc(&run->arena, sizeof(*ev));
 		ev->artifact = a;
 		ev->line = a->first_line;
-		ev->excerpt = "its first line";
 		qs_history_alive(h, self, &a->first_time, ev);
 	}
 	/* srvr at collection: running; not serving means no leader. */
