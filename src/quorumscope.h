@@ -74,6 +74,7 @@ struct qs_map {
 };
 void	*qs_map_get(const struct qs_map *, const char *);
 int	 qs_map_put(struct qs_map *, struct qs_arena *, const char *, void *);
+int	 qs_map_set(struct qs_map *, const char *, void *);
 void	 qs_map_free(struct qs_map *);
 
 
@@ -183,6 +184,8 @@ int	qs_sniff_zk_fourletter(const struct qs_head *);
 int	qs_sniff_sapi(const struct qs_head *);
 int	qs_sniff_vmapi(const struct qs_head *);
 int	qs_sniff_role_list(const struct qs_head *);
+int	qs_sniff_hosts(const struct qs_head *);
+int	qs_sniff_hostname(const struct qs_head *);
 
 /* identify.c: choosing the kind of an entry. */
 struct qs_bid {
@@ -427,6 +430,9 @@ char	*qs_path_normalise(struct qs_arena *, const char *, int *);
 /* resolve.c: observations matched to nodes once everything is read. */
 void	qs_model_resolve(struct qs_run *);
 struct qs_node *qs_model_lookup(struct qs_run *, const char *);
+struct qs_node *qs_model_lookup_from(struct qs_run *, const struct qs_node *,
+	    const char *);
+const char *qs_node_scope(const struct qs_node *);
 const char *qs_address_host(struct qs_arena *, const char *);
 
 /* nodes.c: which node every entry belongs to. */
@@ -785,6 +791,10 @@ int	qs_zk_server_line(struct qs_parse_ctx *, struct qs_view *,
 	    const char **);
 size_t	qs_zk_config_text(struct qs_parse_ctx *, struct qs_view *,
 	    const char *, size_t, uint64_t *, int *, size_t *);
+
+/* parse-host.c: a host's /etc/hosts and /etc/hostname (kinds host.*). */
+int	qs_parse_host_hosts(struct qs_parse_ctx *);
+int	qs_parse_host_hostname(struct qs_parse_ctx *);
 
 /* parse-triton-*.c: SAPI and VMAPI dumps, sdc-role list (kinds triton.*). */
 int	qs_parse_triton_sapi(struct qs_parse_ctx *);
