@@ -18,8 +18,9 @@
  * Extracted: from agent.json the node's name, node ID and serf address
  * as identities of the node itself (the node is named after NodeName,
  * never after the archive's or an interval's directory: see
- * qs_consul_debug_rename()), settings consul.debug.node_name,
- * .datacenter, .server, .version, and its Stats as consul info's
+ * qs_consul_debug_rename()), settings consul.debug.node_name, .server,
+ * .version and "datacenter" (the key the agent's configuration gives it,
+ * which clusters are grouped by), and its Stats as consul info's
  * (consul.info.*, the raft configuration as the view "consul debug
  * latest_configuration", the collection-time probe of the agent); from
  * members.json the gossip view "consul debug members" with a probe per
@@ -211,7 +212,7 @@ qs_parse_consul_debug_agent(struct qs_parse_ctx *ctx)
 		ev = qs_evidence_line(ctx, line, id);
 		qs_emit_identity(ctx, QS_ID_NODE_ID, id, NULL, NULL, &ev);
 	}
-	debug_setting(&d, "consul.debug.datacenter", debug_str(config,
+	debug_setting(&d, "datacenter", debug_str(config,
 	    "Datacenter"), debug_line(&d, "Datacenter", NULL));
 	debug_setting(&d, "consul.debug.version", debug_str(config, "Version"),
 	    debug_line(&d, "Version", NULL));

@@ -24,7 +24,7 @@ DEFINE_TEST(test_parse_consul_debug_archive)
 	CHECK_STR(node->name, "consul-b");
 	CHECK_INT(node->artifacts.n, 7);
 	CHECK_STR(qs_test_setting(run, "consul.info.raft.state"), "Candidate");
-	CHECK_STR(qs_test_setting(run, "consul.debug.datacenter"), "dc1");
+	CHECK_STR(qs_test_setting(run, "datacenter"), "dc1");
 	CHECK_STR(qs_test_setting(run, "consul.debug.disk_used_percent"),
 	    "95.0");
 	CHECK_STR(qs_test_setting(run, "consul.debug.interval"), "30s");
