@@ -167,3 +167,47 @@ DEFINE_TEST(test_probe_error_kinds)
 	CHECK_INT(qs_probe_error_kind(""), -1);
 	CHECK_INT(qs_probe_error_kind(NULL), -1);
 }
+
+/*
+ * testdata/bundles/etcd-probes, made by real etcd 3.4 (see its README):
+ * what the collector saw with all three members up, then with two
+ * killed.
+ */
+DEFINE_TEST(test_probe_etcd_bundle)
+{
+	struct qs_run	*run = qs_test_bundle("etcd-probes");
+	size_t		 i, up = 0, down = 0, ns = 0, other = 0;
+
+	qs_model_resolve(run);
+	CHECK_INT(run->diags.n, 0);
+	for (i = 0; i < run->signals.n; i++) {
+		const struct qs_signal	*s = run->signals.v[i];
+		const char		*file = s->ev.artifact->logical;
+		const char		*who = s->subject_node != NULL ?
+		    s->subject_node->name : "?";
+
+		if (s->kind != QS_SIG_PROBE_UP && s->kind != QS_SIG_PROBE_DOWN &&
+		    s->kind != QS_SIG_PROBE_NOT_SERVING)
+			continue;
+		CHECK(s->time.set);
+		if (strstr(file, "1-all-up") != NULL) {
+			/* Every probe of the first round: up. */
+			CHECK_INT(s->kind, QS_SIG_PROBE_UP);
+			up++;
+		} else if (s->kind == QS_SIG_PROBE_DOWN) {
+			/* Only the killed ones, found by their endpoints. */
+			CHECK(strcmp(who, "kv2") == 0 || strcmp(who, "kv3") == 0);
+			down++;
+		} else if (s->kind == QS_SIG_PROBE_NOT_SERVING) {
+			CHECK_STR(who, "kv1");
+			ns++;
+		} else
+			other++;
+	}
+	CHECK_INT(up, 24);
+	CHECK_INT(ns, 2);
+	CHECK_INT(down, 12);
+	/* The survivor's own health check ends in a bare deadline: no probe. */
+	CHECK_INT(other, 0);
+	qs_run_free(run);
+}
