@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quorumscope.h"
@@ -311,6 +312,38 @@ qs_parse_diag(struct qs_parse_ctx *ctx, enum qs_severity sev, uint64_t line,
 		art->status = QS_STATUS_PARTIAL;
 		art->message = msg;
 	}
+}
+
+/*
+ * A text parser's reading loop: every line of the entry, NUL-terminated
+ * in a copy the callback may change, with its line number; a line over
+ * `max` bytes is cut, and said so.  Stops early when the callback
+ * returns non-zero.  A read error is said after the last line read.
+ */
+void
+qs_parse_lines(struct qs_parse_ctx *ctx, size_t max,
+    int (*fn)(void *, char *, size_t, uint64_t), void *arg)
+{
+	const char	*line;
+	char		*copy;
+	ssize_t		 len;
+	int		 stop;
+
+	while ((len = qs_source_getline(ctx->src, &line, max)) >= 0) {
+		if ((size_t)len >= max)
+			qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno,
+			    "line longer than %zu bytes; cut", max);
+		copy = qs_xmalloc((size_t)len + 1);
+		memcpy(copy, line, (size_t)len);
+		copy[len] = '\0';
+		stop = fn(arg, copy, (size_t)len, ctx->src->lineno);
+		free(copy);
+		if (stop)
+			break;
+	}
+	if (ctx->src->error)
+		qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno, "reading "
+		    "failed after this line");
 }
 
 /*

@@ -562,33 +562,26 @@ cli_line(struct cli *c, char *s, uint64_t lineno)
 	free(line);
 }
 
+static int
+cli_each(void *arg, char *line, size_t len, uint64_t lineno)
+{
+	(void)len;
+	cli_line(arg, line, lineno);
+	return 0;
+}
+
 int
 qs_parse_consul_cli(struct qs_parse_ctx *ctx)
 {
-	struct cli	 c;
-	const char	*line;
-	ssize_t		 len;
-	char		*copy;
+	struct cli	c;
 
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
-	while ((len = qs_source_getline(ctx->src, &line, CLI_LINE_MAX)) >= 0) {
-		if ((size_t)len >= CLI_LINE_MAX)
-			qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno,
-			    "line longer than %d bytes; cut", CLI_LINE_MAX);
-		copy = qs_xmalloc((size_t)len + 1);
-		memcpy(copy, line, (size_t)len);
-		copy[len] = '\0';
-		cli_line(&c, copy, ctx->src->lineno);
-		free(copy);
-	}
+	qs_parse_lines(ctx, CLI_LINE_MAX, cli_each, &c);
 	cli_info_done(&c);
 	if (c.rows >= CLI_ROWS_MAX)
 		qs_parse_diag(ctx, QS_SEV_WARNING, 0, "more than %d rows; the "
 		    "rest are not read", CLI_ROWS_MAX);
-	if (ctx->src->error)
-		qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno, "reading "
-		    "failed after this line");
 	cli_forget_header(&c);
 	return 0;
 }

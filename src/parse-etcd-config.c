@@ -435,34 +435,28 @@ ecfg_line(struct ecfg *e, char *s, uint64_t lineno)
 	}
 }
 
+static int
+ecfg_each(void *arg, char *line, size_t len, uint64_t lineno)
+{
+	struct ecfg	*e = arg;
+
+	(void)len;
+	ecfg_line(e, line, lineno);
+	return e->stopped;
+}
+
 int
 qs_parse_etcd_config(struct qs_parse_ctx *ctx)
 {
-	struct ecfg	 e;
-	const char	*line;
-	ssize_t		 len;
-	char		*copy;
+	struct ecfg	e;
 
 	memset(&e, 0, sizeof(e));
 	e.ctx = ctx;
-	while (!e.stopped && (len = qs_source_getline(ctx->src, &line,
-	    ECFG_LINE_MAX)) >= 0) {
-		if ((size_t)len >= ECFG_LINE_MAX)
-			qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno,
-			    "line longer than %d bytes; cut", ECFG_LINE_MAX);
-		copy = qs_xmalloc((size_t)len + 1);
-		memcpy(copy, line, (size_t)len);
-		copy[len] = '\0';
-		ecfg_line(&e, copy, ctx->src->lineno);
-		free(copy);
-	}
+	qs_parse_lines(ctx, ECFG_LINE_MAX, ecfg_each, &e);
 	if (e.cont != NULL) {
 		/* A continued command line at the end of the file. */
 		ecfg_args(&e, e.cont, e.cont_line, e.cont);
 		free(e.cont);
 	}
-	if (ctx->src->error)
-		qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno, "reading "
-		    "failed after this line");
 	return 0;
 }

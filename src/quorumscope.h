@@ -679,6 +679,8 @@ void	qs_parse_vdamage(struct qs_parse_ctx *, const char *, uint64_t,
 	    const char *, va_list) QS_PRINTF(4, 0);
 struct qs_signal *qs_emit_damage(struct qs_parse_ctx *, uint64_t, int,
 	    const struct qs_clock *, const char *);
+void	qs_parse_lines(struct qs_parse_ctx *, size_t,
+	    int (*)(void *, char *, size_t, uint64_t), void *);
 const char *qs_event_kind_name(enum qs_event_kind);
 const char *qs_signal_kind_name(enum qs_signal_kind);
 const char *qs_member_state_name(enum qs_member_state);

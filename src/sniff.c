@@ -279,6 +279,23 @@ qs_sniff_consul_log(const struct qs_head *h)
 }
 
 /*
+ * Text whose lines carry several of a program's own marks: 4 bits a mark
+ * found, 24 from three on; none is a veto (an empty file is neither).
+ */
+static int
+sniff_text_marks(const struct qs_head *h, const char *const *marks)
+{
+	int	n;
+
+	if (!sniff_is_text(h))
+		return -1;
+	n = sniff_count_any(h, marks);
+	if (n == 0)
+		return h->len == 0 ? 0 : -1;
+	return n >= 3 ? 24 : 4 * n;
+}
+
+/*
  * `consul members`, `consul operator raft list-peers`, `consul info`
  * and the CLI's error lines.
  */
@@ -293,14 +310,8 @@ qs_sniff_consul_cli(const struct qs_head *h)
 		"Error querying agent: ", "Error connecting to Consul agent",
 		"Suffrage:Voter", NULL
 	};
-	int	n;
 
-	if (!sniff_is_text(h))
-		return -1;
-	n = sniff_count_any(h, marks);
-	if (n == 0)
-		return h->len == 0 ? 0 : -1;
-	return n >= 3 ? 24 : 4 * n;
+	return sniff_text_marks(h, marks);
 }
 
 /*
@@ -480,14 +491,8 @@ qs_sniff_etcd_config(const struct qs_head *h)
 		"\ninitial-advertise-peer-urls:", "\nadvertise-client-urls:",
 		NULL
 	};
-	int	n;
 
-	if (!sniff_is_text(h))
-		return -1;
-	n = sniff_count_any(h, marks);
-	if (n == 0)
-		return h->len == 0 ? 0 : -1;
-	return n >= 3 ? 24 : 4 * n;
+	return sniff_text_marks(h, marks);
 }
 
 /* The etcd-backup tool's dump.json (seed 002): keys with values. */

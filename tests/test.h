@@ -41,6 +41,8 @@ struct qs_parse_ctx *qs_test_model_ctx(struct qs_run *, const char *,
 size_t	qs_test_nsignals(const struct qs_run *, enum qs_signal_kind);
 const struct qs_signal *qs_test_signal(const struct qs_run *,
 	    enum qs_signal_kind, const char *);
+/* The first view of a source ("consul members"), or NULL. */
+const struct qs_view *qs_test_view(const struct qs_run *, const char *);
 /* A gzipped fixture, gunzipped (test_bolt.c); NULL when missing. */
 unsigned char *qs_test_read_gz(const char *, size_t *);
 

@@ -14,20 +14,6 @@
 
 #define CLI	"consul1/consul/cli.txt"
 
-static const struct qs_view *
-cli_t_view(const struct qs_run *run, const char *source)
-{
-	size_t	i;
-
-	for (i = 0; i < run->views.n; i++) {
-		const struct qs_view	*v = run->views.v[i];
-
-		if (strcmp(v->source, source) == 0)
-			return v;
-	}
-	return NULL;
-}
-
 DEFINE_TEST(test_parse_consul_cli_members)
 {
 	static const char	out[] =
@@ -44,7 +30,7 @@ DEFINE_TEST(test_parse_consul_cli_members)
 	    "odd      10.0.0.10:8301   leaving unknown\n";
 	struct qs_run		*run = qs_test_parse("consul.cli_output", CLI,
 	    out, 0);
-	const struct qs_view	*v = cli_t_view(run, "consul members");
+	const struct qs_view	*v = qs_test_view(run, "consul members");
 	const struct qs_signal	*s;
 
 	CHECK_INT(run->diags.n, 0);
@@ -77,7 +63,7 @@ DEFINE_TEST(test_parse_consul_cli_members)
 	    "id=0b3a2c1d-0000-4000-8000-000000000001,port=8300,role=consul,"
 	    "vsn=2\n"
 	    "consul2  10.0.0.2:8301  failed  dc=dc1,role=consul\n", 0);
-	v = cli_t_view(run, "consul members");
+	v = qs_test_view(run, "consul members");
 	CHECK(v != NULL && v->members.n == 2);
 	if (v != NULL && v->members.n == 2)
 		CHECK_STR(qs_test_member(v, 0)->id,
@@ -101,7 +87,7 @@ DEFINE_TEST(test_parse_consul_cli_list_peers)
 	    "follower  false  3             40            2 Commits\n";
 	struct qs_run		*run = qs_test_parse("consul.cli_output", CLI,
 	    out, 0);
-	const struct qs_view	*v = cli_t_view(run,
+	const struct qs_view	*v = qs_test_view(run,
 	    "consul operator raft list-peers");
 
 	CHECK_INT(run->diags.n, 0);
@@ -169,7 +155,7 @@ DEFINE_TEST(test_parse_consul_cli_info)
 	    "\tmembers = 3\n";
 	struct qs_run		*run = qs_test_parse("consul.cli_output", CLI,
 	    out, 0);
-	const struct qs_view	*v = cli_t_view(run,
+	const struct qs_view	*v = qs_test_view(run,
 	    "consul info latest_configuration");
 	const struct qs_signal	*s;
 

@@ -348,20 +348,6 @@ DEFINE_TEST(test_parse_zk_cfg_garbage)
  * zoo.cfg.dynamic with only server lines is a dynamic file, and Kafka's
  * zookeeper.properties a zoo.cfg.
  */
-static const struct qs_view *
-zk_t_dyn(const struct qs_run *run, const char *source)
-{
-	size_t	i;
-
-	for (i = 0; i < run->views.n; i++) {
-		const struct qs_view	*v = run->views.v[i];
-
-		if (strcmp(v->source, source) == 0)
-			return v;
-	}
-	return NULL;
-}
-
 DEFINE_TEST(test_parse_zk_cfg_dynamic_in_force)
 {
 	static const char	v1[] =
@@ -432,7 +418,7 @@ DEFINE_TEST(test_parse_zk_cfg_dynamic_in_force)
 	CHECK(qs_test_artifact(run, "zk3/config/zookeeper.properties") !=
 	    NULL && strcmp(qs_test_artifact(run,
 	    "zk3/config/zookeeper.properties")->kind->name, "zk.cfg") == 0);
-	CHECK(zk_t_dyn(run, "zoo.cfg.dynamic") != NULL);
+	CHECK(qs_test_view(run, "zoo.cfg.dynamic") != NULL);
 	qs_run_free(run);
 	free(tar);
 }

@@ -36,6 +36,20 @@ qs_test_signal(const struct qs_run *run, enum qs_signal_kind kind,
 	return NULL;
 }
 
+const struct qs_view *
+qs_test_view(const struct qs_run *run, const char *source)
+{
+	size_t	i;
+
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (strcmp(v->source, source) == 0)
+			return v;
+	}
+	return NULL;
+}
+
 static int
 probe_t_time(const char *line, const char *want, int zone_known)
 {
