@@ -5,20 +5,6 @@
 
 #include "test.h"
 
-static const struct qs_view *
-view_named(const struct qs_run *run, const char *source)
-{
-	size_t	i;
-
-	for (i = 0; i < run->views.n; i++) {
-		const struct qs_view	*v = run->views.v[i];
-
-		if (strcmp(v->source, source) == 0)
-			return v;
-	}
-	return NULL;
-}
-
 DEFINE_TEST(test_parse_triton_sapi)
 {
 	struct qs_run		*run;
@@ -38,7 +24,7 @@ DEFINE_TEST(test_parse_triton_sapi)
 	    0);
 	CHECK(strcmp(qs_test_setting(run,
 	    "triton.sapi.instance.i-1.service_uuid"), "s-1") == 0);
-	v = view_named(run, "SAPI ZK_SERVERS (sdc)");
+	v = qs_test_view(run, "SAPI ZK_SERVERS (sdc)");
 	CHECK(v != NULL && v->kind == QS_VIEW_CONFIGURED);
 	m = qs_test_member(v, 1);
 	CHECK(m != NULL && strcmp(m->id, "3") == 0 &&
@@ -73,7 +59,7 @@ DEFINE_TEST(test_parse_triton_sapi_bad)
 	    "{\"host\": \"h2\", \"num\": -1}, {\"host\": \"h3\", "
 	    "\"num\": 2}]}}", 0);
 	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
-	v = view_named(run, "SAPI ZK_SERVERS (sdc)");
+	v = qs_test_view(run, "SAPI ZK_SERVERS (sdc)");
 	CHECK(v != NULL && v->members.n == 1);
 	CHECK(strcmp(qs_test_member(v, 0)->address, "h3") == 0);
 	qs_run_free(run);
@@ -119,7 +105,7 @@ DEFINE_TEST(test_parse_triton_vmapi)
 	    "{\"uuid\": \"u3\", \"alias\": \"binder2\", \"state\": "
 	    "\"stopped\", \"nics\": 5}]\n", 0);
 	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
-	v = view_named(run, "VMAPI VMs");
+	v = qs_test_view(run, "VMAPI VMs");
 	CHECK(v != NULL && v->members.n == 3);
 	m = qs_test_member(v, 0);
 	CHECK(strcmp(m->name, "binder0") == 0 && strcmp(m->id, "u1") == 0 &&
@@ -165,7 +151,7 @@ DEFINE_TEST(test_parse_triton_role_list)
 	    "binder3  -       u9    1024 running binder 10.0.0.8\n"
 	    "short row\n", 0);
 	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
-	v = view_named(run, "sdc-role list");
+	v = qs_test_view(run, "sdc-role list");
 	CHECK(v != NULL && v->members.n == 2);
 	m = qs_test_member(v, 1);
 	CHECK(strcmp(m->name, "binder3") == 0 && strcmp(m->id, "u9") == 0 &&
