@@ -26,11 +26,11 @@ set -euo pipefail
 GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$GEN_DIR/../../.." && pwd)
 OUT_DIR=${CONSUL_FIXTURE_OUT:-$TOP/testdata/bundles}
-ALL="consul-parallel-restart consul-stale-peers consul-dual-bootstrap consul-expect-mismatch consul-slow-leader consul-healthy
-consul-reaped-server consul-reaped-leader-legacy consul-rolling-restart consul-rolling-restart-legacy
-consul-hostnames consul-two-dead consul-two-dead-legacy consul-parallel-restart-five consul-stale-peers-modern
+ALL="consul-parallel-restart consul-stale-peers consul-dual-bootstrap consul-expect-mismatch \
+consul-slow-leader consul-healthy consul-reaped-server consul-reaped-leader-legacy \
+consul-rolling-restart consul-rolling-restart-legacy consul-hostnames consul-two-dead \
+consul-two-dead-legacy consul-parallel-restart-five consul-stale-peers-modern \
 consul-dual-bootstrap-legacy consul-expect-mismatch-legacy consul-slow-leader-bosh"
-ALL=$(echo $ALL)
 ATTEMPTS=${CONSUL_FIXTURE_ATTEMPTS:-4}
 export LC_ALL=C TZ=UTC
 
@@ -71,7 +71,7 @@ cp "$GEN_DIR"/*.go "$WORK/src/consulgen/"
 echo "building consulgen ($(go version | awk '{print $3}'))" >&2
 (cd "$WORK/src/consulgen" &&
 	GO111MODULE=off GOPATH="$WORK/gopath:/usr/share/gocode" GOCACHE="$WORK/gocache" \
-		GOFLAGS= CGO_ENABLED=0 nice -n 10 go build -o "$WORK/consulgen" .)
+		GOFLAGS='' CGO_ENABLED=0 nice -n 10 go build -o "$WORK/consulgen" .)
 
 # run_bg CMD...: run a command in the background and wait for it, so that an
 # interrupted run.sh can still stop it by PID.
@@ -91,6 +91,7 @@ in_hosts_ns() {
 	shift 2
 	local userns=
 	[ "$(id -u)" -eq 0 ] || userns=-r
+	# shellcheck disable=SC2016 # the inner shell expands its own "$1" "$2" "$@"
 	exec unshare $userns -m --propagation private sh -c \
 		'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf && shift 2 && exec "$@"' \
 		sh "$hosts" "$resolv" "$@"
@@ -99,10 +100,10 @@ in_hosts_ns() {
 mkdir -p "$OUT_DIR"
 for s in $SCENARIOS; do
 	stage="$WORK/stage"
-	wrap=
+	wrap=()
 	if "$WORK/consulgen" -hosts "$s" >"$WORK/hosts" 2>/dev/null; then
 		echo "# generator run: names come from /etc/hosts only" >"$WORK/resolv.conf"
-		wrap="in_hosts_ns $WORK/hosts $WORK/resolv.conf"
+		wrap=(in_hosts_ns "$WORK/hosts" "$WORK/resolv.conf")
 	fi
 	ok=0
 	for attempt in $(seq 1 "$ATTEMPTS"); do
@@ -110,7 +111,7 @@ for s in $SCENARIOS; do
 		mkdir -p "$stage"
 		echo "=== $s (attempt $attempt)" >&2
 		rc=0
-		run_bg $wrap timeout -s KILL 600 nice -n 10 "$WORK/consulgen" -out "$stage" -scenario "$s" \
+		run_bg ${wrap[@]+"${wrap[@]}"} timeout -s KILL 600 nice -n 10 "$WORK/consulgen" -out "$stage" -scenario "$s" \
 			-bundle "$OUT_DIR/$s.tar.gz" >"$WORK/report.txt" 2>&1 || rc=$?
 		if [ $rc -eq 0 ]; then
 			ok=1
