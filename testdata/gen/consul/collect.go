@@ -228,6 +228,19 @@ var legacySerfKeys = map[string]bool{"encrypted": true, "event_queue": true, "ev
 	"failed": true, "intent_queue": true, "left": true, "member_time": true, "members": true,
 	"query_queue": true, "query_time": true}
 
+// eraStats keeps, for a Consul <= 0.6 agent, only the keys its libraries
+// reported then.
+func (a *Agent) eraStats(m map[string]string, legacyKeys map[string]bool) map[string]string {
+	if a.legacy {
+		for k := range m {
+			if !legacyKeys[k] {
+				delete(m, k)
+			}
+		}
+	}
+	return m
+}
+
 func (a *Agent) infoOutput(s *serf.Serf, r *raft.Raft) string {
 	stats := map[string]map[string]string{}
 	services := "0"
@@ -239,14 +252,7 @@ func (a *Agent) infoOutput(s *serf.Serf, r *raft.Raft) string {
 	stats["runtime"] = map[string]string{"arch": runtime.GOARCH, "os": runtime.GOOS, "version": runtime.Version(),
 		"max_procs": strconv.Itoa(runtime.GOMAXPROCS(0)), "cpu_count": strconv.Itoa(runtime.NumCPU()),
 		"goroutines": strconv.Itoa(runtime.NumGoroutine())}
-	lan := s.Stats()
-	if a.legacy {
-		for k := range lan {
-			if !legacySerfKeys[k] {
-				delete(lan, k)
-			}
-		}
-	}
+	lan := a.eraStats(s.Stats(), legacySerfKeys)
 	stats["serf_lan"] = lan
 	if !a.cfg.Server {
 		known := 0
@@ -268,13 +274,8 @@ func (a *Agent) infoOutput(s *serf.Serf, r *raft.Raft) string {
 			c["acl"] = "disabled"
 		}
 		stats["consul"] = c
-		rs := r.Stats()
+		rs := a.eraStats(r.Stats(), legacyRaftKeys)
 		if a.legacy {
-			for k := range rs {
-				if !legacyRaftKeys[k] {
-					delete(rs, k)
-				}
-			}
 			// raft v0.x counted its peers from peers.json.
 			rs["num_peers"] = strconv.Itoa(a.peers.OtherPeers())
 		}
@@ -283,15 +284,7 @@ func (a *Agent) infoOutput(s *serf.Serf, r *raft.Raft) string {
 		wan := a.serfWAN
 		a.mu.Unlock()
 		if wan != nil {
-			ws := wan.Stats()
-			if a.legacy {
-				for k := range ws {
-					if !legacySerfKeys[k] {
-						delete(ws, k)
-					}
-				}
-			}
-			stats["serf_wan"] = ws
+			stats["serf_wan"] = a.eraStats(wan.Stats(), legacySerfKeys)
 		}
 	}
 	var b strings.Builder

@@ -58,12 +58,8 @@ func runExpectMismatchLegacy(sc *Scenario) error {
 		cfgs = append(cfgs, AgentConfig{Name: fmt.Sprintf("consul-east-%02d", i+1), IP: ips[i], Server: true,
 			Expect: expect, Era: "0.5", RetryJoin: ips, RetryInterval: 5 * time.Second})
 	}
-	servers, err := sc.newAgents(cfgs)
+	servers, err := sc.start(cfgs, "start consul-east-01, -02 (bootstrap_expect=5) and -03 (bootstrap_expect=3) together")
 	if err != nil {
-		return err
-	}
-	sc.Note("start consul-east-01, -02 (bootstrap_expect=5) and -03 (bootstrap_expect=3) together")
-	if err := sc.StartAll(servers); err != nil {
 		return err
 	}
 	if !sc.WaitFor(30*time.Second, func() bool {

@@ -70,20 +70,10 @@ func runHostnames(sc *Scenario) error {
 	}
 	cfgs = append(cfgs, AgentConfig{Name: "worker-1", IP: "127.0.3.54", Era: "1.8", RetryJoinAddrs: join,
 		RetryInterval: 5 * time.Second, LeaveOnTerminate: true})
-	agents, err := sc.newAgents(cfgs)
+	_, _, l, err := sc.startHealthy(cfgs, "start consul-a, consul-b, consul-c and worker-1 together (retry_join by host name)")
 	if err != nil {
 		return err
 	}
-	servers := agents[:3]
-	sc.Note("start consul-a, consul-b, consul-c and worker-1 together (retry_join by host name)")
-	if err := sc.StartAll(agents); err != nil {
-		return err
-	}
-	if err := sc.waitHealthy(servers, 40*time.Second, names(agents)...); err != nil {
-		return err
-	}
-	l := clusterLeader(servers)
-	sc.Note("cluster healthy, leader %s (term %d)", l.cfg.Name, l.term())
 	time.Sleep(10 * time.Second)
 	if len(sc.sortedLeaders()) != 1 {
 		return fmt.Errorf("more than one leadership: %s", leaderSummary(sc))

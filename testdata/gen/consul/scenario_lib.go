@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -194,4 +195,63 @@ func lifeLines(agents []*Agent) []string {
 		}
 	}
 	return out
+}
+
+// start creates the agents and starts them together.
+func (sc *Scenario) start(cfgs []AgentConfig, note string) ([]*Agent, error) {
+	agents, err := sc.newAgents(cfgs)
+	if err != nil {
+		return nil, err
+	}
+	sc.Note("%s", note)
+	return agents, sc.StartAll(agents)
+}
+
+// startHealthy starts the agents and waits until the leader among the
+// servers has registered every agent with a passing serfHealth check.
+func (sc *Scenario) startHealthy(cfgs []AgentConfig, note string) (agents, servers []*Agent, leader *Agent, err error) {
+	if agents, err = sc.start(cfgs, note); err != nil {
+		return nil, nil, nil, err
+	}
+	for _, a := range agents {
+		if a.cfg.Server {
+			servers = append(servers, a)
+		}
+	}
+	if err = sc.waitHealthy(servers, 40*time.Second, names(agents)...); err != nil {
+		return nil, nil, nil, err
+	}
+	leader = clusterLeader(servers)
+	sc.Note("cluster healthy, leader %s (term %d)", leader.cfg.Name, leader.term())
+	return agents, servers, leader, nil
+}
+
+// failover kills the victim (no leave) and waits until a leader among the
+// other servers has marked it critical; it returns that leader.
+func (sc *Scenario) failover(servers []*Agent, victim *Agent, note string) (*Agent, error) {
+	sc.Note("%s", note)
+	victim.Kill()
+	rest := without(servers, victim)
+	if !sc.WaitFor(30*time.Second, func() bool {
+		return clusterLeader(rest) != nil && catalogAll(rest, healthCritical, victim.cfg.Name)
+	}) {
+		return nil, fmt.Errorf("no leader marked %s critical", victim.cfg.Name)
+	}
+	l := clusterLeader(rest)
+	sc.Note("leader %s (term %d) marked %s critical", l.cfg.Name, l.term(), victim.cfg.Name)
+	return l, nil
+}
+
+// interruptAll interrupts the agents at the same moment (graceful leave)
+// and returns when all have exited.
+func interruptAll(agents []*Agent) {
+	var wg sync.WaitGroup
+	for _, a := range agents {
+		wg.Add(1)
+		go func(a *Agent) {
+			defer wg.Done()
+			a.Interrupt()
+		}(a)
+	}
+	wg.Wait()
 }

@@ -5,7 +5,6 @@ import (
 	"io/ioutil"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -74,15 +73,7 @@ func runParallelRestart(sc *Scenario) error {
 	time.Sleep(4 * time.Second)
 
 	sc.Note("SIGINT to node1, node2, node3 at the same time (graceful leave)")
-	var wg sync.WaitGroup
-	for _, a := range servers {
-		wg.Add(1)
-		go func(a *Agent) {
-			defer wg.Done()
-			a.Interrupt()
-		}(a)
-	}
-	wg.Wait()
+	interruptAll(servers)
 	sc.Note("all three agents exited")
 	p := filepath.Join(servers[2].dataDir, "raft", "peers.json")
 	if err := ioutil.WriteFile(p, []byte("[]\n"), 0755); err != nil {

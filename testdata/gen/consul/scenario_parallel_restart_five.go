@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -75,32 +74,15 @@ func runParallelRestartFive(sc *Scenario) error {
 		cfgs = append(cfgs, AgentConfig{Name: fmt.Sprintf("sjc-cs-%d", i+1), IP: ip, Server: true, Expect: 5,
 			Era: "0.6", RetryJoin: ips, RetryInterval: 5 * time.Second, SkipLeaveOnInterrupt: false})
 	}
-	servers, err := sc.newAgents(cfgs)
+	_, servers, _, err := sc.startHealthy(cfgs, "start the five servers")
 	if err != nil {
 		return err
 	}
-	sc.Note("start the five servers")
-	if err := sc.StartAll(servers); err != nil {
-		return err
-	}
-	if err := sc.waitHealthy(servers, 40*time.Second, names(servers)...); err != nil {
-		return err
-	}
-	l := clusterLeader(servers)
-	sc.Note("cluster healthy, leader %s (term %d)", l.cfg.Name, l.term())
 	time.Sleep(6 * time.Second)
 
 	sc.Note("systemctl restart consul on all five hosts at once (SIGINT: graceful leave)")
 	leaveAt := servers[0].logStamp(time.Now())
-	var wg sync.WaitGroup
-	for _, a := range servers {
-		wg.Add(1)
-		go func(a *Agent) {
-			defer wg.Done()
-			a.Interrupt()
-		}(a)
-	}
-	wg.Wait()
+	interruptAll(servers)
 	sc.Note("all five exited")
 	restartAt := servers[0].logStamp(time.Now())
 	if err := sc.StartAll(servers); err != nil {

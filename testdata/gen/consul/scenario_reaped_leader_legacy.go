@@ -25,9 +25,9 @@ func init() {
 		Title: "the leader of five servers crashes, a new leader is elected, the dead one is reaped and removed (Consul 0.6, journald)",
 		Story: `Five servers consul01..consul05 (127.0.3.21-25, default ports, bootstrap_expect 5)
 in datacenter fra1, Consul 0.6 era (raft protocol 1: peers by address, the raft
-v0.x peers.json store). The leader's process is killed by the kernel (SIGKILL;
-systemd records "Main process exited, code=killed, status=9/KILL"; the unit
-has no Restart= so it stays down). The four others elect a new leader, which
+v0.x peers.json store), skip_leave_on_interrupt = true. The leader's process
+is killed by the kernel (SIGKILL; systemd records "Main process exited,
+code=killed, status=9/KILL"; the unit has no Restart= so it stays down). The four others elect a new leader, which
 marks the dead server critical; after reconnect_timeout serf reaps it and the
 new leader removes it from the raft peers (RemovePeer) and deregisters it.
 Four voters remain, all alive. The dead host's disk is collected too: its
@@ -58,58 +58,29 @@ func runReapedLeaderLegacy(sc *Scenario) error {
 	var cfgs []AgentConfig
 	for i, ip := range ips {
 		cfgs = append(cfgs, AgentConfig{Name: fmt.Sprintf("consul%02d", i+1), IP: ip, Server: true, Expect: 5,
-			Era: "0.6", RetryJoin: ips, RetryInterval: 5 * time.Second, NoBanner: false,
+			Era: "0.6", RetryJoin: ips, RetryInterval: 5 * time.Second, SkipLeaveOnInterrupt: true,
 			ReconnectTimeout: 45 * time.Second, ReapInterval: 5 * time.Second})
 	}
-	servers, err := sc.newAgents(cfgs)
+	_, servers, old, err := sc.startHealthy(cfgs, "start consul01..consul05 together (Consul 0.6 style, bootstrap_expect=5)")
 	if err != nil {
 		return err
 	}
-	sc.Note("start consul01..consul05 together (Consul 0.6 style, bootstrap_expect=5)")
-	if err := sc.StartAll(servers); err != nil {
-		return err
-	}
-	if err := sc.waitHealthy(servers, 40*time.Second, names(servers)...); err != nil {
-		return err
-	}
-	old := clusterLeader(servers)
 	oldTerm := old.term()
-	sc.Note("cluster healthy, leader %s (term %d)", old.cfg.Name, oldTerm)
 	time.Sleep(5 * time.Second)
-
-	sc.Note("%s (leader) is killed (SIGKILL, no leave); systemd does not restart it", old.cfg.Name)
-	old.Kill()
-	rest := without(servers, old)
-	if !sc.WaitFor(30*time.Second, func() bool { return clusterLeader(rest) != nil }) {
-		return fmt.Errorf("no new leader")
+	nl, err := sc.failover(servers, old, old.cfg.Name+" (leader) is killed (SIGKILL, no leave); systemd does not restart it")
+	if err != nil {
+		return err
 	}
-	nl := clusterLeader(rest)
-	electedAt := nl.logStamp(time.Now())
-	sc.Note("new leader %s (term %d)", nl.cfg.Name, nl.term())
-	if !sc.WaitFor(30*time.Second, func() bool { return catalogAll(rest, healthCritical, old.cfg.Name) }) {
-		return fmt.Errorf("%s never marked critical", old.cfg.Name)
+	l, err := sc.waitReaped(without(servers, old), old)
+	if err != nil {
+		return err
 	}
-	sc.Note("%s marks %s critical", nl.cfg.Name, old.cfg.Name)
-	gone := func() bool {
-		l := clusterLeader(rest)
-		if l == nil || l.inConfig(old.raftAddr()) {
-			return false
-		}
-		_, found := l.fsm.Lookup(old.cfg.Name)
-		return !found
-	}
-	if !sc.WaitFor(120*time.Second, gone) {
-		return fmt.Errorf("%s was never reaped and removed", old.cfg.Name)
-	}
-	l := clusterLeader(rest)
-	if l != nl {
-		return fmt.Errorf("leadership moved again (%s)", leaderSummary(sc))
-	}
-	sc.Note("serf reaped %s; %s removed it from the raft peers and deregistered it", old.cfg.Name, l.cfg.Name)
 	time.Sleep(8 * time.Second)
-	if len(sc.sortedLeaders()) != 2 {
+	leaders := sc.sortedLeaders()
+	if l != nl || len(leaders) != 2 {
 		return fmt.Errorf("unexpected leaderships: %s", leaderSummary(sc))
 	}
+	electedAt := nl.logStamp(leaders[1].When)
 	reaped = reapedState{leader: l.cfg.Name, victim: old.cfg.Name, term: l.term(), oldLeader: old.cfg.Name,
 		oldTerm: oldTerm, electedAt: electedAt, victimAddr: old.raftAddr(),
 		killedAt: old.logStamp(old.lastEvent("kill"))}

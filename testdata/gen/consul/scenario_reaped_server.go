@@ -78,38 +78,39 @@ func reapedServerCfg(name, ip string, join []string) AgentConfig {
 
 func runReapedServer(sc *Scenario) error {
 	ips := []string{"127.0.3.11", "127.0.3.12", "127.0.3.13"}
-	servers, err := sc.newAgents([]AgentConfig{
+	_, servers, _, err := sc.startHealthy([]AgentConfig{
 		reapedServerCfg("srv-a", ips[0], ips),
 		reapedServerCfg("srv-b", ips[1], ips),
 		reapedServerCfg("srv-c", ips[2], ips),
-	})
+		{Name: "api-1", IP: "127.0.3.14", Era: "1.8", RetryJoin: ips, RetryInterval: 5 * time.Second,
+			ReconnectTimeout: 45 * time.Second, ReapInterval: 5 * time.Second},
+	}, "start srv-a, srv-b, srv-c (servers, bootstrap_expect=3) and api-1 (client)")
 	if err != nil {
 		return err
 	}
-	client, err := sc.NewAgent(AgentConfig{Name: "api-1", IP: "127.0.3.14", Era: "1.8", RetryJoin: ips,
-		RetryInterval: 5 * time.Second, ReconnectTimeout: 45 * time.Second, ReapInterval: 5 * time.Second})
-	if err != nil {
-		return err
-	}
-	sc.Note("start srv-a, srv-b, srv-c (servers, bootstrap_expect=3) and api-1 (client)")
-	if err := sc.StartAll(append(servers, client)); err != nil {
-		return err
-	}
-	if err := sc.waitHealthy(servers, 40*time.Second, "srv-a", "srv-b", "srv-c", "api-1"); err != nil {
-		return err
-	}
-	leader := clusterLeader(servers)
-	sc.Note("cluster healthy, leader %s (term %d)", leader.cfg.Name, leader.term())
 	time.Sleep(5 * time.Second)
 
 	victim := followers(servers)[1]
-	rest := without(servers, victim)
-	sc.Note("%s's process is killed (SIGKILL, no leave)", victim.cfg.Name)
-	victim.Kill()
-	if !sc.WaitFor(30*time.Second, func() bool { return catalogAll(rest, healthCritical, victim.cfg.Name) }) {
-		return fmt.Errorf("%s never marked critical", victim.cfg.Name)
+	if _, err := sc.failover(servers, victim, victim.cfg.Name+"'s process is killed (SIGKILL, no leave)"); err != nil {
+		return err
 	}
-	sc.Note("leader marks %s critical (serf failed)", victim.cfg.Name)
+	l, err := sc.waitReaped(without(servers, victim), victim)
+	if err != nil {
+		return err
+	}
+	time.Sleep(8 * time.Second)
+	if len(sc.sortedLeaders()) != 1 {
+		return fmt.Errorf("leadership changed during the run: %s", leaderSummary(sc))
+	}
+	reaped = reapedState{leader: l.cfg.Name, victim: victim.cfg.Name, term: l.term(),
+		victimAddr: victim.raftAddr(), victimID: victim.nodeID, killedAt: victim.logStamp(victim.lastEvent("kill"))}
+	sc.Capture()
+	return nil
+}
+
+// waitReaped waits until serf has reaped the victim and the leader among
+// rest has removed it from raft and from the catalog.
+func (sc *Scenario) waitReaped(rest []*Agent, victim *Agent) (*Agent, error) {
 	gone := func() bool {
 		l := clusterLeader(rest)
 		if l == nil || l.inConfig(victim.raftAddr()) {
@@ -119,18 +120,11 @@ func runReapedServer(sc *Scenario) error {
 		return !found
 	}
 	if !sc.WaitFor(120*time.Second, gone) {
-		return fmt.Errorf("%s was never reaped and removed", victim.cfg.Name)
+		return nil, fmt.Errorf("%s was never reaped and removed", victim.cfg.Name)
 	}
 	l := clusterLeader(rest)
 	sc.Note("serf reaped %s; leader %s removed it from raft and deregistered it", victim.cfg.Name, l.cfg.Name)
-	time.Sleep(8 * time.Second)
-	if len(sc.sortedLeaders()) != 1 {
-		return fmt.Errorf("leadership changed during the run: %s", leaderSummary(sc))
-	}
-	reaped = reapedState{leader: l.cfg.Name, victim: victim.cfg.Name, term: l.term(),
-		victimAddr: victim.raftAddr(), victimID: victim.nodeID, killedAt: victim.logStamp(victim.lastEvent("kill"))}
-	sc.Capture()
-	return nil
+	return l, nil
 }
 
 // checkReaped holds what both reap scenarios must show.

@@ -102,15 +102,7 @@ func runRollingRestart(sc *Scenario) error {
 			RetryJoinAddrs: joins, RetryInterval: 5 * time.Second, SkipLeaveOnInterrupt: true, LogJSON: true,
 			BindAddrText: `{{ GetInterfaceIP "eth0" }}`})
 	}
-	servers, err := sc.newAgents(cfgs)
-	if err != nil {
-		return err
-	}
-	sc.Note("docker compose up: consul-1, consul-2, consul-3 start together")
-	if err := sc.StartAll(servers); err != nil {
-		return err
-	}
-	return rollingRestart(sc, servers, servers, 4*time.Second, false)
+	return rollingRestart(sc, cfgs, "docker compose up: consul-1, consul-2, consul-3 start together", 4*time.Second, false)
 }
 
 func runRollingRestartLegacy(sc *Scenario) error {
@@ -125,25 +117,16 @@ func runRollingRestartLegacy(sc *Scenario) error {
 	}
 	cfgs = append(cfgs, AgentConfig{Name: "lon-web-01", IP: "127.0.3.44", Era: "0.6", RetryJoin: ips,
 		RetryInterval: 5 * time.Second})
-	agents, err := sc.newAgents(cfgs)
-	if err != nil {
-		return err
-	}
-	sc.Note("start the three servers and the client")
-	if err := sc.StartAll(agents); err != nil {
-		return err
-	}
-	return rollingRestart(sc, agents[:3], agents, 3*time.Second, true)
+	return rollingRestart(sc, cfgs, "start the three servers and the client", 3*time.Second, true)
 }
 
 // rollingRestart restarts the servers one at a time; leaderSecond puts the
 // leader in the middle, otherwise it goes last.
-func rollingRestart(sc *Scenario, servers, all []*Agent, down time.Duration, leaderSecond bool) error {
-	if err := sc.waitHealthy(servers, 40*time.Second, names(all)...); err != nil {
+func rollingRestart(sc *Scenario, cfgs []AgentConfig, start string, down time.Duration, leaderSecond bool) error {
+	all, servers, l, err := sc.startHealthy(cfgs, start)
+	if err != nil {
 		return err
 	}
-	l := clusterLeader(servers)
-	sc.Note("cluster healthy, leader %s (term %d)", l.cfg.Name, l.term())
 	time.Sleep(5 * time.Second)
 	fs := followers(servers)
 	order := []*Agent{fs[0], fs[1], l}

@@ -14,7 +14,8 @@ func init() {
 	scenarioDocs["consul-slow-leader-bosh"] = scenarioDoc{
 		Title: "BOSH deploy: the leader's VM is stopped and comes back late, the others elect a new leader (Consul 0.6, console log)",
 		Story: `Servers consul-z1-0, consul-z1-1, consul-z2-0 (BOSH instances; 127.0.3.111-113,
-default ports, bootstrap_expect 3) in datacenter cf1, Consul 0.6 era, with
+default ports, bootstrap_expect 3, skip_leave_on_interrupt = true) in
+datacenter cf1, Consul 0.6 era, with
 BOSH's paths (/var/vcap/store/consul_agent, /var/vcap/jobs/consul_agent,
 /var/vcap/sys/log/consul_agent). During a deploy the leader's VM is stopped
 without the agent leaving (its log simply ends) and takes long to come back.
@@ -54,31 +55,18 @@ func runSlowLeaderBosh(sc *Scenario) error {
 	var cfgs []AgentConfig
 	for i, n := range []string{"consul-z1-0", "consul-z1-1", "consul-z2-0"} {
 		cfgs = append(cfgs, AgentConfig{Name: n, IP: ips[i], Server: true, Expect: 3, Era: "0.6",
-			RetryJoin: ips, RetryInterval: 5 * time.Second})
+			RetryJoin: ips, RetryInterval: 5 * time.Second, SkipLeaveOnInterrupt: true})
 	}
-	servers, err := sc.newAgents(cfgs)
+	_, servers, old, err := sc.startHealthy(cfgs, "start the three consul_agent instances")
 	if err != nil {
 		return err
 	}
-	sc.Note("start the three consul_agent instances")
-	if err := sc.StartAll(servers); err != nil {
-		return err
-	}
-	if err := sc.waitHealthy(servers, 40*time.Second, names(servers)...); err != nil {
-		return err
-	}
-	old := clusterLeader(servers)
 	oldTerm := old.term()
-	sc.Note("cluster healthy, leader %s (term %d)", old.cfg.Name, oldTerm)
 	time.Sleep(5 * time.Second)
-	sc.Note("%s's VM is stopped (agent killed, no leave)", old.cfg.Name)
-	old.Kill()
-	rest := without(servers, old)
-	if !sc.WaitFor(30*time.Second, func() bool { return clusterLeader(rest) != nil && catalogAll(rest, healthCritical, old.cfg.Name) }) {
-		return fmt.Errorf("no new leader marking %s critical", old.cfg.Name)
+	nl, err := sc.failover(servers, old, old.cfg.Name+"'s VM is stopped (agent killed, no leave)")
+	if err != nil {
+		return err
 	}
-	nl := clusterLeader(rest)
-	sc.Note("new leader %s (term %d) marked %s critical", nl.cfg.Name, nl.term(), old.cfg.Name)
 	time.Sleep(12 * time.Second)
 	sc.Note("%s's VM is back; the agent starts from its disk", old.cfg.Name)
 	if err := old.Start(); err != nil {

@@ -79,20 +79,12 @@ func stalePeerModernCfg(name, ip string, join []string) AgentConfig {
 
 func runStalePeersModern(sc *Scenario) error {
 	ips := []string{"127.0.3.91", "127.0.3.92", "127.0.3.93"}
-	servers, err := sc.newAgents([]AgentConfig{
-		stalePeerModernCfg("kv1", ips[0], ips), stalePeerModernCfg("kv2", ips[1], ips), stalePeerModernCfg("kv3", ips[2], ips)})
+	_, servers, leader, err := sc.startHealthy([]AgentConfig{
+		stalePeerModernCfg("kv1", ips[0], ips), stalePeerModernCfg("kv2", ips[1], ips), stalePeerModernCfg("kv3", ips[2], ips)},
+		"start kv1, kv2, kv3 together")
 	if err != nil {
 		return err
 	}
-	sc.Note("start kv1, kv2, kv3 together")
-	if err := sc.StartAll(servers); err != nil {
-		return err
-	}
-	if err := sc.waitHealthy(servers, 40*time.Second, names(servers)...); err != nil {
-		return err
-	}
-	leader := clusterLeader(servers)
-	sc.Note("cluster healthy, leader %s (term %d)", leader.cfg.Name, leader.term())
 	time.Sleep(4 * time.Second)
 	fs := followers(servers)
 	old, failed := fs[0], fs[1]

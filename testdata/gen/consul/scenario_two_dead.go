@@ -73,42 +73,34 @@ func runTwoDead(sc *Scenario) error {
 		cfgs = append(cfgs, AgentConfig{Name: n, IP: ips[i], Server: true, Expect: 3, Era: "1.8",
 			RetryJoin: ips, RetryInterval: 10 * time.Second, SkipLeaveOnInterrupt: true, ConfigHCL: true})
 	}
-	servers, err := sc.newAgents(cfgs)
+	_, servers, leader, err := sc.startHealthy(cfgs, "start alpha, bravo, charlie together")
 	if err != nil {
 		return err
 	}
-	sc.Note("start alpha, bravo, charlie together")
-	if err := sc.StartAll(servers); err != nil {
-		return err
-	}
-	if err := sc.waitHealthy(servers, 40*time.Second, names(servers)...); err != nil {
-		return err
-	}
-	leader := clusterLeader(servers)
-	term := leader.term()
-	sc.Note("cluster healthy, leader %s (term %d)", leader.cfg.Name, term)
 	time.Sleep(5 * time.Second)
 	fs := followers(servers)
-	return killTwo(sc, servers, fs[0], fs[1], leader, term, 15*time.Second)
+	next := func(*Agent) *Agent { return fs[1] }
+	return killTwo(sc, servers, leader, fs[0], next, 15*time.Second, "%s's host dies (killed, no leave)")
 }
 
-// killTwo kills first, waits, kills second, and waits until the survivor
-// has no leader and sees both failed in serf.
-func killTwo(sc *Scenario, servers []*Agent, first, second, leader *Agent, term uint64, gap time.Duration) error {
-	sc.Note("%s's host dies (killed, no leave)", first.cfg.Name)
-	first.Kill()
-	rest := without(servers, first)
-	if !sc.WaitFor(30*time.Second, func() bool {
-		l := clusterLeader(rest)
-		return l != nil && catalogAll(rest, healthCritical, first.cfg.Name)
-	}) {
-		return fmt.Errorf("%s never marked critical", first.cfg.Name)
+// killTwo kills first (no leave) and waits until a leader among the others
+// marks it critical; after gap it kills the server next picks given that
+// leader, and waits until the last server has no leader and sees both
+// others failed in serf. how describes a death ("%s" is the server).
+func killTwo(sc *Scenario, servers []*Agent, leader, first *Agent, next func(*Agent) *Agent, gap time.Duration, how string) error {
+	term := leader.term()
+	nl, err := sc.failover(servers, first, fmt.Sprintf(how, first.cfg.Name))
+	if err != nil {
+		return err
 	}
-	sc.Note("leader %s marked %s critical", clusterLeader(rest).cfg.Name, first.cfg.Name)
 	time.Sleep(gap)
-	sc.Note("%s's host dies too (killed, no leave): 1 of 3 voters left", second.cfg.Name)
+	if clusterLeader(without(servers, first)) != nl {
+		return fmt.Errorf("leadership moved again: %s (retry)", leaderSummary(sc))
+	}
+	second := next(nl)
+	sc.Note(how+": 1 of 3 voters left", second.cfg.Name)
 	second.Kill()
-	surv := without(rest, second)[0]
+	surv := without(servers, first, second)[0]
 	if !sc.WaitFor(30*time.Second, func() bool { l, _ := surv.raftLeader(); return l == "" && clusterLeader([]*Agent{surv}) == nil }) {
 		return fmt.Errorf("survivor still has a leader")
 	}

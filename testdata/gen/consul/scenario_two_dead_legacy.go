@@ -1,9 +1,6 @@
 package main
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 func init() {
 	sites["consul-two-dead-legacy"] = withDefaultPorts(Site{DC: "dc2", Version: "0.6.4",
@@ -48,59 +45,12 @@ func runTwoDeadLegacy(sc *Scenario) error {
 		cfgs = append(cfgs, AgentConfig{Name: n, IP: ips[i], Server: true, Expect: 3, Era: "0.6",
 			RetryJoin: ips, RetryInterval: 5 * time.Second})
 	}
-	servers, err := sc.newAgents(cfgs)
+	_, servers, leader, err := sc.startHealthy(cfgs, "docker-compose up: cs1, cs2, cs3")
 	if err != nil {
 		return err
 	}
-	sc.Note("docker-compose up: cs1, cs2, cs3")
-	if err := sc.StartAll(servers); err != nil {
-		return err
-	}
-	if err := sc.waitHealthy(servers, 40*time.Second, names(servers)...); err != nil {
-		return err
-	}
-	leader := clusterLeader(servers)
-	term := leader.term()
-	sc.Note("cluster healthy, leader %s (term %d)", leader.cfg.Name, term)
 	time.Sleep(5 * time.Second)
-	rest := without(servers, leader)
-	// Kill the leader; the second victim is whoever leads next.
-	sc.Note("docker kill %s (the leader)", leader.cfg.Name)
-	leader.Kill()
-	if !sc.WaitFor(30*time.Second, func() bool { return clusterLeader(rest) != nil && catalogAll(rest, healthCritical, leader.cfg.Name) }) {
-		return fmt.Errorf("no new leader marking %s critical", leader.cfg.Name)
-	}
-	second := clusterLeader(rest)
-	sc.Note("new leader %s (term %d) marked %s critical", second.cfg.Name, second.term(), leader.cfg.Name)
-	time.Sleep(20 * time.Second)
-	if clusterLeader(rest) != second {
-		return fmt.Errorf("leadership moved again")
-	}
-	return killTwoSecond(sc, servers, leader, second, leader, term)
-}
-
-// killTwoSecond: first is already dead; kill second and wait as killTwo.
-func killTwoSecond(sc *Scenario, servers []*Agent, first, second, leader *Agent, term uint64) error {
-	sc.Note("docker kill %s: 1 of 3 voters left", second.cfg.Name)
-	second.Kill()
-	surv := without(servers, first, second)[0]
-	if !sc.WaitFor(30*time.Second, func() bool { l, _ := surv.raftLeader(); return l == "" }) {
-		return fmt.Errorf("survivor still has a leader")
-	}
-	lostAt := time.Now()
-	sc.Note("%s has no leader any more", surv.cfg.Name)
-	if !sc.WaitFor(60*time.Second, func() bool { return serfFailedCount(surv) == 2 }) {
-		return fmt.Errorf("survivor's serf never saw both failed")
-	}
-	sc.Note("%s's serf sees %s and %s failed", surv.cfg.Name, first.cfg.Name, second.cfg.Name)
-	time.Sleep(20 * time.Second)
-	if clusterLeader([]*Agent{surv}) != nil {
-		return fmt.Errorf("a leader without quorum?")
-	}
-	twoDead = twoDeadState{survivor: surv.cfg.Name, dead: []string{first.cfg.Name, second.cfg.Name},
-		killed: []string{first.logStamp(first.lastEvent("kill")), second.logStamp(second.lastEvent("kill"))},
-		leader: leader.cfg.Name, term: term, servers: names(servers),
-		survivorLost: surv.logStamp(lostAt), survivorFinal: surv.term()}
-	sc.Capture()
-	return nil
+	// The leader dies first; the second victim is whoever leads next.
+	next := func(nl *Agent) *Agent { return nl }
+	return killTwo(sc, servers, leader, leader, next, 20*time.Second, "docker kill %s")
 }
