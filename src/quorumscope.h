@@ -1138,7 +1138,11 @@ struct qs_quorum_stretch {
 	const struct qs_qspan	*lost;		/* first with the majority lost */
 	const struct qs_qspan	*worst;		/* most voters down */
 	const struct qs_qspan	*held;		/* first with a majority up */
+	int64_t			 lost_ms;	/* time with the majority lost */
+	int64_t			 held_ms;	/* time with a majority up */
 };
+int	qs_quorum_leaderless_held(const struct qs_history *,
+	    const struct qs_quorum_stretch *);
 void	qs_quorum_stretches(struct qs_run *, const struct qs_history *,
 	    struct qs_vec *);
 const char *qs_quorum_title(struct qs_run *, const struct qs_history *,
