@@ -7,12 +7,7 @@
 # (run.sh uses unshare -n) so that the old address is really absent.
 set -euo pipefail
 . "$ZK_GEN_DIR/lib.sh"
-trap zk_kill_all EXIT
-
-S=$1
-R="$ZK_WORK/run"
-TF="$ZK_WORK/collected"
-nodes_init
+scenario_begin "$1"
 PORT=48181 QP=48888 EP=49888
 ALL="broker-zk1 broker-zk2 broker-zk3"
 OLD=127.0.2.99 ATTEMPTS=5 RESTART_SEC=3
@@ -68,11 +63,7 @@ n_exit=$(grep -c 'Exiting JVM with code' "$L3" || true)
 grep -q "$OLD" "$L3" || retry_exit "broker-zk3's log does not name $OLD"
 sleep 3
 
-for n in $ALL; do
-	node_collect "$n" "$TF/$n"
-	for c in srvr stat conf; do fourlw_nc "${NIP[$n]}" "$PORT" "$c" "$TF/$n/zk_$c.log"; done
-	normalize_zone "$TF/$n" "$R/$n"
-done
+for n in $ALL; do node_collect_4lw "$n" fourlw_nc zk_%s.log srvr stat conf; done
 MODES="broker-zk1=$(node_mode broker-zk1) broker-zk2=$(node_mode broker-zk2)"
 case $MODES in *leader*) ;; *) retry_exit "no leader at collection ($MODES)" ;; esac
 for n in broker-zk1 broker-zk2; do zk_kill "${NPID[$n]}" TERM; done

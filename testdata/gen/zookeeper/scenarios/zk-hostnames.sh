@@ -6,12 +6,7 @@
 # usual resolver.  Each host's /etc/hosts and /etc/hostname are in the bundle.
 set -euo pipefail
 . "$ZK_GEN_DIR/lib.sh"
-trap zk_kill_all EXIT
-
-S=$1
-R="$ZK_WORK/run"
-TF="$ZK_WORK/collected"
-nodes_init
+scenario_begin "$1"
 PORT=42181 QP=42888 EP=43888
 ALL="zk-a zk-b zk-c"
 D=example.internal
@@ -47,11 +42,7 @@ for n in $ALL; do
 	} >"$R/$n/${NCFG[$n]}"
 done
 
-T_START=$(stamp)
-for n in $ALL; do node_start "$n"; done
-nodes_wait_modes 90 $ALL
-L1=$(nodes_leader $ALL)
-[ -n "$L1" ] || retry_exit "no leader after start"
+nodes_start_elect 90
 for n in $ALL; do app_writes "$n.$D:$PORT" "tenant-$n"; done
 sleep 3
 

@@ -6,12 +6,7 @@
 # "zookeeper-server-start.sh -daemon") and logs/server.log.  Healthy.
 set -euo pipefail
 . "$ZK_GEN_DIR/lib.sh"
-trap zk_kill_all EXIT
-
-S=$1
-R="$ZK_WORK/run"
-TF="$ZK_WORK/collected"
-nodes_init
+scenario_begin "$1"
 PORT=52181 QP=52888 EP=53888
 ALL="kafka-1 kafka-2 kafka-3"
 # ZooKeeper's default whitelist (srvr only), as Kafka leaves it.
@@ -47,11 +42,7 @@ server.3=127.0.2.113:$QP:$EP
 EOT
 done
 
-T_START=$(stamp)
-for n in $ALL; do node_start "$n"; done
-nodes_wait_modes 90 $ALL
-L1=$(nodes_leader $ALL)
-[ -n "$L1" ] || retry_exit "no leader after start"
+nodes_start_elect 90
 # What a Kafka broker keeps in ZooKeeper (the shape only).
 zkcli "127.0.2.111:$PORT" <<'EOT'
 create /brokers ''
@@ -64,11 +55,7 @@ create /cluster/id '{"version":"1","id":"q2Zv0bC1QxOu3Xk3a1b2cQ"}'
 EOT
 sleep 3
 
-for n in $ALL; do
-	node_collect "$n" "$TF/$n"
-	for c in srvr mntr ruok; do fourlw_nc "${NIP[$n]}" "$PORT" "$c" "$TF/$n/zk-$c.txt"; done
-	normalize_zone "$TF/$n" "$R/$n"
-done
+for n in $ALL; do node_collect_4lw "$n" fourlw_nc zk-%s.txt srvr mntr ruok; done
 MODES=""
 for n in $ALL; do MODES="$MODES $n=$(sed -n 's/^Mode: //p' "$TF/$n/zk-srvr.txt")"; done
 case $MODES in *leader*) ;; *) retry_exit "no leader at collection ($MODES)" ;; esac

@@ -10,12 +10,7 @@
 # four-letter words.
 set -euo pipefail
 . "$ZK_GEN_DIR/lib.sh"
-trap zk_kill_all EXIT
-
-S=$1
-R="$ZK_WORK/run"
-TF="$ZK_WORK/collected"
-nodes_init
+scenario_begin "$1"
 PREALLOC=-Dzookeeper.preAllocSize=4096
 PORT=40181 QP=40888 EP=41888
 ALL="coord-1 coord-2 coord-3"
@@ -51,11 +46,7 @@ has_leader() {
 	return 1
 }
 
-T_START=$(stamp)
-for n in $ALL; do node_start "$n" $PREALLOC; done
-nodes_wait_modes 90 $ALL
-L1=$(nodes_leader $ALL)
-[ -n "$L1" ] || retry_exit "no leader after start"
+nodes_start_elect 90 $PREALLOC
 app_writes "127.0.2.51:$PORT" inventory
 sleep 3
 

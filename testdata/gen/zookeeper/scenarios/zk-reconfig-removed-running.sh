@@ -7,12 +7,7 @@
 # a follower and still runs at collection.
 set -euo pipefail
 . "$ZK_GEN_DIR/lib.sh"
-trap zk_kill_all EXIT
-
-S=$1
-R="$ZK_WORK/run"
-TF="$ZK_WORK/collected"
-nodes_init
+scenario_begin "$1"
 PORT=50181 QP=50888 EP=51888
 PREALLOC=-Dzookeeper.preAllocSize=4096
 ALL="cfgsvc-1 cfgsvc-2 cfgsvc-3 cfgsvc-4 cfgsvc-5"
@@ -45,11 +40,7 @@ get_config() {
 	grep -E '^(server\.|version=)' "$ZK_WORK/zkcli.out" || true
 }
 
-T_START=$(stamp)
-for n in $ALL; do node_start "$n" "$ZK_SUPER_OPT" $PREALLOC; done
-nodes_wait_modes 120 $ALL
-L1=$(nodes_leader $ALL)
-[ -n "$L1" ] || retry_exit "no leader after start"
+nodes_start_elect 120 "$ZK_SUPER_OPT" $PREALLOC
 app_writes "${NIP[$L1]}:$PORT" flags
 CFG0=$(get_config "${NIP[$L1]}:$PORT")
 
@@ -68,20 +59,27 @@ REST=""
 for n in $ALL; do [ "$n" != "$RM" ] && REST="$REST $n"; done
 nodes_wait_modes 60 $REST || retry_exit "no quorum of the remaining four"
 printf '%s\n' "create /flags/after-remove 'x'" | zkcli "${NIP[$VIA]}:$PORT"
-# Give the removed server time to do what it does next.
-sleep 15
+# The removed server stays connected to its leader as it was.
+sleep 10
 kill -0 "${NPID[$RM]}" 2>/dev/null || retry_exit "$RM is not running after its removal"
+RMMODE0=$(node_mode "$RM")
+# The leader is restarted (routine maintenance); the removed server, still
+# running, has to connect to whoever leads next.  (Restarting the removed
+# server itself would not bring it back: ZooKeeper 3.8 exits at start with
+# "My id N not in the peer list".)
+T_REBOOT=$(stamp)
+zk_kill "${NPID[$L1]}" TERM
+sleep 2
+node_start "$L1" "$ZK_SUPER_OPT" $PREALLOC
+nodes_wait_modes 90 $REST || retry_exit "no quorum after the leader's restart"
+sleep 10
+kill -0 "${NPID[$RM]}" 2>/dev/null || retry_exit "$RM is not running after the leader's restart"
 L2=$(nodes_leader $REST)
 RMMODE=$(node_mode "$RM")
 LLOG=$(node_log "${L2:-$L1}")
-NOTIN=$(grep -h "not in the current config" "$(node_log "$L1")" "$LLOG" | sed 's/^.* - //' | sort | uniq -c | sed 's/^ *//' || true)
+NOTIN=$(cat $(printf '%s\n' "$(node_log "$L1")" "$LLOG" | sort -u) | grep "not in the current config" | sed 's/^.* - //' | sort | uniq -c | sed 's/^ *//' || true)
 
-for n in $ALL; do
-	node_collect "$n" "$TF/$n"
-	mkdir -p "$TF/$n/4lw"
-	for c in srvr conf; do fourlw_py "${NIP[$n]}" "$PORT" "$c" "$TF/$n/4lw/$c"; done
-	normalize_zone "$TF/$n" "$R/$n"
-done
+for n in $ALL; do node_collect_4lw "$n" fourlw_py 4lw/%s srvr conf; done
 for n in $ALL; do zk_kill "${NPID[$n]}" TERM; done
 
 T="$ZK_STAGE/tree"
@@ -115,10 +113,12 @@ Timeline (local time of the log timestamps)
   $T_RM: "reconfig -remove ${NID[$RM]}" through $VIA removes $RM (a follower) -> config version
     $VER1; every member writes zoo.cfg.dynamic.$VER1 and points its zoo.cfg at it; the old
     file zoo.cfg.dynamic.100000000 stays. One more write (/flags/after-remove).
-  $RM keeps running: srvr said "Mode: $RMMODE" about 15 s later. Leader after the removal:
-    ${L2:-none}. The leader's log about it:
+  $RM keeps running, still connected to its leader: srvr said "Mode: $RMMODE0" 10 s later.
+  $T_REBOOT: the leader $L1 is restarted (SIGTERM, start 2 s later; routine maintenance).
+    The four voters elect ${L2:-nobody}; $RM, still running, connects to it as a follower that
+    is not a voter; srvr on $RM said "Mode: $RMMODE" afterwards. The leader's log about it:
 $(if [ -n "$NOTIN" ]; then sed 's/^/      /' <<<"$NOTIN"; else echo "      (no \"not in the current config\" line)"; fi)
-  The bundle is collected with all five running.
+  The bundle is collected with all five running (the removed one too).
 
 Layout
   One tarball per host at the top, <host>_zookeeper_$DAY.tgz, holding <host>/:
@@ -146,7 +146,8 @@ $(sed 's/^/    /' <<<"$CFG1")
 
 Expected diagnosis
   removed-member-present: $RM (myid ${NID[$RM]}) was removed by reconfig at $T_RM (config
-  $VER1) and still runs as a non-voting follower. Informational (or a warning to stop and
+  $VER1) and still runs as a non-voting follower (after the leader's restart at $T_REBOOT it
+  connected to the new leader as one). The leader's restart is healthy churn. Informational (or a warning to stop and
   decommission it); not a quorum problem: 4 voters, all up, leader ${L2:-$L1}. The older dynamic file
   is history, not a competing configuration. No quorum-loss or inconsistent-config finding.
 
