@@ -65,11 +65,43 @@ qs_finding_new(struct qs_analysis *an, const struct qs_rule *rule,
 	f = qs_arena_alloc(&an->run->arena, sizeof(*f));
 	f->rule = rule;
 	f->level = rule->level;
+	f->cluster = an->cluster;
+	f->role = QS_ROLE_CAUSE;
 	va_start(ap, fmt);
 	f->title = qs_arena_vprintf(&an->run->arena, fmt, ap);
 	va_end(ap);
 	qs_vec_push(&an->findings, f);
 	return f;
+}
+
+/* `f` is a consequence of `cause` (a finding made earlier). */
+void
+qs_finding_caused_by(struct qs_finding *f, struct qs_finding *cause)
+{
+	size_t	i;
+
+	if (cause == NULL || cause == f)
+		return;
+	for (i = 0; i < f->causes.n; i++)
+		if (f->causes.v[i] == cause)
+			return;
+	f->role = QS_ROLE_CONSEQUENCE;
+	qs_vec_push(&f->causes, cause);
+}
+
+/* The first finding of rule `id` about the cluster being judged. */
+struct qs_finding *
+qs_finding_find(const struct qs_analysis *an, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < an->findings.n; i++) {
+		struct qs_finding	*f = an->findings.v[i];
+
+		if (f->cluster == an->cluster && strcmp(f->rule->id, id) == 0)
+			return f;
+	}
+	return NULL;
 }
 
 void
@@ -124,18 +156,142 @@ qs_finding_step(struct qs_analysis *an, struct qs_finding *f,
 	va_end(ap);
 }
 
+static size_t
+analysis_cluster_index(const struct qs_analysis *an,
+    const struct qs_cluster *c)
+{
+	size_t	i;
+
+	for (i = 0; i < an->clusters.n; i++)
+		if (an->clusters.v[i] == c)
+			return i;
+	return an->clusters.n;
+}
+
+static const struct qs_analysis *analysis_sorting;
+
 static int
 analysis_cmp(const void *a, const void *b)
 {
 	const struct qs_finding	*x = *(const struct qs_finding *const *)a;
 	const struct qs_finding	*y = *(const struct qs_finding *const *)b;
+	size_t			 cx, cy;
 	int			 c;
 
+	cx = analysis_cluster_index(analysis_sorting, x->cluster);
+	cy = analysis_cluster_index(analysis_sorting, y->cluster);
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
 	if (x->level != y->level)
 		return x->level > y->level ? -1 : 1;
 	if ((c = strcmp(x->rule->id, y->rule->id)) != 0)
 		return c;
 	return strcmp(x->title, y->title);
+}
+
+/*
+ * Causes before symptoms: within each cluster, every root cause (most
+ * severe first) followed by the consequences it explains; consequences
+ * whose cause is elsewhere come last.  Then the ids f1, f2, ...
+ */
+static void
+analysis_order(struct qs_analysis *an)
+{
+	struct qs_vec	 out = { NULL, 0, 0 };
+	size_t		 i, j, n = an->findings.n;
+	char		*placed;
+
+	analysis_sorting = an;
+	if (n > 1)
+		qsort(an->findings.v, n, sizeof(*an->findings.v),
+		    analysis_cmp);
+	analysis_sorting = NULL;
+	placed = qs_xcalloc(n > 0 ? n : 1, 1);
+	for (i = 0; i < n; i++) {
+		struct qs_finding	*f = an->findings.v[i];
+
+		if (placed[i] || f->role != QS_ROLE_CAUSE)
+			continue;
+		placed[i] = 1;
+		qs_vec_push(&out, f);
+		for (j = 0; j < n; j++) {
+			struct qs_finding	*g = an->findings.v[j];
+
+			if (!placed[j] && g->causes.n > 0 &&
+			    g->causes.v[0] == f) {
+				placed[j] = 1;
+				qs_vec_push(&out, g);
+			}
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (!placed[i])
+			qs_vec_push(&out, an->findings.v[i]);
+	free(placed);
+	qs_vec_free(&an->findings);
+	an->findings = out;
+	for (i = 0; i < an->findings.n; i++)
+		((struct qs_finding *)an->findings.v[i])->id =
+		    qs_arena_printf(&an->run->arena, "f%zu", i + 1);
+}
+
+/* The verdict of each cluster: its worst root cause, else healthy when
+ * something was decoded and judged, else unknown. */
+static void
+analysis_verdicts(struct qs_analysis *an)
+{
+	size_t	i, j;
+
+	for (i = 0; i < an->clusters.n; i++) {
+		struct qs_cluster	*c = an->clusters.v[i];
+		int			 judged = 0;
+
+		for (j = 0; j < an->findings.n; j++) {
+			struct qs_finding	*f = an->findings.v[j];
+
+			if (f->cluster != c)
+				continue;
+			if (c->cause == NULL || (f->role == QS_ROLE_CAUSE &&
+			    (c->cause->role != QS_ROLE_CAUSE ||
+			    f->level > c->cause->level)))
+				c->cause = f;
+			if (c->verdict != QS_VERDICT_FINDINGS ||
+			    f->level > c->level)
+				c->level = f->level;
+			c->verdict = QS_VERDICT_FINDINGS;
+		}
+		if (c->verdict == QS_VERDICT_FINDINGS)
+			continue;
+		for (j = 0; qs_rules[j] != NULL; j++)
+			if (qs_rules[j]->system == c->system)
+				judged = 1;
+		c->verdict = c->decoded > 0 && judged ? QS_VERDICT_HEALTHY :
+		    QS_VERDICT_UNKNOWN;
+	}
+}
+
+/* Runs the rules of one cluster on a run that sees only it. */
+static void
+analysis_cluster(struct qs_analysis *an, struct qs_run *whole,
+    struct qs_cluster *c)
+{
+	struct qs_run		sub;
+	struct qs_timeline	whole_tl = an->timeline;
+	size_t			i;
+
+	qs_cluster_run(whole, c, &sub);
+	an->run = &sub;
+	an->cluster = c;
+	qs_timeline_build(&sub, &an->timeline);
+	qs_facts_build(an);
+	for (i = 0; qs_rules[i] != NULL; i++)
+		if (qs_rules[i]->system == c->system)
+			qs_rules[i]->check(an, qs_rules[i]);
+	qs_timeline_free(&an->timeline);
+	an->timeline = whole_tl;
+	qs_cluster_run_done(whole, &sub);
+	an->run = whole;
+	an->cluster = NULL;
 }
 
 void
@@ -144,14 +300,15 @@ qs_analyse(struct qs_run *run, struct qs_analysis *an)
 	size_t	i;
 
 	memset(an, 0, sizeof(*an));
-	an->run = run;
+	an->run = an->whole = run;
 	qs_model_resolve(run);
+	qs_clusters_build(run, &an->clusters);
+	for (i = 0; i < an->clusters.n; i++)
+		analysis_cluster(an, run, an->clusters.v[i]);
+	qs_facts_events(an);
 	qs_timeline_build(run, &an->timeline);
-	for (i = 0; qs_rules[i] != NULL; i++)
-		qs_rules[i]->check(an, qs_rules[i]);
-	if (an->findings.n > 1)
-		qsort(an->findings.v, an->findings.n, sizeof(*an->findings.v),
-		    analysis_cmp);
+	analysis_order(an);
+	analysis_verdicts(an);
 }
 
 void
@@ -162,12 +319,15 @@ qs_analysis_free(struct qs_analysis *an)
 	for (i = 0; i < an->findings.n; i++) {
 		struct qs_finding	*f = an->findings.v[i];
 
+		qs_vec_free(&f->causes);
 		qs_vec_free(&f->nodes);
 		qs_vec_free(&f->facts);
 		qs_vec_free(&f->evidence);
 		qs_vec_free(&f->steps);
 	}
 	qs_vec_free(&an->findings);
+	qs_facts_free(an);
+	qs_clusters_free(&an->clusters);
 	qs_timeline_free(&an->timeline);
 }
 

@@ -53,95 +53,65 @@ report_condensed(const struct qs_tl_entry *t)
 	}
 }
 
-/* Per system present: what the bundle shows about its cluster. */
-struct report_system {
-	enum qs_system	 system;
-	size_t		 nodes;		/* nodes with its artifacts */
-	size_t		 decoded;	/* artifacts parsed or partial */
-	size_t		 undecoded;	/* recognised but not decoded */
-	const char	*state;		/* one sentence */
-};
-
+/*
+ * The verdict of one cluster, in one or two lines: its worst finding, and
+ * the root cause when that is another finding; healthy only when its
+ * artifacts were decoded and judged; unknown otherwise, saying why.
+ */
 static void
-report_systems(struct qs_analysis *an, struct report_system *sys, size_t *n)
-{
-	struct qs_run	*run = an->run;
-	enum qs_system	 s;
-	size_t		 i, j;
-
-	*n = 0;
-	for (s = QS_SYS_CONSUL; s <= QS_SYS_TRITON; s++) {
-		struct report_system	r = { s, 0, 0, 0, NULL };
-
-		for (i = 0; i < run->nodes.n; i++) {
-			const struct qs_node	*node = run->nodes.v[i];
-
-			if (!(node->systems & (1u << s)))
-				continue;
-			r.nodes++;
-			for (j = 0; j < node->artifacts.n; j++) {
-				const struct qs_artifact *a =
-				    node->artifacts.v[j];
-
-				if (a->kind == NULL || a->kind->system != s)
-					continue;
-				if (a->status == QS_STATUS_PARSED ||
-				    a->status == QS_STATUS_PARTIAL)
-					r.decoded++;
-				else
-					r.undecoded++;
-			}
-		}
-		if (r.nodes == 0)
-			continue;
-		sys[(*n)++] = r;
-	}
-}
-
-/* The verdict line of one system. */
-static const char *
-report_verdict(struct qs_analysis *an, const struct report_system *r)
+report_verdict(struct qs_analysis *an, const struct qs_cluster *c,
+    const char **line, const char **cause)
 {
 	struct qs_run		*run = an->run;
 	const struct qs_finding	*worst = NULL;
 	size_t			 i;
 
-	for (i = 0; i < an->findings.n; i++) {
+	*cause = NULL;
+	for (i = 0; i < an->findings.n && worst == NULL; i++) {
 		const struct qs_finding	*f = an->findings.v[i];
 
-		if (f->rule->system == r->system) {
-			worst = f;	/* sorted: the first is the worst */
-			break;
-		}
+		if (f->cluster == c && f->level == c->level)
+			worst = f;
 	}
-	if (worst != NULL)
-		return qs_arena_printf(&run->arena, "%s: %s", qs_level_name(
+	switch (c->verdict) {
+	case QS_VERDICT_FINDINGS:
+		*line = qs_arena_printf(&run->arena, "%s: %s", qs_level_name(
 		    worst->level), worst->title);
-	if (r->decoded == 0)
-		return qs_arena_strdup(&run->arena, "unknown: none of its "
-		    "artifacts could be decoded by this version");
-	for (i = 0; qs_rules[i] != NULL; i++)
-		if (qs_rules[i]->system == r->system)
-			break;
-	/* Decoded but not judged is not healthy either. */
-	if (qs_rules[i] == NULL)
-		return qs_arena_printf(&run->arena, "unknown: its artifacts are "
-		    "decoded (see the timeline and quorumscope peers), but this "
-		    "version has no %s rules to judge them", qs_system_name(
-		    r->system));
-	return qs_arena_strdup(&run->arena, "no problem found in the "
-	    "evidence read");
+		if (c->cause != NULL && c->cause != worst)
+			*cause = qs_arena_printf(&run->arena, "cause: %s [%s]",
+			    c->cause->title, c->cause->rule->id);
+		return;
+	case QS_VERDICT_HEALTHY:
+		*line = "no problem found in the evidence read";
+		return;
+	case QS_VERDICT_UNKNOWN:
+		break;
+	}
+	if (c->decoded == 0)
+		*line = "unknown: none of its artifacts could be decoded by "
+		    "this version";
+	else
+		*line = qs_arena_printf(&run->arena, "unknown: its artifacts "
+		    "are decoded (see the timeline and quorumscope peers), but "
+		    "this version has no %s rules to judge them",
+		    qs_system_name(c->system));
 }
 
 static const char *
-report_consul_summary(struct qs_analysis *an)
+report_consul_summary(struct qs_analysis *an, const struct qs_cluster *cl)
 {
 	struct qs_run		*run = an->run;
+	struct qs_run		 sub;
 	struct qs_consul	 c;
 	const char		*out, *leaders = "";
 	size_t			 i, n = 0;
 
+	/* The Consul model reads the cluster's own run. */
+	qs_cluster_run(run, cl, &sub);
+	an->run = &sub;
 	qs_consul_model(an, &c);
+	an->run = run;
+	qs_cluster_run_done(run, &sub);
 	out = qs_arena_printf(&run->arena, "%zu server%s", c.servers.n,
 	    c.servers.n == 1 ? "" : "s");
 	if (c.expected > c.servers.n)
@@ -153,7 +123,9 @@ report_consul_summary(struct qs_analysis *an)
 		    an->timeline.entries.v[i])->event;
 
 		if (e->system != QS_SYS_CONSUL ||
-		    e->kind != QS_EV_LEADER_ELECTED)
+		    e->kind != QS_EV_LEADER_ELECTED ||
+		    qs_cluster_of(&an->clusters, e->observer, QS_SYS_CONSUL) !=
+		    cl)
 			continue;
 		leaders = qs_arena_printf(&run->arena, "%s%s%s", leaders,
 		    n++ > 0 ? " -> " : "", qs_tl_subject(e));
@@ -227,8 +199,7 @@ report_text(struct qs_globals *g, struct qs_analysis *an)
 {
 	struct qs_run		*run = g->run;
 	struct qs_arena		 a = { NULL };
-	struct report_system	 sys[8];
-	size_t			 nsys, i, j, shown, kept;
+	size_t			 i, j, shown, kept;
 	size_t			 counts[QS_LEVEL_CRITICAL + 1] = { 0 };
 	FILE			*out = stdout;
 	char			 t[40];
@@ -271,18 +242,22 @@ report_text(struct qs_globals *g, struct qs_analysis *an)
 	}
 
 	fprintf(out, "\n%sVerdict%s\n", BOLD(g), RESET(g));
-	report_systems(an, sys, &nsys);
-	if (nsys == 0)
+	if (an->clusters.n == 0)
 		fprintf(out, "  unknown: no artifact of Consul, etcd, ZooKeeper "
 		    "or Triton was recognised\n");
-	for (i = 0; i < nsys; i++) {
-		fprintf(out, "  %s: %zu node%s", qs_system_name(sys[i].system),
-		    sys[i].nodes, sys[i].nodes == 1 ? "" : "s");
-		if (sys[i].system == QS_SYS_CONSUL)
+	for (i = 0; i < an->clusters.n; i++) {
+		const struct qs_cluster	*c = an->clusters.v[i];
+		const char		*line, *cause;
+
+		fprintf(out, "  %s: %s, %zu node%s", c->id, qs_escape(&a,
+		    c->name), c->nodes.n, c->nodes.n == 1 ? "" : "s");
+		if (c->system == QS_SYS_CONSUL)
 			fprintf(out, ", %s", qs_escape(&a,
-			    report_consul_summary(an)));
-		fprintf(out, "\n    %s\n", qs_escape(&a,
-		    report_verdict(an, &sys[i])));
+			    report_consul_summary(an, c)));
+		report_verdict(an, c, &line, &cause);
+		fprintf(out, "\n    %s\n", qs_escape(&a, line));
+		if (cause != NULL)
+			fprintf(out, "    %s\n", qs_escape(&a, cause));
 	}
 	for (i = 0; i < an->timeline.skews.n; i++) {
 		const struct qs_skew	*sk = an->timeline.skews.v[i];
@@ -341,26 +316,30 @@ report_json(struct qs_globals *g, struct qs_analysis *an)
 {
 	struct qs_run		*run = g->run;
 	cJSON			*root = qs_json_header(run), *arr, *o;
-	struct report_system	 sys[8];
-	size_t			 nsys, i;
+	size_t			 i;
 
 	cJSON_AddItemToObject(root, "nodes", qs_json_nodes(run, 1));
-	report_systems(an, sys, &nsys);
+	arr = cJSON_AddArrayToObject(root, "clusters");
+	for (i = 0; i < an->clusters.n; i++)
+		cJSON_AddItemToArray(arr, qs_json_cluster(an->clusters.v[i]));
 	arr = cJSON_AddArrayToObject(root, "verdict");
-	for (i = 0; i < nsys; i++) {
+	for (i = 0; i < an->clusters.n; i++) {
+		const struct qs_cluster	*c = an->clusters.v[i];
+		const char		*line, *cause;
+
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "system",
-		    qs_system_name(sys[i].system));
-		cJSON_AddNumberToObject(o, "nodes", (double)sys[i].nodes);
+		cJSON_AddStringToObject(o, "system", qs_system_name(c->system));
+		cJSON_AddStringToObject(o, "cluster", c->id);
+		cJSON_AddNumberToObject(o, "nodes", (double)c->nodes.n);
 		cJSON_AddNumberToObject(o, "artifacts_decoded",
-		    (double)sys[i].decoded);
+		    (double)c->decoded);
 		cJSON_AddNumberToObject(o, "artifacts_not_decoded",
-		    (double)sys[i].undecoded);
-		if (sys[i].system == QS_SYS_CONSUL)
+		    (double)c->undecoded);
+		if (c->system == QS_SYS_CONSUL)
 			cJSON_AddStringToObject(o, "summary",
-			    report_consul_summary(an));
-		cJSON_AddStringToObject(o, "state",
-		    report_verdict(an, &sys[i]));
+			    report_consul_summary(an, c));
+		report_verdict(an, c, &line, &cause);
+		cJSON_AddStringToObject(o, "state", line);
 		cJSON_AddItemToArray(arr, o);
 	}
 	arr = cJSON_AddArrayToObject(root, "clock_skew");

@@ -61,6 +61,24 @@ static const char *const signal_names[QS_SIG_COUNT] = {
 	[QS_SIG_PROBE_NOT_SERVING] = "probe-not-serving",
 };
 
+void
+qs_artifact_time(struct qs_parse_ctx *ctx, const struct qs_time *t,
+    uint64_t line)
+{
+	struct qs_artifact	*a = ctx->artifact;
+
+	if (a == NULL || t == NULL || !t->set)
+		return;
+	if (!a->first_time.set || t->ms < a->first_time.ms) {
+		a->first_time = *t;
+		a->first_line = line;
+	}
+	if (!a->last_time.set || t->ms >= a->last_time.ms) {
+		a->last_time = *t;
+		a->last_line = line;
+	}
+}
+
 const char *
 qs_event_kind_name(enum qs_event_kind k)
 {

@@ -385,6 +385,19 @@ qs_json_finding(const struct qs_finding *f)
 	char	*s;
 	size_t	 i;
 
+	if (f->id != NULL)
+		cJSON_AddStringToObject(o, "id", f->id);
+	if (f->cluster != NULL)
+		cJSON_AddStringToObject(o, "cluster", f->cluster->id);
+	else
+		cJSON_AddNullToObject(o, "cluster");
+	cJSON_AddStringToObject(o, "role", f->role == QS_ROLE_CAUSE ?
+	    "cause" : "consequence");
+	arr = cJSON_AddArrayToObject(o, "caused_by");
+	for (i = 0; i < f->causes.n; i++)
+		if (((struct qs_finding *)f->causes.v[i])->id != NULL)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(
+			    ((struct qs_finding *)f->causes.v[i])->id));
 	cJSON_AddStringToObject(o, "rule", f->rule->id);
 	cJSON_AddStringToObject(o, "kind", f->rule->kind);
 	cJSON_AddStringToObject(o, "severity", qs_level_name(f->level));
@@ -408,6 +421,183 @@ qs_json_finding(const struct qs_finding *f)
 	arr = cJSON_AddArrayToObject(o, "steps");
 	for (i = 0; i < f->steps.n; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(f->steps.v[i]));
+	return o;
+}
+
+static void
+output_json_ms(cJSON *o, const char *key, int64_t ms)
+{
+	char	buf[40];
+
+	cJSON_AddStringToObject(o, key, qs_ms_text(ms, buf, sizeof(buf)));
+}
+
+static const char *const output_grades[] = {
+	[QS_GRADE_ASSUMED] = "assumed",
+	[QS_GRADE_INFERRED] = "inferred",
+	[QS_GRADE_SEEN] = "seen",
+};
+
+/* A boundary: { "time", "latest"?, "grade", "why", "evidence" }. */
+static cJSON *
+output_json_mark(const struct qs_mark *m)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	output_json_ms(o, "time", m->lo);
+	if (m->hi > m->lo)
+		output_json_ms(o, "latest", m->hi);
+	cJSON_AddStringToObject(o, "grade", output_grades[m->grade]);
+	if (m->why != NULL)
+		cJSON_AddStringToObject(o, "why", m->why);
+	else
+		cJSON_AddNullToObject(o, "why");
+	if (m->ev != NULL && m->ev->artifact != NULL)
+		cJSON_AddItemToObject(o, "evidence", qs_json_evidence(m->ev));
+	else
+		cJSON_AddNullToObject(o, "evidence");
+	return o;
+}
+
+static const char *
+output_live_name(enum qs_live l)
+{
+	return l == QS_LIVE_UP ? "up" : l == QS_LIVE_DOWN ? "down" : "unknown";
+}
+
+static cJSON *
+output_json_history(const struct qs_history *h)
+{
+	cJSON		*o = cJSON_CreateObject(), *arr, *x, *y;
+	size_t		 i, j;
+	static const char *const qnames[] = { "unknown", "held", "lost" };
+
+	if (!h->timed) {
+		cJSON_AddNullToObject(o, "begin");
+		cJSON_AddNullToObject(o, "end");
+	} else {
+		output_json_ms(o, "begin", h->begin);
+		output_json_ms(o, "end", h->end);
+	}
+	cJSON_AddNumberToObject(o, "election_ms", (double)h->election_ms);
+	cJSON_AddStringToObject(o, "election_from", h->election_from != NULL ?
+	    h->election_from : "");
+	arr = cJSON_AddArrayToObject(o, "members");
+	for (i = 0; i < h->members.n; i++) {
+		const struct qs_hmember	*m = h->members.v[i];
+
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "label", m->label);
+		if (m->node != NULL)
+			cJSON_AddStringToObject(x, "node", m->node->name);
+		else
+			cJSON_AddNullToObject(x, "node");
+		if (m->id != NULL)
+			cJSON_AddStringToObject(x, "id", m->id);
+		else
+			cJSON_AddNullToObject(x, "id");
+		cJSON_AddBoolToObject(x, "learner", m->learner);
+		y = cJSON_AddArrayToObject(x, "liveness");
+		for (j = 0; j < m->live.n; j++) {
+			const struct qs_span	*s = m->live.v[j];
+			cJSON			*z = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(z, "state",
+			    output_live_name(s->state));
+			cJSON_AddItemToObject(z, "from",
+			    output_json_mark(&s->from));
+			cJSON_AddItemToObject(z, "to", output_json_mark(&s->to));
+			cJSON_AddItemToArray(y, z);
+		}
+		cJSON_AddItemToArray(arr, x);
+	}
+	arr = cJSON_AddArrayToObject(o, "leadership");
+	for (i = 0; i < h->terms.n; i++) {
+		const struct qs_term	*t = h->terms.v[i];
+
+		x = cJSON_CreateObject();
+		if (t->has_term)
+			cJSON_AddNumberToObject(x, "term", (double)t->term);
+		else
+			cJSON_AddNullToObject(x, "term");
+		cJSON_AddStringToObject(x, "leader", t->leader->label);
+		cJSON_AddItemToObject(x, "from", output_json_mark(&t->from));
+		cJSON_AddItemToObject(x, "to", output_json_mark(&t->to));
+		if (t->ended != NULL)
+			cJSON_AddStringToObject(x, "ended", t->ended);
+		else
+			cJSON_AddNullToObject(x, "ended");
+		cJSON_AddItemToArray(arr, x);
+	}
+	arr = cJSON_AddArrayToObject(o, "voters");
+	for (i = 0; i < h->voters.n; i++) {
+		const struct qs_voters	*v = h->voters.v[i];
+
+		x = cJSON_CreateObject();
+		y = cJSON_AddArrayToObject(x, "members");
+		for (j = 0; j < v->members.n; j++)
+			cJSON_AddItemToArray(y, cJSON_CreateString(
+			    ((struct qs_hmember *)v->members.v[j])->label));
+		cJSON_AddItemToObject(x, "from", output_json_mark(&v->from));
+		cJSON_AddItemToObject(x, "to", output_json_mark(&v->to));
+		cJSON_AddStringToObject(x, "source", v->source != NULL ?
+		    v->source : "");
+		cJSON_AddItemToArray(arr, x);
+	}
+	arr = cJSON_AddArrayToObject(o, "quorum");
+	for (i = 0; i < h->quorum.n; i++) {
+		const struct qs_qspan	*q = h->quorum.v[i];
+
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "state", qnames[q->state]);
+		output_json_ms(x, "from", q->from);
+		output_json_ms(x, "to", q->to);
+		if (q->term != NULL)
+			cJSON_AddStringToObject(x, "leader",
+			    q->term->leader->label);
+		else
+			cJSON_AddNullToObject(x, "leader");
+		cJSON_AddBoolToObject(x, "leaderless", q->leaderless);
+		cJSON_AddNumberToObject(x, "voters", (double)q->voters);
+		cJSON_AddNumberToObject(x, "needed", (double)q->needed);
+		cJSON_AddNumberToObject(x, "up", (double)q->up);
+		cJSON_AddNumberToObject(x, "down", (double)q->down);
+		cJSON_AddItemToArray(arr, x);
+	}
+	return o;
+}
+
+/*
+ * A cluster: { "id", "system", "name", "nodes", "verdict": { "state",
+ * "severity", "cause" }, "history" }.
+ */
+cJSON *
+qs_json_cluster(const struct qs_cluster *c)
+{
+	cJSON	*o = cJSON_CreateObject(), *arr, *v;
+	size_t	 i;
+
+	cJSON_AddStringToObject(o, "id", c->id);
+	cJSON_AddStringToObject(o, "system", qs_system_name(c->system));
+	cJSON_AddStringToObject(o, "name", c->name);
+	arr = cJSON_AddArrayToObject(o, "nodes");
+	for (i = 0; i < c->nodes.n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(
+		    ((struct qs_node *)c->nodes.v[i])->name));
+	v = cJSON_AddObjectToObject(o, "verdict");
+	cJSON_AddStringToObject(v, "state", qs_verdict_name(c->verdict));
+	if (c->verdict == QS_VERDICT_FINDINGS) {
+		cJSON_AddStringToObject(v, "severity", qs_level_name(c->level));
+		cJSON_AddStringToObject(v, "cause", c->cause->id);
+	} else {
+		cJSON_AddNullToObject(v, "severity");
+		cJSON_AddNullToObject(v, "cause");
+	}
+	if (c->history != NULL)
+		cJSON_AddItemToObject(o, "history", output_json_history(
+		    c->history));
+	else
+		cJSON_AddNullToObject(o, "history");
 	return o;
 }
 

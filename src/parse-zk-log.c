@@ -728,6 +728,7 @@ qs_parse_zk_log(struct qs_parse_ctx *ctx)
 		}
 		l.time = t;
 		l.timed = 1;
+		qs_artifact_time(ctx, &t, l.lineno);
 		if (myidlen > 0 && (d = zk_log_digits(myid, myidlen)) ==
 		    myidlen)
 			zk_log_ident(&l, QS_ID_MYID, myid, d, NULL, NULL);

@@ -205,6 +205,13 @@ enum qs_container {
 };
 enum qs_container qs_container_sniff(const unsigned char *, size_t);
 
+/* A wall-clock time, as logs write it, in UTC milliseconds. */
+struct qs_time {
+	int		set;
+	int		zone_known;	/* 0: a zone-less log time taken as UTC */
+	int64_t		ms;		/* since 1970-01-01T00:00:00Z */
+};
+
 /* run.c: one invocation's inputs, artifacts, nodes and diagnostics. */
 enum qs_status {
 	QS_STATUS_PARSED,
@@ -252,6 +259,9 @@ struct qs_artifact {
 	enum qs_status		 status;
 	const char		*message;	/* why partial, failed, skipped */
 	struct qs_node		*node;		/* set by qs_nodes_resolve() */
+	/* A log's first and last timed line (qs_artifact_time()). */
+	struct qs_time		 first_time, last_time;
+	uint64_t		 first_line, last_line;
 };
 struct qs_node_rule {			/* --node NAME=GLOB */
 	const char	*name;
@@ -372,7 +382,6 @@ int	qs_bolt_foreach(struct qs_bolt *, const struct qs_bolt_bucket *,
 	    qs_bolt_each_fn, void *);
 uint64_t qs_be64(const unsigned char *);
 
-struct qs_time;
 /* wire-msgpack.c: a bounds-checked msgpack cursor (go-msgpack output). */
 enum qs_mp_type {
 	QS_MP_NIL,
@@ -547,12 +556,6 @@ struct qs_clock {
 	uint64_t	zxid;
 };
 
-struct qs_time {
-	int		set;
-	int		zone_known;	/* 0: a zone-less log time taken as UTC */
-	int64_t		ms;		/* since 1970-01-01T00:00:00Z */
-};
-
 struct qs_evidence {
 	const struct qs_artifact *artifact;
 	uint64_t	 line;		/* 1-based; 0 when not a text position */
@@ -623,6 +626,12 @@ struct qs_identity {		/* "subject has value", e.g. name -> address */
 	struct qs_evidence	 ev;
 };
 
+/*
+ * A log's line at `line` carries time `t`: the artifact's time range,
+ * which says when the member was last heard from (history.c).
+ */
+void	qs_artifact_time(struct qs_parse_ctx *, const struct qs_time *,
+	    uint64_t);
 /* Where a parser records what it saw.  Strings are copied. */
 struct qs_evidence qs_evidence_line(struct qs_parse_ctx *, uint64_t,
 	    const char *);
@@ -828,18 +837,193 @@ struct qs_rule {
 	const char	*remediation;	/* the repair in general terms */
 	void		(*check)(struct qs_analysis *, const struct qs_rule *);
 };
+/*
+ * A finding is a cause unless a rule links it to the finding that
+ * explains it: "no leader" is the consequence of "zoo.cfg names a server
+ * at an address it no longer has".  The verdict of a cluster is its root
+ * causes; consequences are listed under them.
+ */
+enum qs_role {
+	QS_ROLE_CAUSE,
+	QS_ROLE_CONSEQUENCE
+};
+struct qs_cluster;
 struct qs_finding {
 	const struct qs_rule	*rule;
 	enum qs_level		 level;
 	const char		*title;
+	const char		*id;		/* "f1".., set once sorted */
+	struct qs_cluster	*cluster;	/* the cluster it is about */
+	enum qs_role		 role;
+	struct qs_vec		 causes;	/* struct qs_finding * */
 	struct qs_vec		 nodes;		/* struct qs_node * */
 	struct qs_vec		 facts;		/* const char *, the chain */
 	struct qs_vec		 evidence;	/* struct qs_evidence * */
 	struct qs_vec		 steps;		/* const char *, the repair */
 };
+
+/*
+ * history.c: a cluster's reconstructed history, the state its rules
+ * reason from.  Three timelines over wall-clock time, each boundary with
+ * the evidence that set it and how sure it is, and the quorum arithmetic
+ * of every moment found by one sweep over their boundaries:
+ *
+ *   liveness    each member: up / down / unknown intervals
+ *   leadership  one interval per term or epoch: who led, from, to, how
+ *               it ended; the gaps between them are leaderless
+ *   voters      the voter set in force, from, to, where it was read
+ *
+ * A facts module (consul.c, etcd.c, zk.c) feeds the observations of its
+ * system with the qs_history_* calls and then qs_history_finish(); rules
+ * only read the result.  Times are milliseconds since the epoch.
+ */
+enum qs_live {
+	QS_LIVE_UNKNOWN,
+	QS_LIVE_UP,
+	QS_LIVE_DOWN
+};
+enum qs_grade {
+	QS_GRADE_ASSUMED,	/* nothing said: a default */
+	QS_GRADE_INFERRED,	/* peers stopped hearing from it, a probe */
+	QS_GRADE_SEEN		/* the member's own line said so */
+};
+/* Where an interval starts or ends: somewhere in [lo, hi]. */
+struct qs_mark {
+	int64_t			 lo;
+	int64_t			 hi;
+	enum qs_grade		 grade;
+	const struct qs_evidence *ev;		/* NULL when assumed */
+	const char		*why;		/* one phrase, or NULL */
+};
+struct qs_hmember {
+	const char		*label;		/* how reports name it */
+	const char		*id;		/* sid, member id; or NULL */
+	struct qs_node		*node;		/* NULL: no files from it */
+	int			 learner;	/* never counts */
+	struct qs_vec		 live;		/* struct qs_span *, in order */
+	struct qs_vec		 obs;		/* private to history.c */
+};
+struct qs_span {
+	enum qs_live		 state;
+	struct qs_mark		 from, to;
+};
+struct qs_term {
+	uint64_t		 term;		/* term, epoch */
+	int			 has_term;
+	struct qs_hmember	*leader;
+	struct qs_mark		 from, to;
+	const char		*ended;		/* how, or NULL: still leading */
+};
+struct qs_voters {
+	struct qs_vec		 members;	/* struct qs_hmember * */
+	struct qs_mark		 from, to;
+	const char		*source;
+};
+enum qs_quorum {
+	QS_QUORUM_UNKNOWN,
+	QS_QUORUM_HELD,
+	QS_QUORUM_LOST
+};
+/* One stretch of the sweep in which nothing that counts changed. */
+struct qs_qspan {
+	enum qs_quorum		 state;
+	const struct qs_term	*term;		/* the leader's, or NULL */
+	int			 leaderless;	/* known: evidence of no leader */
+	int64_t			 from, to;
+	size_t			 voters, needed, up, down;
+	struct qs_vec		 down_members;	/* struct qs_hmember * */
+	struct qs_hmember	*fell;		/* whose loss made it fall */
+};
+struct qs_history {
+	enum qs_system		 system;
+	int			 timed;		/* any timed evidence */
+	int64_t			 begin, end;	/* the evidence's range */
+	struct qs_vec		 members;	/* struct qs_hmember * */
+	struct qs_vec		 terms;		/* struct qs_term *, by time */
+	struct qs_vec		 voters;	/* struct qs_voters *, by time */
+	struct qs_vec		 quorum;	/* struct qs_qspan *, by time */
+	struct qs_vec		 leaderless;	/* private: no-leader marks */
+	int			 no_leader_at_end; /* said at collection */
+	/* How long the cluster itself takes to elect; printed beside. */
+	int64_t			 election_ms;
+	const char		*election_from;
+	struct qs_arena		*arena;
+};
+struct qs_history *qs_history_new(struct qs_arena *, enum qs_system);
+void	qs_history_free(struct qs_history *);
+struct qs_hmember *qs_history_member(struct qs_history *, struct qs_node *,
+	    const char *, const char *);
+struct qs_hmember *qs_history_find(const struct qs_history *,
+	    const struct qs_node *, const char *);
+void	qs_history_alive(struct qs_history *, struct qs_hmember *,
+	    const struct qs_time *, const struct qs_evidence *);
+void	qs_history_start(struct qs_history *, struct qs_hmember *,
+	    const struct qs_time *, const struct qs_evidence *);
+void	qs_history_stop(struct qs_history *, struct qs_hmember *,
+	    const struct qs_time *, const struct qs_evidence *, const char *);
+void	qs_history_unreachable(struct qs_history *, struct qs_hmember *,
+	    struct qs_hmember *, const struct qs_time *,
+	    const struct qs_evidence *);
+void	qs_history_reachable(struct qs_history *, struct qs_hmember *,
+	    struct qs_hmember *, const struct qs_time *,
+	    const struct qs_evidence *);
+void	qs_history_probe(struct qs_history *, struct qs_hmember *,
+	    enum qs_live, const struct qs_time *, const struct qs_evidence *);
+void	qs_history_leader(struct qs_history *, struct qs_hmember *, int,
+	    uint64_t, const struct qs_time *, const struct qs_evidence *);
+void	qs_history_step_down(struct qs_history *, struct qs_hmember *,
+	    const struct qs_time *, const struct qs_evidence *, const char *);
+void	qs_history_no_leader(struct qs_history *, const struct qs_time *,
+	    const struct qs_evidence *);
+void	qs_history_voters(struct qs_history *, const struct qs_vec *,
+	    const struct qs_time *, const struct qs_evidence *, const char *);
+void	qs_history_finish(struct qs_history *);
+enum qs_live qs_history_state_at(const struct qs_hmember *, int64_t,
+	    const struct qs_span **);
+const char *qs_mark_text(struct qs_arena *, const struct qs_mark *);
+const char *qs_ms_text(int64_t, char *, size_t);
+
+/*
+ * cluster.c: the clusters of a run, found from the data (etcd cluster IDs,
+ * Consul datacenters and serf pools, ZooKeeper server lists, the SAPI
+ * application) before any rule runs, never by node name alone.  A node
+ * belongs to at most one cluster of each system.
+ */
+enum qs_verdict {
+	QS_VERDICT_UNKNOWN,	/* nothing understood: no judgement */
+	QS_VERDICT_HEALTHY,	/* evidence read, no finding */
+	QS_VERDICT_FINDINGS
+};
+struct qs_cluster {
+	const char		*id;		/* "etcd", "zookeeper-2": JSON */
+	const char		*name;		/* what the data calls it */
+	enum qs_system		 system;
+	struct qs_vec		 nodes;		/* struct qs_node *, by name */
+	struct qs_vec		 why;		/* const char *: what joined them */
+	struct qs_history	*history;	/* NULL: not built */
+	void			*facts;		/* the system's facts module */
+	enum qs_verdict		 verdict;
+	enum qs_level		 level;		/* of the worst root cause */
+	struct qs_finding	*cause;		/* the worst root cause */
+	size_t			 decoded;	/* artifacts decoded */
+	size_t			 undecoded;	/* recognised, not decoded */
+};
+const char *qs_verdict_name(enum qs_verdict);
+void	qs_clusters_build(struct qs_run *, struct qs_vec *);
+void	qs_clusters_free(struct qs_vec *);
+struct qs_cluster *qs_cluster_of(const struct qs_vec *,
+	    const struct qs_node *, enum qs_system);
+/* A run that sees only the cluster's nodes and their observations. */
+void	qs_cluster_run(const struct qs_run *, const struct qs_cluster *,
+	    struct qs_run *);
+void	qs_cluster_run_done(struct qs_run *, struct qs_run *);
+
 struct qs_analysis {
-	struct qs_run		*run;
+	struct qs_run		*run;		/* the cluster's run in rules */
+	struct qs_run		*whole;		/* every cluster's */
+	struct qs_cluster	*cluster;	/* the one being judged */
 	struct qs_timeline	 timeline;
+	struct qs_vec		 clusters;	/* struct qs_cluster * */
 	struct qs_vec		 findings;	/* struct qs_finding *, sorted */
 };
 extern const struct qs_rule *const qs_rules[];
@@ -856,6 +1040,9 @@ void	qs_finding_fact(struct qs_analysis *, struct qs_finding *,
 	    const char *, ...) QS_PRINTF(3, 4);
 void	qs_finding_step(struct qs_analysis *, struct qs_finding *,
 	    const char *, ...) QS_PRINTF(3, 4);
+void	qs_finding_caused_by(struct qs_finding *, struct qs_finding *);
+struct qs_finding *qs_finding_find(const struct qs_analysis *,
+	    const char *);
 
 /* Queries rules share (analysis.c). */
 const struct qs_setting *qs_setting_get(const struct qs_run *,
@@ -870,14 +1057,94 @@ const char *qs_node_host(struct qs_run *, const struct qs_node *,
 	    const char *);
 int	qs_node_has_host(struct qs_run *, const struct qs_node *, const char *);
 
-/* rule-zk.c: ZooKeeper facts the Triton rules share. */
-int	qs_zk_cfg_view(const struct qs_view *);
+/*
+ * zk.c: ZooKeeper facts, built once per ensemble: each server's myid,
+ * configuration, epochs, most history and leadership, and the history.
+ */
+#define QS_ZK_SRV_MAX	64	/* servers looked at in one ensemble */
+struct qs_zk_srv {
+	struct qs_node			*node;
+	const char			*myid;
+	const struct qs_evidence	*myid_ev;
+	const struct qs_view		*cfg;
+	const struct qs_setting		*cur, *acc;	/* epoch files */
+	uint64_t			 cur_v, acc_v;
+	uint64_t			 zxid;		/* most history seen */
+	int				 has_zxid;
+	const char			*zxid_from;	/* "txn log log.1" */
+	const struct qs_evidence	*zxid_ev;
+	uint64_t			 log_epoch;	/* txn logs' highest */
+	int				 has_log_epoch;
+	uint64_t			 log_zxid;	/* and its zxid */
+	const struct qs_setting		*log_last;
+	const struct qs_setting		*mode;		/* 4lw Mode: */
+	int				 answered;	/* any 4lw output */
+	const struct qs_setting		*mode_zxid;	/* 4lw Zxid: */
+	const struct qs_event		*led;		/* last "Have quorum" */
+	int64_t				 led_end;	/* its next state, ms */
+	int				 led_open;	/* none logged after */
+	int				 leading_now;
+	uint64_t			 lead_epoch;
+	int				 has_lead_epoch;
+	const struct qs_setting		*standalone;
+	int				 cfg_alone;	/* zoo.cfg: no quorum */
+	const struct qs_setting		*fsync;
+	const struct qs_signal		*epoch_sig;	/* "Leaders epoch" */
+	size_t				 epoch_sigs;
+};
+
+struct qs_zk {
+	struct qs_zk_srv	 srv[QS_ZK_SRV_MAX];
+	size_t			 n;
+	struct qs_history	*history;
+};
+
+struct qs_zk	*qs_zk_facts(struct qs_analysis *);
+void	 qs_zk_facts_free(struct qs_zk *);
+int	 qs_zk_cfg_view(const struct qs_view *);
 const struct qs_view *qs_zk_node_cfg(const struct qs_run *,
 	    const struct qs_node *);
-int	qs_zk_cfg_same(const struct qs_view *, const struct qs_view *);
-/* rule-zk-ensemble.c: the server to recover from (highest zxid). */
+int	 qs_zk_cfg_same(const struct qs_view *, const struct qs_view *);
 const struct qs_node *qs_zk_survivor(struct qs_analysis *, const char **,
 	    const struct qs_evidence **);
+int	 qs_zk_hex(const char *, uint64_t *);
+int	 qs_zk_dec(const char *, uint64_t *);
+const char *qs_zk_artifact_base(const struct qs_evidence *);
+int	 qs_zk_from_kind(const struct qs_evidence *, const char *);
+int	 qs_zk_srv_better(const struct qs_zk_srv *, const struct qs_zk_srv *);
+const struct qs_zk_srv *qs_zk_best(const struct qs_zk *,
+	    int (*)(const struct qs_zk_srv *, const void *), const void *);
+const char *qs_zk_survivor_text(struct qs_analysis *, const struct qs_zk *,
+	    const struct qs_zk_srv *);
+int	 qs_zk_fsync_low(const struct qs_setting *);
+void	 qs_zk_fsync_fact(struct qs_analysis *, struct qs_finding *,
+	    const struct qs_zk *);
+
+/* quorum.c: quorum loss read from a history, for every system's rule. */
+struct qs_quorum_stretch {
+	int64_t			 from, to, ms;
+	int			 open;		/* to the end of the evidence */
+	const struct qs_qspan	*first, *last;
+	const struct qs_qspan	*lost;		/* first with the majority lost */
+	const struct qs_qspan	*worst;		/* most voters down */
+	const struct qs_qspan	*held;		/* first with a majority up */
+};
+void	qs_quorum_stretches(struct qs_run *, const struct qs_history *,
+	    struct qs_vec *);
+const char *qs_quorum_title(struct qs_run *, const struct qs_history *,
+	    const struct qs_quorum_stretch *, const char *);
+void	qs_quorum_explain(struct qs_analysis *, struct qs_finding *,
+	    const struct qs_history *, const struct qs_quorum_stretch *,
+	    const char *);
+void	qs_quorum_others(struct qs_analysis *, struct qs_finding *,
+	    const struct qs_vec *, size_t);
+size_t	qs_quorum_link(struct qs_analysis *, struct qs_finding *,
+	    const struct qs_quorum_stretch *, const char *const *);
+
+/* facts.c: every cluster's facts, built once before its rules run. */
+void	qs_facts_build(struct qs_analysis *);
+void	qs_facts_events(struct qs_analysis *);
+void	qs_facts_free(struct qs_analysis *);
 
 /* rule-etcd.c: etcd facts the log and state rules share. */
 const char *qs_etcd_data_dir(struct qs_analysis *, const struct qs_node *);
@@ -999,6 +1266,7 @@ struct cJSON *qs_json_nodes(const struct qs_run *, int);
 struct cJSON *qs_json_evidence(const struct qs_evidence *);
 struct cJSON *qs_json_tl_entry(const struct qs_tl_entry *);
 struct cJSON *qs_json_finding(const struct qs_finding *);
+struct cJSON *qs_json_cluster(const struct qs_cluster *);
 const char *qs_evidence_text(struct qs_arena *, const struct qs_evidence *);
 const char *qs_tl_subject(const struct qs_event *);
 int	qs_tl_keep(const struct qs_globals *, const struct qs_tl_entry *);

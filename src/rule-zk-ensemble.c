@@ -42,399 +42,6 @@
 
 #include "quorumscope.h"
 
-#define ZK_SRV_MAX	64	/* servers looked at in one bundle */
-
-struct zk_srv {
-	struct qs_node			*node;
-	const char			*myid;
-	const struct qs_evidence	*myid_ev;
-	const struct qs_view		*cfg;
-	const struct qs_setting		*cur, *acc;	/* epoch files */
-	uint64_t			 cur_v, acc_v;
-	uint64_t			 zxid;		/* most history seen */
-	int				 has_zxid;
-	const char			*zxid_from;	/* "txn log log.1" */
-	const struct qs_evidence	*zxid_ev;
-	uint64_t			 log_epoch;	/* txn logs' highest */
-	int				 has_log_epoch;
-	uint64_t			 log_zxid;	/* and its zxid */
-	const struct qs_setting		*log_last;
-	const struct qs_setting		*mode;		/* 4lw Mode: */
-	int				 answered;	/* any 4lw output */
-	const struct qs_setting		*mode_zxid;	/* 4lw Zxid: */
-	const struct qs_event		*led;		/* last "Have quorum" */
-	int64_t				 led_end;	/* its next state, ms */
-	int				 led_open;	/* none logged after */
-	int				 leading_now;
-	uint64_t			 lead_epoch;
-	int				 has_lead_epoch;
-	const struct qs_setting		*standalone;
-	int				 cfg_alone;	/* zoo.cfg: no quorum */
-	const struct qs_setting		*fsync;
-	const struct qs_signal		*epoch_sig;	/* "Leaders epoch" */
-	size_t				 epoch_sigs;
-};
-
-struct zk_ens {
-	struct zk_srv	 srv[ZK_SRV_MAX];
-	size_t		 n;
-};
-
-/* "0x1a2b" or "1a2b" to a number; -1 unless 1..16 hex digits. */
-static int
-zk_hex(const char *s, uint64_t *out)
-{
-	if (s == NULL)
-		return -1;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	return qs_parse_hex_u64(s, strlen(s), out);
-}
-
-/* Decimal without overflow (epoch files, settings). */
-static int
-zk_dec(const char *s, uint64_t *out)
-{
-	return s == NULL ? -1 : qs_parse_dec_u64(s, strlen(s), out);
-}
-
-static const char *
-zk_artifact_base(const struct qs_evidence *ev)
-{
-	const char	*p;
-
-	if (ev == NULL || ev->artifact == NULL)
-		return "?";
-	p = strrchr(ev->artifact->member, '/');
-	return p != NULL ? p + 1 : ev->artifact->member;
-}
-
-static int
-zk_from_kind(const struct qs_evidence *ev, const char *kind)
-{
-	return ev->artifact != NULL && ev->artifact->kind != NULL &&
-	    strcmp(ev->artifact->kind->name, kind) == 0;
-}
-
-/* Take a zxid as the server's best if it is more history than before. */
-static void
-zk_srv_zxid(struct zk_srv *s, struct qs_analysis *an, uint64_t z,
-    const char *what, const struct qs_evidence *ev)
-{
-	if (s->has_zxid && (z < s->zxid || (z == s->zxid &&
-	    (strcmp(what, "txn log") != 0 ||
-	    strncmp(s->zxid_from, "txn log", 7) == 0))))
-		return;
-	s->zxid = z;
-	s->has_zxid = 1;
-	s->zxid_ev = ev;
-	s->zxid_from = qs_arena_printf(&an->run->arena, "%s %s", what,
-	    zk_artifact_base(ev));
-}
-
-/* The server's own myid: its myid file first, then srvr/conf, the log. */
-static void
-zk_srv_myid(struct qs_run *run, struct zk_srv *s)
-{
-	static const char *const order[] = { "zk.myid",
-	    "zk.fourletter_output", "zk.log", NULL };
-	size_t	i, k;
-
-	for (k = 0; order[k] != NULL && s->myid == NULL; k++)
-		for (i = 0; i < run->identities.n && s->myid == NULL; i++) {
-			const struct qs_identity *id = run->identities.v[i];
-
-			if (id->kind != QS_ID_MYID || id->subject != NULL ||
-			    id->ev.artifact == NULL ||
-			    id->ev.artifact->node != s->node ||
-			    !zk_from_kind(&id->ev, order[k]))
-				continue;
-			s->myid = id->value;
-			s->myid_ev = &id->ev;
-		}
-}
-
-static void
-zk_srv_settings(struct qs_analysis *an, struct zk_srv *s)
-{
-	struct qs_run	*run = an->run;
-	uint64_t	 v;
-	size_t		 i;
-
-	for (i = 0; i < run->settings.n; i++) {
-		const struct qs_setting	*st = run->settings.v[i];
-
-		if (st->observer != s->node || st->system != QS_SYS_ZOOKEEPER)
-			continue;
-		if (strcmp(st->key, "zk.currentEpoch") == 0 &&
-		    zk_dec(st->value, &v) == 0) {
-			s->cur = st;
-			s->cur_v = v;
-		} else if (strcmp(st->key, "zk.acceptedEpoch") == 0 &&
-		    zk_dec(st->value, &v) == 0) {
-			s->acc = st;
-			s->acc_v = v;
-		} else if (strcmp(st->key, "zk.txnlog.last_zxid") == 0 &&
-		    zk_hex(st->value, &v) == 0) {
-			zk_srv_zxid(s, an, v, "txn log", &st->ev);
-			if (!s->has_log_epoch || v > s->log_zxid) {
-				s->log_epoch = v >> 32;
-				s->log_zxid = v;
-				s->log_last = st;
-				s->has_log_epoch = 1;
-			}
-		} else if (strcmp(st->key, "zk.snapshot.zxid") == 0 &&
-		    zk_hex(st->value, &v) == 0)
-			zk_srv_zxid(s, an, v, "snapshot", &st->ev);
-		else if (strcmp(st->key, "zk.4lw.zxid") == 0 &&
-		    zk_hex(st->value, &v) == 0) {
-			s->mode_zxid = st;
-			zk_srv_zxid(s, an, v, "four-letter word answer",
-			    &st->ev);
-		} else if (strcmp(st->key, "zk.4lw.mode") == 0)
-			s->mode = st;
-		if (strncmp(st->key, "zk.4lw.", 7) == 0)
-			s->answered = 1;
-		if (strcmp(st->key, "zk.log.standalone") == 0)
-			s->standalone = st;
-		else if (strcmp(st->key, "zk.log.slow_fsync_max_ms") == 0)
-			s->fsync = st;
-	}
-}
-
-/*
- * Leadership from the server's own log: the last "Have quorum of
- * supporters" (it has the epoch), and whether the last state it logged
- * is still LEADING.  The four-letter answer, taken at collection, wins
- * over the log when there is one.
- */
-static void
-zk_srv_log(struct qs_run *run, struct zk_srv *s)
-{
-	const struct qs_event	*last = NULL;
-	size_t			 i;
-	uint64_t		 z;
-
-	for (i = 0; i < run->events.n; i++) {
-		const struct qs_event	*e = run->events.v[i];
-
-		if (e->observer != s->node || e->system != QS_SYS_ZOOKEEPER ||
-		    !zk_from_kind(&e->ev, "zk.log"))
-			continue;
-		if (e->kind == QS_EV_LEADER_ELECTED && e->subject == NULL &&
-		    (e->clock.set & QS_CLOCK_TERM)) {
-			s->led = e;
-			s->lead_epoch = e->clock.term;
-			s->has_lead_epoch = 1;
-		}
-		if (e->kind != QS_EV_LEADER_ELECTED &&
-		    e->kind != QS_EV_LEADER_LOST &&
-		    e->kind != QS_EV_ELECTION_START &&
-		    e->kind != QS_EV_START && e->kind != QS_EV_STOP)
-			continue;
-		if (last == NULL || !e->time.set || !last->time.set ||
-		    e->time.ms >= last->time.ms)
-			last = e;
-	}
-	/* How long the last leadership lasted: to the next state logged. */
-	s->led_open = 1;
-	for (i = 0; s->led != NULL && s->led->time.set && i < run->events.n;
-	    i++) {
-		const struct qs_event	*e = run->events.v[i];
-
-		if (e->observer != s->node || e == s->led || !e->time.set ||
-		    e->time.ms < s->led->time.ms ||
-		    !zk_from_kind(&e->ev, "zk.log") ||
-		    (e->kind != QS_EV_LEADER_LOST &&
-		    e->kind != QS_EV_ELECTION_START &&
-		    e->kind != QS_EV_START && e->kind != QS_EV_STOP))
-			continue;
-		if (s->led_open || e->time.ms < s->led_end) {
-			s->led_end = e->time.ms;
-			s->led_open = 0;
-		}
-	}
-	s->leading_now = last != NULL && last->kind == QS_EV_LEADER_ELECTED &&
-	    last->subject == NULL;
-	for (i = 0; i < run->signals.n; i++) {
-		const struct qs_signal	*g = run->signals.v[i];
-
-		if (g->observer == s->node && g->system == QS_SYS_ZOOKEEPER &&
-		    g->kind == QS_SIG_EPOCH_REFUSED) {
-			s->epoch_sig = g;
-			s->epoch_sigs++;
-		}
-	}
-	if (s->mode != NULL) {
-		s->leading_now = strcmp(s->mode->value, "leader") == 0;
-		if (s->leading_now && s->mode_zxid != NULL &&
-		    zk_hex(s->mode_zxid->value, &z) == 0 &&
-		    (!s->has_lead_epoch || z >> 32 > s->lead_epoch)) {
-			s->lead_epoch = z >> 32;
-			s->has_lead_epoch = 1;
-		}
-	}
-}
-
-/*
- * A zoo.cfg without a quorum: QuorumPeerConfig.isDistributed() is false
- * unless standaloneEnabled=false or more than one voter is listed, and
- * QuorumPeerMain then runs a standalone server.  Only an inference: the
- * log or srvr, when present, say what really ran.
- */
-static void
-zk_srv_cfg_alone(const struct qs_run *run, struct zk_srv *s)
-{
-	const struct qs_setting	*en;
-	size_t			 i, voters = 0;
-
-	if (!qs_node_has_kind(s->node, "zk.cfg") || s->mode != NULL ||
-	    s->led != NULL || s->leading_now)
-		return;
-	en = qs_setting_get(run, s->node, QS_SYS_ZOOKEEPER,
-	    "zk.standaloneEnabled");
-	if (en != NULL && strcmp(en->value, "false") == 0)
-		return;
-	for (i = 0; s->cfg != NULL && i < s->cfg->members.n; i++)
-		if (((const struct qs_member *)s->cfg->members.v[i])->state !=
-		    QS_MEMBER_NONVOTER)
-			voters++;
-	s->cfg_alone = voters <= 1;
-}
-
-static int
-zk_is_server(const struct qs_node *node)
-{
-	return (node->systems & (1u << QS_SYS_ZOOKEEPER)) != 0 &&
-	    (qs_node_has_kind(node, "zk.cfg") ||
-	    qs_node_has_kind(node, "zk.myid") ||
-	    qs_node_has_kind(node, "zk.log") ||
-	    qs_node_has_kind(node, "zk.txnlog") ||
-	    qs_node_has_kind(node, "zk.fourletter_output"));
-}
-
-static void
-zk_ens_build(struct qs_analysis *an, struct zk_ens *z)
-{
-	struct qs_run	*run = an->run;
-	size_t		 i;
-
-	memset(z, 0, sizeof(*z));
-	for (i = 0; i < run->nodes.n && z->n < ZK_SRV_MAX; i++) {
-		struct zk_srv	*s = &z->srv[z->n];
-
-		if (!zk_is_server(run->nodes.v[i]))
-			continue;
-		s->node = run->nodes.v[i];
-		s->cfg = qs_zk_node_cfg(run, s->node);
-		zk_srv_myid(run, s);
-		zk_srv_settings(an, s);
-		zk_srv_log(run, s);
-		zk_srv_cfg_alone(run, s);
-		z->n++;
-	}
-}
-
-static int
-zk_srv_better(const struct zk_srv *a, const struct zk_srv *b)
-{
-	if (a->has_zxid != b->has_zxid)
-		return a->has_zxid;
-	if (a->has_zxid && a->zxid != b->zxid)
-		return a->zxid > b->zxid;
-	if ((a->cur != NULL) != (b->cur != NULL))
-		return a->cur != NULL;
-	if (a->cur != NULL && a->cur_v != b->cur_v)
-		return a->cur_v > b->cur_v;
-	if (a->acc != NULL && b->acc != NULL && a->acc_v != b->acc_v)
-		return a->acc_v > b->acc_v;
-	/* Equal history: the server leading now needs no election. */
-	if (a->leading_now != b->leading_now)
-		return a->leading_now;
-	/*
-	 * Then one that answered a four-letter word at collection: it was
-	 * still running, where the others may be the servers that died.
-	 */
-	return a->answered && !b->answered;
-}
-
-/* The server with the most history among those `ok` accepts. */
-static const struct zk_srv *
-zk_best(const struct zk_ens *z, int (*ok)(const struct zk_srv *,
-    const void *), const void *arg)
-{
-	const struct zk_srv	*best = NULL;
-	size_t			 i;
-
-	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
-
-		if (!s->has_zxid && s->cur == NULL)
-			continue;
-		if (ok != NULL && !ok(s, arg))
-			continue;
-		if (best == NULL || zk_srv_better(s, best))
-			best = s;
-	}
-	return best;
-}
-
-static const char *
-zk_survivor_text(struct qs_analysis *an, const struct zk_ens *z,
-    const struct zk_srv *s)
-{
-	const char	*tie = "";
-	size_t		 i;
-
-	/* Equal history: say what broke the tie. */
-	for (i = 0; i < z->n && s->has_zxid; i++)
-		if (&z->srv[i] != s && z->srv[i].has_zxid &&
-		    z->srv[i].zxid == s->zxid) {
-			tie = s->leading_now ? "; others have as much, and "
-			    "it is the leader now" : s->answered ? "; others "
-			    "have as much, and it still answered at "
-			    "collection" : "; others have as much";
-			break;
-		}
-	if (s->has_zxid)
-		return qs_arena_printf(&an->run->arena, "it has the highest "
-		    "zxid 0x%llx (%s%s%s%s)", (unsigned long long)s->zxid,
-		    s->zxid_from, s->cur != NULL ? ", currentEpoch " : "",
-		    s->cur != NULL ? s->cur->value : "", tie);
-	if (s->cur != NULL)
-		return qs_arena_printf(&an->run->arena, "it has the highest "
-		    "currentEpoch %s", s->cur->value);
-	return "no txn log, snapshot, srvr answer or epoch file in the bundle "
-	    "says which server has the most history: compare them on the "
-	    "servers (`zkTxnLogToolkit` on the newest log.* file) first";
-}
-
-/*
- * The best survivor for recovery: the node, and the sentence saying why
- * ("it has the highest zxid 0x100000011 (txn log log.100000001)").
- */
-const struct qs_node *
-qs_zk_survivor(struct qs_analysis *an, const char **why,
-    const struct qs_evidence **ev)
-{
-	struct zk_ens		*z;
-	const struct zk_srv	*s;
-	const struct qs_node	*node = NULL;
-
-	z = qs_xcalloc(1, sizeof(*z));
-	zk_ens_build(an, z);
-	if ((s = zk_best(z, NULL, NULL)) != NULL) {
-		node = s->node;
-		if (why != NULL)
-			*why = zk_survivor_text(an, z, s);
-		if (ev != NULL)
-			*ev = s->zxid_ev != NULL ? s->zxid_ev : s->cur != NULL ?
-			    &s->cur->ev : NULL;
-	}
-	free(z);
-	return node;
-}
-
 /* "1=127.0.0.71:22885 2=..." for facts. */
 static const char *
 zk_cfg_text(struct qs_analysis *an, const struct qs_view *v)
@@ -462,7 +69,7 @@ zk_cfg_differ(const struct qs_view *a, const struct qs_view *b)
 }
 
 static const char *
-zk_srv_name(struct qs_analysis *an, const struct zk_srv *s)
+zk_srv_name(struct qs_analysis *an, const struct qs_zk_srv *s)
 {
 	const char	*host = qs_node_host(an->run, s->node, NULL);
 
@@ -472,7 +79,7 @@ zk_srv_name(struct qs_analysis *an, const struct zk_srv *s)
 }
 
 static const char *
-zk_data_dir(struct qs_analysis *an, const struct zk_srv *s)
+zk_data_dir(struct qs_analysis *an, const struct qs_zk_srv *s)
 {
 	const struct qs_setting	*d = qs_setting_get(an->run, s->node,
 	    QS_SYS_ZOOKEEPER, "zk.dataDir");
@@ -480,44 +87,11 @@ zk_data_dir(struct qs_analysis *an, const struct zk_srv *s)
 	return d != NULL ? d->value : "<dataDir>";
 }
 
-/*
- * Below ZooKeeper's default threshold (1000 ms) the line only shows that
- * someone lowered zookeeper.fsync.warningthresholdms, not a slow disk:
- * such fsyncs are not reported.
- */
-static int
-zk_fsync_low(const struct qs_setting *st)
-{
-	uint64_t	v;
-
-	return zk_dec(st->value, &v) == 0 && v < 1000;
-}
-
-/* Slow fsync on any server, as a contributing cause (one fact). */
-static void
-zk_fsync_fact(struct qs_analysis *an, struct qs_finding *f,
-    const struct zk_ens *z)
-{
-	size_t	i;
-
-	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
-
-		if (s->fsync == NULL || zk_fsync_low(s->fsync))
-			continue;
-		qs_finding_evidence(f, &s->fsync->ev);
-		qs_finding_fact(an, f, "Contributing: %s logged a txn log "
-		    "fsync of %s ms (zk-slow-fsync); a slow disk delays the "
-		    "acknowledgements a leader counts.", s->node->name,
-		    s->fsync->value);
-	}
-}
-
 /* Does server `s` count the same ensemble as `arg` (a zk_srv)? */
 static int
-zk_same_side(const struct zk_srv *s, const void *arg)
+zk_same_side(const struct qs_zk_srv *s, const void *arg)
 {
-	const struct zk_srv	*l = arg;
+	const struct qs_zk_srv	*l = arg;
 
 	return s == l || (s->cfg != NULL && qs_zk_cfg_same(s->cfg, l->cfg));
 }
@@ -558,7 +132,7 @@ zk_supporters(const struct qs_event *e)
  * server in common (two majorities of one list always share one).
  */
 static int
-zk_led_overlap(const struct zk_srv *x, const struct zk_srv *y)
+zk_led_overlap(const struct qs_zk_srv *x, const struct qs_zk_srv *y)
 {
 	uint64_t	sx, sy;
 
@@ -576,13 +150,13 @@ zk_led_overlap(const struct zk_srv *x, const struct zk_srv *y)
 }
 
 struct zk_leader {
-	const struct zk_srv		*srv;
+	const struct qs_zk_srv		*srv;
 	uint64_t			 epoch;
 	const struct qs_evidence	*ev;
 };
 
-static const struct zk_srv *
-zk_srv_of(const struct zk_ens *z, const struct qs_node *node)
+static const struct qs_zk_srv *
+zk_srv_of(const struct qs_zk *z, const struct qs_node *node)
 {
 	size_t	i;
 
@@ -593,17 +167,17 @@ zk_srv_of(const struct zk_ens *z, const struct qs_node *node)
 }
 
 static int
-zk_srv_alone(const struct zk_srv *s)
+zk_srv_alone(const struct qs_zk_srv *s)
 {
 	return s->standalone != NULL || s->cfg_alone || (s->mode != NULL &&
 	    strcmp(s->mode->value, "standalone") == 0);
 }
 
 /* A server of an ensemble (not standalone) in the bundle, or NULL. */
-static const struct zk_srv *
-zk_quorum_srv(const struct zk_ens *z, const struct qs_node *node)
+static const struct qs_zk_srv *
+zk_quorum_srv(const struct qs_zk *z, const struct qs_node *node)
 {
-	const struct zk_srv	*s = zk_srv_of(z, node);
+	const struct qs_zk_srv	*s = zk_srv_of(z, node);
 
 	return s != NULL && !zk_srv_alone(s) ? s : NULL;
 }
@@ -616,7 +190,7 @@ zk_quorum_srv(const struct zk_ens *z, const struct qs_node *node)
  * Epoch 0 is a standalone server's (zk-standalone speaks of those).
  */
 static int
-zk_diverged(const struct qs_run *run, const struct zk_ens *z,
+zk_diverged(const struct qs_run *run, const struct qs_zk *z,
     const struct qs_event **x, const struct qs_event **y)
 {
 	struct qs_vec	txns;
@@ -631,7 +205,7 @@ zk_diverged(const struct qs_run *run, const struct zk_ens *z,
 		if (e->kind == QS_EV_TERM_CHANGE && e->time.set &&
 		    (e->clock.set & QS_CLOCK_ZXID) &&
 		    e->clock.zxid >> 32 != 0 &&
-		    zk_from_kind(&e->ev, "zk.txnlog") &&
+		    qs_zk_from_kind(&e->ev, "zk.txnlog") &&
 		    zk_quorum_srv(z, e->observer) != NULL)
 			qs_vec_push(&txns, (void *)e);
 	}
@@ -654,7 +228,7 @@ zk_diverged(const struct qs_run *run, const struct zk_ens *z,
 /* Make `s`'s server lines those of `keep`'s configuration. */
 static void
 zk_cfg_steps(struct qs_analysis *an, struct qs_finding *f,
-    const struct zk_srv *s, const struct zk_srv *keep)
+    const struct qs_zk_srv *s, const struct qs_zk_srv *keep)
 {
 	size_t		i;
 	char		key[64];
@@ -697,9 +271,9 @@ zk_cfg_steps(struct qs_analysis *an, struct qs_finding *f,
 static void
 rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct zk_ens		*z;
-	struct zk_leader	 L[ZK_SRV_MAX];
-	const struct zk_srv	*keep = NULL, *sv;
+	struct qs_zk		*z;
+	struct zk_leader	 L[QS_ZK_SRV_MAX];
+	const struct qs_zk_srv	*keep = NULL, *sv;
 	const struct qs_event	*dx = NULL, *dy = NULL;
 	struct qs_finding	*f = NULL;
 	size_t			 nl = 0, i, j, a = 0, b = 0;
@@ -707,10 +281,9 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 	char			 t[40], t2[40];
 	int			 div;
 
-	z = qs_xcalloc(1, sizeof(*z));
-	zk_ens_build(an, z);
+	z = qs_zk_facts(an);
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_zk_srv	*s = &z->srv[i];
 
 		if (!s->has_lead_epoch || (s->led == NULL && !s->leading_now))
 			continue;
@@ -723,7 +296,7 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 	div = zk_diverged(an->run, z, &dx, &dy);
 	for (i = 0; i < nl && f == NULL; i++)
 		for (j = i + 1; j < nl && f == NULL; j++) {
-			const struct zk_srv	*x = L[i].srv, *y = L[j].srv;
+			const struct qs_zk_srv	*x = L[i].srv, *y = L[j].srv;
 
 			if (L[i].epoch == L[j].epoch || (x->leading_now &&
 			    y->leading_now && zk_cfg_differ(x->cfg, y->cfg)) ||
@@ -738,7 +311,7 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 				    (unsigned long long)L[j].epoch);
 			}
 		}
-	if (f == NULL && div && nl + 2 <= ZK_SRV_MAX) {
+	if (f == NULL && div && nl + 2 <= QS_ZK_SRV_MAX) {
 		/* No leader lines or answers: the txn logs alone. */
 		a = nl;
 		b = nl + 1;
@@ -753,11 +326,10 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		    L[a].srv->node->name, L[b].srv->node->name);
 	}
 	if (f == NULL) {
-		free(z);
 		return;
 	}
 	for (i = 0; i < nl; i++) {
-		const struct zk_srv	*s = L[i].srv;
+		const struct qs_zk_srv	*s = L[i].srv;
 
 		if (i != a && i != b && L[i].epoch != L[a].epoch &&
 		    L[i].epoch != L[b].epoch && !s->leading_now)
@@ -786,7 +358,7 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			qs_finding_fact(an, f, "%s's four-letter-word answer "
 			    "at collection (%s): Mode: leader, Zxid %s (epoch "
 			    "%llu).", s->node->name,
-			    zk_artifact_base(&s->mode->ev), s->mode_zxid !=
+			    qs_zk_artifact_base(&s->mode->ev), s->mode_zxid !=
 			    NULL ? s->mode_zxid->value : "?",
 			    (unsigned long long)s->lead_epoch);
 		qs_finding_fact(an, f, "%s counts the ensemble %s (%s).",
@@ -808,8 +380,8 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_finding_fact(an, f, "%s's %s and %s's %s both hold zxid "
 		    "0x%llx, written at %s and at %s: a leader stamps a "
 		    "transaction once, so two leaders issued epoch %llu.",
-		    dx->observer->name, zk_artifact_base(&dx->ev),
-		    dy->observer->name, zk_artifact_base(&dy->ev),
+		    dx->observer->name, qs_zk_artifact_base(&dx->ev),
+		    dy->observer->name, qs_zk_artifact_base(&dy->ev),
 		    (unsigned long long)dx->clock.zxid,
 		    qs_time_format(&dx->time, t, sizeof(t)),
 		    qs_time_format(&dy->time, t2, sizeof(t2)),
@@ -821,22 +393,22 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 	    (unsigned long long)(L[a].epoch < L[b].epoch ? L[a].epoch :
 	    L[b].epoch));
 	/* Keep the side holding the most history. */
-	sv = zk_best(z, NULL, NULL);
+	sv = qs_zk_best(z, NULL, NULL);
 	for (i = 0; i < nl; i++)
 		if (sv != NULL && zk_same_side(sv, L[i].srv))
 			keep = L[i].srv;
 	if (keep == NULL)
-		keep = zk_srv_better(L[b].srv, L[a].srv) ? L[b].srv : L[a].srv;
+		keep = qs_zk_srv_better(L[b].srv, L[a].srv) ? L[b].srv : L[a].srv;
 	if (sv == NULL || !zk_same_side(sv, keep))
 		sv = keep;
-	why = zk_survivor_text(an, z, sv);
+	why = qs_zk_survivor_text(an, z, sv);
 	if (sv->zxid_ev != NULL)
 		qs_finding_evidence(f, sv->zxid_ev);
-	zk_fsync_fact(an, f, z);
+	qs_zk_fsync_fact(an, f, z);
 	qs_finding_step(an, f, "Keep %s's side: start %s first: %s.",
 	    keep->node->name, sv->node->name, why);
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_zk_srv	*s = &z->srv[i];
 
 		if (zk_same_side(s, keep))
 			continue;
@@ -846,7 +418,7 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		    "you export them first.", s->node->name);
 	}
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_zk_srv	*s = &z->srv[i];
 
 		if (zk_same_side(s, keep))
 			continue;
@@ -862,7 +434,6 @@ rule_zk_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 	    "%s, the rest of its side, and the others one at a time, "
 	    "checking `echo srvr | nc <host> <clientPort>` shows one leader.",
 	    sv->node->name);
-	free(z);
 }
 
 /* The host of a server.N value "host:2888:3888[...]" ("[v6]:..." too). */
@@ -887,31 +458,30 @@ zk_line_host(struct qs_analysis *an, const char *v)
 static void
 rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct zk_ens		*z;
-	const struct zk_srv	*sv;
+	struct qs_zk		*z;
+	const struct qs_zk_srv	*sv;
 	unsigned long long	 next = 0;
 	size_t			 i, j, k;
 	uint64_t		 v;
 	char			 key[64];
 
-	z = qs_xcalloc(1, sizeof(*z));
-	zk_ens_build(an, z);
+	z = qs_zk_facts(an);
 	/* Free ids start above every id any server or line uses. */
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_zk_srv	*s = &z->srv[i];
 
-		if (zk_dec(s->myid, &v) == 0 && v >= next)
+		if (qs_zk_dec(s->myid, &v) == 0 && v >= next)
 			next = v + 1;
 		for (j = 0; s->cfg != NULL && j < s->cfg->members.n; j++) {
 			const struct qs_member	*m = s->cfg->members.v[j];
 
-			if (zk_dec(m->id, &v) == 0 && v >= next)
+			if (qs_zk_dec(m->id, &v) == 0 && v >= next)
 				next = v + 1;
 		}
 	}
-	sv = zk_best(z, NULL, NULL);
+	sv = qs_zk_best(z, NULL, NULL);
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i], *owner = NULL;
+		const struct qs_zk_srv	*s = &z->srv[i], *owner = NULL;
 		const char		*hs = qs_node_host(an->run, s->node,
 		    NULL);
 		struct qs_finding	*f = NULL;
@@ -925,7 +495,7 @@ rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
 		if (!first)
 			continue;
 		for (j = i + 1; j < z->n; j++) {
-			const struct zk_srv	*o = &z->srv[j];
+			const struct qs_zk_srv	*o = &z->srv[j];
 			const char		*ho;
 
 			if (o->myid == NULL || strcmp(o->myid, s->myid) != 0)
@@ -959,7 +529,7 @@ rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
 				continue;
 			qs_finding_fact(an, f, "%s says myid %s in %s.",
 			    zk_srv_name(an, &z->srv[j]), s->myid,
-			    zk_artifact_base(z->srv[j].myid_ev));
+			    qs_zk_artifact_base(z->srv[j].myid_ev));
 			line = qs_setting_get(an->run, n, QS_SYS_ZOOKEEPER,
 			    key);
 			if (line != NULL)
@@ -1023,23 +593,21 @@ rule_zk_duplicate_myid(struct qs_analysis *an, const struct qs_rule *rule)
 			next++;
 		}
 	}
-	free(z);
 }
 
 /* Servers of a several-server bundle running standalone. */
 static void
 rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct zk_ens		*z;
+	struct qs_zk		*z;
 	struct qs_finding	*f = NULL;
-	const struct zk_srv	*sv;
+	const struct qs_zk_srv	*sv;
 	size_t			 i, alone = 0;
 	const char		*lines = "", *cfgs = "";
 
-	z = qs_xcalloc(1, sizeof(*z));
-	zk_ens_build(an, z);
+	z = qs_zk_facts(an);
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_zk_srv	*s = &z->srv[i];
 		const struct qs_setting	*d = qs_setting_get(an->run, s->node,
 		    QS_SYS_ZOOKEEPER, "zk.dataDir");
 
@@ -1051,13 +619,12 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 			alone++;
 	}
 	if (z->n < 2 || alone == 0) {
-		free(z);
 		return;
 	}
 	f = qs_finding_new(an, rule, "%zu of %zu ZooKeeper servers run "
 	    "standalone", alone, z->n);
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_zk_srv	*s = &z->srv[i];
 
 		if (!zk_srv_alone(s))
 			continue;
@@ -1074,7 +641,7 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 			qs_finding_evidence(f, &s->mode->ev);
 			qs_finding_fact(an, f, "%s's four-letter-word answer "
 			    "(%s): Mode: standalone, Zxid %s.", s->node->name,
-			    zk_artifact_base(&s->mode->ev), s->mode_zxid !=
+			    qs_zk_artifact_base(&s->mode->ev), s->mode_zxid !=
 			    NULL ? s->mode_zxid->value : "?");
 		}
 		qs_finding_fact(an, f, "%s's configuration has %s%s.",
@@ -1090,7 +657,7 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 	    "different trees depending on the server they reach.");
 	/* The server lines each zoo.cfg needs, from myids and addresses. */
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_zk_srv	*s = &z->srv[i];
 		const char		*h = qs_node_host(an->run, s->node,
 		    NULL);
 
@@ -1108,32 +675,30 @@ rule_zk_standalone(struct qs_analysis *an, const struct qs_rule *rule)
 	else
 		qs_finding_step(an, f, "Add one server.N=host:2888:3888 line "
 		    "per server to every zoo.cfg, N being each server's myid.");
-	if ((sv = zk_best(z, NULL, NULL)) != NULL) {
+	if ((sv = qs_zk_best(z, NULL, NULL)) != NULL) {
 		qs_finding_evidence(f, sv->zxid_ev);
 		qs_finding_step(an, f, "Decide whose data to keep: %s, %s. "
 		    "On the others, stop ZooKeeper and move the data aside "
 		    "(`mv <dataDir>/version-2 <dataDir>/version-2.standalone`, "
 		    "dataDir %s): their standalone writes are lost unless "
 		    "exported first.", sv->node->name,
-		    zk_survivor_text(an, z, sv), zk_data_dir(an, sv));
+		    qs_zk_survivor_text(an, z, sv), zk_data_dir(an, sv));
 		qs_finding_step(an, f, "Start %s first, then the others one at "
 		    "a time; `echo srvr | nc <host> <clientPort>` must say "
 		    "leader or follower, never standalone.", sv->node->name);
 	}
-	free(z);
 }
 
 /* Epoch files out of step, within one server or with the ensemble. */
 static void
 rule_zk_epoch_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct zk_ens		*z;
+	struct qs_zk		*z;
 	uint64_t		 lead = 0;
 	int			 has_lead = 0;
 	size_t			 i, j;
 
-	z = qs_xcalloc(1, sizeof(*z));
-	zk_ens_build(an, z);
+	z = qs_zk_facts(an);
 	for (i = 0; i < z->n; i++)
 		if (z->srv[i].has_lead_epoch && (!has_lead ||
 		    z->srv[i].lead_epoch > lead)) {
@@ -1141,7 +706,7 @@ rule_zk_epoch_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
 			has_lead = 1;
 		}
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_zk_srv	*s = &z->srv[i];
 		struct qs_finding	*f;
 		int			 ahead = 0, inner = 0, others = 0;
 		uint64_t		 omax = 0, good;
@@ -1187,7 +752,7 @@ rule_zk_epoch_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
 			    "(zxid 0x%llx, %s).",
 			    (unsigned long long)s->log_epoch,
 			    (unsigned long long)s->log_zxid,
-			    zk_artifact_base(&s->log_last->ev));
+			    qs_zk_artifact_base(&s->log_last->ev));
 		}
 		if (ahead)
 			qs_finding_fact(an, f, "Its currentEpoch %s is ahead "
@@ -1224,25 +789,23 @@ rule_zk_epoch_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
 			    (unsigned long long)good, zk_data_dir(an, s),
 			    (unsigned long long)good, zk_data_dir(an, s));
 	}
-	free(z);
 }
 
 /* The txn log's fsync reported slow. */
 static void
 rule_zk_slow_fsync(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct zk_ens		*z;
+	struct qs_zk		*z;
 	size_t			 i, k;
 
-	z = qs_xcalloc(1, sizeof(*z));
-	zk_ens_build(an, z);
+	z = qs_zk_facts(an);
 	for (i = 0; i < z->n; i++) {
-		const struct zk_srv	*s = &z->srv[i];
+		const struct qs_zk_srv	*s = &z->srv[i];
 		const struct qs_setting	*tick, *sync, *dir;
 		struct qs_finding	*f;
 		uint64_t		 tv, sl;
 
-		if (s->fsync == NULL || zk_fsync_low(s->fsync))
+		if (s->fsync == NULL || qs_zk_fsync_low(s->fsync))
 			continue;
 		f = qs_finding_new(an, rule, "%s's txn log fsync took up to "
 		    "%s ms", s->node->name, s->fsync->value);
@@ -1258,8 +821,8 @@ rule_zk_slow_fsync(struct qs_analysis *an, const struct qs_rule *rule)
 		    "zk.tickTime");
 		sync = qs_setting_get(an->run, s->node, QS_SYS_ZOOKEEPER,
 		    "zk.syncLimit");
-		if (tick != NULL && sync != NULL && zk_dec(tick->value,
-		    &tv) == 0 && zk_dec(sync->value, &sl) == 0 &&
+		if (tick != NULL && sync != NULL && qs_zk_dec(tick->value,
+		    &tv) == 0 && qs_zk_dec(sync->value, &sl) == 0 &&
 		    tv < 1000000 && sl < 1000000)
 			qs_finding_fact(an, f, "A follower that does not "
 			    "acknowledge within syncLimit x tickTime = %llu ms "
@@ -1291,7 +854,6 @@ rule_zk_slow_fsync(struct qs_analysis *an, const struct qs_rule *rule)
 		    "snapshots, swap and other zones' I/O off it; restart the "
 		    "server after the change.");
 	}
-	free(z);
 }
 
 const struct qs_rule qs_rule_zk_split_brain = {

@@ -16,14 +16,6 @@
 
 #include "quorumscope.h"
 
-/* A ZooKeeper configuration view: zoo.cfg or one of its dynamic files. */
-int
-qs_zk_cfg_view(const struct qs_view *v)
-{
-	return v->system == QS_SYS_ZOOKEEPER && v->kind == QS_VIEW_CONFIGURED &&
-	    strncmp(v->source, "zoo.cfg", 7) == 0;
-}
-
 /*
  * Is myid `id` claimed by two nodes' own myid files?  Then a server.N line
  * cannot say which of them it means (zk-duplicate-myid says why).
@@ -154,58 +146,6 @@ zk_view_text(struct qs_analysis *an, const struct qs_view *v)
 		    m->address != NULL ? m->address : "?");
 	}
 	return out;
-}
-
-/*
- * Whether two configurations list the same servers: the same ids at the
- * same addresses, in any order (NULL only equals NULL).
- */
-int
-qs_zk_cfg_same(const struct qs_view *a, const struct qs_view *b)
-{
-	size_t	i, j;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->members.n != b->members.n)
-		return 0;
-	for (i = 0; i < a->members.n; i++) {
-		const struct qs_member	*x = a->members.v[i];
-		int			 hit = 0;
-
-		for (j = 0; j < b->members.n && !hit; j++) {
-			const struct qs_member	*y = b->members.v[j];
-
-			hit = x->id != NULL && y->id != NULL &&
-			    x->address != NULL && y->address != NULL &&
-			    strcmp(x->id, y->id) == 0 &&
-			    strcmp(x->address, y->address) == 0;
-		}
-		if (!hit)
-			return 0;
-	}
-	return 1;
-}
-
-/* The configuration a node runs: its latest zoo.cfg or dynamic file. */
-const struct qs_view *
-qs_zk_node_cfg(const struct qs_run *run, const struct qs_node *node)
-{
-	const struct qs_view	*best = NULL;
-	size_t			 i;
-
-	for (i = 0; i < run->views.n; i++) {
-		const struct qs_view	*v = run->views.v[i];
-
-		if (!qs_zk_cfg_view(v) || v->observer != node ||
-		    v->members.n == 0)
-			continue;
-		if (best == NULL || (v->clock.set & QS_CLOCK_ZXID &&
-		    (!(best->clock.set & QS_CLOCK_ZXID) ||
-		    v->clock.zxid > best->clock.zxid)))
-			best = v;
-	}
-	return best;
 }
 
 static void
@@ -356,12 +296,13 @@ rule_zk_myid_missing(struct qs_analysis *an, const struct qs_rule *rule)
 }
 
 /*
- * No leader at the end: the last leadership event of the ensemble is a
+ * Without times there is no history to sweep.  No leader at the end:
+ * the last leadership event of the ensemble is a
  * loss of quorum ("Not sufficient followers synced", a leader shutting
  * down) and no election was won after it.
  */
 static void
-rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
+zk_no_quorum_phrase(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	struct qs_run		*run = an->run;
 	const struct qs_event	*last_won = NULL;
@@ -448,15 +389,117 @@ rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
 		    "log's last zxid).");
 }
 
+/* The findings that explain a leaderless stretch with a majority up. */
+static const char *const zk_leaderless_causes[] = {
+	"zk-stale-address", "zk-cfg-differ", "zk-myid-missing",
+	"zk-duplicate-myid", "zk-epoch-mismatch", NULL
+};
+
+static void
+zk_no_quorum_steps(struct qs_analysis *an, struct qs_finding *f,
+    const struct qs_quorum_stretch *st)
+{
+	const struct qs_node	*sv;
+	const struct qs_evidence *sv_ev = NULL;
+	const char		*why = NULL;
+	size_t			 i;
+
+	if (st->lost == NULL && st->held != NULL) {
+		qs_finding_step(an, f, "Find why the running servers cannot "
+		    "elect: each must reach every other on its quorum and "
+		    "election ports at the address its server.N line gives, "
+		    "with the same server list everywhere (`echo conf | nc "
+		    "HOST 2181` on each shows what it runs).");
+		return;
+	}
+	for (i = 0; st->worst != NULL && i < st->worst->down_members.n; i++) {
+		const struct qs_hmember	*m = st->worst->down_members.v[i];
+
+		qs_finding_step(an, f, "Start ZooKeeper on %s again (or bring "
+		    "its host back); a majority of the servers must run and "
+		    "reach each other.", m->label);
+	}
+	if ((sv = qs_zk_survivor(an, &why, &sv_ev)) != NULL) {
+		qs_finding_evidence(f, sv_ev);
+		qs_finding_step(an, f, "If they cannot come back, restart the "
+		    "survivors with a configuration listing only them; start "
+		    "%s first: %s.", sv->name, why);
+	} else
+		qs_finding_step(an, f, "If they cannot come back, restart the "
+		    "survivors with a configuration listing only them, "
+		    "starting from the one with the highest zxid (its txn "
+		    "log's last zxid).");
+}
+
+/*
+ * Quorum loss from the ensemble's history (quorum.c): every stretch
+ * without a leader in which a majority of the voters was down, or which
+ * lasted longer than an election takes although a majority was up.  The
+ * latest is the finding; earlier ones are listed in it.  A stretch with
+ * a majority up is a consequence of the configuration finding that
+ * explains it, when there is one.
+ */
+static void
+rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_zk			*z = qs_zk_facts(an);
+	const struct qs_quorum_stretch	*st;
+	struct qs_finding		*f, *cause;
+	struct qs_vec			 all = { NULL, 0, 0 };
+	size_t				 i, pick;
+
+	if (z == NULL || z->history == NULL || !z->history->timed) {
+		zk_no_quorum_phrase(an, rule);
+		return;
+	}
+	qs_quorum_stretches(an->run, z->history, &all);
+	if (all.n == 0) {
+		qs_vec_free(&all);
+		return;
+	}
+	/* The latest loss of the majority, else the latest stretch. */
+	for (pick = all.n - 1, i = all.n; i-- > 0;)
+		if (((struct qs_quorum_stretch *)all.v[i])->lost != NULL) {
+			pick = i;
+			break;
+		}
+	st = all.v[pick];
+	f = qs_finding_new(an, rule, "%s", qs_quorum_title(an->run,
+	    z->history, st, "ZooKeeper"));
+	qs_quorum_explain(an, f, z->history, st, "server");
+	qs_quorum_others(an, f, &all, pick);
+	for (i = 0; st->lost == NULL && zk_leaderless_causes[i] != NULL; i++)
+		if ((cause = qs_finding_find(an, zk_leaderless_causes[i])) !=
+		    NULL) {
+			qs_finding_caused_by(f, cause);
+			qs_finding_fact(an, f, "Caused by %s: %s.",
+			    cause->rule->id, cause->title);
+		}
+	if (st->lost != NULL && qs_quorum_link(an, f, st,
+	    zk_leaderless_causes) == 0)
+		qs_finding_fact(an, f, "Nothing in the bundle says why they "
+		    "went down: their own logs just end (a host lost, a kill, "
+		    "a reboot).");
+	if (st->lost == NULL && f->causes.n == 0)
+		qs_finding_fact(an, f, "No other finding explains it: look "
+		    "for a network partition or a firewall between the "
+		    "servers' quorum and election ports.");
+	qs_zk_fsync_fact(an, f, z);
+	zk_no_quorum_steps(an, f, st);
+	qs_vec_free(&all);
+}
+
 const struct qs_rule qs_rule_zk_no_quorum = {
 	.id = "zk-no-quorum",
 	.kind = "quorum-loss",
 	.level = QS_LEVEL_CRITICAL,
 	.system = QS_SYS_ZOOKEEPER,
-	.title = "no ZooKeeper leader at the end of the logs",
-	.explanation = "A leader that cannot keep a majority of followers "
-	    "synced shuts down and every server goes back to LOOKING; until a "
-	    "majority can talk again the ensemble serves nothing.",
+	.title = "the ensemble lost its quorum or had no leader",
+	.explanation = "A leader needs a majority of the voting servers "
+	    "synced; when too many are down, or the running ones cannot reach "
+	    "each other, every server stays LOOKING and the ensemble serves "
+	    "nothing.  Read from the ensemble's history: who was up, who led, "
+	    "which servers voted, over time.",
 	.remediation = "Restore a majority of the servers, or rebuild the "
 	    "ensemble from the survivor with the highest zxid.",
 	.check = rule_zk_no_quorum,

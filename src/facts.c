@@ -1,0 +1,120 @@
+/*
+ * Every cluster's facts, built once before its rules run, and what the
+ * histories add to the timeline.
+ *
+ * Each system has one facts module (zk.c; consul.c and etcd.c as they
+ * gain histories) that reads the cluster's observations once and keeps
+ * what its rules share, including the cluster's history (history.c).
+ * Rules ask for the facts (qs_zk_facts()) and never rebuild them.
+ *
+ * The timeline gets, from every history, the crashes and stops that no
+ * line said: a member whose log ends while peers go on losing contact
+ * with it becomes a "fail" event at the start of the inferred range,
+ * with the first complaint as evidence and both ends of the range in
+ * its detail; a fatal line becomes a "fail" event of its own.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "quorumscope.h"
+
+void
+qs_facts_build(struct qs_analysis *an)
+{
+	switch (an->cluster->system) {
+	case QS_SYS_ZOOKEEPER:
+		(void)qs_zk_facts(an);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+qs_facts_free(struct qs_analysis *an)
+{
+	size_t	i;
+
+	for (i = 0; i < an->clusters.n; i++) {
+		struct qs_cluster	*c = an->clusters.v[i];
+
+		if (c->facts == NULL)
+			continue;
+		switch (c->system) {
+		case QS_SYS_ZOOKEEPER:
+			qs_zk_facts_free(c->facts);
+			break;
+		default:
+			break;
+		}
+		c->facts = NULL;
+	}
+}
+
+/*
+ * One inferred or fatal stop as an event: "stop" when the member started
+ * again afterwards (a restart whose stop left no line), "fail" when it did
+ * not, or when a fatal line said why.
+ */
+static void
+facts_fail_event(struct qs_run *run, const struct qs_cluster *c,
+    const struct qs_hmember *m, const struct qs_span *s, int restarted)
+{
+	struct qs_event	*e;
+	const char	*range;
+
+	e = qs_arena_alloc(&run->arena, sizeof(*e));
+	e->kind = restarted && s->from.grade != QS_GRADE_SEEN ? QS_EV_STOP :
+	    QS_EV_FAIL;
+	e->system = c->system;
+	e->time.set = 1;
+	e->time.zone_known = 1;
+	e->time.ms = s->from.lo;
+	if (s->from.ev != NULL)
+		e->ev = *s->from.ev;
+	e->observer = e->ev.artifact != NULL ? e->ev.artifact->node : m->node;
+	if (e->observer == NULL)
+		return;		/* nobody to say it: no event */
+	if (e->observer != m->node || m->node == NULL) {
+		e->subject = m->label;
+		e->subject_node = m->node;
+	} else
+		e->subject_node = m->node;
+	range = qs_mark_text(&run->arena, &s->from);
+	e->detail = s->from.grade == QS_GRADE_SEEN ? qs_arena_printf(
+	    &run->arena, "%s", s->from.why != NULL ? s->from.why : "stopped") :
+	    qs_arena_printf(&run->arena, "down %s, inferred: %s", range,
+	    s->from.why != NULL ? s->from.why : "no line of its own");
+	qs_vec_push(&run->events, e);
+}
+
+/* Inferred crashes and fatal stops from every history, as events. */
+void
+qs_facts_events(struct qs_analysis *an)
+{
+	struct qs_run	*run = an->whole;
+	size_t		 i, j, k;
+
+	for (i = 0; i < an->clusters.n; i++) {
+		const struct qs_cluster	*c = an->clusters.v[i];
+		const struct qs_history	*h = c->history;
+
+		for (j = 0; h != NULL && j < h->members.n; j++) {
+			const struct qs_hmember	*m = h->members.v[j];
+
+			for (k = 0; k < m->live.n; k++) {
+				const struct qs_span	*s = m->live.v[k];
+
+				if (s->state != QS_LIVE_DOWN || k == 0)
+					continue;
+				if (s->from.grade == QS_GRADE_INFERRED ||
+				    (s->from.grade == QS_GRADE_SEEN &&
+				    s->from.why != NULL &&
+				    strncmp(s->from.why, "fatal", 5) == 0))
+					facts_fail_event(run, c, m, s,
+					    k + 1 < m->live.n);
+			}
+		}
+	}
+}
