@@ -367,6 +367,7 @@ EOT
 #   kafka     Kafka's config/log4j.properties: "[%d] %p %m (%c)%n" to stdout
 #             (-daemon: logs/zookeeper.out) and to logs/server.log
 nodes_init() {
+	# shellcheck disable=SC2034 # NPID and the others are read by the scenarios
 	declare -gA NIP=() NID=() NCFG=() NDATA=() NLOGSTYLE=() NLOGFILE=() NHOST=() NSTARTS=() NPID=()
 }
 
@@ -504,8 +505,8 @@ node_start() {
 		rm -f "$pidf"
 		(cd "$root" && { echo "$BASHPID" >"$pidf"; exec "${cmd[@]}" 2>&1 </dev/null; } |
 			journal_tee "${NHOST[$n]}" "$pidf" "$ZK_WORK/journal-$n") &
-		local i
-		for i in $(seq 1 100); do
+		local _
+		for _ in $(seq 1 100); do
 			[ -s "$pidf" ] && break
 			sleep 0.05
 		done
@@ -520,6 +521,7 @@ node_start() {
 		ZK_LAST_PID=$!
 		;;
 	esac
+	# shellcheck disable=SC2034 # read by the scenarios
 	NPID[$n]=$ZK_LAST_PID
 	zk_register_pid "$ZK_LAST_PID"
 }
@@ -536,8 +538,8 @@ node_log() {
 # node_wait_pid PID TIMEOUT: wait for a process (not necessarily our direct
 # child) to end.
 node_wait_pid() {
-	local i
-	for i in $(seq 1 $(($2 * 4))); do
+	local _
+	for _ in $(seq 1 $(($2 * 4))); do
 		kill -0 "$1" 2>/dev/null || return 0
 		sleep 0.25
 	done
@@ -642,7 +644,9 @@ log_style_text() {
 
 # Superuser for reconfig (ZooKeeper 3.5.3+ only lets a superuser or an ACL'd
 # user write /zookeeper/config): the digest of "super:$ZK_SUPER_PW".
+# shellcheck disable=SC2034 # used by the reconfig scenarios
 ZK_SUPER_PW=binder-fixture
+# shellcheck disable=SC2034
 ZK_SUPER_OPT=-Dzookeeper.DigestAuthenticationProvider.superDigest=super:AA7WbHEtmavFcB/GRI4qFrrkU1o=
 
 # scenario_begin NAME: what every later scenario script starts with: S (the
@@ -675,6 +679,7 @@ nodes_write_static_cfg() {
 nodes_start_elect() {
 	local t=$1 n
 	shift
+	# shellcheck disable=SC2034 # the scenario's README prints it
 	T_START=$(stamp)
 	for n in $ALL; do node_start "$n" "$@"; done
 	# shellcheck disable=SC2086

@@ -25,6 +25,7 @@ OUT_DIR=${ZK_FIXTURE_OUT:-$TOP/testdata/bundles}
 ALL="zk-healthy zk-stale-address zk-quorum-loss zk-reconfig zk-split-brain zk-standalone zk-epoch-skew
 zk-kill2of3-nc zk-kill2of3-journal zk-kill3of5-paused zk-kill3of5-maint zk-leader-moved
 zk-hostnames zk-rolling-3 zk-rolling-5 zk-crash-loop zk-reconfig-removed-running zk-kafka"
+# shellcheck disable=SC2086,SC2116 # one line, single blanks
 ALL=$(echo $ALL)
 
 # script_of SCENARIO: the script that makes it (variants share one).
@@ -123,8 +124,10 @@ for s in $SCENARIOS; do
 		break
 	done
 	[ "$rc" = 0 ] || { echo "$s: three runs, none told the intended story" >&2; exit 1; }
-	[ -d "$stage/tree" ] && [ -n "$(ls -A "$stage/tree")" ] ||
-		{ echo "$s: scenario produced no tree" >&2; exit 1; }
+	if [ ! -d "$stage/tree" ] || [ -z "$(ls -A "$stage/tree")" ]; then
+		echo "$s: scenario produced no tree" >&2
+		exit 1
+	fi
 	# shellcheck disable=SC2046 # top-level names carry no blanks
 	tar --sort=name --owner=0 --group=0 --numeric-owner -C "$stage/tree" \
 	    -cf - $(cd "$stage/tree" && LC_ALL=C ls -A) |
