@@ -261,6 +261,20 @@ analysis_verdicts(struct qs_analysis *an)
 				c->level = f->level;
 			c->verdict = QS_VERDICT_FINDINGS;
 		}
+		/*
+		 * The worst finding's own root cause, when it has one: the
+		 * headline is what explains the worst thing seen.
+		 */
+		for (j = 0; j < an->findings.n; j++) {
+			struct qs_finding	*f = an->findings.v[j];
+
+			if (f->cluster != c || f->level != c->level)
+				continue;
+			while (f->causes.n > 0 && f->causes.v[0] != f)
+				f = f->causes.v[0];
+			c->cause = f;
+			break;
+		}
 		if (c->verdict == QS_VERDICT_FINDINGS)
 			continue;
 		for (j = 0; qs_rules[j] != NULL; j++)
@@ -461,7 +475,32 @@ analysis_is_ip(const char *h)
 	return digits > 0;
 }
 
-/* Is `host` one of the node's own addresses (what it says of itself)? */
+/*
+ * Is a later line of the same artifact a different address of the node
+ * for the same role?  Then this one is an address it had before (a zone
+ * moved, a server restarted elsewhere), not the one it has now.
+ */
+static int
+analysis_superseded(const struct qs_node *node, const struct qs_identity *id)
+{
+	size_t	i;
+
+	for (i = 0; i < node->idents.n; i++) {
+		const struct qs_identity	*o = node->idents.v[i];
+
+		if (o == id || o->kind != QS_ID_ADDRESS ||
+		    o->ev.artifact != id->ev.artifact || o->ev.line <= id->ev.line ||
+		    strcmp(o->value, id->value) == 0)
+			continue;
+		if ((o->role == NULL) != (id->role == NULL) ||
+		    (o->role != NULL && strcmp(o->role, id->role) != 0))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* Is `host` one of the node's own addresses now (what it says of itself)? */
 static int
 analysis_own_host(struct qs_run *run, const struct qs_node *node,
     const char *host, int *known)
@@ -472,7 +511,7 @@ analysis_own_host(struct qs_run *run, const struct qs_node *node,
 	for (i = 0; i < node->idents.n; i++) {
 		const struct qs_identity	*id = node->idents.v[i];
 
-		if (id->kind != QS_ID_ADDRESS)
+		if (id->kind != QS_ID_ADDRESS || analysis_superseded(node, id))
 			continue;
 		*known = 1;
 		h = qs_address_host(&run->arena, id->value);

@@ -2,8 +2,8 @@
  * Every cluster's facts, built once before its rules run, and what the
  * histories add to the timeline.
  *
- * Each system has one facts module (zk.c; consul.c and etcd.c as they
- * gain histories) that reads the cluster's observations once and keeps
+ * Each system has one facts module (zk.c, triton.c; consul.c and etcd.c
+ * as they gain histories) that reads the cluster's observations once and keeps
  * what its rules share, including the cluster's history (history.c).
  * Rules ask for the facts (qs_zk_facts()) and never rebuild them.
  *
@@ -26,6 +26,9 @@ qs_facts_build(struct qs_analysis *an)
 	case QS_SYS_ZOOKEEPER:
 		(void)qs_zk_facts(an);
 		break;
+	case QS_SYS_TRITON:
+		(void)qs_triton_facts(an);
+		break;
 	default:
 		break;
 	}
@@ -44,6 +47,9 @@ qs_facts_free(struct qs_analysis *an)
 		switch (c->system) {
 		case QS_SYS_ZOOKEEPER:
 			qs_zk_facts_free(c->facts);
+			break;
+		case QS_SYS_TRITON:
+			qs_triton_facts_free(c->facts);
 			break;
 		default:
 			break;

@@ -1187,7 +1187,11 @@ struct qs_quorum_stretch {
 	const struct qs_qspan	*lost;		/* first with the majority lost */
 	const struct qs_qspan	*worst;		/* most voters down */
 	const struct qs_qspan	*held;		/* first with a majority up */
+	int64_t			 lost_ms;	/* time with the majority lost */
+	int64_t			 held_ms;	/* time with a majority up */
 };
+int	qs_quorum_leaderless_held(const struct qs_history *,
+	    const struct qs_quorum_stretch *);
 void	qs_quorum_stretches(struct qs_run *, const struct qs_history *,
 	    struct qs_vec *);
 const char *qs_quorum_title(struct qs_run *, const struct qs_history *,
@@ -1199,6 +1203,34 @@ void	qs_quorum_others(struct qs_analysis *, struct qs_finding *,
 	    const struct qs_vec *, size_t);
 size_t	qs_quorum_link(struct qs_analysis *, struct qs_finding *,
 	    const struct qs_quorum_stretch *, const char *const *);
+
+/* triton.c: Triton facts, the SAPI and VMAPI dumps indexed once. */
+struct qs_triton {
+	struct qs_run		*run;
+	const struct qs_view	*vms;	/* the first VMAPI dump, or NULL */
+	size_t			 nrun;	/* running binder VMs in it */
+	struct qs_map		 set;	/* key -> the last such setting */
+	struct qs_map		 ip;	/* address -> running binder VM */
+	struct qs_map		 zid;	/* instance uuid -> ZK_ID identity */
+	struct qs_map		 num;	/* ZK_ID -> identity */
+	struct qs_map		 live;	/* uuid -> running VM with an address */
+	struct qs_map		 numvm;	/* ZK_ID -> identity whose VM runs */
+	struct qs_map		 srv;	/* server uuid -> size_t VM count */
+	struct qs_map		 byid;	/* uuid -> the last VM of `vms` */
+	struct qs_arena		 keys;	/* the maps' keys */
+};
+const struct qs_triton *qs_triton_facts(struct qs_analysis *);
+void	qs_triton_facts_free(struct qs_triton *);
+const char *qs_triton_get(const struct qs_triton *, const char *, ...)
+	    QS_PRINTF(2, 3);
+int	qs_triton_is_binder(const struct qs_triton *, const struct qs_member *);
+const char *qs_triton_vm_ips(const struct qs_triton *,
+	    const struct qs_member *);
+int	qs_triton_vm_has_ip(const struct qs_triton *, const struct qs_member *,
+	    const char *);
+const struct qs_view *qs_triton_vms(const struct qs_triton *);
+const struct qs_member *qs_triton_binder_at(const struct qs_triton *,
+	    const char *);
 
 /* facts.c: every cluster's facts, built once before its rules run. */
 void	qs_facts_build(struct qs_analysis *);
