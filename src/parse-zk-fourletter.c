@@ -99,6 +99,7 @@ struct zk_4lw {
 	uint64_t		 ans_down;	/* line of a client's error */
 	const char		*ans_text;	/* that line */
 	const char		*ans_target;	/* host:port the error names */
+	const char		*ans_connected;	/* host:port nc -v connected to */
 	uint64_t		 nprobes;
 };
 
@@ -187,6 +188,21 @@ zk_4lw_line(struct zk_4lw *f, const char *s, size_t n, uint64_t lineno)
 	}
 	if (zk_4lw_client_error(f, s, n, lineno, line))
 		return;
+	/*
+	 * nc -v: "Connection to HOST PORT port [tcp/..] succeeded!" names
+	 * the server the answer after it came from.
+	 */
+	if (n > 14 && memcmp(s, "Connection to ", 14) == 0 &&
+	    memmem(s, n, " succeeded!", 11) != NULL) {
+		const char	*h = s + 14, *sp = memchr(h, ' ', n - 14), *pe;
+
+		if (sp != NULL && (pe = memchr(sp + 1, ' ', (size_t)(s + n -
+		    sp - 1))) != NULL && pe - sp - 1 <= 5)
+			f->ans_connected = qs_arena_printf(&ctx->run->arena,
+			    "%.*s:%.*s", (int)(sp - h), h, (int)(pe - sp - 1),
+			    sp + 1);
+		return;
+	}
 	if ((n > 5 && memcmp(s, "Mode:", 5) == 0) || (n > 15 &&
 	    memcmp(s, "zk_server_state", 15) == 0 && (s[15] == '\t' ||
 	    s[15] == ' '))) {
@@ -339,8 +355,12 @@ zk_4lw_probe(struct zk_4lw *f)
 		detail = f->ans_text;
 	} else
 		goto reset;
-	target = f->ans_down != 0 && f->ans_target != NULL ? f->ans_target :
-	    qs_probe_target(f->ctx, f->probe.command);
+	if (f->ans_down != 0 && f->ans_target != NULL)
+		target = f->ans_target;
+	else if (f->ans_connected != NULL)
+		target = f->ans_connected;
+	else
+		target = qs_probe_target(f->ctx, f->probe.command);
 	if (target != NULL && qs_probe_target_is_local(target))
 		target = NULL;
 	if (f->nprobes++ < ZK_4LW_SERVERS_MAX) {
@@ -349,7 +369,7 @@ zk_4lw_probe(struct zk_4lw *f)
 	}
 reset:
 	f->ans_mode = f->ans_not_serving = f->ans_down = 0;
-	f->ans_text = f->ans_target = NULL;
+	f->ans_text = f->ans_target = f->ans_connected = NULL;
 }
 
 static void

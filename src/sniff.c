@@ -302,6 +302,12 @@ sniff_text_marks(const struct qs_head *h, const char *const *marks)
 int
 qs_sniff_consul_cli(const struct qs_head *h)
 {
+	/* The CLI's own error prefixes: no other program says these. */
+	static const char *const errors[] = {
+		"Error retrieving members: ", "Error getting peers: ",
+		"Error querying agent: ", "Error connecting to Consul agent",
+		NULL
+	};
 	static const char *const marks[] = {
 		"Node ", "  Address ", "  Status ", "  Type ", "  Voter ",
 		"  RaftProtocol", "\tleader_addr = ", "\tnum_peers = ",
@@ -310,8 +316,11 @@ qs_sniff_consul_cli(const struct qs_head *h)
 		"Error querying agent: ", "Error connecting to Consul agent",
 		"Suffrage:Voter", NULL
 	};
+	int	n = sniff_text_marks(h, marks);
 
-	return sniff_text_marks(h, marks);
+	if (n >= 0 && n < 16 && sniff_count_any(h, errors) > 0)
+		return 16;
+	return n;
 }
 
 /*
@@ -610,13 +619,23 @@ qs_sniff_zk_fourletter(const struct qs_head *h)
 		"Error contacting service. It is probably not running.",
 		"Client port found: ", NULL
 	};
+	/*
+	 * What the client said instead of an answer (nc, ncat, netcat; a
+	 * word not on 4lw.commands.whitelist): any port could be that, so
+	 * no evidence of ZooKeeper, but no veto of a file named after a
+	 * four-letter word either.
+	 */
+	static const char *const clients[] = {
+		"nc: connect to ", "Ncat: ", " (?) : ", "Connection to ",
+		" is not executed because it is not in the whitelist", NULL
+	};
 	int	n;
 
 	if (!sniff_is_text(h))
 		return -1;
 	n = sniff_count_any(h, marks);
 	if (n == 0)
-		return h->len == 0 ? 0 : -1;
+		return h->len == 0 || sniff_count_any(h, clients) > 0 ? 0 : -1;
 	return n >= 2 ? 24 : 12;
 }
 

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "test.h"
 
 size_t
@@ -224,4 +226,55 @@ DEFINE_TEST(test_probe_etcd_bundle)
 	/* The survivor's own health check ends in a bare deadline: no probe. */
 	CHECK_INT(other, 0);
 	qs_run_free(run);
+}
+
+/*
+ * Files that hold only a client's complaint are still read: the Consul
+ * CLI's error prefixes are its own, so content alone names the kind; a
+ * netcat error says nothing of ZooKeeper, so the four-letter word in the
+ * file's name does.  nc -v's "Connection to ... succeeded!" names the
+ * server the answer came from; a word not on the whitelist is answered,
+ * but says nothing of serving.  Texts as netcat-openbsd and consul print
+ * them (testdata/bundles/zk-crash-loop, zk-kafka, consul-two-dead).
+ */
+DEFINE_TEST(test_probe_complaint_files)
+{
+	struct qs_test_entry	 e[] = {
+		{ "alpha/cmds/info.txt", "Error querying agent: Get \"http://"
+		    "127.0.0.1:8500/v1/agent/self\": dial tcp 127.0.0.1:8500: "
+		    "connect: connection refused\n", 0, NULL, NULL },
+		{ "zk3/zk_srvr.log", "nc: connect to 127.0.2.93 port 48181 "
+		    "(tcp) failed: Connection refused\n", 0, NULL, NULL },
+		{ "zk1/zk_srvr.log", "Connection to 127.0.2.91 48181 port "
+		    "[tcp/*] succeeded!\nZookeeper version: 3.8.0\nMode: "
+		    "follower\n", 0, NULL, NULL },
+		{ "zk1/zk-mntr.txt", "Connection to 127.0.2.91 48181 port "
+		    "[tcp/*] succeeded!\nmntr is not executed because it is not "
+		    "in the whitelist.\n", 0, NULL, NULL },
+		{ "zk1/notes.txt", "nc: connect to 10.0.0.1 port 22 (tcp) "
+		    "failed: Connection refused\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	unsigned char		*tar;
+	size_t			 len;
+	struct qs_run		*run;
+	const struct qs_artifact *a;
+
+	tar = qs_test_archive(QS_TEST_TAR, e, &len);
+	run = qs_test_read("complaints.tar", tar, len);
+	a = qs_test_artifact(run, "alpha/cmds/info.txt");
+	CHECK(a != NULL && strcmp(a->kind->name, "consul.cli_output") == 0);
+	a = qs_test_artifact(run, "zk3/zk_srvr.log");
+	CHECK(a != NULL && strcmp(a->kind->name, "zk.fourletter_output") == 0);
+	a = qs_test_artifact(run, "zk1/zk-mntr.txt");
+	CHECK(a != NULL && strcmp(a->kind->name, "zk.fourletter_output") == 0);
+	/* A netcat error in a file no name ties to ZooKeeper: not read. */
+	CHECK(qs_test_artifact(run, "zk1/notes.txt") == NULL);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_DOWN, NULL) != NULL);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_DOWN, "127.0.2.93:48181") !=
+	    NULL);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_UP, "127.0.2.91:48181") != NULL);
+	CHECK_INT(run->signals.n, 3);
+	qs_run_free(run);
+	free(tar);
 }
