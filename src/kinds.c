@@ -345,7 +345,7 @@ const struct qs_kind qs_kinds[] = {
 		    "status output, answered or refused",
 		.paths = PATHS("*srvr*", "*mntr*", "*zk-stat*", "*zk_stat*",
 		    "*zk-conf*", "*zk_conf*", "*4lw*", "*zk-ruok*",
-		    "*zk_ruok*", "*zkServer*status*"),
+		    "*zk_ruok*", "*zkServer*status*", "4lw/*"),
 		.sniff = qs_sniff_zk_fourletter,
 		.parse = qs_parse_zk_fourletter,
 	},

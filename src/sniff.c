@@ -561,12 +561,28 @@ sniff_zk_lines(const struct qs_head *h, int *servers, int *others)
 	return 0;
 }
 
+/*
+ * The "conf" four-letter word's answer looks like a zoo.cfg, but it has
+ * lines no configuration file has (ConfCommand, ZooKeeperServer.dumpConf
+ * and QuorumPeer: "membership: ", "serverId=", "dataDirSize=").
+ */
+static int
+sniff_zk_conf_answer(const struct qs_head *h)
+{
+	static const char *const marks[] = {
+		"\nmembership: ", "\nserverId=", "\ndataDirSize=",
+		"\ndataLogSize=", NULL
+	};
+
+	return sniff_count_any(h, marks) >= 2;
+}
+
 int
 qs_sniff_zk_cfg(const struct qs_head *h)
 {
 	int	servers, others;
 
-	if (!sniff_is_text(h))
+	if (!sniff_is_text(h) || sniff_zk_conf_answer(h))
 		return -1;
 	sniff_zk_lines(h, &servers, &others);
 	if (servers == 0 && others == 0)
@@ -579,7 +595,7 @@ qs_sniff_zk_dynamic_cfg(const struct qs_head *h)
 {
 	int	servers, others;
 
-	if (!sniff_is_text(h))
+	if (!sniff_is_text(h) || sniff_zk_conf_answer(h))
 		return -1;
 	sniff_zk_lines(h, &servers, &others);
 	if (servers == 0)

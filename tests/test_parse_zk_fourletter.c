@@ -224,3 +224,35 @@ DEFINE_TEST(test_parse_zk_fourletter_probes)
 	CHECK_INT(run->signals.n, 1);
 	qs_run_free(run);
 }
+
+/*
+ * A "conf" answer saved as 4lw/conf (testdata/bundles/
+ * zk-reconfig-removed-running) is no zoo.cfg: its membership: and
+ * serverId= lines say so, whatever its name.
+ */
+DEFINE_TEST(test_parse_zk_fourletter_conf_not_cfg)
+{
+	struct qs_test_entry	 e[] = {
+		{ "zk1/4lw/conf", "clientPort=50181\ndataDir=/var/db/zk\n"
+		    "dataDirSize=4195111\ntickTime=2000\nserverId=1\n"
+		    "membership: \nserver.2=127.0.2.102:50888:51888:participant;"
+		    "127.0.2.102:50181\nversion=10000000c\n", 0, NULL, NULL },
+		{ "zk1/conf/zoo.cfg", "tickTime=2000\ndataDir=/var/db/zk\n"
+		    "server.1=127.0.2.101:50888:51888\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	unsigned char			*tar;
+	size_t				 len;
+	struct qs_run			*run;
+	const struct qs_artifact	*a;
+
+	tar = qs_test_archive(QS_TEST_TAR, e, &len);
+	run = qs_test_read("conf.tar", tar, len);
+	a = qs_test_artifact(run, "zk1/4lw/conf");
+	CHECK(a != NULL && strcmp(a->kind->name, "zk.fourletter_output") == 0);
+	a = qs_test_artifact(run, "zk1/conf/zoo.cfg");
+	CHECK(a != NULL && strcmp(a->kind->name, "zk.cfg") == 0);
+	CHECK(qs_test_view(run, "4lw conf") != NULL);
+	qs_run_free(run);
+	free(tar);
+}
