@@ -34,15 +34,6 @@ int	qs_test_vec_has(const struct qs_vec *, const char *);
  */
 struct qs_parse_ctx *qs_test_model_ctx(struct qs_run *, const char *,
 	    const char *, const char *);
-/*
- * Signals a parse recorded (test_probe.c): how many of a kind, and the
- * first of a kind about a subject (NULL: about the observer itself).
- */
-size_t	qs_test_nsignals(const struct qs_run *, enum qs_signal_kind);
-const struct qs_signal *qs_test_signal(const struct qs_run *,
-	    enum qs_signal_kind, const char *);
-/* The first view of a source ("consul members"), or NULL. */
-const struct qs_view *qs_test_view(const struct qs_run *, const char *);
 /* A gzipped fixture, gunzipped (test_bolt.c); NULL when missing. */
 unsigned char *qs_test_read_gz(const char *, size_t *);
 
@@ -66,6 +57,18 @@ struct qs_run *qs_test_read(const char *, const unsigned char *, size_t);
 const struct qs_artifact *qs_test_artifact(const struct qs_run *,
 	    const char *);
 int	qs_test_has_diag(const struct qs_run *, const char *);
+/*
+ * Signals a parse recorded (test_probe.c): how many of a kind, and the
+ * first of a kind about a subject (NULL: about the observer itself).
+ */
+size_t	qs_test_nsignals(const struct qs_run *, enum qs_signal_kind);
+const struct qs_signal *qs_test_signal(const struct qs_run *,
+	    enum qs_signal_kind, const char *);
+/* A tar of the entries read as input `name`, nodes resolved. */
+struct qs_run *qs_test_read_entries(const char *,
+	    const struct qs_test_entry *);
+/* The first view of a source ("consul members"), or NULL. */
+const struct qs_view *qs_test_view(const struct qs_run *, const char *);
 /*
  * Runs the parser of `kind` over `data` as if it were the entry `logical`
  * of an input "test.tar"; returns the run holding its observations and

@@ -95,13 +95,11 @@ DEFINE_TEST(test_parse_consul_debug_nodes)
 		{ "out/named/agent.json", agent_b, 0, NULL, NULL },
 		{ NULL, NULL, 0, NULL, NULL }
 	};
-	unsigned char		*tar;
-	size_t			 len, i;
+	size_t			 i;
 	struct qs_run		*run;
 	const struct qs_signal	*s;
 
-	tar = qs_test_archive(QS_TEST_TAR, e, &len);
-	run = qs_test_read("debugs.tar", tar, len);
+	run = qs_test_read_entries("debugs.tar", e);
 	qs_model_resolve(run);
 	CHECK_INT(run->nodes.n, 3);
 	for (i = 0; i < run->nodes.n && i < 3; i++) {
@@ -114,7 +112,6 @@ DEFINE_TEST(test_parse_consul_debug_nodes)
 	CHECK(s != NULL && s->time.set && s->time.ms == 1700000000000LL);
 	CHECK_INT(qs_test_nsignals(run, QS_SIG_PROBE_UP), 3);
 	qs_run_free(run);
-	free(tar);
 }
 
 DEFINE_TEST(test_parse_consul_debug_damage)

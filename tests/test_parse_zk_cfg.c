@@ -372,14 +372,12 @@ DEFINE_TEST(test_parse_zk_cfg_dynamic_in_force)
 		    "admin.enableServer=false\n", 0, NULL, NULL },
 		{ NULL, NULL, 0, NULL, NULL }
 	};
-	unsigned char		*tar;
-	size_t			 len, i;
+	size_t			 i;
 	struct qs_run		*run;
 	const struct qs_view	*a;
 	const struct qs_node	*n[3] = { NULL, NULL, NULL };
 
-	tar = qs_test_archive(QS_TEST_TAR, e, &len);
-	run = qs_test_read("zk.tar", tar, len);
+	run = qs_test_read_entries("zk.tar", e);
 	qs_model_resolve(run);
 	for (i = 0; i < run->nodes.n; i++) {
 		const struct qs_node	*node = run->nodes.v[i];
@@ -420,5 +418,4 @@ DEFINE_TEST(test_parse_zk_cfg_dynamic_in_force)
 	    "zk3/config/zookeeper.properties")->kind->name, "zk.cfg") == 0);
 	CHECK(qs_test_view(run, "zoo.cfg.dynamic") != NULL);
 	qs_run_free(run);
-	free(tar);
 }

@@ -241,18 +241,14 @@ DEFINE_TEST(test_parse_zk_fourletter_conf_not_cfg)
 		    "server.1=127.0.2.101:50888:51888\n", 0, NULL, NULL },
 		{ NULL, NULL, 0, NULL, NULL }
 	};
-	unsigned char			*tar;
-	size_t				 len;
 	struct qs_run			*run;
 	const struct qs_artifact	*a;
 
-	tar = qs_test_archive(QS_TEST_TAR, e, &len);
-	run = qs_test_read("conf.tar", tar, len);
+	run = qs_test_read_entries("conf.tar", e);
 	a = qs_test_artifact(run, "zk1/4lw/conf");
 	CHECK(a != NULL && strcmp(a->kind->name, "zk.fourletter_output") == 0);
 	a = qs_test_artifact(run, "zk1/conf/zoo.cfg");
 	CHECK(a != NULL && strcmp(a->kind->name, "zk.cfg") == 0);
 	CHECK(qs_test_view(run, "4lw conf") != NULL);
 	qs_run_free(run);
-	free(tar);
 }

@@ -38,6 +38,19 @@ qs_test_signal(const struct qs_run *run, enum qs_signal_kind kind,
 	return NULL;
 }
 
+struct qs_run *
+qs_test_read_entries(const char *name, const struct qs_test_entry *e)
+{
+	unsigned char	*tar;
+	size_t		 len;
+	struct qs_run	*run;
+
+	tar = qs_test_archive(QS_TEST_TAR, e, &len);
+	run = qs_test_read(name, tar, len);
+	free(tar);
+	return run;
+}
+
 const struct qs_view *
 qs_test_view(const struct qs_run *run, const char *source)
 {
@@ -255,13 +268,10 @@ DEFINE_TEST(test_probe_complaint_files)
 		    "failed: Connection refused\n", 0, NULL, NULL },
 		{ NULL, NULL, 0, NULL, NULL }
 	};
-	unsigned char		*tar;
-	size_t			 len;
 	struct qs_run		*run;
 	const struct qs_artifact *a;
 
-	tar = qs_test_archive(QS_TEST_TAR, e, &len);
-	run = qs_test_read("complaints.tar", tar, len);
+	run = qs_test_read_entries("complaints.tar", e);
 	a = qs_test_artifact(run, "alpha/cmds/info.txt");
 	CHECK(a != NULL && strcmp(a->kind->name, "consul.cli_output") == 0);
 	a = qs_test_artifact(run, "zk3/zk_srvr.log");
@@ -276,5 +286,4 @@ DEFINE_TEST(test_probe_complaint_files)
 	CHECK(qs_test_signal(run, QS_SIG_PROBE_UP, "127.0.2.91:48181") != NULL);
 	CHECK_INT(run->signals.n, 3);
 	qs_run_free(run);
-	free(tar);
 }
