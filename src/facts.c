@@ -2,10 +2,11 @@
  * Every cluster's facts, built once before its rules run, and what the
  * histories add to the timeline.
  *
- * Each system has one facts module (zk.c; consul.c and etcd.c as they
- * gain histories) that reads the cluster's observations once and keeps
+ * Each system has one facts module (consul.c, zk.c; etcd.c as it
+ * gains a history) that reads the cluster's observations once and keeps
  * what its rules share, including the cluster's history (history.c).
- * Rules ask for the facts (qs_zk_facts()) and never rebuild them.
+ * Rules ask for the facts (qs_consul_facts(), qs_zk_facts()) and never
+ * rebuild them.
  *
  * The timeline gets, from every history, the crashes and stops that no
  * line said: a member whose log ends while peers go on losing contact
@@ -23,6 +24,9 @@ void
 qs_facts_build(struct qs_analysis *an)
 {
 	switch (an->cluster->system) {
+	case QS_SYS_CONSUL:
+		(void)qs_consul_facts(an);
+		break;
 	case QS_SYS_ZOOKEEPER:
 		(void)qs_zk_facts(an);
 		break;
@@ -42,6 +46,9 @@ qs_facts_free(struct qs_analysis *an)
 		if (c->facts == NULL)
 			continue;
 		switch (c->system) {
+		case QS_SYS_CONSUL:
+			qs_consul_facts_free(c->facts);
+			break;
 		case QS_SYS_ZOOKEEPER:
 			qs_zk_facts_free(c->facts);
 			break;
