@@ -28,11 +28,6 @@ import (
 )
 
 const (
-	raftPort = 18300
-	lanPort  = 18301
-	wanPort  = 18302
-	dcName   = "dc1"
-
 	newLeaderEvent = "consul:new-leader"
 	statusReap     = serf.MemberStatus(-1)
 
@@ -66,8 +61,19 @@ type AgentConfig struct {
 	SnapshotInterval     time.Duration
 	GossipToTheDead      time.Duration
 	DeadNodeReclaim      time.Duration
-	RaftMultiplier       int  // Consul performance.raft_multiplier (0 -> 1)
-	NoBanner             bool // log captured with "consul monitor": no console banner
+	RaftMultiplier       int      // Consul performance.raft_multiplier (0 -> 1)
+	NoBanner             bool     // log captured with "consul monitor": no console banner
+	Host                 string   // host name (journald lines, etc/hostname); default Name
+	Service              string   // docker compose service name; default Name
+	RetryJoinAddrs       []string // retry_join entries as written (host names); default RetryJoin
+	BindAddrText         string   // bind_addr as written in the configuration; default IP
+	// ReconnectTimeout and ReapInterval are serf's: how long a failed
+	// member is kept before it is reaped, and how often the reaper runs.
+	// Consul's reconnect_timeout is >= 8h; scenarios that need a reap
+	// within a run compress it (and say so in their README).
+	ReconnectTimeout time.Duration
+	ReapInterval     time.Duration
+	AutopilotCleanup *bool // autopilot { cleanup_dead_servers } as written in the configuration
 }
 
 func (c AgentConfig) legacy() bool { return c.Era == "0.5" || c.Era == "0.6" }
@@ -143,12 +149,80 @@ type Agent struct {
 	expect      int
 	left        bool
 	stuck       bool
+	pid         int
+	// history: what happened to the process, for the README.
+	history []lifeEvent
+}
+
+type lifeEvent struct {
+	What string // "start", "stop" (clean, no leave), "leave" (graceful leave), "kill"
+	At   time.Time
+}
+
+func (a *Agent) record(what string) {
+	a.history = append(a.history, lifeEvent{What: what, At: time.Now()})
+}
+
+// lastEvent returns the time of the agent's last event of a kind.
+func (a *Agent) lastEvent(what string) time.Time {
+	for i := len(a.history) - 1; i >= 0; i-- {
+		if a.history[i].What == what {
+			return a.history[i].At
+		}
+	}
+	return time.Time{}
 }
 
 func (a *Agent) raftAddr() string { return net.JoinHostPort(a.cfg.IP, strconv.Itoa(raftPort)) }
 func (a *Agent) lanAddr() string  { return net.JoinHostPort(a.cfg.IP, strconv.Itoa(lanPort)) }
 
 func (a *Agent) era() string { return a.cfg.Era }
+
+// version is the Consul version the agent claims (banner, build tag,
+// `consul info`).
+func (a *Agent) version() string {
+	v := a.sc.Site.Version
+	if a.legacy {
+		if strings.HasPrefix(v, "0.") {
+			return v
+		}
+		return a.cfg.Era + ".2"
+	}
+	if strings.HasPrefix(v, "1.") {
+		return v
+	}
+	return "1.8.4"
+}
+
+func (a *Agent) hostName() string {
+	if a.cfg.Host != "" {
+		return a.cfg.Host
+	}
+	return a.cfg.Name
+}
+
+func (a *Agent) serviceName() string {
+	if a.cfg.Service != "" {
+		return a.cfg.Service
+	}
+	return a.cfg.Name
+}
+
+// joinAddrs are the retry_join entries as the configuration has them.
+func (a *Agent) joinAddrs() []string {
+	if len(a.cfg.RetryJoinAddrs) > 0 {
+		return a.cfg.RetryJoinAddrs
+	}
+	var out []string
+	for _, ip := range a.cfg.RetryJoin {
+		if lanPort == 8301 {
+			out = append(out, ip) // the default port goes unsaid
+		} else {
+			out = append(out, net.JoinHostPort(ip, strconv.Itoa(lanPort)))
+		}
+	}
+	return out
+}
 
 // deterministicUUID derives a v4-shaped UUID from a seed string.
 func deterministicUUID(seed string) string {
@@ -180,7 +254,7 @@ func (a *Agent) tags(wan bool) map[string]string {
 			t["vsn"] = "2"
 			t["vsn_min"] = "1"
 			t["vsn_max"] = "2"
-			t["build"] = a.cfg.Era + ".2:simulated"
+			t["build"] = a.version() + ":simulated"
 			t["port"] = strconv.Itoa(raftPort)
 		} else {
 			t["role"] = "node"
@@ -188,7 +262,7 @@ func (a *Agent) tags(wan bool) map[string]string {
 			t["vsn"] = "2"
 			t["vsn_min"] = "1"
 			t["vsn_max"] = "2"
-			t["build"] = a.cfg.Era + ".2:simulated"
+			t["build"] = a.version() + ":simulated"
 		}
 	} else {
 		t["dc"] = dcName
@@ -196,7 +270,7 @@ func (a *Agent) tags(wan bool) map[string]string {
 		t["vsn"] = "2"
 		t["vsn_min"] = "2"
 		t["vsn_max"] = "3"
-		t["build"] = "1.8.4:simulated"
+		t["build"] = a.version() + ":simulated"
 		if !wan {
 			t["segment"] = ""
 		}
@@ -251,7 +325,7 @@ func (a *Agent) banner() {
 		b.WriteString("\n==> Log data will now stream in as it occurs:\n\n")
 	} else {
 		b.WriteString("==> Starting Consul agent...\n")
-		b.WriteString("           Version: 'v1.8.4'\n")
+		fmt.Fprintf(&b, "           Version: 'v%s'\n", a.version())
 		fmt.Fprintf(&b, "           Node ID: '%s'\n", a.nodeID)
 		fmt.Fprintf(&b, "         Node name: '%s'\n", c.Name)
 		fmt.Fprintf(&b, "        Datacenter: '%s' (Segment: '%s')\n", dcName, map[bool]string{true: "<all>", false: ""}[c.Server])
@@ -273,17 +347,14 @@ func (a *Agent) Start() error {
 	}
 	a.starts++
 	if a.log == nil {
-		indent := ""
-		if a.cfg.Indent {
-			indent = "    "
-		}
-		l, err := openNodeLog(filepath.Join(a.nodeDir, "var", "log", "consul", "consul.log"), indent, a.nodeDir)
-		if err != nil {
+		if err := a.openLog(); err != nil {
 			return err
 		}
-		a.log = l
 	}
 	a.log.Thaw()
+	a.record("start")
+	a.pid = a.nextPID()
+	a.systemd("Started " + a.unitDescription() + ".")
 	a.ls = newLogSet(a.log, a.legacy, a.cfg.LogJSON)
 	a.stopCh = make(chan struct{})
 	a.left = false
@@ -345,7 +416,7 @@ func (a *Agent) Start() error {
 	if a.era() != "0.5" {
 		a.spawn(a.coordinateLoop)
 	}
-	if len(a.cfg.RetryJoin) > 0 {
+	if len(a.joinAddrs()) > 0 {
 		a.spawn(a.retryJoinLoop)
 	}
 	return nil
@@ -428,6 +499,12 @@ func (a *Agent) setupSerf(wan bool, ch chan serf.Event) (*serf.Serf, error) {
 		conf.EnableNameConflictResolution = false
 		conf.LeavePropagateDelay = 3 * time.Second
 		conf.ReconnectTimeout = 72 * time.Hour
+	}
+	if a.cfg.ReconnectTimeout > 0 {
+		conf.ReconnectTimeout = a.cfg.ReconnectTimeout
+	}
+	if a.cfg.ReapInterval > 0 {
+		conf.ReapInterval = a.cfg.ReapInterval
 	}
 	if err := os.MkdirAll(filepath.Dir(conf.SnapshotPath), 0755); err != nil {
 		return nil, err
@@ -914,7 +991,7 @@ func (a *Agent) handleAlive(m serf.Member) error {
 		Check:           &HealthCheck{Node: m.Name, CheckID: serfCheckID, Name: serfCheckName, Status: healthPassing, Output: serfAliveOutput}}
 	if server {
 		req.Service = &NodeService{ID: consulServiceID, Service: consulServiceName, Port: p.Port,
-			Meta: map[string]string{"raft_version": m.Tags["raft_vsn"], "serf_protocol_current": strconv.Itoa(int(m.DelegateCur)), "version": "1.8.4"}}
+			Meta: map[string]string{"raft_version": m.Tags["raft_vsn"], "serf_protocol_current": strconv.Itoa(int(m.DelegateCur)), "version": a.version()}}
 	}
 	return a.raftApply(msgRegister, &req)
 }
@@ -990,8 +1067,9 @@ func (a *Agent) removeServer(m serf.Member, p serverParts) {
 	}
 	for _, s := range f.Configuration().Servers {
 		if a.legacy {
+			// Consul 0.5-0.7 removeConsulServer logs nothing when the
+			// removal works ("removing server by address" is 0.8+).
 			if string(s.Address) == p.Addr {
-				a.ls.Emit(hclog.Info, "", fmt.Sprintf("consul: removing server by address: %q", p.Addr), "")
 				if err := a.raft.RemovePeer(raft.ServerAddress(p.Addr)).Error(); err != nil {
 					a.ls.Emit(hclog.Error, "", fmt.Sprintf("consul: failed to remove raft peer '%v': %v", p.Addr, err), "")
 				}
@@ -1053,14 +1131,16 @@ func (a *Agent) joinServer(m serf.Member, p serverParts) error {
 			if m.Name == a.cfg.Name {
 				return nil
 			}
-			if string(s.Address) == p.Addr {
-				a.ls.Emit(hclog.Info, "agent.server", "", "removing server with duplicate address", "address", s.Address)
-			} else {
-				a.ls.Emit(hclog.Info, "agent.server", "", "removing server with duplicate ID", "id", s.ID)
-			}
+			// hashicorp/consul 1.8 leader.go joinConsulServer: remove,
+			// then "removed server with duplicate address|ID".
 			if err := a.raft.RemoveServer(s.ID, 0, 0).Error(); err != nil {
 				a.ls.Emit(hclog.Error, "agent.server", "", "failed to remove raft peer", "error", err)
 				return err
+			}
+			if string(s.Address) == p.Addr {
+				a.ls.Emit(hclog.Info, "agent.server", "", "removed server with duplicate address", "address", s.Address)
+			} else {
+				a.ls.Emit(hclog.Info, "agent.server", "", "removed server with duplicate ID", "id", s.ID)
 			}
 		}
 	}
@@ -1157,10 +1237,7 @@ func (a *Agent) coordinateLoop() {
 }
 
 func (a *Agent) retryJoinLoop() {
-	var addrs []string
-	for _, ip := range a.cfg.RetryJoin {
-		addrs = append(addrs, net.JoinHostPort(ip, strconv.Itoa(lanPort)))
-	}
+	addrs := a.joinAddrs()
 	interval := a.cfg.RetryInterval
 	if interval == 0 {
 		interval = 2 * time.Second
@@ -1208,8 +1285,12 @@ func (a *Agent) otherPeers() int {
 }
 
 // Interrupt imitates SIGINT with skip_leave_on_interrupt=false: a graceful
-// leave (Consul 0.5/0.6 server.Leave), then shutdown.
+// leave (Consul 0.5/0.6 server.Leave), then shutdown. Exit code 0
+// (hashicorp/consul command/agent/command.go handleSignals: a completed
+// graceful leave returns 0).
 func (a *Agent) Interrupt() {
+	a.record("leave")
+	a.systemdStopping()
 	if !a.cfg.NoBanner {
 		a.ls.Banner("==> Caught signal: interrupt\n==> Gracefully shutting down agent...\n")
 	}
@@ -1263,32 +1344,49 @@ func (a *Agent) Interrupt() {
 	}
 	a.shutdown(a.left)
 	a.ls.Emit(hclog.Info, "agent", "agent: shutdown complete", "shutdown complete")
+	a.log.Freeze() // the process has exited
+	a.systemdExited(0)
 }
 
-// InterruptNoLeave imitates SIGINT on a Consul >= 0.7 server with the
-// default skip_leave_on_interrupt=true: no leave, plain shutdown.
+// InterruptNoLeave imitates SIGINT when it is not a departure
+// (skip_leave_on_interrupt=true, the server default from Consul 0.7 on):
+// no leave, plain shutdown, exit code 1. Texts: hashicorp/consul
+// command/agent/agent.go handleSignals ("Caught", "Graceful shutdown
+// disabled. Exiting", return 1) and Run ("Exit code"); agent/agent.go
+// ShutdownAgent ("Requesting shutdown", "consul server down", "shutdown
+// complete"); Consul <= 0.6 printed only "==> Caught signal: interrupt"
+// before its deferred agent shutdown. "serf: Shutdown without a Leave" is
+// real serf output.
 func (a *Agent) InterruptNoLeave() {
-	if !a.cfg.NoBanner {
+	a.record("stop")
+	a.systemdStopping()
+	if !a.cfg.NoBanner && a.legacy {
 		a.ls.Banner("==> Caught signal: interrupt\n")
 	}
 	a.ls.Emit(hclog.Info, "agent", "", "Caught", "signal", "interrupt")
 	a.ls.Emit(hclog.Info, "agent", "", "Graceful shutdown disabled. Exiting")
-	a.ls.Emit(hclog.Info, "agent", "", "Requesting shutdown")
+	a.ls.Emit(hclog.Info, "agent", "agent: requesting shutdown", "Requesting shutdown")
 	if a.cfg.Server {
-		a.ls.Emit(hclog.Info, "agent.server", "", "shutting down server")
+		a.ls.Emit(hclog.Info, "agent.server", "consul: shutting down server", "shutting down server")
 	}
 	a.shutdown(false)
 	if a.cfg.Server {
 		a.ls.Emit(hclog.Info, "agent", "", "consul server down")
 	}
-	a.ls.Emit(hclog.Info, "agent", "", "shutdown complete")
-	a.ls.Emit(hclog.Info, "agent", "", "Exit code", "code", 0)
+	a.ls.Emit(hclog.Info, "agent", "agent: shutdown complete", "shutdown complete")
+	a.ls.Emit(hclog.Info, "agent", "", "Exit code", "code", 1)
+	a.log.Freeze() // the process has exited
+	a.systemdExited(1)
 }
 
-// Kill stops the agent without a word in its log and without leaving.
+// Kill stops the agent without a word in its log and without leaving
+// (SIGKILL, OOM kill, a container killed, a host gone). A service manager
+// still reports the death.
 func (a *Agent) Kill() {
+	a.record("kill")
 	a.log.Freeze()
 	a.shutdown(false)
+	a.systemdKilled()
 }
 
 func (a *Agent) shutdown(left bool) {
@@ -1320,4 +1418,111 @@ func (a *Agent) shutdown(left bool) {
 	a.raft, a.store, a.trans = nil, nil, nil
 	a.serfLAN, a.serfWAN = nil, nil
 	a.mu.Unlock()
+}
+
+// ---------------------------------------------------------------------------
+// Log capture and the service manager around the agent
+
+// openLog opens the node's captured log where the site keeps it, with the
+// capture's per-line prefix.
+func (a *Agent) openLog() error {
+	site := a.sc.Site
+	var prefix func() string
+	wrapBanner := false
+	switch {
+	case site.journald():
+		prefix = func() string {
+			return fmt.Sprintf("%s %s consul[%d]: ", journalTime(), a.hostName(), a.pid)
+		}
+		wrapBanner = true
+	case site.compose():
+		name := a.serviceName()
+		if site.LogWrap == wrapComposeV1 {
+			name += "_1"
+		}
+		// docker/compose cmd/formatter/logs.go: the name padded to the
+		// widest name plus one, then " | ".
+		p := fmt.Sprintf("%-*s | ", len(name)+1, name)
+		prefix = func() string { return p }
+		wrapBanner = true
+	case site.LogWrap == wrapIndent || a.cfg.Indent:
+		prefix = func() string { return "    " }
+	}
+	l, err := openNodeLog(host(a.nodeDir, site.LogPath), prefix, wrapBanner, a.nodeDir)
+	if err != nil {
+		return err
+	}
+	a.log = l
+	return nil
+}
+
+// journalTime is journalctl's short format: local time (UTC here), no year.
+func journalTime() string { return time.Now().UTC().Format("Jan 02 15:04:05") }
+
+// nextPID gives every start of the agent a plausible, stable process id.
+func (a *Agent) nextPID() int {
+	h := sha256.Sum256([]byte(a.sc.Name + "/" + a.cfg.Name))
+	base := 700 + int(h[0])<<4 + int(h[1]&0x0f)
+	return base + (a.starts-1)*(211+int(h[2]&0x3f))
+}
+
+func (a *Agent) unitDescription() string {
+	if a.sc.Site.LogWrap == wrapJournald16 {
+		return "consul agent"
+	}
+	return "Consul Agent"
+}
+
+// systemd writes one of systemd's own lines into a journald capture.
+func (a *Agent) systemd(msg string) {
+	if !a.sc.Site.journald() || a.log == nil {
+		return
+	}
+	a.log.System(fmt.Sprintf("%s %s systemd[1]: %s", journalTime(), a.hostName(), msg))
+}
+
+// systemdStopping: `systemctl stop|restart consul` sends KillSignal
+// (SIGINT in these units).
+func (a *Agent) systemdStopping() {
+	a.systemd("Stopping " + a.unitDescription() + "...")
+}
+
+// systemdExited reports the main process's exit the way systemd 229
+// (Ubuntu 16.04) and 245 (Ubuntu 20.04) word it.
+func (a *Agent) systemdExited(code int) {
+	unit := "consul.service"
+	if code == 0 {
+		a.systemd("Stopped " + a.unitDescription() + ".")
+		return
+	}
+	a.systemd(fmt.Sprintf("%s: Main process exited, code=exited, status=%d/FAILURE", unit, code))
+	if a.sc.Site.LogWrap == wrapJournald16 {
+		a.systemd("Stopped " + a.unitDescription() + ".")
+		a.systemd(unit + ": Unit entered failed state.")
+		a.systemd(unit + ": Failed with result 'exit-code'.")
+		return
+	}
+	a.systemd(unit + ": Failed with result 'exit-code'.")
+	a.systemd("Stopped " + a.unitDescription() + ".")
+}
+
+func (a *Agent) systemdKilled() {
+	unit := "consul.service"
+	a.systemd(unit + ": Main process exited, code=killed, status=9/KILL")
+	if a.sc.Site.LogWrap == wrapJournald16 {
+		a.systemd(unit + ": Unit entered failed state.")
+	}
+	a.systemd(unit + ": Failed with result 'signal'.")
+}
+
+// logStamp renders t the way this agent's log prints its timestamps.
+func (a *Agent) logStamp(t time.Time) string {
+	t = t.UTC()
+	switch {
+	case a.legacy:
+		return t.Format("2006/01/02 15:04:05")
+	case a.cfg.LogJSON:
+		return t.Format("2006-01-02T15:04:05.000000Z07:00")
+	}
+	return t.Format("2006-01-02T15:04:05.000Z0700")
 }

@@ -72,10 +72,15 @@ type serfSnap struct {
 
 type logFile struct {
 	Present   bool
-	Lines     []string
-	Format    string // "legacy", "hclog", "json", "mixed"
+	Path      string   // host path inside the node directory
+	Lines     []string // the agent's lines, capture prefix removed
+	Times     []string // timestamp text of each line ("" for banner lines)
+	System    []string // service manager lines of a journald capture (whole)
+	Header    string   // journalctl "-- Logs begin at" header
+	Format    string   // "legacy", "hclog", "json", "mixed"
 	BadLines  []string
 	Banner    int
+	Continued int // inner lines of multi-line values
 	FirstTime string
 	LastTime  string
 }
@@ -83,6 +88,7 @@ type logFile struct {
 type nodeResult struct {
 	Name       string
 	Dir        string
+	Commands   map[string]string // collected command outputs by command
 	HasRaft    bool
 	DB         *raftDB
 	Snapshots  []snapMeta
@@ -101,6 +107,7 @@ type result struct {
 	failures []string
 	checks   []string
 	facts    []string
+	expected []string
 }
 
 func (r *result) node(name string) *nodeResult {
@@ -119,6 +126,11 @@ func (r *result) check(ok bool, format string, args ...interface{}) {
 	} else {
 		r.failures = append(r.failures, msg)
 	}
+}
+
+// expect adds a line to the README's expected diagnosis.
+func (r *result) expect(format string, args ...interface{}) {
+	r.expected = append(r.expected, fmt.Sprintf(format, args...))
 }
 
 func (r *result) fact(format string, args ...interface{}) {
@@ -146,11 +158,13 @@ func inspectScenario(staging, name string, sc *Scenario) (*result, error) {
 		return nil, err
 	}
 	res := &result{scenario: name, root: root}
+	site := siteFor(name)
+	applySite(site)
 	for _, e := range ents {
 		if !e.IsDir() {
 			continue
 		}
-		n, err := inspectNode(filepath.Join(root, e.Name()), e.Name())
+		n, err := inspectNode(filepath.Join(root, e.Name()), e.Name(), site)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", e.Name(), err)
 		}
@@ -159,12 +173,25 @@ func inspectScenario(staging, name string, sc *Scenario) (*result, error) {
 	sort.Slice(res.nodes, func(i, j int) bool { return res.nodes[i].Name < res.nodes[j].Name })
 	for _, n := range res.nodes {
 		res.check(n.Log.Present && len(n.Log.BadLines) == 0,
-			"%s: every line of var/log/consul/consul.log is a banner line or a %s log line (%d lines)", n.Name, n.Log.Format, len(n.Log.Lines))
+			"%s: every line of %s is a banner line or a %s log line (%d lines)%s", n.Name, site.LogPath, n.Log.Format, len(n.Log.Lines), wrapNote(site))
 		if len(n.Log.BadLines) > 0 {
 			res.failures = append(res.failures, fmt.Sprintf("%s: first unrecognised log line: %q", n.Name, n.Log.BadLines[0]))
 		}
 		res.check(n.LAN.Present, "%s: serf/local.snapshot present", n.Name)
-		res.check(n.ConfigFile != "", "%s: consul/config/%s present", n.Name, n.ConfigFile)
+		res.check(n.ConfigFile != "", "%s: configuration %s present", n.Name, n.ConfigFile)
+		for _, c := range site.Collect {
+			if c.ServersOnly && !n.HasRaft {
+				continue
+			}
+			_, ok := n.Commands[c.Cmd]
+			res.check(ok, "%s: %s output collected in %s", n.Name, commandLine(c.Cmd), c.Path)
+		}
+		if site.Hosts {
+			_, err1 := os.Stat(host(n.Dir, "/etc/hosts"))
+			b, err2 := ioutil.ReadFile(host(n.Dir, "/etc/hostname"))
+			res.check(err1 == nil && err2 == nil && strings.TrimSpace(string(b)) == n.Name,
+				"%s: etc/hosts present, etc/hostname names the host", n.Name)
+		}
 	}
 	if f := scenarioChecks[name]; f != nil {
 		f(res, sc)
@@ -172,15 +199,28 @@ func inspectScenario(staging, name string, sc *Scenario) (*result, error) {
 	return res, nil
 }
 
-func inspectNode(dir, name string) (*nodeResult, error) {
-	n := &nodeResult{Name: name, Dir: dir}
-	data := filepath.Join(dir, "consul", "data")
+func wrapNote(site Site) string {
+	if site.LogWrap == wrapNone || site.LogWrap == wrapIndent {
+		return ""
+	}
+	return " inside its " + site.LogWrap + " capture"
+}
+
+func inspectNode(dir, name string, site Site) (*nodeResult, error) {
+	n := &nodeResult{Name: name, Dir: dir, Commands: map[string]string{}}
+	data := host(dir, site.DataDir)
 	if b, err := ioutil.ReadFile(filepath.Join(data, "node-id")); err == nil {
 		n.NodeID = string(b)
 	}
-	for _, c := range []string{"consul.json", "consul.hcl"} {
-		if _, err := os.Stat(filepath.Join(dir, "consul", "config", c)); err == nil {
-			n.ConfigFile = c
+	cfg := host(dir, site.ConfigPath)
+	for _, c := range []string{cfg, strings.TrimSuffix(cfg, filepath.Ext(cfg)) + ".hcl"} {
+		if _, err := os.Stat(c); err == nil {
+			n.ConfigFile = filepath.Base(c)
+		}
+	}
+	for _, c := range site.Collect {
+		if b, err := ioutil.ReadFile(host(dir, c.Path)); err == nil {
+			n.Commands[c.Cmd] = string(b)
 		}
 	}
 	dbPath := filepath.Join(data, "raft", "raft.db")
@@ -206,7 +246,8 @@ func inspectNode(dir, name string) (*nodeResult, error) {
 	}
 	n.LAN = readSerfSnapshot(filepath.Join(data, "serf", "local.snapshot"))
 	n.WAN = readSerfSnapshot(filepath.Join(data, "serf", "remote.snapshot"))
-	n.Log = readLog(filepath.Join(dir, "var", "log", "consul", "consul.log"))
+	n.Log = readLog(host(dir, site.LogPath), site.LogWrap)
+	n.Log.Path = site.LogPath
 	return n, nil
 }
 
@@ -379,12 +420,39 @@ func readSerfSnapshot(path string) serfSnap {
 }
 
 var (
-	reLegacy = regexp.MustCompile(`^(    )?(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(TRACE|DEBUG|INFO|WARN|ERR)\] [a-z-]+: `)
-	reHclog  = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z) (\[TRACE\]|\[DEBUG\]|\[INFO\] |\[WARN\] |\[ERROR\]) [a-z_.]+: `)
-	reBanner = regexp.MustCompile(`^(==> .*|\s+[A-Za-z -]+: .*|)$`)
+	reLegacy  = regexp.MustCompile(`^(    )?(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(TRACE|DEBUG|INFO|WARN|ERR)\] [a-z-]+: `)
+	reHclog   = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z) (\[TRACE\]|\[DEBUG\]|\[INFO\] |\[WARN\] |\[ERROR\]) [a-z_.]+: `)
+	reBanner  = regexp.MustCompile(`^(==> .*|\s+[A-Za-z -]+: .*|)$`)
+	reJournal = regexp.MustCompile(`^[A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} ([A-Za-z0-9.-]+) (consul|systemd)\[(\d+)\]: (.*)$`)
+	reCompose = regexp.MustCompile(`^([A-Za-z0-9_.-]+) +\| (.*)$`)
+	reJHeader = regexp.MustCompile(`^-- Logs begin at .*, end at .*\. --$`)
 )
 
-func readLog(path string) logFile {
+// unwrapLine removes the capture's own prefix. kind is "consul" for the
+// agent's output, "systemd" for a service manager line, "header" for the
+// journal header, "" if the line does not fit the capture.
+func unwrapLine(line, wrap string) (string, string) {
+	switch wrap {
+	case wrapJournald, wrapJournald16:
+		if wrap == wrapJournald16 && reJHeader.MatchString(line) {
+			return line, "header"
+		}
+		m := reJournal.FindStringSubmatch(line)
+		if m == nil {
+			return line, ""
+		}
+		return m[4], m[2]
+	case wrapCompose, wrapComposeV1:
+		m := reCompose.FindStringSubmatch(line)
+		if m == nil {
+			return line, ""
+		}
+		return m[2], "consul"
+	}
+	return line, "consul"
+}
+
+func readLog(path, wrap string) logFile {
 	var lf logFile
 	f, err := os.Open(path)
 	if err != nil {
@@ -393,19 +461,42 @@ func readLog(path string) logFile {
 	defer f.Close()
 	lf.Present = true
 	kinds := map[string]bool{}
+	open, lastLegacy := false, false
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		line := sc.Text()
+		raw := sc.Text()
+		line, kind := unwrapLine(raw, wrap)
+		switch kind {
+		case "header":
+			lf.Header = line
+			continue
+		case "systemd":
+			lf.System = append(lf.System, raw)
+			continue
+		case "":
+			lf.BadLines = append(lf.BadLines, raw)
+			continue
+		}
 		lf.Lines = append(lf.Lines, line)
 		ts := ""
 		switch {
+		case open && strings.Count(line, `"`)%2 == 1:
+			// hclog quotes a multi-line value: its last line closes it.
+			open = false
+			lf.Continued++
+		case open || (lastLegacy && !reLegacy.MatchString(line) && !strings.HasPrefix(line, "==> ")):
+			// the inner lines of a multi-line message (a multierror's
+			// "\t* ..." list and what follows it) belong to the line
+			// before them.
+			lf.Continued++
 		case reLegacy.MatchString(line):
 			kinds["legacy"] = true
 			ts = reLegacy.FindStringSubmatch(line)[2]
 		case reHclog.MatchString(line):
 			kinds["hclog"] = true
 			ts = reHclog.FindStringSubmatch(line)[1]
+			open = strings.Count(line, `"`)%2 == 1
 		case strings.HasPrefix(line, "{"):
 			var m map[string]interface{}
 			if json.Unmarshal([]byte(line), &m) == nil && m["@timestamp"] != nil && m["@level"] != nil && m["@message"] != nil {
@@ -418,6 +509,12 @@ func readLog(path string) logFile {
 			lf.Banner++
 		default:
 			lf.BadLines = append(lf.BadLines, line)
+		}
+		lf.Times = append(lf.Times, ts)
+		if ts != "" {
+			lastLegacy = reLegacy.MatchString(line)
+		} else if strings.HasPrefix(line, "==> ") {
+			lastLegacy = false
 		}
 		if ts != "" {
 			if lf.FirstTime == "" {
@@ -433,6 +530,53 @@ func readLog(path string) logFile {
 	sort.Strings(ks)
 	lf.Format = strings.Join(ks, "+")
 	return lf
+}
+
+// First returns the timestamp of the first line containing sub.
+func (l logFile) First(sub string) string {
+	for i, line := range l.Lines {
+		if strings.Contains(line, sub) {
+			return l.Times[i]
+		}
+	}
+	return ""
+}
+
+// Last returns the timestamp of the last line containing sub.
+func (l logFile) Last(sub string) string {
+	for i := len(l.Lines) - 1; i >= 0; i-- {
+		if strings.Contains(l.Lines[i], sub) {
+			return l.Times[i]
+		}
+	}
+	return ""
+}
+
+// FirstAfter returns the timestamp of the first line containing sub that
+// comes after the first line containing after.
+func (l logFile) FirstAfter(after, sub string) string {
+	seen := false
+	for i, line := range l.Lines {
+		if !seen {
+			seen = strings.Contains(line, after)
+			continue
+		}
+		if strings.Contains(line, sub) {
+			return l.Times[i]
+		}
+	}
+	return ""
+}
+
+// SystemCount counts the service manager lines containing sub.
+func (l logFile) SystemCount(sub string) int {
+	n := 0
+	for _, line := range l.System {
+		if strings.Contains(line, sub) {
+			n++
+		}
+	}
+	return n
 }
 
 // Count returns how many log lines contain sub.

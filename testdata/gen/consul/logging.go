@@ -27,19 +27,27 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-// nodeLog is the log file of one node. It can be frozen: a frozen log drops
-// every write. Freezing models the moment a node's process is killed (it
-// writes nothing more) or the moment the support bundle was collected.
+// nodeLog is the log file of one node. Freezing it models the moment the
+// node's process died (it writes nothing more, but a service manager may
+// still log about it); capturing it models the moment the support bundle
+// was collected (nothing at all is written afterwards).
 type nodeLog struct {
-	mu     sync.Mutex
-	f      *os.File
-	frozen bool
-	indent string
-	atBOL  bool
-	strip  []byte // generator staging prefix, removed so paths read as host paths
+	mu       sync.Mutex
+	f        *os.File
+	path     string
+	frozen   bool
+	captured bool
+	// prefix, when set, starts every line: console indentation, the
+	// journald "<time> <host> consul[<pid>]: " or the compose "<name>  | ".
+	prefix func() string
+	// wrapBanner: console banner lines get the prefix too (journald and
+	// compose capture stdout whole; the console indent only hits log lines).
+	wrapBanner bool
+	atBOL      bool
+	strip      []byte // generator staging prefix, removed so paths read as host paths
 }
 
-func openNodeLog(path, indent string, strip string) (*nodeLog, error) {
+func openNodeLog(path string, prefix func() string, wrapBanner bool, strip string) (*nodeLog, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0755); err != nil {
 		return nil, err
 	}
@@ -47,29 +55,25 @@ func openNodeLog(path, indent string, strip string) (*nodeLog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &nodeLog{f: f, indent: indent, atBOL: true, strip: []byte(strip)}, nil
+	return &nodeLog{f: f, path: path, prefix: prefix, wrapBanner: wrapBanner, atBOL: true, strip: []byte(strip)}, nil
 }
 
-func (l *nodeLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.frozen || l.f == nil {
-		return len(p), nil
-	}
-	n := len(p)
+// writeLocked writes p, starting every line with the prefix if asked.
+func (l *nodeLog) writeLocked(p []byte, prefixed bool) error {
 	if len(l.strip) > 0 {
 		p = bytes.Replace(p, l.strip, nil, -1)
 	}
-	if l.indent == "" {
-		if _, err := l.f.Write(p); err != nil {
-			return 0, err
+	if !prefixed || l.prefix == nil {
+		_, err := l.f.Write(p)
+		if len(p) > 0 {
+			l.atBOL = p[len(p)-1] == '\n'
 		}
-		return n, nil
+		return err
 	}
 	var buf bytes.Buffer
 	for _, c := range p {
 		if l.atBOL {
-			buf.WriteString(l.indent)
+			buf.WriteString(l.prefix())
 			l.atBOL = false
 		}
 		buf.WriteByte(c)
@@ -77,25 +81,52 @@ func (l *nodeLog) Write(p []byte) (int, error) {
 			l.atBOL = true
 		}
 	}
-	if _, err := l.f.Write(buf.Bytes()); err != nil {
-		return 0, err
-	}
-	return n, nil
+	_, err := l.f.Write(buf.Bytes())
+	return err
 }
 
-// Raw writes text without indentation (console banner lines).
+func (l *nodeLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.frozen || l.captured || l.f == nil {
+		return len(p), nil
+	}
+	if err := l.writeLocked(p, true); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Raw writes console text that is not a log line (the "==> ..." banner).
 func (l *nodeLog) Raw(s string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.frozen || l.f == nil {
+	if l.frozen || l.captured || l.f == nil {
 		return
 	}
-	l.f.WriteString(s)
+	l.writeLocked([]byte(s), l.wrapBanner)
+}
+
+// System writes a complete line of another writer into the same capture
+// (systemd's own unit lines in a journal), even after the process died.
+func (l *nodeLog) System(line string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.captured || l.f == nil {
+		return
+	}
+	l.writeLocked([]byte(line+"\n"), false)
 }
 
 func (l *nodeLog) Freeze() {
 	l.mu.Lock()
 	l.frozen = true
+	l.mu.Unlock()
+}
+
+func (l *nodeLog) Capture() {
+	l.mu.Lock()
+	l.captured = true
 	l.mu.Unlock()
 }
 

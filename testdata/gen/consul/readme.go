@@ -23,6 +23,7 @@ var debPackages = []string{
 	"golang-github-hashicorp-go-msgpack-dev",
 	"golang-github-hashicorp-logutils-dev",
 	"golang-github-boltdb-bolt-dev",
+	"golang-github-ryanuber-columnize-dev",
 }
 
 func packageVersions() []string {
@@ -38,6 +39,13 @@ type scenarioDoc struct {
 	Title     string
 	Story     string   // what the scenario reproduces
 	Synthetic []string // scenario-specific hand-written / imitated parts
+	// Expected is what a correct tool concludes, in words that hold for
+	// every generation; the scenario's checks add the run's own times,
+	// terms and names (result.expect).
+	Expected string
+	// Differs says what this bundle shares with and how it differs from
+	// the other bundles of its failure class.
+	Differs string
 }
 
 var scenarioDocs = map[string]scenarioDoc{}
@@ -57,8 +65,8 @@ const commonRealLegacy = `Real library output (unchanged bytes):
   0.5/0.6 did.
 Re-rendered library output:
 - "raft:", "raft-net:" and "snapshot:" lines: every structured event raft 1.1.2
-  logged was translated into the legacy raft v0.x printf text (formats.md 3.6
-  legacy column, e.g. "raft: Node at 127.0.0.11:18300 [Leader] entering Leader
+  logged was translated into the legacy raft v0.x printf text (hashicorp/raft
+  v0.x raft.go, e.g. "raft: Node at 127.0.0.11:18300 [Leader] entering Leader
   state"). Events without a v0.x text are dropped ("initial configuration") or
   printed as "raft: <Message>: k=v". Timing and order are the library's.
 Imitated (written by the generator, modelled on Consul 0.5/0.6):
@@ -71,7 +79,7 @@ Imitated (written by the generator, modelled on Consul 0.5/0.6):
   bootstrap_expect logic, leader reconcile (Register/Deregister log commands
   with Consul field names, msgpack via hashicorp/go-msgpack), anti-entropy "No
   cluster leader" errors (checked against the real raft leader state).
-- consul/config/consul.json.
+- the configuration file.
 - No node-id file: Consul 0.5/0.6 did not write one (it appeared in 0.7).`
 
 const commonRealModern = `Real library output (unchanged bytes):
@@ -87,14 +95,15 @@ const commonRealModern = `Real library output (unchanged bytes):
 Imitated (written by the generator, modelled on Consul 1.7/1.8 — which used raft
 1.1.2 too):
 - agent / agent.server / agent.client / agent.leader / agent.anti_entropy lines
-  (texts of formats.md 3.6, hclog column), console banner, serf tags,
+  (texts of hashicorp/consul 1.7/1.8 agent/consul/leader.go, server_serf.go,
+  agent/agent.go, command/agent/agent.go), console banner, serf tags,
   bootstrap / bootstrap_expect logic, leader reconcile (AddVoter / RemoveServer,
   Register/Deregister commands with Consul field names, msgpack), the
   consul:new-leader user event, anti-entropy and coordinate errors (checked
   against the real raft leader state), WAN flood join.
 - node-id (deterministic UUID derived from scenario and node name), peers.info
   (written at first start as Consul >= 0.7 does; text paraphrased, not
-  Consul's), consul/config/consul.{json,hcl}.
+  Consul's), the configuration file.
 - Reconcile runs every 5 s, anti-entropy retries every 3 s, coordinate updates
   every 5 s (Consul: 60 s / 15-30 s / >= 15 s) to keep runs short.
 - Servers are added with AddVoter directly (Consul 1.8 with autopilot adds a
@@ -107,17 +116,33 @@ func writeReadme(staging string, sc *Scenario, res *result) error {
 	w("%s.tar.gz — %s\n", sc.Name, doc.Title)
 	w("%s\n\n", strings.Repeat("=", len(sc.Name)+10+len(doc.Title)))
 	w("SCENARIO\n%s\n\n", strings.TrimSpace(doc.Story))
+	if doc.Differs != "" {
+		w("VARIANT\n%s\n\n", strings.TrimSpace(doc.Differs))
+	}
+	if doc.Expected != "" || len(res.expected) > 0 {
+		w("Expected diagnosis\n")
+		if doc.Expected != "" {
+			w("%s\n", strings.TrimSpace(doc.Expected))
+		}
+		if len(res.expected) > 0 {
+			w("From this run (times are the logs' own, UTC):\n")
+			for _, e := range res.expected {
+				w("- %s\n", e)
+			}
+		}
+		w("\n")
+	}
 	w("PROVENANCE\n")
 	w("Produced by testdata/gen/consul/run.sh, which builds testdata/gen/consul/*.go\n")
 	w("(GOPATH mode, Debian packages only) and runs `consulgen -scenario %s`.\n", sc.Name)
 	w("All agents run inside that one process, each with its own loopback address\n")
-	w("(127.0.0.x), raft on port %d, serf LAN %d, serf WAN %d; real TCP/UDP between\n", raftPort, lanPort, wanPort)
+	w("(%s), raft on port %d, serf LAN %d, serf WAN %d; real TCP/UDP between\n", addrRange(sc), raftPort, lanPort, wanPort)
 	w("them; wall-clock timing is real (run started %s UTC).\n", sc.Start.UTC().Format("2006-01-02 15:04:05"))
 	w("Go: %s. Debian packages:\n", runtime.Version())
 	for _, p := range packageVersions() {
 		w("  %s\n", p)
 	}
-	legacy := strings.Contains(sc.Name, "parallel-restart") || strings.Contains(sc.Name, "stale-peers")
+	legacy := len(sc.agents) > 0 && sc.agents[0].legacy
 	w("\nWHAT IS REAL, WHAT IS IMITATED\n")
 	if legacy {
 		w("%s\n", commonRealLegacy)
@@ -127,15 +152,28 @@ func writeReadme(staging string, sc *Scenario, res *result) error {
 	for _, s := range doc.Synthetic {
 		w("- %s\n", s)
 	}
+	for _, s := range siteSynthetic(sc.Site, legacy) {
+		w("- %s\n", s)
+	}
 	w("\nLAYOUT\n")
-	w("%s/<node>/consul/config/consul.{json,hcl}   agent configuration\n", sc.Name)
-	w("%s/<node>/consul/data/                      Consul data_dir (\"/consul/data\")\n", sc.Name)
-	w("%s/<node>/var/log/consul/consul.log         agent stdout/stderr capture\n", sc.Name)
-	w("Files:\n")
+	var nodeNames []string
+	for _, n := range res.nodes {
+		nodeNames = append(nodeNames, n.Name)
+	}
+	if sc.Site.Layout == layoutWrapped && sc.Site.Wrapper == sc.Name && sc.Site.DataDir == "/consul/data" {
+		w("%s/<node>/consul/config/consul.{json,hcl}   agent configuration\n", sc.Name)
+		w("%s/<node>/consul/data/                      Consul data_dir (\"/consul/data\")\n", sc.Name)
+		w("%s/<node>/var/log/consul/consul.log         agent stdout/stderr capture\n", sc.Name)
+	} else {
+		for _, l := range sc.Site.describeLayout(sc.Name, nodeNames) {
+			w("%s\n", l)
+		}
+	}
+	w("Files (per node directory, before packing):\n")
 	var files []string
 	filepath.Walk(res.root, func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
-			rel, _ := filepath.Rel(filepath.Dir(res.root), p)
+			rel, _ := filepath.Rel(res.root, p)
 			files = append(files, fmt.Sprintf("  %-72s %8d", rel, info.Size()))
 		}
 		return nil
@@ -221,4 +259,34 @@ func writeReadme(staging string, sc *Scenario, res *result) error {
 		w("- %s\n", c)
 	}
 	return ioutil.WriteFile(filepath.Join(staging, sc.Name+".README"), []byte(b.String()), 0644)
+}
+
+func addrRange(sc *Scenario) string {
+	var ips []string
+	for _, a := range sc.agents {
+		ips = append(ips, a.cfg.IP)
+	}
+	sort.Strings(ips)
+	if len(ips) == 0 {
+		return "127.0.0.x"
+	}
+	return strings.Join(ips, ", ")
+}
+
+// siteSynthetic lists what the site's capture and collection imitate.
+func siteSynthetic(s Site, legacy bool) []string {
+	var out []string
+	switch {
+	case s.journald():
+		out = append(out, "The journald framing is written by the generator around the agent's real output: \"<Mon DD HH:MM:SS> <host> consul[<pid>]: \" on every stdout line (banner included), pids made up per start, and systemd[1]'s unit lines (Started/Stopping/Stopped, \"Main process exited, code=...\", \"Failed with result ...\") in the wording of systemd "+map[bool]string{true: "229, with its \"-- Logs begin at\" header", false: "245"}[s.LogWrap == wrapJournald16]+".")
+	case s.compose():
+		out = append(out, "The docker compose framing (\"<service>  | \" before every stdout line, name padded as docker/compose's log formatter pads it) is written by the generator; a container restart adds nothing to `docker compose logs`, a killed container's log simply ends.")
+	}
+	if len(s.Collect) > 0 {
+		out = append(out, "The collected command outputs are imitated: formatted the way hashicorp/consul's commands print them (see collect.go for the sources; columns by the real ryanuber/columnize) from the live state of each agent's real serf and raft at collection time; a dead agent's file holds the error the command prints when nothing listens on 127.0.0.1:"+map[bool]string{true: "8400 (RPC, Consul <= 0.6)", false: "8500 (HTTP API)"}[legacy]+". The `consul info` runtime section reports the generator's own Go runtime.")
+	}
+	if s.Hosts {
+		out = append(out, "etc/hosts is the file the generator's own name lookups used: run.sh bind-mounts it over /etc/hosts in a private mount namespace, so every retry_join host name went through the real Go resolver. etc/hostname is written by the generator.")
+	}
+	return out
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/ioutil"
-	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,12 +19,17 @@ type leaderFact struct {
 	Node string
 	Term uint64
 	At   float64 // seconds since scenario start
+	When time.Time
 }
 
 type Scenario struct {
 	Name  string
 	Root  string // <staging>/<scenario>
 	Start time.Time
+	Site  Site
+	// CapturedAt is when the bundle was collected; names of per-node
+	// support tarballs carry it.
+	CapturedAt time.Time
 
 	mu       sync.Mutex
 	agents   []*Agent
@@ -46,7 +50,9 @@ func newScenario(staging, name string) (*Scenario, error) {
 	if err := os.MkdirAll(root, 0755); err != nil {
 		return nil, err
 	}
-	return &Scenario{Name: name, Root: root, Start: time.Now(), running: map[string]*Agent{}}, nil
+	site := siteFor(name)
+	applySite(site)
+	return &Scenario{Name: name, Root: root, Start: time.Now(), Site: site, running: map[string]*Agent{}}, nil
 }
 
 func (sc *Scenario) since() float64 { return time.Since(sc.Start).Seconds() }
@@ -59,7 +65,7 @@ func (sc *Scenario) Note(format string, args ...interface{}) {
 
 func (sc *Scenario) recordLeader(node string, term uint64) {
 	sc.mu.Lock()
-	sc.leaders = append(sc.leaders, leaderFact{Node: node, Term: term, At: sc.since()})
+	sc.leaders = append(sc.leaders, leaderFact{Node: node, Term: term, At: sc.since(), When: time.Now()})
 	sc.mu.Unlock()
 	sc.Note("%s becomes raft leader (term %d)", node, term)
 }
@@ -122,12 +128,17 @@ func (sc *Scenario) NewAgent(cfg AgentConfig) (*Agent, error) {
 func (sc *Scenario) newAgentIn(dir string, cfg AgentConfig) (*Agent, error) {
 	a := &Agent{sc: sc, cfg: cfg, legacy: cfg.legacy()}
 	a.nodeDir = filepath.Join(sc.Root, dir)
-	a.dataDir = filepath.Join(a.nodeDir, "consul", "data")
-	if err := os.MkdirAll(filepath.Join(a.nodeDir, "consul", "config"), 0755); err != nil {
+	a.dataDir = host(a.nodeDir, sc.Site.DataDir)
+	if err := os.MkdirAll(filepath.Dir(a.configPath()), 0755); err != nil {
 		return nil, err
 	}
 	if err := a.writeConfig(); err != nil {
 		return nil, err
+	}
+	if sc.Site.Hosts {
+		if err := sc.writeHostFiles(a); err != nil {
+			return nil, err
+		}
 	}
 	sc.mu.Lock()
 	sc.agents = append(sc.agents, a)
@@ -179,12 +190,17 @@ func (sc *Scenario) LeaderSeenBy(a *Agent) string {
 // running agent is stopped without leaving.
 func (sc *Scenario) Capture() {
 	sc.Note("bundle collected (all logs end here; agents then stopped without leave)")
+	sc.CapturedAt = time.Now().UTC()
 	sc.mu.Lock()
 	agents := append([]*Agent(nil), sc.agents...)
 	sc.mu.Unlock()
+	// The collector's commands ran while the agents were still up.
+	for _, a := range agents {
+		sc.collect(a)
+	}
 	for _, a := range agents {
 		if a.log != nil {
-			a.log.Freeze()
+			a.log.Capture()
 		}
 	}
 	var wg sync.WaitGroup
@@ -199,6 +215,9 @@ func (sc *Scenario) Capture() {
 	for _, a := range agents {
 		if a.log != nil {
 			a.log.Close()
+			if sc.Site.LogWrap == wrapJournald16 {
+				prependJournalHeader(a.log.path, sc.Start, sc.CapturedAt)
+			}
 		}
 	}
 }
@@ -213,15 +232,16 @@ type kv struct {
 
 func (a *Agent) configEntries() []kv {
 	c := a.cfg
-	var join []string
-	for _, ip := range c.RetryJoin {
-		join = append(join, net.JoinHostPort(ip, strconv.Itoa(lanPort)))
+	join := a.joinAddrs()
+	bind := c.IP
+	if c.BindAddrText != "" {
+		bind = c.BindAddrText
 	}
 	e := []kv{
 		{"datacenter", dcName},
 		{"node_name", c.Name},
-		{"data_dir", "/consul/data"},
-		{"bind_addr", c.IP},
+		{"data_dir", a.sc.Site.DataDir},
+		{"bind_addr", bind},
 		{"advertise_addr", c.IP},
 		{"server", c.Server},
 	}
@@ -250,11 +270,17 @@ func (a *Agent) configEntries() []kv {
 			e = append(e, kv{"raft_snapshot_interval", c.SnapshotInterval.String()})
 		}
 	}
+	if c.AutopilotCleanup != nil && c.Server {
+		e = append(e, kv{"autopilot", []kv{{"cleanup_dead_servers", *c.AutopilotCleanup}}})
+	}
 	ports := []kv{{"server", raftPort}, {"serf_lan", lanPort}, {"serf_wan", wanPort}}
 	if !c.Server {
 		ports = []kv{{"serf_lan", lanPort}}
 	}
-	e = append(e, kv{"ports", ports})
+	// An operator writes the ports block only when leaving the defaults.
+	if raftPort != 8300 || lanPort != 8301 || wanPort != 8302 {
+		e = append(e, kv{"ports", ports})
+	}
 	if !a.legacy && c.RaftMultiplier <= 1 {
 		e = append(e, kv{"performance", []kv{{"raft_multiplier", 1}}})
 	}
@@ -319,12 +345,21 @@ func renderHCL(entries []kv, indent string) string {
 	return b.String()
 }
 
-func (a *Agent) writeConfig() error {
-	dir := filepath.Join(a.nodeDir, "consul", "config")
-	if a.cfg.ConfigHCL {
-		return ioutil.WriteFile(filepath.Join(dir, "consul.hcl"), []byte(renderHCL(a.configEntries(), "")), 0644)
+// configPath is where the agent's configuration file lives on its host.
+func (a *Agent) configPath() string {
+	p := host(a.nodeDir, a.sc.Site.ConfigPath)
+	if a.cfg.ConfigHCL && !a.sc.Site.hcl() {
+		p = strings.TrimSuffix(p, filepath.Ext(p)) + ".hcl"
 	}
-	return ioutil.WriteFile(filepath.Join(dir, "consul.json"), []byte(renderJSON(a.configEntries(), "")), 0644)
+	return p
+}
+
+func (a *Agent) writeConfig() error {
+	p := a.configPath()
+	if strings.HasSuffix(p, ".hcl") {
+		return ioutil.WriteFile(p, []byte(renderHCL(a.configEntries(), "")), 0644)
+	}
+	return ioutil.WriteFile(p, []byte(renderJSON(a.configEntries(), "")), 0644)
 }
 
 func (sc *Scenario) sortedLeaders() []leaderFact {

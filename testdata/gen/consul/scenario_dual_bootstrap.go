@@ -26,6 +26,15 @@ all three servers (SIGINT, skip_leave_on_interrupt default true: no leave) and
 stages a raft-protocol-3 recovery raft/peers.json listing all three servers on
 every node; the bundle was collected before anyone restarted, so the recovery
 never ran.`,
+		Expected: `Split brain (error): two raft clusters in one datacenter, each bootstrapped
+alone by a server with bootstrap = true (consul1, consul2), each with its
+own leader at the same time and the same term numbers; consul3 received
+entries from both. Cause: two servers in bootstrap mode ("Two nodes are in
+bootstrap mode" errors). The staged raft/peers.json (all three servers) was
+never applied: context for the recovery, not a second fault.`,
+		Differs: `Class "dual bootstrap" (with consul-dual-bootstrap-legacy). Here: Consul 1.8
+hclog, HCL configuration, the bootstrap servers are the first two, all
+stopped before collection with a recovery file staged.`,
 		Synthetic: []string{
 			"raft/peers.json on every node is hand-written (the operator's staged recovery file, {id,address,non_voter} format, pretty-printed as in Consul's outage guide). peers.info next to it was written by the agent at first start.",
 			"The shutdown lines (\"Caught: signal=interrupt\", \"Graceful shutdown disabled. Exiting\", ...) are imitated; \"serf: Shutdown without a Leave\" is real serf output.",

@@ -18,6 +18,12 @@ value. All nodes should expect the same number."), so raft is never
 bootstrapped: empty logs bucket, no term, no leader, and every agent keeps
 failing anti-entropy and coordinate updates with "No cluster leader".
 consul3 logs in JSON (log_json = true).`,
+		Expected: `No leader ever (error): the cluster was never bootstrapped. Cause:
+bootstrap_expect differs between the servers (3, 3 and 5: "Member has a
+conflicting expect value"). Consequence: empty raft.db everywhere, "No
+cluster leader". No server died. Repair: the same bootstrap_expect on all.`,
+		Differs: `Class "bootstrap_expect mismatch" (with consul-expect-mismatch-legacy).
+Here: Consul 1.8, hclog text and one JSON log, 3/3/5.`,
 	}
 	scenarioChecks["consul-expect-mismatch"] = checkExpectMismatch
 }

@@ -17,6 +17,7 @@ passing serfHealth check. raft_snapshot_threshold is lowered to 8 so raft takes
 a real snapshot during the run. The bundle is collected while everything is
 healthy: one leader, identical raft configurations, all serf members alive, no
 warnings or errors in any log.`,
+		Expected: `Healthy: no finding.`,
 		Synthetic: []string{
 			"raft_snapshot_threshold=8 / raft_snapshot_interval=2s (Consul defaults: 16384 / 30s) so that raft/snapshots/ is populated.",
 		},

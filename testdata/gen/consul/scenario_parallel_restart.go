@@ -5,7 +5,6 @@ import (
 	"io/ioutil"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -27,6 +26,17 @@ store (peers.json = null). All three are then restarted: serf ignores the old
 leave (rejoin_after_leave) and re-joins, but with an empty peer set raft v0.x
 never starts an election, so there is no leader: "EnableSingleNode disabled,
 and no known peers. Aborting election." and "No cluster leader" forever.`,
+		Expected: `Quorum lost (error), never regained. Cause: all three servers left the
+cluster gracefully at the same moment (SIGINT with skip_leave_on_interrupt
+= false: leave on interrupt); Consul 0.5 cleared each server's raft peer
+store on shutdown (peers.json null; node3's emptied to [] by hand, the same
+thing). Consequence: after the restart no server starts an election ("no
+known peers"), no leader, "No cluster leader" on all three; the raft.db
+files still hold older peer sets. Repair: a peers.json listing the three
+servers on every server (outage recovery); restart one server at a time.`,
+		Differs: `Class "parallel restart with leave on interrupt" (with
+consul-parallel-restart-five). Here: Consul 0.5, three servers, captured
+console output, rejoin_after_leave true, one peers.json emptied by hand.`,
 		Synthetic: []string{
 			"node3's raft/peers.json is \"[]\" — written by the generator after the shutdown, modelling an operator who emptied the file while troubleshooting. raft v0.x itself encodes an empty peer set as null (it appends to a nil slice), so real Consul 0.5 leaves null on all three; the analyzer must treat [] like null.",
 			"The restart phase emulates raft v0.x taking its peers from peers.json: raft 1.1.2 is started on the real raft.db but with a 1 h heartbeat timeout so it never campaigns, and the generator prints raft v0.x's \"EnableSingleNode disabled, and no known peers. Aborting election.\" warning on each (1-2 s) heartbeat timeout. No raft entry is written after the restart.",
@@ -63,15 +73,7 @@ func runParallelRestart(sc *Scenario) error {
 	time.Sleep(4 * time.Second)
 
 	sc.Note("SIGINT to node1, node2, node3 at the same time (graceful leave)")
-	var wg sync.WaitGroup
-	for _, a := range servers {
-		wg.Add(1)
-		go func(a *Agent) {
-			defer wg.Done()
-			a.Interrupt()
-		}(a)
-	}
-	wg.Wait()
+	interruptAll(servers)
 	sc.Note("all three agents exited")
 	p := filepath.Join(servers[2].dataDir, "raft", "peers.json")
 	if err := ioutil.WriteFile(p, []byte("[]\n"), 0755); err != nil {

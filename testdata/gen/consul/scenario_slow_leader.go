@@ -20,6 +20,13 @@ in a higher term and mark the old leader's serfHealth critical. The old leader
 then restarts from its data dir, serf re-joins from its snapshot, raft follows
 the new leader (its CurrentTerm moves up to the new term and it receives the
 new term's entries), and the new leader marks it alive again.`,
+		Expected: `Healthy at collection (no error). The leader was stopped without leaving
+and came back late; the two others elected a new leader in a higher term
+(2 of 3 voters alive, a normal election) and the old leader rejoined as a
+follower. Informational or a warning at most about that downtime and the
+leadership change; nothing to repair.`,
+		Differs: `Class "slow leader" (with consul-slow-leader-bosh). Here: Consul 1.8 hclog,
+raft_multiplier 5.`,
 		Synthetic: []string{
 			"The stop is modelled by freezing the victim's log and shutting its raft/serf down without a leave (no shutdown lines, as with SIGKILL).",
 		},

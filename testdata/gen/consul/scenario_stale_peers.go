@@ -28,6 +28,15 @@ no new leader can be elected; "No cluster leader" everywhere.
 The bundle holds the three hosts that exist at collection time: the two
 original servers and the replacement (its directory carries the node name;
 the dead host's disk is gone).`,
+		Expected: `Quorum lost (error). Cause: a stale raft peer: the replaced server's old
+address is still in every raft peer set (4 peers) while no serf member has
+it (it cannot be force-left); a majority of 4 is 3. Consequence: when the
+other follower died, 2 of 4 peers were alive: the leader stepped down, the
+survivors campaign in vain, "No cluster leader". Repair: peers.json
+recovery with the live servers (the stale address removed), then bring the
+dead follower back.`,
+		Differs: `Class "stale raft peer" (with consul-stale-peers-modern). Here: Consul 0.6,
+raft protocol 1 (peers by address), ` + "`consul monitor`" + ` style log capture.`,
 		Synthetic: []string{
 			"Logs were captured with `consul monitor` style output: no console banner and no leading indentation (the other legacy bundle has both).",
 			"memberlist gossip_to_the_dead_time was lowered to 1 s (default 30 s) so that the replacement can take over the old name within the run instead of after 30 s.",
