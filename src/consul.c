@@ -910,6 +910,55 @@ consul_initial_view(const struct qs_run *run, const struct qs_view *v)
 	return 0;
 }
 
+/*
+ * Before Consul 0.7 raft/peers.json is a server's live peer store, read
+ * at every start.  When every server holds a null or empty one and
+ * started after writing it (servers that left clear it), the cluster
+ * came back with no voter at all: an empty set from the last start.
+ */
+static struct consul_vchange *
+consul_legacy_restart(struct consul_build *b, size_t seq)
+{
+	struct qs_run		*run = b->an->run;
+	struct consul_vchange	*ch;
+	const struct qs_view	*peers = NULL;
+	int64_t			 at = INT64_MIN, start;
+	size_t			 i, j;
+
+	for (i = 0; i < b->c->servers.n; i++) {
+		const struct qs_consul_server	*srv = b->c->servers.v[i];
+
+		if (srv->removed != NULL)
+			continue;
+		if (!srv->legacy || srv->peers == NULL ||
+		    (!srv->peers->is_null && srv->peers->members.n > 0))
+			return NULL;
+		for (j = 0, start = INT64_MIN; j < run->events.n; j++) {
+			const struct qs_event	*e = run->events.v[j];
+
+			if (e->observer == srv->node && e->kind == QS_EV_START &&
+			    e->time.set && consul_from_log(&e->ev) &&
+			    e->time.ms > start)
+				start = e->time.ms;
+		}
+		if (start == INT64_MIN)
+			return NULL;
+		if (start > at) {
+			at = start;
+			peers = srv->peers;
+		}
+	}
+	if (peers == NULL)
+		return NULL;
+	ch = qs_arena_alloc(&run->arena, sizeof(*ch));
+	ch->kind = CHANGE_SET;
+	ch->t = at;
+	ch->seq = seq;
+	ch->ev = &peers->ev;
+	ch->source = "every server's peers.json, null or empty at its start";
+	return ch;
+}
+
 /* The voters over time (see the file comment). */
 static void
 consul_history_voters(struct consul_build *b)
@@ -956,10 +1005,13 @@ consul_history_voters(struct consul_build *b)
 		ch->seq = seq++;
 		ch->member = m;
 		ch->ev = &e->ev;
-		ch->source = qs_arena_printf(&run->arena, "%s's log",
-		    e->observer != NULL ? e->observer->name : "?");
+		ch->source = qs_arena_printf(&run->arena, "%s %s, as %s's log "
+		    "says", m->label, ch->kind == CHANGE_ADD ? "added" :
+		    "removed", e->observer != NULL ? e->observer->name : "?");
 		qs_vec_push(&changes, ch);
 	}
+	if ((ch = consul_legacy_restart(b, seq++)) != NULL)
+		qs_vec_push(&changes, ch);
 	if (changes.n > 1)
 		qsort(changes.v, changes.n, sizeof(*changes.v),
 		    consul_cmp_change);
@@ -985,7 +1037,9 @@ consul_history_voters(struct consul_build *b)
 		ch = changes.v[i];
 		switch (ch->kind) {
 		case CHANGE_SET:
-			consul_view_members(b, ch->view, &tmp);
+			tmp.n = 0;
+			if (ch->view != NULL)
+				consul_view_members(b, ch->view, &tmp);
 			cur.n = 0;
 			for (j = 0; j < tmp.n; j++)
 				qs_vec_push(&cur, tmp.v[j]);

@@ -479,19 +479,66 @@ leader_stretch_lines(struct qs_analysis *an, struct qs_finding *f,
 }
 
 /*
+ * The servers still up at the end of a stretch that lasts: their raft
+ * terms went on rising while they campaigned in vain.
+ */
+static void
+leader_campaigns(struct qs_analysis *an, struct qs_finding *f,
+    const struct qs_consul *c, const struct qs_quorum_stretch *st)
+{
+	const struct qs_history	*h = c->history;
+	uint64_t		 led = 0, term;
+	size_t			 i;
+
+	if (!st->open || st->lost == NULL)
+		return;
+	for (i = 0; i < h->terms.n; i++) {
+		const struct qs_term	*t = h->terms.v[i];
+
+		if (t->has_term && t->term > led)
+			led = t->term;
+	}
+	for (i = 0; i < c->servers.n; i++) {
+		const struct qs_consul_server	*srv = c->servers.v[i];
+		const struct qs_setting		*s;
+
+		s = qs_setting_get(an->run, srv->node, QS_SYS_CONSUL,
+		    "raft.current_term");
+		/* Terms known from the logs, and a few elections since. */
+		if (s == NULL || led == 0 || qs_consul_down_at_end(c, srv) ||
+		    qs_parse_dec_u64(s->value, strlen(s->value), &term) != 0 ||
+		    term < led + 3)
+			continue;
+		qs_finding_evidence(f, &s->ev);
+		qs_finding_fact(an, f, "%s campaigned in vain: its raft.db has "
+		    "CurrentTerm %llu, the last term that had a leader was "
+		    "%llu.", srv->node->name, (unsigned long long)term,
+		    (unsigned long long)led);
+	}
+}
+
+/*
  * A stretch that ends with no voter: the last leadership before it, why
  * there were no voters, who was running.
  */
 static void
 leader_no_voters(struct qs_analysis *an, struct qs_finding *f,
-    const struct qs_consul *c, const struct qs_quorum_stretch *st)
+    const struct qs_consul *c, const struct qs_quorum_stretch *st,
+    int explained)
 {
 	const struct qs_consul_reign	*last = NULL;
+	const struct qs_voters		*v = NULL;
 	const char			*up = "";
 	size_t				 i, n = 0;
 	char				 t[40];
 
-	for (i = 0; i < c->reigns.n; i++) {
+	for (i = 0; i < c->history->voters.n; i++) {
+		const struct qs_voters	*x = c->history->voters.v[i];
+
+		if (x->from.lo <= st->last->from)
+			v = x;
+	}
+	for (i = 0; !explained && i < c->reigns.n; i++) {
 		const struct qs_consul_reign	*r = c->reigns.v[i];
 
 		if (!r->open && r->to <= st->from && (last == NULL ||
@@ -511,10 +558,14 @@ leader_no_voters(struct qs_analysis *an, struct qs_finding *f,
 		    "the cluster was never bootstrapped, so no server can "
 		    "ask for votes (a server with bootstrap_expect waits "
 		    "until that many servers agree).");
-	else
+	else {
+		if (v != NULL && v->from.ev != NULL)
+			qs_finding_evidence(f, v->from.ev);
 		qs_finding_fact(an, f, "From %s on, the raft configuration in "
-		    "force lists no voter: every server had been removed from "
-		    "it.", qs_ms_text(st->last->from, t, sizeof(t)));
+		    "force lists no voter (%s).", qs_ms_text(v != NULL ?
+		    v->from.lo : st->last->from, t, sizeof(t)), v != NULL &&
+		    v->source != NULL ? v->source : "every server removed");
+	}
 	for (i = 0; i < c->servers.n; i++) {
 		const struct qs_consul_server	*srv = c->servers.v[i];
 		size_t				 k;
@@ -568,9 +619,10 @@ leader_down_entry(const struct qs_quorum_stretch *st)
 
 /*
  * The findings that explain the stretch, root causes first: servers that
- * left (when the voters down are they, or no majority was lost), peer
- * sets emptied, a stale peer among the voters down, separate bootstraps
- * and bootstrap_expect that disagree (when a majority was not lost).
+ * left (when the voters down are they, or no majority was lost),
+ * separate bootstraps and bootstrap_expect that disagree (when a majority
+ * was not lost), peer sets emptied (the same, or no voter was left), a
+ * stale peer among the voters down.
  */
 static size_t
 leader_causes(struct qs_analysis *an, struct qs_finding *f,
@@ -589,6 +641,9 @@ leader_causes(struct qs_analysis *an, struct qs_finding *f,
 		switch (i) {
 		case 0:
 			link = st->lost == NULL || leader_down_in(st, c);
+			break;
+		case 3:
+			link = st->lost == NULL || st->last->voters == 0;
 			break;
 		case 4:
 			link = st->lost != NULL && leader_down_entry(st);
@@ -716,14 +771,17 @@ rule_consul_no_leader(struct qs_analysis *an, const struct qs_rule *rule)
 		    c->latest == NULL ? "the servers never bootstrapped a raft "
 		    "configuration" : "no voter was left in the raft "
 		    "configuration");
-		leader_no_voters(an, f, c, st);
+		leader_no_voters(an, f, c, st, 0);
 	} else {
 		f = qs_finding_new(an, rule, "%s", qs_quorum_title(an->run, h,
 		    st, "Consul"));
 		qs_quorum_explain(an, f, h, st, "server");
+		if (st->last->voters == 0)
+			leader_no_voters(an, f, c, st, 1);
 	}
 	qs_quorum_others(an, f, &all, pick);
 	leader_stretch_lines(an, f, st);
+	leader_campaigns(an, f, c, st);
 	if (leader_causes(an, f, st) == 0) {
 		if (st->lost != NULL)
 			qs_finding_fact(an, f, "Nothing in the bundle says why "

@@ -153,6 +153,16 @@ rule_consul_leave_hazard(struct qs_analysis *an, const struct qs_rule *rule)
 		    "once (a parallel restart, a deploy tool restarting "
 		    "everything) removes them from each other's peer sets: the "
 		    "cluster does not come back.");
+		/* A setting no server acted on is worth knowing, no more. */
+		for (i = 0; i < c->servers.n && leave_signal(an,
+		    ((struct qs_consul_server *)c->servers.v[i])->node) ==
+		    NULL; i++)
+			;
+		if (i == c->servers.n) {
+			f->level = QS_LEVEL_INFO;
+			qs_finding_fact(an, f, "No server left in the evidence "
+			    "read.");
+		}
 		leave_fix_steps(an, f);
 	}
 }

@@ -281,7 +281,9 @@ rule_consul_peers_differ(struct qs_analysis *an, const struct qs_rule *rule)
  * alive at that address; otherwise "reaped", "left", "failed", "absent",
  * or "moved" when serf has the peer's node alive at another address (a
  * server replaced under the same name: the raft entry is stale).  `ev`
- * gets the evidence and `now` the address serf has, for "moved".
+ * gets the evidence and `now` the address serf has, for "moved".  The
+ * LAN pool is the datacenter's own; the WAN pool, slower to notice a
+ * dead server, is read only when no LAN view was collected.
  */
 static const char *
 stale_serf_state(struct qs_analysis *an, const struct qs_member *peer,
@@ -290,15 +292,24 @@ stale_serf_state(struct qs_analysis *an, const struct qs_member *peer,
 	struct qs_run	*run = an->run;
 	const char	*state = NULL, *host, *h;
 	size_t		 i, j;
+	int		 lan = 0;
 
 	*ev = NULL;
 	*now = NULL;
 	host = peer->address != NULL ?
 	    qs_address_host(&run->arena, peer->address) : NULL;
+	for (i = 0; i < run->views.n && !lan; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		lan = v->kind == QS_VIEW_GOSSIP &&
+		    v->system == QS_SYS_CONSUL && strstr(v->source, "LAN") !=
+		    NULL;
+	}
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
 
-		if (v->kind != QS_VIEW_GOSSIP || v->system != QS_SYS_CONSUL)
+		if (v->kind != QS_VIEW_GOSSIP || v->system != QS_SYS_CONSUL ||
+		    (lan && strstr(v->source, "LAN") == NULL))
 			continue;
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];
@@ -625,10 +636,10 @@ rule_consul_removed_server(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_finding_fact(an, f, "%s %s.", srv->node->name,
 		    removed_story(an, c, srv, f));
 		qs_finding_evidence(f, &c->latest->ev);
-		qs_finding_fact(an, f, "The cluster's raft configuration (%s%s) "
+		qs_finding_fact(an, f, "The cluster's raft configuration%s "
 		    "lists %s: the servers that run went on without it.",
-		    c->latest->source, c->latest->clock.set & QS_CLOCK_INDEX ?
-		    qs_arena_printf(&an->run->arena, ", index %llu",
+		    c->latest->clock.set & QS_CLOCK_INDEX ?
+		    qs_arena_printf(&an->run->arena, " at index %llu",
 		    (unsigned long long)c->latest->clock.index) : "",
 		    qs_consul_voters_text(an, c->latest));
 		own = peers_effective(srv);

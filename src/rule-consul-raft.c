@@ -54,6 +54,14 @@ rule_consul_term_ahead(struct qs_analysis *an, const struct qs_rule *rule)
 	}
 	if (known < 2 || top_term < next + TERM_AHEAD_MIN)
 		return;
+	/*
+	 * A server left without a quorum campaigns in rising terms: that is
+	 * the quorum loss consul-no-leader reports (it names the terms), and
+	 * there is no leader for it to disturb.
+	 */
+	if (!c->leader_at_end && !qs_consul_down_at_end(c, top) &&
+	    qs_finding_find(an, "consul-no-leader") != NULL)
+		return;
 	f = qs_finding_new(an, rule, "%s's raft term is %llu, the other "
 	    "servers' at most %llu", top->node->name, top_term, next);
 	qs_finding_node(f, top->node);

@@ -672,3 +672,156 @@ DEFINE_TEST(test_consul_no_leader_untimed)
 	CHECK(f != NULL && qs_test_vec_has(&f->facts, "2 times"));
 	ct_free(&t);
 }
+
+/*
+ * Consul before 0.7 keeps its peers in raft/peers.json: every server
+ * that left cleared its own, and after the restart no server has a voter.
+ * The leaves are the cause; nothing was regained.
+ */
+DEFINE_TEST(test_consul_legacy_restart_no_voters)
+{
+	struct ct		 t;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_view		*v;
+	const struct qs_finding	*f;
+	static const char *const names[] = { "a", "b", "c" };
+	size_t			 i;
+
+	ct_init(&t, "a", "b", "c", NULL);
+	for (i = 0; i < 3; i++) {
+		ct_config(&t, names[i], 4, "1", "2", "3", NULL);
+		ctx = qs_test_model_ctx(t.run, names[i], "consul.peers_json",
+		    "raft/peers.json");
+		ev = ct_ev(ctx);
+		v = qs_emit_view(ctx, QS_VIEW_CONSENSUS,
+		    "raft/peers.json (legacy)", &ev);
+		v->is_null = 1;
+		ct_signal(&t, names[i], 10 * S, QS_SIG_GRACEFUL_LEAVE, NULL);
+		ct_runs(&t, names[i], 1 * S, 10 * S, 1 * S);
+		ct_event(&t, names[i], 11 * S, QS_EV_STOP, NULL, 0);
+		ct_event(&t, names[i], 15 * S, QS_EV_START, NULL, 0);
+		ct_runs(&t, names[i], 16 * S, 40 * S, 2 * S);
+		ct_signal(&t, names[i], 17 * S, QS_SIG_NO_PEERS, NULL);
+	}
+	ct_event(&t, "a", 2 * S, QS_EV_LEADER_ELECTED, NULL, 0);
+	ct_event(&t, "a", 10 * S, QS_EV_LEADER_LOST, NULL, 0);
+	ct_setting(&t, "a", "skip_leave_on_interrupt", "false");
+	ct_analyse(&t);
+	CHECK_INT(qs_consul_facts(&t.an)->multiplier, 1);
+	CHECK_INT(ct_voters_at(&t, 5 * S), 3);
+	CHECK_INT(ct_voters_at(&t, 20 * S), 0);
+	f = ct_finding(&t, "consul-no-leader");
+	CHECK(f != NULL && strstr(f->title, "to the end of the evidence") !=
+	    NULL);
+	CHECK(f != NULL && qs_test_vec_has(&f->facts, "lists no voter "
+	    "(every server's peers.json, null or empty at its start)"));
+	CHECK(f != NULL && f->causes.n == 2 && strcmp(((struct qs_finding *)
+	    f->causes.v[0])->rule->id, "consul-majority-left") == 0);
+	f = ct_finding(&t, "consul-peers-empty");
+	CHECK(f != NULL && f->role == QS_ROLE_CONSEQUENCE);
+	CHECK(ct_finding(&t, "consul-leave-hazard") != NULL &&
+	    ct_finding(&t, "consul-leave-hazard")->level == QS_LEVEL_WARNING);
+	ct_free(&t);
+}
+
+/*
+ * A server rebuilt at a new address under its old name: serf's name
+ * conflict between its dead old incarnation and itself is information,
+ * the stale raft peer it left behind is the error.  Only the LAN pool
+ * says who is alive: the WAN pool still had the old address alive.
+ */
+DEFINE_TEST(test_consul_rebuilt_server)
+{
+	struct ct		 t;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_view		*v;
+	const struct qs_finding	*f;
+
+	ct_init(&t, "a", "b", "c", NULL);
+	ct_config(&t, "a", 9, "1", "2", "3", "9", NULL);
+	ct_config(&t, "b", 9, "1", "2", "3", "9", NULL);
+	ct_serf(&t, "a", "a", "b", "c", NULL);
+	ctx = qs_test_model_ctx(t.run, "a", "consul.serf_snapshot",
+	    "serf/remote.snapshot");
+	ev = ct_ev(ctx);
+	v = qs_emit_view(ctx, QS_VIEW_GOSSIP, "serf WAN snapshot", &ev);
+	qs_view_add(ctx, v, "c.dc1", "10.0.0.9:8302", NULL, QS_MEMBER_ALIVE);
+	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
+	ct_runs(&t, "a", 2 * S, 30 * S, 1 * S);
+	ct_runs(&t, "b", 2 * S, 30 * S, 1 * S);
+	ct_runs(&t, "c", 12 * S, 30 * S, 1 * S);
+	ct_signal(&t, "a", 5 * S, QS_SIG_PEER_UNREACHABLE, "10.0.0.9:8300");
+	ct_signal(&t, "a", 13 * S, QS_SIG_NAME_CONFLICT, "c.dc1")->detail =
+	    "10.0.0.9:8302 10.0.0.3:8302";
+	ct_analyse(&t);
+	f = ct_finding(&t, "consul-name-conflict");
+	CHECK(f != NULL && f->level == QS_LEVEL_INFO);
+	CHECK(f != NULL && strcmp(f->title, "c came back at a new address "
+	    "under its old name") == 0);
+	f = ct_finding(&t, "consul-stale-peer");
+	CHECK(f != NULL && qs_test_vec_has(&f->facts, "10.0.0.9:8300"));
+	/* The cluster has a leader: repair through it, nothing stopped. */
+	CHECK(qs_consul_facts(&t.an)->leader_at_end);
+	CHECK(f != NULL && qs_test_vec_has(&f->steps, "do not stop the "
+	    "servers"));
+	CHECK(f != NULL && !qs_test_vec_has(&f->steps, "Stop the Consul "
+	    "agent on every server"));
+	ct_free(&t);
+
+	/* Two live agents with one name stay an error. */
+	ct_init(&t, "a", "b", "c", NULL);
+	ct_runs(&t, "a", 2 * S, 30 * S, 1 * S);
+	ct_signal(&t, "a", 13 * S, QS_SIG_NAME_CONFLICT, "c")->detail =
+	    "10.0.0.2:8301 10.0.0.3:8301";
+	ct_analyse(&t);
+	f = ct_finding(&t, "consul-name-conflict");
+	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	ct_free(&t);
+}
+
+/*
+ * The survivor of a quorum loss campaigns in rising terms: the quorum
+ * loss names its term, and consul-term-ahead stays quiet.  Far ahead in
+ * a cluster that has a leader, it is reported.
+ */
+DEFINE_TEST(test_consul_term_ahead_survivor)
+{
+	struct ct		 t;
+	const struct qs_finding	*f;
+
+	ct_init(&t, "a", "b", "c", NULL);
+	ct_config(&t, "a", 5, "1", "2", "3", NULL);
+	ct_config(&t, "b", 5, "1", "2", "3", NULL);
+	ct_config(&t, "c", 5, "1", "2", "3", NULL);
+	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
+	ct_runs(&t, "a", 2 * S, 60 * S, 2 * S);
+	ct_runs(&t, "b", 2 * S, 10 * S, 2 * S);
+	ct_runs(&t, "c", 2 * S, 12 * S, 2 * S);
+	ct_signal(&t, "a", 14 * S, QS_SIG_PEER_UNREACHABLE, "10.0.0.2:8300");
+	ct_signal(&t, "a", 14 * S, QS_SIG_PEER_UNREACHABLE, "10.0.0.3:8300");
+	ct_signal(&t, "a", 15 * S, QS_SIG_QUORUM_LOST, NULL);
+	ct_setting(&t, "a", "raft.current_term", "17");
+	ct_setting(&t, "b", "raft.current_term", "2");
+	ct_setting(&t, "c", "raft.current_term", "2");
+	ct_analyse(&t);
+	CHECK(ct_finding(&t, "consul-term-ahead") == NULL);
+	f = ct_finding(&t, "consul-no-leader");
+	CHECK(f != NULL && qs_test_vec_has(&f->facts, "a campaigned in vain: "
+	    "its raft.db has CurrentTerm 17, the last term that had a leader "
+	    "was 2"));
+	ct_free(&t);
+
+	ct_init(&t, "a", "b", "c", NULL);
+	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
+	ct_runs(&t, "a", 2 * S, 60 * S, 2 * S);
+	ct_runs(&t, "b", 2 * S, 60 * S, 2 * S);
+	ct_runs(&t, "c", 2 * S, 60 * S, 2 * S);
+	ct_setting(&t, "a", "raft.current_term", "2");
+	ct_setting(&t, "b", "raft.current_term", "2");
+	ct_setting(&t, "c", "raft.current_term", "17");
+	ct_analyse(&t);
+	CHECK(ct_finding(&t, "consul-term-ahead") != NULL);
+	ct_free(&t);
+}
