@@ -180,12 +180,20 @@ consul_cmp(const void *a, const void *b)
 	return strcmp(x->node->name, y->node->name);
 }
 
+/*
+ * A raft configuration: raft.db's entries, a snapshot's, the log's, and
+ * what a collector's `consul info` (latest_configuration) and `consul
+ * operator raft list-peers` printed.  Not peers.json, which is a file
+ * staged for a recovery from Consul 0.7 on.
+ */
 static int
 consul_is_config_view(const struct qs_view *v)
 {
 	return v->system == QS_SYS_CONSUL && v->kind == QS_VIEW_CONSENSUS &&
 	    (strncmp(v->source, "raft configuration", 18) == 0 ||
-	    strncmp(v->source, "raft snapshot", 13) == 0);
+	    strncmp(v->source, "raft snapshot", 13) == 0 ||
+	    strncmp(v->source, "consul info", 11) == 0 ||
+	    strncmp(v->source, "consul operator raft", 20) == 0);
 }
 
 static int

@@ -282,8 +282,9 @@ rule_consul_peers_differ(struct qs_analysis *an, const struct qs_rule *rule)
  * or "moved" when serf has the peer's node alive at another address (a
  * server replaced under the same name: the raft entry is stale).  `ev`
  * gets the evidence and `now` the address serf has, for "moved".  The
- * LAN pool is the datacenter's own; the WAN pool, slower to notice a
- * dead server, is read only when no LAN view was collected.
+ * LAN pool (snapshots, logs, `consul members`) is the datacenter's own;
+ * the WAN pool, slower to notice a dead server, is read only when no LAN
+ * view was collected.
  */
 static const char *
 stale_serf_state(struct qs_analysis *an, const struct qs_member *peer,
@@ -302,14 +303,14 @@ stale_serf_state(struct qs_analysis *an, const struct qs_member *peer,
 		const struct qs_view	*v = run->views.v[i];
 
 		lan = v->kind == QS_VIEW_GOSSIP &&
-		    v->system == QS_SYS_CONSUL && strstr(v->source, "LAN") !=
+		    v->system == QS_SYS_CONSUL && strstr(v->source, "WAN") ==
 		    NULL;
 	}
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
 
 		if (v->kind != QS_VIEW_GOSSIP || v->system != QS_SYS_CONSUL ||
-		    (lan && strstr(v->source, "LAN") == NULL))
+		    (lan && strstr(v->source, "WAN") != NULL))
 			continue;
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];

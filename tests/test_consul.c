@@ -825,3 +825,57 @@ DEFINE_TEST(test_consul_term_ahead_survivor)
 	CHECK(ct_finding(&t, "consul-term-ahead") != NULL);
 	ct_free(&t);
 }
+
+/* A raft peer written as a host name no node answers to is unknown,
+ * not stale: nothing to report on a healthy cluster. */
+DEFINE_TEST(test_consul_peer_by_host_name)
+{
+	struct ct		 t;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_view		*v;
+	static const char *const names[] = { "a", "b", "c" };
+	size_t			 i;
+
+	ct_init(&t, "a", "b", "c", NULL);
+	for (i = 0; i < 3; i++) {
+		ctx = qs_test_model_ctx(t.run, names[i], "consul.peers_json",
+		    "raft/peers.json");
+		ev = ct_ev(ctx);
+		v = qs_emit_view(ctx, QS_VIEW_CONSENSUS,
+		    "raft/peers.json (legacy)", &ev);
+		qs_view_add(ctx, v, NULL, "10.0.0.1:8300", NULL,
+		    QS_MEMBER_LISTED);
+		qs_view_add(ctx, v, NULL, "10.0.0.2:8300", NULL,
+		    QS_MEMBER_LISTED);
+		qs_view_add(ctx, v, NULL, "consul-x.example.internal:8300",
+		    NULL, QS_MEMBER_LISTED);
+		ct_serf(&t, names[i], "a", "b", "c", NULL);
+	}
+	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
+	ct_runs(&t, "a", 2 * S, 20 * S, 1 * S);
+	ct_runs(&t, "b", 2 * S, 20 * S, 1 * S);
+	ct_runs(&t, "c", 2 * S, 20 * S, 1 * S);
+	ct_analyse(&t);
+	CHECK(ct_finding(&t, "consul-stale-peer") == NULL);
+	ct_free(&t);
+
+	/* The same written as an address no serf member has: stale. */
+	ct_init(&t, "a", "b", "c", NULL);
+	for (i = 0; i < 3; i++) {
+		ctx = qs_test_model_ctx(t.run, names[i], "consul.peers_json",
+		    "raft/peers.json");
+		ev = ct_ev(ctx);
+		v = qs_emit_view(ctx, QS_VIEW_CONSENSUS,
+		    "raft/peers.json (legacy)", &ev);
+		qs_view_add(ctx, v, NULL, "10.0.0.1:8300", NULL,
+		    QS_MEMBER_LISTED);
+		qs_view_add(ctx, v, NULL, "10.0.0.77:8300", NULL,
+		    QS_MEMBER_LISTED);
+		ct_serf(&t, names[i], "a", "b", "c", NULL);
+	}
+	ct_runs(&t, "a", 2 * S, 20 * S, 1 * S);
+	ct_analyse(&t);
+	CHECK(ct_finding(&t, "consul-stale-peer") != NULL);
+	ct_free(&t);
+}
