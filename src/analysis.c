@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "quorumscope.h"
 
@@ -260,6 +261,20 @@ analysis_verdicts(struct qs_analysis *an)
 				c->level = f->level;
 			c->verdict = QS_VERDICT_FINDINGS;
 		}
+		/*
+		 * The worst finding's own root cause, when it has one: the
+		 * headline is what explains the worst thing seen.
+		 */
+		for (j = 0; j < an->findings.n; j++) {
+			struct qs_finding	*f = an->findings.v[j];
+
+			if (f->cluster != c || f->level != c->level)
+				continue;
+			while (f->causes.n > 0 && f->causes.v[0] != f)
+				f = f->causes.v[0];
+			c->cause = f;
+			break;
+		}
 		if (c->verdict == QS_VERDICT_FINDINGS)
 			continue;
 		for (j = 0; qs_rules[j] != NULL; j++)
@@ -443,27 +458,128 @@ qs_node_host(struct qs_run *run, const struct qs_node *node, const char *not)
 	return NULL;
 }
 
+/* An IPv4 or IPv6 literal, not a host name. */
+static int
+analysis_is_ip(const char *h)
+{
+	int	digits = 0;
+
+	if (strchr(h, ':') != NULL)
+		return 1;
+	for (; *h != '\0'; h++) {
+		if (*h >= '0' && *h <= '9')
+			digits++;
+		else if (*h != '.')
+			return 0;
+	}
+	return digits > 0;
+}
+
 /*
- * Is `host` among the node's own addresses?  1 yes, 0 no, -1 when the
- * node states no address at all (nothing to compare with).
+ * Is a later line of the same artifact a different address of the node
+ * for the same role?  Then this one is an address it had before (a zone
+ * moved, a server restarted elsewhere), not the one it has now.
+ */
+static int
+analysis_superseded(const struct qs_node *node, const struct qs_identity *id)
+{
+	size_t	i;
+
+	for (i = 0; i < node->idents.n; i++) {
+		const struct qs_identity	*o = node->idents.v[i];
+
+		if (o == id || o->kind != QS_ID_ADDRESS ||
+		    o->ev.artifact != id->ev.artifact || o->ev.line <= id->ev.line ||
+		    strcmp(o->value, id->value) == 0)
+			continue;
+		if ((o->role == NULL) != (id->role == NULL) ||
+		    (o->role != NULL && strcmp(o->role, id->role) != 0))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* Is `host` one of the node's own addresses now (what it says of itself)? */
+static int
+analysis_own_host(struct qs_run *run, const struct qs_node *node,
+    const char *host, int *known)
+{
+	const char	*h;
+	size_t		 i;
+
+	for (i = 0; i < node->idents.n; i++) {
+		const struct qs_identity	*id = node->idents.v[i];
+
+		if (id->kind != QS_ID_ADDRESS || analysis_superseded(node, id))
+			continue;
+		*known = 1;
+		h = qs_address_host(&run->arena, id->value);
+		if (h != NULL && strcasecmp(h, host) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is `host` among the node's own addresses?  1 yes, 0 no, -1 when it
+ * cannot be told: the node states no address at all, or `host` is a
+ * name that nothing in the bundle resolves.  A name is the node's when
+ * the node calls itself so (its directory, /etc/hostname), or when a
+ * hosts file of the bundle maps it to one of the node's own addresses;
+ * it is another's when the hosts files map it only elsewhere.  What a
+ * configuration says a member's address is never counts here: that is
+ * what is being checked.
  */
 int
 qs_node_has_host(struct qs_run *run, const struct qs_node *node,
     const char *host)
 {
-	const char	*h;
-	size_t		 i;
-	int		 known = 0;
+	const char	*dot;
+	size_t		 i, len;
+	int		 known = 0, mapped = 0;
 
+	if (analysis_own_host(run, node, host, &known))
+		return 1;
+	if (analysis_is_ip(host))
+		return known ? 0 : -1;
+	/*
+	 * What the hosts files of the bundle map the name to.  A host's own
+	 * file may map its own name to a loopback address (Debian's
+	 * 127.0.1.1 line): that says nothing of where others reach it.
+	 */
+	for (i = 0; i < run->identities.n; i++) {
+		const struct qs_identity	*id = run->identities.v[i];
+		int				 k = 0;
+
+		if (id->kind != QS_ID_ADDRESS || id->role == NULL ||
+		    strcmp(id->role, "hosts") != 0 || id->subject == NULL ||
+		    strcasecmp(id->subject, host) != 0)
+			continue;
+		if (strncmp(id->value, "127.", 4) == 0 &&
+		    id->ev.artifact != NULL && id->ev.artifact->node == node &&
+		    !analysis_own_host(run, node, id->value, &k))
+			continue;
+		mapped = 1;
+		if (analysis_own_host(run, node, id->value, &k))
+			return 1;
+		known |= k;
+	}
+	if (mapped)
+		return known ? 0 : -1;
+	/* Its own names, short or fully qualified. */
+	dot = strchr(host, '.');
+	len = dot != NULL ? (size_t)(dot - host) : strlen(host);
+	if (strcasecmp(node->name, host) == 0 || (strlen(node->name) == len &&
+	    strncasecmp(node->name, host, len) == 0))
+		return 1;
 	for (i = 0; i < node->idents.n; i++) {
 		const struct qs_identity	*id = node->idents.v[i];
 
-		if (id->kind != QS_ID_ADDRESS)
-			continue;
-		known = 1;
-		h = qs_address_host(&run->arena, id->value);
-		if (h != NULL && strcmp(h, host) == 0)
+		if (id->kind == QS_ID_NAME && (strcasecmp(id->value, host) ==
+		    0 || (strlen(id->value) == len &&
+		    strncasecmp(id->value, host, len) == 0)))
 			return 1;
 	}
-	return known ? 0 : -1;
+	return -1;
 }

@@ -89,23 +89,6 @@ cl_index(const struct cl_set *s, const struct qs_node *node)
 	return p == NULL ? -1 : (long)(p - s->node);
 }
 
-/* The scope of a node: set by node attribution, else its first input. */
-static const char *
-cl_scope(const struct qs_node *node)
-{
-	size_t	i;
-
-	if (node->scope != NULL)
-		return node->scope;
-	for (i = 0; i < node->artifacts.n; i++) {
-		const struct qs_artifact *a = node->artifacts.v[i];
-
-		if (a->input != NULL)
-			return a->input->path;
-	}
-	return "";
-}
-
 /*
  * A node's identity values of one kind for a system: etcd cluster IDs,
  * Consul datacenters, ZooKeeper server addresses.  Pushed as strings.
@@ -342,8 +325,8 @@ cl_build_system(struct qs_run *run, enum qs_system sys, struct qs_vec *out)
 			struct qs_vec	 va = { NULL, 0, 0 }, vb = { NULL, 0, 0 };
 			int		 ok;
 
-			if (ri == rj || strcmp(cl_scope(s.node[i]),
-			    cl_scope(s.node[j])) != 0)
+			if (ri == rj || strcmp(qs_node_scope(s.node[i]),
+			    qs_node_scope(s.node[j])) != 0)
 				continue;
 			for (k = 0; k < s.n; k++) {
 				size_t	rk = cl_find(&s, k), m;

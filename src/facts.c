@@ -2,11 +2,11 @@
  * Every cluster's facts, built once before its rules run, and what the
  * histories add to the timeline.
  *
- * Each system has one facts module (consul.c, zk.c; etcd.c as it
- * gains a history) that reads the cluster's observations once and keeps
+ * Each system has one facts module (consul.c, zk.c, triton.c; etcd.c as
+ * it gains a history) that reads the cluster's observations once and keeps
  * what its rules share, including the cluster's history (history.c).
- * Rules ask for the facts (qs_consul_facts(), qs_zk_facts()) and never
- * rebuild them.
+ * Rules ask for the facts (qs_consul_facts(), qs_zk_facts(),
+ * qs_triton_facts()) and never rebuild them.
  *
  * The timeline gets, from every history, the crashes and stops that no
  * line said: a member whose log ends while peers go on losing contact
@@ -30,6 +30,9 @@ qs_facts_build(struct qs_analysis *an)
 	case QS_SYS_ZOOKEEPER:
 		(void)qs_zk_facts(an);
 		break;
+	case QS_SYS_TRITON:
+		(void)qs_triton_facts(an);
+		break;
 	default:
 		break;
 	}
@@ -51,6 +54,9 @@ qs_facts_free(struct qs_analysis *an)
 			break;
 		case QS_SYS_ZOOKEEPER:
 			qs_zk_facts_free(c->facts);
+			break;
+		case QS_SYS_TRITON:
+			qs_triton_facts_free(c->facts);
 			break;
 		default:
 			break;

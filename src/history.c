@@ -311,6 +311,9 @@ hist_lead(struct qs_history *h, struct qs_hmember *m, int has_term,
 	l->why = why;
 	hist_see(h, t->ms);
 	qs_vec_push(&hist_priv(h)->leads, l);
+	/* Leading, or followed by a follower: running then. */
+	if (!down)
+		hist_obs(h, m, H_ALIVE, NULL, t, ev, NULL);
 }
 
 /* `m` led (term `term` when has_term) at `t`: a lead line, a follower
@@ -623,12 +626,6 @@ qs_history_state_at(const struct qs_hmember *m, int64_t t,
 	return QS_LIVE_UNKNOWN;
 }
 
-static int
-hist_up_at(const struct qs_hmember *m, int64_t t)
-{
-	return qs_history_state_at(m, t, NULL) == QS_LIVE_UP;
-}
-
 /*
  * Terms from leader observations.  Observations of one leader follow
  * each other until another leader, another term or a step-down.
@@ -688,18 +685,29 @@ hist_terms(struct qs_history *h)
 		    "end of the evidence");
 		qs_vec_push(&h->terms, cur);
 	}
-	/* A leader that went down ended its term then. */
+	/*
+	 * A leader that went down ended its term then.  When only peers'
+	 * complaints say when (a range), the term is taken to last until
+	 * the first complaint: a quiet leader's log says nothing while it
+	 * leads, and followers that kept following it say it led.
+	 */
 	for (i = 0; i < h->terms.n; i++) {
 		struct qs_term	*t = h->terms.v[i];
 		size_t		 j;
 
 		for (j = 0; j < t->leader->live.n; j++) {
 			const struct qs_span	*s = t->leader->live.v[j];
+			int64_t			 end;
 
-			if (s->state != QS_LIVE_DOWN || s->from.lo < t->from.lo ||
+			if (s->state != QS_LIVE_DOWN || s->from.hi < t->from.lo ||
 			    s->from.lo >= t->to.lo)
 				continue;
-			t->to = s->from;
+			end = s->from.grade == QS_GRADE_SEEN ? s->from.lo :
+			    s->from.hi;
+			if (end >= t->to.lo)
+				break;
+			t->to = hist_mark(end, end, s->from.grade, s->from.ev,
+			    s->from.why);
 			t->ended = s->from.grade == QS_GRADE_SEEN ?
 			    "the leader stopped" : "the leader went down";
 			break;
@@ -864,7 +872,9 @@ hist_sweep(struct qs_history *h)
 		memset(&s, 0, sizeof(s));
 		s.from = a;
 		s.to = z;
-		s.term = tm != NULL && hist_up_at(tm->leader, a) ? tm : NULL;
+		/* A term holds while its leader is not known down. */
+		s.term = tm != NULL && qs_history_state_at(tm->leader, a,
+		    NULL) != QS_LIVE_DOWN ? tm : NULL;
 		s.leaderless = s.term == NULL && hist_leaderless_known(h, a);
 		if (v != NULL) {
 			s.voters = v->members.n;

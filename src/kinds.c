@@ -40,6 +40,23 @@ static const struct qs_magic kinds_raft_wal[] = {
 
 const struct qs_kind qs_kinds[] = {
 	{
+		.name = "host.hosts",
+		.system = QS_SYS_NONE,
+		.summary = "a host's /etc/hosts: the names members are "
+		    "configured by",
+		.paths = PATHS("etc/hosts"),
+		.sniff = qs_sniff_hosts,
+		.parse = qs_parse_host_hosts,
+	},
+	{
+		.name = "host.hostname",
+		.system = QS_SYS_NONE,
+		.summary = "a host's /etc/hostname",
+		.paths = PATHS("etc/hostname"),
+		.sniff = qs_sniff_hostname,
+		.parse = qs_parse_host_hostname,
+	},
+	{
 		.name = "consul.peers_json",
 		.mime = "application/json",
 		.system = QS_SYS_CONSUL,

@@ -74,6 +74,18 @@ qs_map_put(struct qs_map *m, struct qs_arena *a, const char *key, void *value)
 	return 0;
 }
 
+/* Replaces the value of an existing key; -1 if the key is absent. */
+int
+qs_map_set(struct qs_map *m, const char *key, void *value)
+{
+	struct qs_map_slot	*s = map_find(m, key);
+
+	if (s == NULL || s->key == NULL)
+		return -1;
+	s->value = value;
+	return 0;
+}
+
 void
 qs_map_free(struct qs_map *m)
 {

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,12 +425,17 @@ qs_json_finding(const struct qs_finding *f)
 	return o;
 }
 
+/* A history time; null for the open ends of an untimed history. */
 static void
 output_json_ms(cJSON *o, const char *key, int64_t ms)
 {
 	char	buf[40];
 
-	cJSON_AddStringToObject(o, key, qs_ms_text(ms, buf, sizeof(buf)));
+	if (ms == INT64_MIN || ms == INT64_MAX)
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddStringToObject(o, key, qs_ms_text(ms, buf,
+		    sizeof(buf)));
 }
 
 static const char *const output_grades[] = {

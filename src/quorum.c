@@ -58,6 +58,10 @@ qs_quorum_stretches(struct qs_run *run, const struct qs_history *h,
 		}
 		cur->to = s->to;
 		cur->open = i + 1 == h->quorum.n;
+		if (s->state == QS_QUORUM_LOST)
+			cur->lost_ms += s->to - s->from;
+		else if (s->state == QS_QUORUM_HELD)
+			cur->held_ms += s->to - s->from;
 		if (s->state == QS_QUORUM_LOST) {
 			if (cur->lost == NULL)
 				cur->lost = s;
@@ -136,6 +140,20 @@ quorum_voters_at(const struct qs_history *h, int64_t t, struct qs_vec *all,
 	}
 }
 
+/*
+ * Was the stretch mostly one in which a majority was up and no leader
+ * was elected for longer than an election takes?  Then something other
+ * than dead members kept the leader away, even when the majority was
+ * also lost for a moment (a member restarting).
+ */
+int
+qs_quorum_leaderless_held(const struct qs_history *h,
+    const struct qs_quorum_stretch *st)
+{
+	return st->held != NULL && st->held_ms > h->election_ms &&
+	    st->held_ms > st->lost_ms;
+}
+
 /* The title of a stretch, for the finding that reports it. */
 const char *
 qs_quorum_title(struct qs_run *run, const struct qs_history *h,
@@ -144,6 +162,12 @@ qs_quorum_title(struct qs_run *run, const struct qs_history *h,
 	struct qs_arena	*a = &run->arena;
 	char		 t[40];
 
+	if (st->lost != NULL && qs_quorum_leaderless_held(h, st))
+		return qs_arena_printf(a, "No %s leader for %s from %s, %s of it "
+		    "with %zu of %zu voters up", system, quorum_duration(a,
+		    st->ms), qs_ms_text(st->from, t, sizeof(t)),
+		    quorum_duration(a, st->held_ms), st->held->up,
+		    st->held->voters);
 	if (st->lost != NULL) {
 		const struct qs_qspan	*w = st->worst;
 
@@ -208,7 +232,23 @@ qs_quorum_explain(struct qs_analysis *an, struct qs_finding *f,
 			    qs_mark_text(a, &s->from), s->from.why != NULL ?
 			    s->from.why : "peers lost contact");
 	}
-	if (st->lost != NULL) {
+	if (st->lost != NULL && qs_quorum_leaderless_held(h, st)) {
+		struct qs_vec	 hall = { NULL, 0, 0 }, hup = { NULL, 0, 0 };
+
+		quorum_voters_at(h, st->held->from, &hall, &hup);
+		qs_finding_fact(an, f, "%s %s up from %s (%zu of %zu, a "
+		    "majority), yet no leader was elected for %s of the "
+		    "stretch; an election takes at most %s here (%s).",
+		    quorum_list(a, &hup), hup.n == 1 ? "was" : "were",
+		    qs_ms_text(st->held->from, t, sizeof(t)), hup.n,
+		    hall.n, quorum_duration(a, st->held_ms),
+		    quorum_duration(a, h->election_ms), h->election_from);
+		qs_vec_free(&hall);
+		qs_vec_free(&hup);
+		qs_finding_fact(an, f, "For %s of it the majority was lost "
+		    "as well, from %s.", quorum_duration(a, st->lost_ms),
+		    qs_ms_text(st->lost->from, t, sizeof(t)));
+	} else if (st->lost != NULL) {
 		const char	*regain;
 
 		if (st->open)

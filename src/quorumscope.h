@@ -74,6 +74,7 @@ struct qs_map {
 };
 void	*qs_map_get(const struct qs_map *, const char *);
 int	 qs_map_put(struct qs_map *, struct qs_arena *, const char *, void *);
+int	 qs_map_set(struct qs_map *, const char *, void *);
 void	 qs_map_free(struct qs_map *);
 
 
@@ -183,6 +184,8 @@ int	qs_sniff_zk_fourletter(const struct qs_head *);
 int	qs_sniff_sapi(const struct qs_head *);
 int	qs_sniff_vmapi(const struct qs_head *);
 int	qs_sniff_role_list(const struct qs_head *);
+int	qs_sniff_hosts(const struct qs_head *);
+int	qs_sniff_hostname(const struct qs_head *);
 
 /* identify.c: choosing the kind of an entry. */
 struct qs_bid {
@@ -427,6 +430,9 @@ char	*qs_path_normalise(struct qs_arena *, const char *, int *);
 /* resolve.c: observations matched to nodes once everything is read. */
 void	qs_model_resolve(struct qs_run *);
 struct qs_node *qs_model_lookup(struct qs_run *, const char *);
+struct qs_node *qs_model_lookup_from(struct qs_run *, const struct qs_node *,
+	    const char *);
+const char *qs_node_scope(const struct qs_node *);
 const char *qs_address_host(struct qs_arena *, const char *);
 
 /* nodes.c: which node every entry belongs to. */
@@ -786,6 +792,10 @@ int	qs_zk_server_line(struct qs_parse_ctx *, struct qs_view *,
 size_t	qs_zk_config_text(struct qs_parse_ctx *, struct qs_view *,
 	    const char *, size_t, uint64_t *, int *, size_t *);
 
+/* parse-host.c: a host's /etc/hosts and /etc/hostname (kinds host.*). */
+int	qs_parse_host_hosts(struct qs_parse_ctx *);
+int	qs_parse_host_hostname(struct qs_parse_ctx *);
+
 /* parse-triton-*.c: SAPI and VMAPI dumps, sdc-role list (kinds triton.*). */
 int	qs_parse_triton_sapi(struct qs_parse_ctx *);
 int	qs_parse_triton_vmapi(struct qs_parse_ctx *);
@@ -1128,7 +1138,11 @@ struct qs_quorum_stretch {
 	const struct qs_qspan	*lost;		/* first with the majority lost */
 	const struct qs_qspan	*worst;		/* most voters down */
 	const struct qs_qspan	*held;		/* first with a majority up */
+	int64_t			 lost_ms;	/* time with the majority lost */
+	int64_t			 held_ms;	/* time with a majority up */
 };
+int	qs_quorum_leaderless_held(const struct qs_history *,
+	    const struct qs_quorum_stretch *);
 void	qs_quorum_stretches(struct qs_run *, const struct qs_history *,
 	    struct qs_vec *);
 const char *qs_quorum_title(struct qs_run *, const struct qs_history *,
@@ -1140,6 +1154,34 @@ void	qs_quorum_others(struct qs_analysis *, struct qs_finding *,
 	    const struct qs_vec *, size_t);
 size_t	qs_quorum_link(struct qs_analysis *, struct qs_finding *,
 	    const struct qs_quorum_stretch *, const char *const *);
+
+/* triton.c: Triton facts, the SAPI and VMAPI dumps indexed once. */
+struct qs_triton {
+	struct qs_run		*run;
+	const struct qs_view	*vms;	/* the first VMAPI dump, or NULL */
+	size_t			 nrun;	/* running binder VMs in it */
+	struct qs_map		 set;	/* key -> the last such setting */
+	struct qs_map		 ip;	/* address -> running binder VM */
+	struct qs_map		 zid;	/* instance uuid -> ZK_ID identity */
+	struct qs_map		 num;	/* ZK_ID -> identity */
+	struct qs_map		 live;	/* uuid -> running VM with an address */
+	struct qs_map		 numvm;	/* ZK_ID -> identity whose VM runs */
+	struct qs_map		 srv;	/* server uuid -> size_t VM count */
+	struct qs_map		 byid;	/* uuid -> the last VM of `vms` */
+	struct qs_arena		 keys;	/* the maps' keys */
+};
+const struct qs_triton *qs_triton_facts(struct qs_analysis *);
+void	qs_triton_facts_free(struct qs_triton *);
+const char *qs_triton_get(const struct qs_triton *, const char *, ...)
+	    QS_PRINTF(2, 3);
+int	qs_triton_is_binder(const struct qs_triton *, const struct qs_member *);
+const char *qs_triton_vm_ips(const struct qs_triton *,
+	    const struct qs_member *);
+int	qs_triton_vm_has_ip(const struct qs_triton *, const struct qs_member *,
+	    const char *);
+const struct qs_view *qs_triton_vms(const struct qs_triton *);
+const struct qs_member *qs_triton_binder_at(const struct qs_triton *,
+	    const char *);
 
 /* facts.c: every cluster's facts, built once before its rules run. */
 void	qs_facts_build(struct qs_analysis *);

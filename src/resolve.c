@@ -67,20 +67,79 @@ resolve_key(struct qs_run *run, const char *prefix, const char *value)
 	return qs_arena_printf(&run->arena, "%s:%s", prefix, value);
 }
 
+/* A key claimed by nodes of several scopes: no global meaning. */
+static char	resolve_ambiguous;
+
 /*
- * One alias for `node`; 1 if it was new.  When `shared` is given, an
- * alias another node claimed first is recorded there: two ZooKeeper
- * servers with one myid, two Consul agents with one node ID.
+ * Where a node was found: its scope (node attribution sets it), else the
+ * input its first artifact came from.
+ */
+const char *
+qs_node_scope(const struct qs_node *node)
+{
+	size_t	i;
+
+	if (node == NULL)
+		return "";
+	if (node->scope != NULL)
+		return node->scope;
+	for (i = 0; i < node->artifacts.n; i++) {
+		const struct qs_artifact *a = node->artifacts.v[i];
+
+		if (a->input != NULL)
+			return a->input->path;
+	}
+	return "";
+}
+
+static const char *
+resolve_scoped(struct qs_run *run, const char *scope, const char *key)
+{
+	return qs_arena_printf(&run->arena, "%s\x1f%s", scope, key);
+}
+
+/*
+ * One alias for `node`; 1 if it was new.  Each alias is kept twice: in
+ * the node's scope, where the first node to claim it keeps it (when
+ * `shared` is given, a later claim is recorded there: two ZooKeeper
+ * servers with one myid, two Consul agents with one node ID), and
+ * globally, where a claim from another scope makes it ambiguous (two
+ * inputs of two clusters may both have a "node1" at 10.0.0.1).
  */
 static int
 resolve_put(struct qs_run *run, struct qs_map *shared, const char *key,
     struct qs_node *node)
 {
-	if (qs_map_put(&run->aliases, &run->arena, key, node) == 0)
-		return 1;
-	if (shared != NULL && qs_map_get(&run->aliases, key) != node)
+	const char	*skey = resolve_scoped(run, qs_node_scope(node), key);
+	struct qs_node	*g;
+	int		 added = 0;
+
+	if (qs_map_put(&run->aliases, &run->arena, skey, node) == 0)
+		added = 1;
+	else if (shared != NULL && qs_map_get(&run->aliases, skey) != node)
 		(void)qs_map_put(shared, &run->arena, key, node);
-	return 0;
+	g = qs_map_get(&run->aliases, key);
+	if (g == NULL)
+		(void)qs_map_put(&run->aliases, &run->arena, key, node);
+	else if (g != node && (void *)g != (void *)&resolve_ambiguous &&
+	    strcmp(qs_node_scope(g), qs_node_scope(node)) != 0)
+		qs_map_set(&run->aliases, key, &resolve_ambiguous);
+	return added;
+}
+
+/* An alias, in `scope` first, then anywhere when it is unambiguous. */
+static struct qs_node *
+resolve_get(struct qs_run *run, const char *scope, const char *key)
+{
+	struct qs_node	*n = NULL;
+	char		 buf[1024];
+
+	if (scope != NULL && (size_t)snprintf(buf, sizeof(buf), "%s\x1f%s",
+	    scope, key) < sizeof(buf))
+		n = qs_map_get(&run->aliases, buf);
+	if (n == NULL)
+		n = qs_map_get(&run->aliases, key);
+	return (void *)n == (void *)&resolve_ambiguous ? NULL : n;
 }
 
 /* Registers the aliases one identity value gives; 1 if any were new. */
@@ -121,7 +180,7 @@ resolve_alias(struct qs_run *run, struct qs_map *shared, struct qs_node *node,
  */
 static int
 resolve_shared(struct qs_run *run, const struct qs_map *shared,
-    const char *text)
+    const char *scope, const char *text)
 {
 	static const char *const prefixes[] = { "name", "id", "addr" };
 	char		 key[512];
@@ -133,7 +192,7 @@ resolve_shared(struct qs_run *run, const struct qs_map *shared,
 			return 0;
 		if (qs_map_get(shared, key) != NULL)
 			return 1;
-		if (qs_map_get(&run->aliases, key) != NULL)
+		if (resolve_get(run, scope, key) != NULL)
 			return 0;
 	}
 	return 0;
@@ -141,15 +200,18 @@ resolve_shared(struct qs_run *run, const struct qs_map *shared,
 
 /*
  * The node a member reference names: by name, by id, by full address,
- * then by host.  NULL when it names nothing in the bundle (a member whose
- * files were not collected).
+ * then by host; within the scope of the node that said it first (NULL:
+ * anywhere, where unambiguous).  NULL when it names nothing in the
+ * bundle (a member whose files were not collected).
  */
 struct qs_node *
-qs_model_lookup(struct qs_run *run, const char *text)
+qs_model_lookup_from(struct qs_run *run, const struct qs_node *from,
+    const char *text)
 {
 	static const char *const prefixes[] = { "name", "id", "addr" };
 	struct qs_node	*node = NULL;
-	const char	*host;
+	const char	*host, *scope = from != NULL ? qs_node_scope(from) :
+	    NULL;
 	struct qs_arena	 tmp = { NULL };
 	char		 key[512];
 	size_t		 i;
@@ -160,15 +222,26 @@ qs_model_lookup(struct qs_run *run, const char *text)
 		if ((size_t)snprintf(key, sizeof(key), "%s:%s", prefixes[i],
 		    text) >= sizeof(key))
 			return NULL;
-		if ((node = qs_map_get(&run->aliases, key)) != NULL)
+		if ((node = resolve_get(run, scope, key)) != NULL)
 			return node;
 	}
 	host = qs_address_host(&tmp, text);
 	if (host != NULL && (size_t)snprintf(key, sizeof(key), "host:%s",
-	    host) < sizeof(key))
-		node = qs_map_get(&run->aliases, key);
+	    host) < sizeof(key)) {
+		node = resolve_get(run, scope, key);
+		/* A host name another name-giving file resolved. */
+		if (node == NULL && (size_t)snprintf(key, sizeof(key),
+		    "name:%s", host) < sizeof(key))
+			node = resolve_get(run, scope, key);
+	}
 	qs_arena_free(&tmp);
 	return node;
+}
+
+struct qs_node *
+qs_model_lookup(struct qs_run *run, const char *text)
+{
+	return qs_model_lookup_from(run, NULL, text);
 }
 
 static struct qs_node *
@@ -215,14 +288,19 @@ qs_model_resolve(struct qs_run *run)
 			struct qs_identity	*id = run->identities.v[i];
 			struct qs_node		*node;
 
-			if (id->subject == NULL ||
-			    resolve_shared(run, &shared, id->subject))
+			struct qs_node		*said = resolve_observer(
+			    &id->ev);
+
+			if (id->subject == NULL || resolve_shared(run, &shared,
+			    said != NULL ? qs_node_scope(said) : NULL,
+			    id->subject))
 				continue;
-			if ((node = qs_model_lookup(run, id->subject)) != NULL)
+			if ((node = qs_model_lookup_from(run, said,
+			    id->subject)) != NULL)
 				changed |= resolve_alias(run, NULL, node,
 				    id->kind, id->value);
-			else if ((node = qs_model_lookup(run, id->value)) !=
-			    NULL)
+			else if ((node = qs_model_lookup_from(run, said,
+			    id->value)) != NULL)
 				changed |= resolve_alias(run, NULL, node,
 				    QS_ID_NAME, id->subject);
 		}
@@ -233,14 +311,16 @@ qs_model_resolve(struct qs_run *run)
 
 		e->observer = resolve_observer(&e->ev);
 		e->subject_node = e->subject != NULL ?
-		    qs_model_lookup(run, e->subject) : e->observer;
+		    qs_model_lookup_from(run, e->observer, e->subject) :
+		    e->observer;
 	}
 	for (i = 0; i < run->signals.n; i++) {
 		struct qs_signal	*s = run->signals.v[i];
 
 		s->observer = resolve_observer(&s->ev);
 		s->subject_node = s->subject != NULL ?
-		    qs_model_lookup(run, s->subject) : s->observer;
+		    qs_model_lookup_from(run, s->observer, s->subject) :
+		    s->observer;
 	}
 	for (i = 0; i < run->views.n; i++) {
 		struct qs_view	*v = run->views.v[i];
@@ -249,11 +329,14 @@ qs_model_resolve(struct qs_run *run)
 		for (j = 0; j < v->members.n; j++) {
 			struct qs_member	*m = v->members.v[j];
 
-			m->node = qs_model_lookup(run, m->id);
+			m->node = qs_model_lookup_from(run, v->observer,
+			    m->id);
 			if (m->node == NULL)
-				m->node = qs_model_lookup(run, m->name);
+				m->node = qs_model_lookup_from(run,
+				    v->observer, m->name);
 			if (m->node == NULL)
-				m->node = qs_model_lookup(run, m->address);
+				m->node = qs_model_lookup_from(run,
+				    v->observer, m->address);
 		}
 	}
 	for (i = 0; i < run->settings.n; i++) {

@@ -41,222 +41,6 @@
 /* Where the corrected SAPI document is written in the repair steps. */
 #define TRITON_ZK_FILE	"/opt/root/zk-servers"
 
-/*
- * formats.md 7.4 cases 2-4 work from the dumps wherever they sit in the
- * bundle (root or a headnode directory), so settings are looked up
- * without regard to the observer.  A dump may hold thousands of VMs:
- * each rule indexes the Triton settings, the running binder VMs'
- * addresses and the instances' ZK_ID once, so lookups stay constant
- * time whatever the bundle holds.
- */
-struct tr_idx {
-	struct qs_run		*run;
-	const struct qs_view	*vms;	/* the first VMAPI dump, or NULL */
-	size_t			 nrun;	/* running binder VMs in it */
-	struct qs_map		 set;	/* key -> the last such setting */
-	struct qs_map		 ip;	/* address -> running binder VM */
-	struct qs_map		 zid;	/* instance uuid -> ZK_ID identity */
-	struct qs_map		 num;	/* ZK_ID -> identity */
-	struct qs_map		 live;	/* uuid -> running VM with an address */
-	struct qs_map		 numvm;	/* ZK_ID -> identity whose VM runs */
-	struct qs_map		 srv;	/* server uuid -> size_t VM count */
-	struct qs_map		 byid;	/* uuid -> the last VM of `vms` */
-	struct qs_arena		 keys;	/* the maps' keys */
-};
-
-static const char *tr_get(const struct tr_idx *, const char *, ...)
-    QS_PRINTF(2, 3);
-
-static const char *
-tr_get(const struct tr_idx *ix, const char *fmt, ...)
-{
-	const struct qs_setting	*s;
-	char			 key[320];
-	va_list			 ap;
-	int			 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(key, sizeof(key), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(key))
-		return NULL;
-	s = qs_map_get(&ix->set, key);
-	return s != NULL ? s->value : NULL;
-}
-
-/*
- * A binder VM: tags.smartdc_role binder (what sdcadm's ha-binder lists
- * VMAPI by), or, in a dump without tags, the alias binder<N> it gives.
- */
-static int
-tr_is_binder(const struct tr_idx *ix, const struct qs_member *m)
-{
-	const char	*role, *a;
-
-	if (m->id == NULL)
-		return 0;
-	if ((role = tr_get(ix, "triton.vm.%s.role", m->id)) != NULL)
-		return strcmp(role, "binder") == 0;
-	if ((a = m->name) == NULL || strncmp(a, "binder", 6) != 0 ||
-	    a[6] == '\0')
-		return 0;
-	for (a += 6; *a != '\0'; a++)
-		if (*a < '0' || *a > '9')
-			return 0;
-	return 1;
-}
-
-/* VM m's nic addresses, space-separated (the parser's .ips). */
-static const char *
-tr_vm_ips(const struct tr_idx *ix, const struct qs_member *m)
-{
-	const char	*p;
-
-	if (m->id == NULL ||
-	    (p = tr_get(ix, "triton.vm.%s.ips", m->id)) == NULL)
-		return m->address;
-	return p;
-}
-
-/* Is `host` an address of one of VM m's nics? */
-static int
-tr_vm_has_ip(const struct tr_idx *ix, const struct qs_member *m,
-    const char *host)
-{
-	const char	*p = tr_vm_ips(ix, m);
-	size_t		 hl = strlen(host), l;
-
-	while (p != NULL && *p != '\0') {
-		l = strcspn(p, " ");
-		if (l == hl && memcmp(p, host, hl) == 0)
-			return 1;
-		p += l;
-		if (*p == ' ')
-			p++;
-	}
-	return 0;
-}
-
-static void
-tr_idx_init(struct tr_idx *ix, struct qs_run *run)
-{
-	size_t	i, j;
-
-	memset(ix, 0, sizeof(*ix));
-	ix->run = run;
-	/* Backwards, so the map keeps the last setting of a key. */
-	for (i = run->settings.n; i > 0; i--) {
-		const struct qs_setting	*s = run->settings.v[i - 1];
-
-		if (s->system == QS_SYS_TRITON)
-			(void)qs_map_put(&ix->set, &ix->keys, s->key,
-			    (void *)(uintptr_t)s);
-	}
-	for (i = 0; i < run->identities.n; i++) {
-		const struct qs_identity	*id = run->identities.v[i];
-
-		if (id->kind != QS_ID_MYID || id->system != QS_SYS_TRITON ||
-		    id->subject == NULL)
-			continue;
-		(void)qs_map_put(&ix->zid, &ix->keys, id->subject,
-		    (void *)(uintptr_t)id);
-		(void)qs_map_put(&ix->num, &ix->keys, id->value,
-		    (void *)(uintptr_t)id);
-	}
-	for (i = 0; i < run->views.n; i++) {
-		const struct qs_view	*v = run->views.v[i];
-
-		if (v->system != QS_SYS_TRITON ||
-		    strcmp(v->source, "VMAPI VMs") != 0)
-			continue;
-		if (ix->vms == NULL)
-			ix->vms = v;
-		for (j = 0; j < v->members.n; j++) {
-			const struct qs_member	*m = v->members.v[j];
-
-			if (m->id != NULL && m->address != NULL &&
-			    m->state == QS_MEMBER_ALIVE)
-				(void)qs_map_put(&ix->live, &ix->keys, m->id,
-				    (void *)(uintptr_t)m);
-		}
-	}
-	for (i = 0; i < run->identities.n; i++) {
-		const struct qs_identity	*id = run->identities.v[i];
-
-		if (id->kind == QS_ID_MYID && id->system == QS_SYS_TRITON &&
-		    id->subject != NULL &&
-		    qs_map_get(&ix->live, id->subject) != NULL)
-			(void)qs_map_put(&ix->numvm, &ix->keys, id->value,
-			    (void *)(uintptr_t)id);
-	}
-	for (i = ix->vms != NULL ? ix->vms->members.n : 0; i > 0; i--) {
-		const struct qs_member	*m = ix->vms->members.v[i - 1];
-
-		if (m->id != NULL)
-			(void)qs_map_put(&ix->byid, &ix->keys, m->id,
-			    (void *)(uintptr_t)m);
-	}
-	for (i = 0; ix->vms != NULL && i < ix->vms->members.n; i++) {
-		const struct qs_member	*m = ix->vms->members.v[i];
-		const char		*srv;
-		size_t			*cnt;
-
-		if (m->id == NULL || (srv = tr_get(ix, "triton.vm.%s."
-		    "server_uuid", m->id)) == NULL)
-			continue;
-		if ((cnt = qs_map_get(&ix->srv, srv)) == NULL) {
-			cnt = qs_arena_alloc(&ix->keys, sizeof(*cnt));
-			*cnt = 0;
-			(void)qs_map_put(&ix->srv, &ix->keys, srv, cnt);
-		}
-		(*cnt)++;
-	}
-	for (i = 0; ix->vms != NULL && i < ix->vms->members.n; i++) {
-		const struct qs_member	*m = ix->vms->members.v[i];
-		const char		*p;
-		size_t			 l;
-
-		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(ix, m))
-			continue;
-		ix->nrun++;
-		for (p = tr_vm_ips(ix, m); p != NULL && *p != '\0'; ) {
-			l = strcspn(p, " ");
-			(void)qs_map_put(&ix->ip, &ix->keys, qs_arena_strndup(
-			    &ix->keys, p, l), (void *)(uintptr_t)m);
-			p += l;
-			if (*p == ' ')
-				p++;
-		}
-	}
-}
-
-static void
-tr_idx_free(struct tr_idx *ix)
-{
-	qs_map_free(&ix->set);
-	qs_map_free(&ix->ip);
-	qs_map_free(&ix->zid);
-	qs_map_free(&ix->num);
-	qs_map_free(&ix->live);
-	qs_map_free(&ix->numvm);
-	qs_map_free(&ix->srv);
-	qs_map_free(&ix->byid);
-	qs_arena_free(&ix->keys);
-}
-
-static const struct qs_view *
-tr_vms(const struct tr_idx *ix)
-{
-	return ix->vms;
-}
-
-/* The running binder VM with address `host`, or NULL. */
-static const struct qs_member *
-tr_binder_at(const struct tr_idx *ix, const char *host)
-{
-	return qs_map_get(&ix->ip, host);
-}
-
 static int
 sapi_zk_view(const struct qs_view *v)
 {
@@ -321,7 +105,7 @@ cfg_host(struct qs_run *run, const char *id, const struct qs_view **vp)
  * VM share the uuid).  Returns the VM's address; *inst names the instance.
  */
 static const char *
-vm_host_by_zk_id(const struct tr_idx *ix, const char *id, const char **inst)
+vm_host_by_zk_id(const struct qs_triton *ix, const char *id, const char **inst)
 {
 	const struct qs_identity	*zid = qs_map_get(&ix->numvm, id);
 	const struct qs_member		*m;
@@ -386,7 +170,7 @@ zk_doc(struct qs_run *run, const struct zk_ent *e, size_t n)
  * `id`.  *np and *inst tell which.
  */
 static const char *
-zk_fix_host(const struct tr_idx *ix, const char *id, const char *host,
+zk_fix_host(const struct qs_triton *ix, const char *id, const char *host,
     struct qs_node **np, const char **inst)
 {
 	struct qs_run	*run = ix->run;
@@ -422,7 +206,7 @@ sapi_app(struct qs_run *run, const struct qs_view *v)
 
 static void
 rule_triton_zk_servers_ix(struct qs_analysis *an, const struct qs_rule *rule,
-    const struct tr_idx *ix)
+    const struct qs_triton *ix)
 {
 	struct qs_run		*run = an->run;
 	size_t			 i, j, ne;
@@ -499,8 +283,8 @@ rule_triton_zk_servers_ix(struct qs_analysis *an, const struct qs_rule *rule,
 			ents[ne++].num = m->id;
 		}
 		doc = zk_doc(run, ents, ne);
-		app_uuid = tr_get(ix, "triton.sapi.%s.uuid", app);
-		app_type = tr_get(ix, "triton.sapi.%s.type", app);
+		app_uuid = qs_triton_get(ix, "triton.sapi.%s.uuid", app);
+		app_type = qs_triton_get(ix, "triton.sapi.%s.type", app);
 		qs_finding_step(an, f, "On the headnode, write %s containing "
 		    "exactly:\n%s", TRITON_ZK_FILE, doc);
 		qs_finding_step(an, f, "Run `sapiadm update %s -f %s` (the "
@@ -521,20 +305,20 @@ rule_triton_zk_servers_ix(struct qs_analysis *an, const struct qs_rule *rule,
 static void
 rule_triton_zk_servers(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct tr_idx	ix;
+	const struct qs_triton	*ix = qs_triton_facts(an);
 
-	tr_idx_init(&ix, an->run);
-	rule_triton_zk_servers_ix(an, rule, &ix);
-	tr_idx_free(&ix);
+	if (ix == NULL)
+		return;
+	rule_triton_zk_servers_ix(an, rule, ix);
 }
 
-/* A VM's setting from the VMAPI dump (indexed, see struct tr_idx). */
+/* A VM's setting from the VMAPI dump (indexed in triton.c). */
 static const char *
-vm_setting(const struct tr_idx *ix, const struct qs_view *v,
+vm_setting(const struct qs_triton *ix, const struct qs_view *v,
     const char *uuid, const char *what)
 {
 	(void)v;
-	return tr_get(ix, "triton.vm.%s.%s", uuid, what);
+	return qs_triton_get(ix, "triton.vm.%s.%s", uuid, what);
 }
 
 /* Is `host` an address of any node of the bundle? */
@@ -559,7 +343,7 @@ any_node_has_host(struct qs_run *run, const char *host)
  */
 static void
 rule_triton_ghost_vm(struct qs_analysis *an, const struct qs_rule *rule,
-    const struct tr_idx *ix)
+    const struct qs_triton *ix)
 {
 	struct qs_run	*run = an->run;
 	size_t		 i, j, k;
@@ -696,7 +480,7 @@ rule_triton_ghost_vm(struct qs_analysis *an, const struct qs_rule *rule,
  */
 static void
 rule_triton_leftover(struct qs_analysis *an, const struct qs_rule *rule,
-    const struct tr_idx *ix)
+    const struct qs_triton *ix)
 {
 	struct qs_run		*run = an->run;
 	const struct qs_view	*vms = ix->vms;
@@ -747,10 +531,10 @@ rule_triton_leftover(struct qs_analysis *an, const struct qs_rule *rule,
 
 /* Is `uuid` a SAPI instance of the binder service `svc`? */
 static int
-tr_is_binder_inst(const struct tr_idx *ix, const char *svc,
+tr_is_binder_inst(const struct qs_triton *ix, const char *svc,
     const char *uuid)
 {
-	const char	*s = tr_get(ix, "triton.sapi.instance.%s.service_uuid",
+	const char	*s = qs_triton_get(ix, "triton.sapi.instance.%s.service_uuid",
 			    uuid);
 
 	return s != NULL && strcmp(s, svc) == 0;
@@ -758,7 +542,7 @@ tr_is_binder_inst(const struct tr_idx *ix, const char *svc,
 
 /* How many SAPI instances of the binder service `svc` the dumps hold. */
 static size_t
-tr_binder_insts(const struct tr_idx *ix, const char *svc)
+tr_binder_insts(const struct qs_triton *ix, const char *svc)
 {
 	static const char	 pre[] = "triton.sapi.instance.";
 	static const char	 suf[] = ".service_uuid";
@@ -779,14 +563,14 @@ tr_binder_insts(const struct tr_idx *ix, const char *svc)
 
 /* The ZK_ID of SAPI instance `uuid`, or NULL. */
 static const struct qs_identity *
-tr_zk_id(const struct tr_idx *ix, const char *uuid)
+tr_zk_id(const struct qs_triton *ix, const char *uuid)
 {
 	return qs_map_get(&ix->zid, uuid);
 }
 
 /* Is `num` the ZK_ID of some SAPI instance? */
 static int
-tr_zk_id_used(const struct tr_idx *ix, const char *num)
+tr_zk_id_used(const struct qs_triton *ix, const char *num)
 {
 	return qs_map_get(&ix->num, num) != NULL;
 }
@@ -803,11 +587,11 @@ tr_zk_id_used(const struct tr_idx *ix, const char *num)
  * bundle.
  */
 static size_t
-tr_rebuild(const struct tr_idx *ix, const struct qs_view *v, const char *port,
+tr_rebuild(const struct qs_triton *ix, const struct qs_view *v, const char *port,
     struct zk_ent **out, size_t *skipped)
 {
 	struct qs_run		*run = ix->run;
-	const struct qs_view		*vms = tr_vms(ix);
+	const struct qs_view		*vms = qs_triton_vms(ix);
 	const struct qs_identity	*zid;
 	struct zk_ent			*e;
 	size_t				 i, j, n = 0;
@@ -819,7 +603,7 @@ tr_rebuild(const struct tr_idx *ix, const struct qs_view *v, const char *port,
 	for (i = 0; i < vms->members.n; i++) {
 		const struct qs_member	*m = vms->members.v[i];
 
-		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(ix, m))
+		if (m->state != QS_MEMBER_ALIVE || !qs_triton_is_binder(ix, m))
 			continue;
 		if (m->address == NULL ||
 		    (zid = tr_zk_id(ix, m->id)) == NULL) {
@@ -829,7 +613,7 @@ tr_rebuild(const struct tr_idx *ix, const struct qs_view *v, const char *port,
 
 				if ((h = qs_address_host(&run->arena,
 				    z->address)) != NULL &&
-				    tr_vm_has_ip(ix, m, h))
+				    qs_triton_vm_has_ip(ix, m, h))
 					return 0;
 			}
 			(*skipped)++;
@@ -845,7 +629,7 @@ tr_rebuild(const struct tr_idx *ix, const struct qs_view *v, const char *port,
 
 /* "ZK_SERVERS" or "ZK_HA_SERVERS" of a SAPI view's source. */
 static const char *
-tr_zk_key(const struct tr_idx *ix, const struct qs_view *v)
+tr_zk_key(const struct qs_triton *ix, const struct qs_view *v)
 {
 	struct qs_run		*run = ix->run;
 	const char	*o = strchr(v->source, '(');
@@ -858,7 +642,7 @@ tr_zk_key(const struct tr_idx *ix, const struct qs_view *v)
 
 /* One line per element: "num 1 at 10.0.0.1:2181". */
 static const char *
-tr_list_text(const struct tr_idx *ix, const struct qs_view *v)
+tr_list_text(const struct qs_triton *ix, const struct qs_view *v)
 {
 	struct qs_run		*run = ix->run;
 	const char	*t = "";
@@ -899,7 +683,7 @@ tr_same_list(const struct qs_view *a, const struct qs_view *b)
 
 /* Do the list and the document's elements hold the same pairs? */
 static int
-tr_list_is_doc(const struct tr_idx *ix, const struct qs_view *v,
+tr_list_is_doc(const struct qs_triton *ix, const struct qs_view *v,
     const struct zk_ent *e, size_t n)
 {
 	struct qs_run		*run = ix->run;
@@ -928,10 +712,10 @@ tr_list_is_doc(const struct tr_idx *ix, const struct qs_view *v,
 
 /* The SAPI object name in the view's source, with its uuid if dumped. */
 static const char *
-tr_object_uuid(const struct tr_idx *ix, const char *name)
+tr_object_uuid(const struct qs_triton *ix, const char *name)
 {
 	struct qs_run		*run = ix->run;
-	const char	*u = tr_get(ix, "triton.sapi.%s.uuid", name);
+	const char	*u = qs_triton_get(ix, "triton.sapi.%s.uuid", name);
 
 	return u != NULL ? u : qs_arena_printf(&run->arena, "<uuid of %s>",
 	    name);
@@ -949,7 +733,7 @@ tr_object_uuid(const struct tr_idx *ix, const char *name)
  * corrects (the server with that num is known elsewhere) are its own.
  */
 static const char *
-tr_bad_elem(const struct tr_idx *ix, const struct qs_view *v, size_t j)
+tr_bad_elem(const struct qs_triton *ix, const struct qs_view *v, size_t j)
 {
 	struct qs_run		*run = ix->run;
 	const struct qs_view	*vms = ix->vms;
@@ -963,15 +747,15 @@ tr_bad_elem(const struct tr_idx *ix, const struct qs_view *v, size_t j)
 	if ((host = qs_address_host(&run->arena, m->address)) == NULL ||
 	    zk_fix_host(ix, m->id, host, &node, &inst) != NULL)
 		return NULL;
-	if (nrun > 0 && tr_binder_at(ix, host) == NULL) {
+	if (nrun > 0 && qs_triton_binder_at(ix, host) == NULL) {
 		const char	*was = "";
 
 		for (k = 0; k < vms->members.n; k++) {
 			const struct qs_member	*o = vms->members.v[k];
 			const char		*st;
 
-			if (o->id != NULL && tr_vm_has_ip(ix, o, host) &&
-			    (st = tr_get(ix, "triton.vm.%s.state", o->id)) !=
+			if (o->id != NULL && qs_triton_vm_has_ip(ix, o, host) &&
+			    (st = qs_triton_get(ix, "triton.vm.%s.state", o->id)) !=
 			    NULL)
 				was = qs_arena_printf(&run->arena, " (VMAPI "
 				    "has VM %s, %s, %s there)", o->id,
@@ -984,7 +768,7 @@ tr_bad_elem(const struct tr_idx *ix, const struct qs_view *v, size_t j)
 	/* A running binder VM SAPI lost is the ghost-instance rule's. */
 	if (zids && !tr_zk_id_used(ix, m->id) &&
 	    node_by_myid(run, m->id) == NULL &&
-	    ((vm = tr_binder_at(ix, host)) == NULL ||
+	    ((vm = qs_triton_binder_at(ix, host)) == NULL ||
 	    tr_zk_id(ix, vm->id) != NULL))
 		return qs_arena_printf(&run->arena, "%s: num %s (host %s) is "
 		    "the ZK_ID of no SAPI binder instance and the myid of no "
@@ -1016,7 +800,7 @@ tr_bad_elem(const struct tr_idx *ix, const struct qs_view *v, size_t j)
  * which, for the finding.
  */
 static size_t
-tr_wanted(const struct tr_idx *ix, const struct qs_view *v, struct zk_ent **out,
+tr_wanted(const struct qs_triton *ix, const struct qs_view *v, struct zk_ent **out,
     const char **how)
 {
 	struct qs_run		*run = ix->run;
@@ -1067,7 +851,7 @@ tr_wanted(const struct tr_idx *ix, const struct qs_view *v, struct zk_ent **out,
  */
 static void
 rule_triton_zk_invalid_ix(struct qs_analysis *an, const struct qs_rule *rule,
-    const struct tr_idx *ix)
+    const struct qs_triton *ix)
 {
 	struct qs_run		*run = an->run;
 	size_t			 i, j, n;
@@ -1091,8 +875,8 @@ rule_triton_zk_invalid_ix(struct qs_analysis *an, const struct qs_rule *rule,
 				    v->source);
 			qs_finding_fact(an, f, "%s", why);
 		}
-		entries = tr_get(ix, "triton.sapi.%s.%s.entries", app, key);
-		last = tr_get(ix, "triton.sapi.%s.%s.last", app, key);
+		entries = qs_triton_get(ix, "triton.sapi.%s.%s.entries", app, key);
+		last = qs_triton_get(ix, "triton.sapi.%s.%s.last", app, key);
 		if (entries != NULL && last != NULL &&
 		    strcmp(entries, "0") != 0 && strcmp(last, entries) != 0) {
 			if (f == NULL)
@@ -1138,7 +922,7 @@ rule_triton_zk_invalid_ix(struct qs_analysis *an, const struct qs_rule *rule,
 
 /* The SAPI view of `key` of object `name`, or NULL. */
 static const struct qs_view *
-tr_sapi_view(const struct tr_idx *ix, const char *key, const char *name)
+tr_sapi_view(const struct qs_triton *ix, const char *key, const char *name)
 {
 	struct qs_run		*run = ix->run;
 	const char	*src = qs_arena_printf(&run->arena, "SAPI %s (%s)",
@@ -1156,7 +940,7 @@ tr_sapi_view(const struct tr_idx *ix, const char *key, const char *name)
 
 /* The host of server `id` in a zoo.cfg view, or NULL. */
 static const char *
-tr_cfg_host(const struct tr_idx *ix, const struct qs_view *c, const char *id)
+tr_cfg_host(const struct qs_triton *ix, const struct qs_view *c, const char *id)
 {
 	struct qs_run		*run = ix->run;
 	size_t	j;
@@ -1173,9 +957,9 @@ tr_cfg_host(const struct tr_idx *ix, const struct qs_view *c, const char *id)
 
 /* The running VM VMAPI lists for a zone of the bundle, by alias. */
 static const struct qs_member *
-tr_zone_vm(const struct tr_idx *ix, const struct qs_node *node)
+tr_zone_vm(const struct qs_triton *ix, const struct qs_node *node)
 {
-	const struct qs_view	*vms = tr_vms(ix);
+	const struct qs_view	*vms = qs_triton_vms(ix);
 	const struct qs_member	*found = NULL;
 	size_t			 i;
 
@@ -1200,7 +984,7 @@ tr_zone_vm(const struct tr_idx *ix, const struct qs_node *node)
  */
 static void
 rule_triton_zk_copies_ix(struct qs_analysis *an, const struct qs_rule *rule,
-    const struct tr_idx *ix)
+    const struct qs_triton *ix)
 {
 	struct qs_run		*run = an->run;
 	const struct qs_view	*ref, *eff, *ha;
@@ -1354,8 +1138,8 @@ rule_triton_zk_copies_ix(struct qs_analysis *an, const struct qs_rule *rule,
 		    "Triton findings), make config-agent rewrite %s's "
 		    "zoo.cfg and myid: `sdc-oneachnode -n %s '/usr/sbin/"
 		    "zlogin %s \"%s\"'`.", node->name, vm != NULL &&
-		    tr_get(ix, "triton.vm.%s.server_uuid", vm->id) != NULL ?
-		    tr_get(ix, "triton.vm.%s.server_uuid", vm->id) :
+		    qs_triton_get(ix, "triton.vm.%s.server_uuid", vm->id) != NULL ?
+		    qs_triton_get(ix, "triton.vm.%s.server_uuid", vm->id) :
 		    "<server>", vm != NULL ? vm->id : "<vm uuid>",
 		    TRITON_CA_SYNC);
 		qs_finding_step(an, g, "Restart its ZooKeeper (`svcadm restart "
@@ -1373,11 +1157,11 @@ rule_triton_zk_copies_ix(struct qs_analysis *an, const struct qs_rule *rule,
  */
 static void
 rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
-    const struct tr_idx *ix)
+    const struct qs_triton *ix)
 {
 	struct qs_run		*run = an->run;
-	const struct qs_view	*vms = tr_vms(ix), *zk, **cfgs;
-	const char		*svc = tr_get(ix, "triton.sapi.binder.uuid");
+	const struct qs_view	*vms = qs_triton_vms(ix), *zk, **cfgs;
+	const char		*svc = qs_triton_get(ix, "triton.sapi.binder.uuid");
 	size_t			 i, j, k, ninst, ncfg, incfg;
 
 	if (vms == NULL || svc == NULL ||
@@ -1398,7 +1182,7 @@ rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
 		const char		*role, *srv;
 		int			 twin = 0;
 
-		if (m->state != QS_MEMBER_ALIVE || !tr_is_binder(ix, m) ||
+		if (m->state != QS_MEMBER_ALIVE || !qs_triton_is_binder(ix, m) ||
 		    tr_is_binder_inst(ix, svc, m->id))
 			continue;
 		for (j = 0; j < vms->members.n; j++) {
@@ -1418,7 +1202,7 @@ rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
 
 			h = qs_address_host(&run->arena, z->address);
 
-			if (h != NULL && tr_vm_has_ip(ix, m, h))
+			if (h != NULL && qs_triton_vm_has_ip(ix, m, h))
 				in_zk = z;
 		}
 		for (incfg = 0, j = 0; j < ncfg; j++) {
@@ -1430,14 +1214,14 @@ rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
 
 				if (cm->address != NULL && (h = qs_address_host(
 				    &run->arena, cm->address)) != NULL &&
-				    tr_vm_has_ip(ix, m, h)) {
+				    qs_triton_vm_has_ip(ix, m, h)) {
 					incfg++;
 					break;
 				}
 			}
 		}
-		role = tr_get(ix, "triton.vm.%s.role", m->id);
-		srv = tr_get(ix, "triton.vm.%s.server_uuid", m->id);
+		role = qs_triton_get(ix, "triton.vm.%s.role", m->id);
+		srv = qs_triton_get(ix, "triton.vm.%s.server_uuid", m->id);
 		f = qs_finding_new(an, rule, "VMAPI runs binder VM %s (%s) "
 		    "that SAPI does not know", m->id,
 		    m->name != NULL ? m->name : "no alias");
@@ -1518,33 +1302,33 @@ rule_triton_unregistered_ix(struct qs_analysis *an, const struct qs_rule *rule,
 static void
 rule_triton_zk_invalid(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct tr_idx	ix;
+	const struct qs_triton	*ix = qs_triton_facts(an);
 
-	tr_idx_init(&ix, an->run);
-	rule_triton_zk_invalid_ix(an, rule, &ix);
-	tr_idx_free(&ix);
+	if (ix == NULL)
+		return;
+	rule_triton_zk_invalid_ix(an, rule, ix);
 }
 
 static void
 rule_triton_zk_copies(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct tr_idx	ix;
+	const struct qs_triton	*ix = qs_triton_facts(an);
 
-	tr_idx_init(&ix, an->run);
-	rule_triton_zk_copies_ix(an, rule, &ix);
-	tr_idx_free(&ix);
+	if (ix == NULL)
+		return;
+	rule_triton_zk_copies_ix(an, rule, ix);
 }
 
 static void
 rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct tr_idx	ix;
+	const struct qs_triton	*ix = qs_triton_facts(an);
 
-	tr_idx_init(&ix, an->run);
-	rule_triton_ghost_vm(an, rule, &ix);
-	rule_triton_leftover(an, rule, &ix);
-	rule_triton_unregistered_ix(an, rule, &ix);
-	tr_idx_free(&ix);
+	if (ix == NULL)
+		return;
+	rule_triton_ghost_vm(an, rule, ix);
+	rule_triton_leftover(an, rule, ix);
+	rule_triton_unregistered_ix(an, rule, ix);
 }
 
 static void

@@ -64,7 +64,9 @@ rule_zk_stale_address(struct qs_analysis *an, const struct qs_rule *rule)
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
 
-		if (!qs_zk_cfg_view(v) || v->observer == NULL)
+		/* The configuration each server runs, not its copies. */
+		if (!qs_zk_cfg_view(v) || v->observer == NULL ||
+		    qs_zk_node_cfg(run, v->observer) != v)
 			continue;
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member		*m = v->members.v[j];
@@ -397,14 +399,14 @@ static const char *const zk_leaderless_causes[] = {
 
 static void
 zk_no_quorum_steps(struct qs_analysis *an, struct qs_finding *f,
-    const struct qs_quorum_stretch *st)
+    const struct qs_quorum_stretch *st, int held)
 {
 	const struct qs_node	*sv;
 	const struct qs_evidence *sv_ev = NULL;
 	const char		*why = NULL;
 	size_t			 i;
 
-	if (st->lost == NULL && st->held != NULL) {
+	if (held) {
 		qs_finding_step(an, f, "Find why the running servers cannot "
 		    "elect: each must reach every other on its quorum and "
 		    "election ports at the address its server.N line gives, "
@@ -447,6 +449,7 @@ rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
 	struct qs_finding		*f, *cause;
 	struct qs_vec			 all = { NULL, 0, 0 };
 	size_t				 i, pick;
+	int				 held;
 
 	if (z == NULL || z->history == NULL || !z->history->timed) {
 		zk_no_quorum_phrase(an, rule);
@@ -468,24 +471,25 @@ rule_zk_no_quorum(struct qs_analysis *an, const struct qs_rule *rule)
 	    z->history, st, "ZooKeeper"));
 	qs_quorum_explain(an, f, z->history, st, "server");
 	qs_quorum_others(an, f, &all, pick);
-	for (i = 0; st->lost == NULL && zk_leaderless_causes[i] != NULL; i++)
+	held = st->held != NULL && (st->lost == NULL ||
+	    qs_quorum_leaderless_held(z->history, st));
+	for (i = 0; held && zk_leaderless_causes[i] != NULL; i++)
 		if ((cause = qs_finding_find(an, zk_leaderless_causes[i])) !=
 		    NULL) {
 			qs_finding_caused_by(f, cause);
 			qs_finding_fact(an, f, "Caused by %s: %s.",
 			    cause->rule->id, cause->title);
 		}
-	if (st->lost != NULL && qs_quorum_link(an, f, st,
-	    zk_leaderless_causes) == 0)
+	if (!held && qs_quorum_link(an, f, st, zk_leaderless_causes) == 0)
 		qs_finding_fact(an, f, "Nothing in the bundle says why they "
 		    "went down: their own logs just end (a host lost, a kill, "
 		    "a reboot).");
-	if (st->lost == NULL && f->causes.n == 0)
+	if (held && f->causes.n == 0)
 		qs_finding_fact(an, f, "No other finding explains it: look "
 		    "for a network partition or a firewall between the "
 		    "servers' quorum and election ports.");
 	qs_zk_fsync_fact(an, f, z);
-	zk_no_quorum_steps(an, f, st);
+	zk_no_quorum_steps(an, f, st, held);
 	qs_vec_free(&all);
 }
 

@@ -180,12 +180,15 @@ DEFINE_TEST(test_identify_registry_is_consistent)
 		CHECK(k->name != NULL && k->summary != NULL);
 		CHECK(k->paths != NULL && k->paths[0] != NULL);
 		CHECK(k->sniff != NULL || k->magic != NULL);
-		CHECK(k->system != QS_SYS_NONE);
 		CHECK(qs_kind_find(k->name) == k);
-		/* Names are "<system>.<kind>", zk short for zookeeper. */
+		/*
+		 * Names are "<system>.<kind>", zk short for zookeeper; a
+		 * host's own files, of no system, are "host.<kind>".
+		 */
 		{
 			const char	*sys = k->system == QS_SYS_ZOOKEEPER ?
-			    "zk" : qs_system_name(k->system);
+			    "zk" : k->system == QS_SYS_NONE ? "host" :
+			    qs_system_name(k->system);
 
 			CHECK(strncmp(k->name, sys, strlen(sys)) == 0 &&
 			    k->name[strlen(sys)] == '.');

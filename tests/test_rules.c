@@ -1970,3 +1970,63 @@ DEFINE_TEST(test_rules_triton_zk_copies)
 		CHECK(strstr(f->title, "myid") != NULL);
 	tm_free(&m);
 }
+
+/* A hosts file on `node` mapping `name` to `ip`. */
+static void
+tm_hosts(struct tm *m, const char *node, const char *ip, const char *name)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, "host.hosts",
+	    "etc/hosts");
+	struct qs_evidence	 ev = tm_ev(ctx, 1);
+
+	qs_emit_identity(ctx, QS_ID_ADDRESS, ip, "hosts", name, &ev);
+}
+
+/*
+ * Servers named by host name: healthy when the hosts files map the names
+ * to the servers' own addresses, unknown (no finding) when nothing
+ * resolves them, stale when the hosts files map a name elsewhere.
+ */
+DEFINE_TEST(test_rules_zk_host_names)
+{
+	static const char *const node[] = { "zk-a", "zk-b", "zk-c" };
+	static const char *const ip[] = { "10.0.0.1", "10.0.0.2",
+	    "10.0.0.3" };
+	static const char *const fqdn[] = { "zk-a.example.internal",
+	    "zk-b.example.internal", "zk-c.example.internal" };
+	struct tm		 m;
+	const struct qs_finding	*f;
+	char			 myid[4], addr[32];
+	int			 i, j, round;
+
+	for (round = 0; round < 3; round++) {
+		tm_init(&m);
+		for (i = 0; i < 3; i++) {
+			snprintf(myid, sizeof(myid), "%d", i + 1);
+			snprintf(addr, sizeof(addr), "%s:2181", ip[i]);
+			/* Directory names that are not the host names. */
+			tm_zk_node(&m, round == 1 ? qs_arena_printf(
+			    &m.run->arena, "n%d", i) : node[i], myid, addr);
+		}
+		for (i = 0; i < 3; i++) {
+			const char	*n = round == 1 ? qs_arena_printf(
+			    &m.run->arena, "n%d", i) : node[i];
+
+			tm_zk_cfg(&m, n, qs_arena_printf(&m.run->arena,
+			    "1=%s", fqdn[0]), qs_arena_printf(&m.run->arena,
+			    "2=%s", fqdn[1]), qs_arena_printf(&m.run->arena,
+			    "3=%s", fqdn[2]), NULL);
+			for (j = 0; round != 1 && j < 3; j++)
+				tm_hosts(&m, n, round == 2 && j == 2 ?
+				    "10.0.0.9" : ip[j], fqdn[j]);
+		}
+		tm_analyse(&m);
+		f = tm_finding(&m, "zk-stale-address", NULL);
+		if (round < 2)
+			CHECK(f == NULL);
+		else
+			CHECK(f != NULL && strstr(f->title, "server 3 ") !=
+			    NULL);
+		tm_free(&m);
+	}
+}

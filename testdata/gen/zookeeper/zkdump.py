@@ -7,6 +7,7 @@ README from the files the real server produced, and handy for humans:
     zkdump.py DATADIR            # a dataDir holding myid and version-2/
     zkdump.py --json DATADIR
     zkdump.py --facts ZONEROOT... # README facts for Triton-layout zone dirs
+    zkdump.py --facts-at CFG:DATADIR:LOG ROOT...   # the same, other layouts
 
 Only the Python standard library is used.  Formats: formats.md section 6.
 """
@@ -226,7 +227,9 @@ def summarise(datadir):
 import re
 
 LOG_LEADER = re.compile(r"Have quorum of supporters, sids: \[(.*)\]; starting up and setting last processed zxid: 0x([0-9a-f]+)")
-LOG_STATE = re.compile(r" - (LOOKING|LEADING|FOLLOWING|OBSERVING)$")
+# "... - LOOKING" (log4j patterns ending in " - %m") or Kafka's
+# "[%d] %p %m (%c)" ("... INFO LOOKING (org.apache...QuorumPeer)").
+LOG_STATE = re.compile(r"(?: - | INFO )(LOOKING|LEADING|FOLLOWING|OBSERVING)(?: \(\S+\))?$")
 LOG_CHANNEL = re.compile(r"Cannot open channel to (\d+) at election address (\S+)")
 
 
@@ -245,25 +248,31 @@ def parse_cfg(path):
     return cfg
 
 
-def zone_facts(root):
+TRITON_LAYOUT = ("opt/local/etc/zookeeper/zoo.cfg", "zookeeper/zookeeper",
+                 "var/log/zookeeper/zookeeper.log")
+
+
+def zone_facts(root, layout=TRITON_LAYOUT):
     name = os.path.basename(root.rstrip("/"))
-    cfgp = os.path.join(root, "opt/local/etc/zookeeper/zoo.cfg")
+    cfgrel, datarel, logrel = layout
+    cfgp = os.path.join(root, cfgrel)
     cfg = parse_cfg(cfgp)
     servers = {k: v for k, v in cfg.items() if k.startswith("server.")}
     dyn = cfg.get("dynamicConfigFile")
     if dyn:
         dpath = os.path.join(root, dyn.lstrip("/"))
         servers.update({k: v for k, v in parse_cfg(dpath).items() if k.startswith("server.")})
-    data = summarise(os.path.join(root, "zookeeper/zookeeper"))
+    data = summarise(os.path.join(root, datarel))
     out = []
     out.append("%s: myid=%s currentEpoch=%s acceptedEpoch=%s last zxid on disk=%s" % (
         name, data["myid"], data["currentEpoch"], data["acceptedEpoch"], data["lastZxid"]))
     if dyn:
         out.append("  zoo.cfg -> dynamicConfigFile=%s" % dyn)
     cfgdir = os.path.dirname(cfgp)
-    extra = sorted(f for f in os.listdir(cfgdir) if f != "zoo.cfg") if os.path.isdir(cfgdir) else []
+    cfgbase = os.path.basename(cfgp)
+    extra = sorted(f for f in os.listdir(cfgdir) if f != cfgbase and f.startswith(cfgbase)) if os.path.isdir(cfgdir) else []
     if extra:
-        out.append("  also in /opt/local/etc/zookeeper: %s" % ", ".join(extra))
+        out.append("  also in /%s: %s" % (os.path.dirname(cfgrel), ", ".join(extra)))
     for k in sorted(servers, key=lambda x: int(x.split(".")[1])):
         out.append("  %s=%s" % (k, servers[k]))
     if "clientPortAddress" in cfg:
@@ -287,7 +296,7 @@ def zone_facts(root):
         out.append("  sessions created in txn logs: %s" % ", ".join(created))
         if open_s:
             out.append("  sessions never closed in txn logs: %s" % ", ".join(open_s))
-    logp = os.path.join(root, "var/log/zookeeper/zookeeper.log")
+    logp = os.path.join(root, logrel)
     leads, states, chans = [], [], {}
     try:
         with open(logp, errors="replace") as f:
@@ -317,6 +326,13 @@ def main(argv):
     if "--facts" in argv:
         for d in [a for a in argv if a != "--facts"]:
             print(zone_facts(d))
+        return
+    if argv and argv[0] == "--facts-at":
+        # --facts-at CFG:DATADIR:LOG ROOT...: the same for other layouts
+        # (paths relative to each node root).
+        layout = tuple(argv[1].split(":"))
+        for d in argv[2:]:
+            print(zone_facts(d, layout))
         return
     args = [a for a in argv if a != "--json"]
     for d in args:

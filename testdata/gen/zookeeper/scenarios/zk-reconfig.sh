@@ -9,10 +9,7 @@ S=zk-reconfig
 R="$ZK_WORK/run"
 T="$ZK_STAGE/tree/$S"
 PORT=21814 QP=22884 EP=22984
-# Superuser for reconfig (ZooKeeper 3.5.3+ only lets a superuser or an ACL'd
-# user write /zookeeper/config).  Digest of "super:binder-fixture".
-SUPER_PW=binder-fixture
-SUPER_OPT=-Dzookeeper.DigestAuthenticationProvider.superDigest=super:AA7WbHEtmavFcB/GRI4qFrrkU1o=
+SUPER_PW=$ZK_SUPER_PW SUPER_OPT=$ZK_SUPER_OPT
 # 4 MiB txn log preallocation instead of 64 MiB keeps the bundle small.
 PREALLOC=-Dzookeeper.preAllocSize=4096
 

@@ -34,7 +34,6 @@ binder_cfg() {
 }
 
 declare -A PID
-stamp() { date '+%Y-%m-%d %H:%M:%S,%3N'; }
 
 # --- phase 1: the original ensemble (old binder3 alive at 127.0.0.58)
 zone_init "$R/binder0" 1
