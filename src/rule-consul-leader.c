@@ -619,14 +619,14 @@ leader_down_entry(const struct qs_quorum_stretch *st)
 
 /*
  * The findings that explain the stretch, root causes first: servers that
- * left (when the voters down are they, or no majority was lost),
- * separate bootstraps and bootstrap_expect that disagree (when a majority
- * was not lost), peer sets emptied (the same, or no voter was left), a
- * stale peer among the voters down.
+ * left (when the voters down are they, or the stretch was mostly one
+ * with a majority up: `held`), separate bootstraps and bootstrap_expect
+ * that disagree (when `held`), peer sets emptied (the same, or no voter
+ * was left), a stale peer among the voters down.
  */
 static size_t
 leader_causes(struct qs_analysis *an, struct qs_finding *f,
-    const struct qs_quorum_stretch *st)
+    const struct qs_quorum_stretch *st, int held)
 {
 	struct qs_finding	*c;
 	size_t			 n = 0;
@@ -640,16 +640,16 @@ leader_causes(struct qs_analysis *an, struct qs_finding *f,
 			continue;
 		switch (i) {
 		case 0:
-			link = st->lost == NULL || leader_down_in(st, c);
+			link = held || leader_down_in(st, c);
 			break;
 		case 3:
-			link = st->lost == NULL || st->last->voters == 0;
+			link = held || st->last->voters == 0;
 			break;
 		case 4:
 			link = st->lost != NULL && leader_down_entry(st);
 			break;
 		default:
-			link = st->lost == NULL;
+			link = held;
 			break;
 		}
 		if (!link)
@@ -664,13 +664,13 @@ leader_causes(struct qs_analysis *an, struct qs_finding *f,
 
 static void
 leader_quorum_steps(struct qs_analysis *an, struct qs_finding *f,
-    const struct qs_consul *c, const struct qs_quorum_stretch *st)
+    const struct qs_consul *c, const struct qs_quorum_stretch *st, int held)
 {
 	struct qs_vec	 keep = { NULL, 0, 0 };
 	const char	*json = NULL;
 	size_t		 i;
 
-	if (st->lost == NULL) {
+	if (held) {
 		if (f->causes.n > 0)
 			qs_finding_step(an, f, "Repair what the findings it is "
 			    "caused by say; the servers elect a leader once "
@@ -734,6 +734,7 @@ rule_consul_no_leader(struct qs_analysis *an, const struct qs_rule *rule)
 	struct qs_finding		*f;
 	struct qs_vec			 all = { NULL, 0, 0 };
 	size_t				 i, pick;
+	int				 held;
 	char				 t[40];
 
 	if (c == NULL)
@@ -782,8 +783,10 @@ rule_consul_no_leader(struct qs_analysis *an, const struct qs_rule *rule)
 	qs_quorum_others(an, f, &all, pick);
 	leader_stretch_lines(an, f, st);
 	leader_campaigns(an, f, c, st);
-	if (leader_causes(an, f, st) == 0) {
-		if (st->lost != NULL)
+	/* Mostly a majority up without a leader: not the dead members. */
+	held = st->lost == NULL || qs_quorum_leaderless_held(h, st);
+	if (leader_causes(an, f, st, held) == 0) {
+		if (!held)
 			qs_finding_fact(an, f, "Nothing in the bundle says why "
 			    "they went down: their own logs just end (a host "
 			    "lost, a kill, a reboot).");
@@ -792,7 +795,7 @@ rule_consul_no_leader(struct qs_analysis *an, const struct qs_rule *rule)
 			    "look for a network partition or a firewall "
 			    "between the servers' raft ports.");
 	}
-	leader_quorum_steps(an, f, c, st);
+	leader_quorum_steps(an, f, c, st, held);
 	qs_vec_free(&all);
 }
 
