@@ -668,19 +668,23 @@ consul_wan(const char *detail)
 	return detail != NULL && strstr(detail, "wan") != NULL;
 }
 
-/* One server's own log: its lines, and what it says of the others. */
+/*
+ * One agent's own log: a server's lines say it ran and led; what any
+ * agent (clients too: `self` NULL) says of the servers.
+ */
 static void
-consul_history_server(struct consul_build *b, struct qs_consul_server *srv)
+consul_history_agent(struct consul_build *b, const struct qs_node *node)
 {
 	struct qs_run		*run = b->an->run;
 	struct qs_history	*h = b->h;
-	struct qs_hmember	*self = srv->member, *m;
+	struct qs_consul_server	*srv = qs_consul_server_of(b->c, node);
+	struct qs_hmember	*self = srv != NULL ? srv->member : NULL, *m;
 	size_t			 i;
 
 	for (i = 0; i < run->events.n; i++) {
 		const struct qs_event	*e = run->events.v[i];
 
-		if (e->observer != srv->node || e->system != QS_SYS_CONSUL ||
+		if (e->observer != node || e->system != QS_SYS_CONSUL ||
 		    !consul_from_log(&e->ev))
 			continue;
 		switch (e->kind) {
@@ -734,7 +738,7 @@ consul_history_server(struct consul_build *b, struct qs_consul_server *srv)
 	for (i = 0; i < run->signals.n; i++) {
 		const struct qs_signal	*g = run->signals.v[i];
 
-		if (g->observer != srv->node || g->system != QS_SYS_CONSUL)
+		if (g->observer != node || g->system != QS_SYS_CONSUL)
 			continue;
 		switch (g->kind) {
 		case QS_SIG_PROBE_UP:
@@ -742,6 +746,8 @@ consul_history_server(struct consul_build *b, struct qs_consul_server *srv)
 		case QS_SIG_PROBE_NOT_SERVING:
 			m = g->subject == NULL ? self : consul_member_named(b,
 			    g->subject, g->subject_node);
+			if (m == NULL)
+				continue;
 			qs_history_probe(h, m, g->kind == QS_SIG_PROBE_DOWN ?
 			    QS_LIVE_DOWN : QS_LIVE_UP, &g->time, &g->ev);
 			if (g->kind == QS_SIG_PROBE_NOT_SERVING)
@@ -786,8 +792,8 @@ consul_history_server(struct consul_build *b, struct qs_consul_server *srv)
 		qs_history_alive(h, self, &g->time, &g->ev);
 	}
 	/* Its logs' first and last timed lines: heard from then. */
-	for (i = 0; i < srv->node->artifacts.n; i++) {
-		struct qs_artifact	*a = srv->node->artifacts.v[i];
+	for (i = 0; self != NULL && i < node->artifacts.n; i++) {
+		struct qs_artifact	*a = node->artifacts.v[i];
 		struct qs_evidence	*ev;
 
 		if (!a->last_time.set || a->kind == NULL ||
@@ -801,49 +807,6 @@ consul_history_server(struct consul_build *b, struct qs_consul_server *srv)
 		ev->artifact = a;
 		ev->line = a->first_line;
 		qs_history_alive(h, self, &a->first_time, ev);
-	}
-}
-
-/* What agents that are not servers (clients) say of the servers. */
-static void
-consul_history_client(struct consul_build *b, const struct qs_node *node)
-{
-	struct qs_run	*run = b->an->run;
-	size_t		 i;
-
-	for (i = 0; i < run->events.n; i++) {
-		const struct qs_event	*e = run->events.v[i];
-
-		if (e->observer != node || e->system != QS_SYS_CONSUL ||
-		    !consul_from_log(&e->ev) || consul_wan(e->detail))
-			continue;
-		if (e->kind == QS_EV_FAIL || e->kind == QS_EV_REAP ||
-		    e->kind == QS_EV_LEAVE)
-			qs_history_unreachable(b->h, consul_member_named(b,
-			    e->subject, e->subject_node), NULL, &e->time,
-			    &e->ev);
-		else if (e->kind == QS_EV_JOIN)
-			qs_history_reachable(b->h, consul_member_named(b,
-			    e->subject, e->subject_node), NULL, &e->time,
-			    &e->ev);
-	}
-	for (i = 0; i < run->signals.n; i++) {
-		const struct qs_signal	*g = run->signals.v[i];
-
-		if (g->observer != node || g->system != QS_SYS_CONSUL ||
-		    g->subject == NULL)
-			continue;
-		if (g->kind == QS_SIG_PROBE_UP || g->kind == QS_SIG_PROBE_DOWN ||
-		    g->kind == QS_SIG_PROBE_NOT_SERVING)
-			qs_history_probe(b->h, consul_member_named(b,
-			    g->subject, g->subject_node), g->kind ==
-			    QS_SIG_PROBE_DOWN ? QS_LIVE_DOWN : QS_LIVE_UP,
-			    &g->time, &g->ev);
-		else if (g->kind == QS_SIG_PEER_UNREACHABLE &&
-		    !consul_wan(g->detail))
-			qs_history_unreachable(b->h, consul_member_named(b,
-			    g->subject, g->subject_node), NULL, &g->time,
-			    &g->ev);
 	}
 }
 
@@ -1300,11 +1263,8 @@ consul_history(struct qs_analysis *an, struct qs_consul *c)
 		}
 	}
 	consul_history_voters(&b);
-	for (i = 0; i < c->servers.n; i++)
-		consul_history_server(&b, c->servers.v[i]);
 	for (i = 0; i < run->nodes.n; i++)
-		if (qs_consul_server_of(c, run->nodes.v[i]) == NULL)
-			consul_history_client(&b, run->nodes.v[i]);
+		consul_history_agent(&b, run->nodes.v[i]);
 	consul_timing(an, c);
 	qs_history_finish(b.h);
 	qs_vec_free(&b.entries);

@@ -159,6 +159,25 @@ ct_config(struct ct *t, const char *node, uint64_t index, ...)
 	va_end(ap);
 }
 
+/* Three servers a, b, c whose raft.db holds all three at `index`. */
+static void
+ct_three(struct ct *t, uint64_t index)
+{
+	ct_init(t, "a", "b", "c", NULL);
+	ct_config(t, "a", index, "1", "2", "3", NULL);
+	ct_config(t, "b", index, "1", "2", "3", NULL);
+	ct_config(t, "c", index, "1", "2", "3", NULL);
+}
+
+/* a, b and c all ran from `from` to `to`. */
+static void
+ct_runs_all(struct ct *t, int64_t from, int64_t to, int64_t step)
+{
+	ct_runs(t, "a", from, to, step);
+	ct_runs(t, "b", from, to, step);
+	ct_runs(t, "c", from, to, step);
+}
+
 /* A serf LAN view on `node`: each server by name and serf address,
  * alive, or failed when the name starts with '!'. */
 static void
@@ -288,10 +307,7 @@ DEFINE_TEST(test_consul_two_dead)
 	const struct qs_span	*s;
 	const struct qs_consul	*c;
 
-	ct_init(&t, "a", "b", "c", NULL);
-	ct_config(&t, "a", 5, "1", "2", "3", NULL);
-	ct_config(&t, "b", 5, "1", "2", "3", NULL);
-	ct_config(&t, "c", 5, "1", "2", "3", NULL);
+	ct_three(&t, 5);
 	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
 	ct_event(&t, "b", 1 * S, QS_EV_LEADER_ELECTED, "a", 0);
 	ct_runs(&t, "a", 2 * S, 60 * S, 2 * S);
@@ -434,10 +450,7 @@ DEFINE_TEST(test_consul_rolling_restart)
 {
 	struct ct	t;
 
-	ct_init(&t, "a", "b", "c", NULL);
-	ct_config(&t, "a", 9, "1", "2", "3", NULL);
-	ct_config(&t, "b", 9, "1", "2", "3", NULL);
-	ct_config(&t, "c", 9, "1", "2", "3", NULL);
+	ct_three(&t, 9);
 	ct_setting(&t, "a", "performance.raft_multiplier", "1");
 	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
 	ct_runs(&t, "a", 2 * S, 30 * S, 1 * S);
@@ -487,9 +500,7 @@ DEFINE_TEST(test_consul_split_brain)
 	ct_setting(&t, "b", "bootstrap", "true");
 	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
 	ct_event(&t, "b", 1 * S + 500, QS_EV_LEADER_ELECTED, NULL, 2);
-	ct_runs(&t, "a", 2 * S, 30 * S, 2 * S);
-	ct_runs(&t, "b", 2 * S, 30 * S, 2 * S);
-	ct_runs(&t, "c", 2 * S, 30 * S, 2 * S);
+	ct_runs_all(&t, 2 * S, 30 * S, 2 * S);
 	ct_analyse(&t);
 	CHECK_INT(qs_consul_facts(&t.an)->reigns.n, 2);
 	f = ct_finding(&t, "consul-split-brain");
@@ -503,14 +514,9 @@ DEFINE_TEST(test_consul_split_brain)
 	    "consul-multiple-bootstrap") == 0);
 	ct_free(&t);
 
-	ct_init(&t, "a", "b", "c", NULL);
-	ct_config(&t, "a", 7, "1", "2", "3", NULL);
-	ct_config(&t, "b", 7, "1", "2", "3", NULL);
-	ct_config(&t, "c", 7, "1", "2", "3", NULL);
+	ct_three(&t, 7);
 	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
-	ct_runs(&t, "a", 2 * S, 30 * S, 1 * S);
-	ct_runs(&t, "b", 2 * S, 30 * S, 1 * S);
-	ct_runs(&t, "c", 2 * S, 30 * S, 1 * S);
+	ct_runs_all(&t, 2 * S, 30 * S, 1 * S);
 	ct_event(&t, "b", 10 * S, QS_EV_LEADER_ELECTED, NULL, 3);
 	ct_event(&t, "a", 10 * S + 800, QS_EV_LEADER_LOST, NULL, 0);
 	ct_event(&t, "c", 12 * S, QS_EV_LEADER_ELECTED, "a", 0);
@@ -533,18 +539,13 @@ DEFINE_TEST(test_consul_election_threshold)
 
 	for (pass = 0; pass < 2; pass++) {
 		mult = pass == 0 ? "1" : NULL;
-		ct_init(&t, "a", "b", "c", NULL);
-		ct_config(&t, "a", 7, "1", "2", "3", NULL);
-		ct_config(&t, "b", 7, "1", "2", "3", NULL);
-		ct_config(&t, "c", 7, "1", "2", "3", NULL);
+		ct_three(&t, 7);
 		if (mult != NULL)
 			ct_setting(&t, "b", "performance.raft_multiplier",
 			    mult);
 		ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
 		ct_event(&t, "a", 5 * S, QS_EV_LEADER_LOST, NULL, 0);
-		ct_runs(&t, "a", 2 * S, 40 * S, 1 * S);
-		ct_runs(&t, "b", 2 * S, 40 * S, 1 * S);
-		ct_runs(&t, "c", 2 * S, 40 * S, 1 * S);
+		ct_runs_all(&t, 2 * S, 40 * S, 1 * S);
 		ct_signal(&t, "b", 10 * S, QS_SIG_NO_LEADER, NULL);
 		ct_event(&t, "c", 30 * S, QS_EV_LEADER_ELECTED, NULL, 5);
 		ct_analyse(&t);
@@ -584,9 +585,7 @@ DEFINE_TEST(test_consul_no_leader_causes)
 	ct_setting(&t, "b", "bootstrap_expect", "3");
 	ct_setting(&t, "c", "bootstrap_expect", "5");
 	ct_setting(&t, "a", "performance.raft_multiplier", "1");
-	ct_runs(&t, "a", 0, 20 * S, 1 * S);
-	ct_runs(&t, "b", 0, 20 * S, 1 * S);
-	ct_runs(&t, "c", 0, 20 * S, 1 * S);
+	ct_runs_all(&t, 0, 20 * S, 1 * S);
 	for (ms = 3 * S; ms <= 20 * S; ms += 3 * S)
 		ct_signal(&t, "b", ms, QS_SIG_NO_LEADER, NULL);
 	ct_signal(&t, "a", 2 * S, QS_SIG_NO_PEERS, NULL);
@@ -637,14 +636,9 @@ DEFINE_TEST(test_consul_shutdown_at_end)
 {
 	struct ct	t;
 
-	ct_init(&t, "a", "b", "c", NULL);
-	ct_config(&t, "a", 7, "1", "2", "3", NULL);
-	ct_config(&t, "b", 7, "1", "2", "3", NULL);
-	ct_config(&t, "c", 7, "1", "2", "3", NULL);
+	ct_three(&t, 7);
 	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
-	ct_runs(&t, "a", 2 * S, 20 * S, 1 * S);
-	ct_runs(&t, "b", 2 * S, 20 * S, 1 * S);
-	ct_runs(&t, "c", 2 * S, 20 * S, 1 * S);
+	ct_runs_all(&t, 2 * S, 20 * S, 1 * S);
 	ct_event(&t, "a", 20 * S + 100, QS_EV_STOP, NULL, 0)->detail =
 	    "interrupt";
 	ct_event(&t, "b", 20 * S + 200, QS_EV_STOP, NULL, 0);
@@ -791,10 +785,7 @@ DEFINE_TEST(test_consul_term_ahead_survivor)
 	struct ct		 t;
 	const struct qs_finding	*f;
 
-	ct_init(&t, "a", "b", "c", NULL);
-	ct_config(&t, "a", 5, "1", "2", "3", NULL);
-	ct_config(&t, "b", 5, "1", "2", "3", NULL);
-	ct_config(&t, "c", 5, "1", "2", "3", NULL);
+	ct_three(&t, 5);
 	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
 	ct_runs(&t, "a", 2 * S, 60 * S, 2 * S);
 	ct_runs(&t, "b", 2 * S, 10 * S, 2 * S);
@@ -815,9 +806,7 @@ DEFINE_TEST(test_consul_term_ahead_survivor)
 
 	ct_init(&t, "a", "b", "c", NULL);
 	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
-	ct_runs(&t, "a", 2 * S, 60 * S, 2 * S);
-	ct_runs(&t, "b", 2 * S, 60 * S, 2 * S);
-	ct_runs(&t, "c", 2 * S, 60 * S, 2 * S);
+	ct_runs_all(&t, 2 * S, 60 * S, 2 * S);
 	ct_setting(&t, "a", "raft.current_term", "2");
 	ct_setting(&t, "b", "raft.current_term", "2");
 	ct_setting(&t, "c", "raft.current_term", "17");
@@ -853,9 +842,7 @@ DEFINE_TEST(test_consul_peer_by_host_name)
 		ct_serf(&t, names[i], "a", "b", "c", NULL);
 	}
 	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
-	ct_runs(&t, "a", 2 * S, 20 * S, 1 * S);
-	ct_runs(&t, "b", 2 * S, 20 * S, 1 * S);
-	ct_runs(&t, "c", 2 * S, 20 * S, 1 * S);
+	ct_runs_all(&t, 2 * S, 20 * S, 1 * S);
 	ct_analyse(&t);
 	CHECK(ct_finding(&t, "consul-stale-peer") == NULL);
 	ct_free(&t);
