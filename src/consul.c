@@ -668,6 +668,23 @@ consul_wan(const char *detail)
 	return detail != NULL && strstr(detail, "wan") != NULL;
 }
 
+/* What an agent says of a server's reachability (the WAN pool aside). */
+static void
+consul_contact(struct consul_build *b, struct qs_hmember *self, int lost,
+    const char *subject, const struct qs_node *node, const char *detail,
+    const struct qs_time *t, const struct qs_evidence *ev)
+{
+	struct qs_hmember	*m;
+
+	if (consul_wan(detail) ||
+	    (m = consul_member_named(b, subject, node)) == NULL)
+		return;
+	if (lost)
+		qs_history_unreachable(b->h, m, self, t, ev);
+	else
+		qs_history_reachable(b->h, m, self, t, ev);
+}
+
 /*
  * One agent's own log: a server's lines say it ran and led; what any
  * agent (clients too: `self` NULL) says of the servers.
@@ -719,16 +736,10 @@ consul_history_agent(struct consul_build *b, const struct qs_node *node)
 		case QS_EV_FAIL:
 		case QS_EV_REAP:
 		case QS_EV_LEAVE:
-			if (!consul_wan(e->detail))
-				qs_history_unreachable(h, consul_member_named(b,
-				    e->subject, e->subject_node), self,
-				    &e->time, &e->ev);
-			break;
 		case QS_EV_JOIN:
-			if (!consul_wan(e->detail))
-				qs_history_reachable(h, consul_member_named(b,
-				    e->subject, e->subject_node), self,
-				    &e->time, &e->ev);
+			consul_contact(b, self, e->kind != QS_EV_JOIN,
+			    e->subject, e->subject_node, e->detail, &e->time,
+			    &e->ev);
 			break;
 		default:
 			break;
@@ -775,16 +786,10 @@ consul_history_agent(struct consul_build *b, const struct qs_node *node)
 			break;
 		case QS_SIG_VOTE_FAILED:
 		case QS_SIG_PEER_UNREACHABLE:
-			if (!consul_wan(g->detail))
-				qs_history_unreachable(h, consul_member_named(b,
-				    g->subject, g->subject_node), self,
-				    &g->time, &g->ev);
-			break;
 		case QS_SIG_PEER_REACHABLE:
-			if (!consul_wan(g->detail))
-				qs_history_reachable(h, consul_member_named(b,
-				    g->subject, g->subject_node), self,
-				    &g->time, &g->ev);
+			consul_contact(b, self, g->kind !=
+			    QS_SIG_PEER_REACHABLE, g->subject, g->subject_node,
+			    g->detail, &g->time, &g->ev);
 			break;
 		default:
 			break;
@@ -1296,19 +1301,11 @@ consul_expected(struct qs_consul *c)
 struct qs_consul *
 qs_consul_facts(struct qs_analysis *an)
 {
-	struct qs_cluster	*cl = an->cluster;
+	struct qs_cluster	*cl = qs_facts_cluster(an, QS_SYS_CONSUL);
 	struct qs_consul	*c;
-	size_t			 i;
 
-	/* After the analysis (tests, commands): the first datacenter's. */
-	for (i = 0; cl == NULL && i < an->clusters.n; i++)
-		if (((struct qs_cluster *)an->clusters.v[i])->system ==
-		    QS_SYS_CONSUL)
-			cl = an->clusters.v[i];
-	if (cl == NULL || cl->system != QS_SYS_CONSUL)
-		return NULL;
-	if (cl->facts != NULL || an->cluster == NULL)
-		return cl->facts;
+	if (cl == NULL || cl->facts != NULL || an->cluster == NULL)
+		return cl != NULL ? cl->facts : NULL;
 	c = qs_xcalloc(1, sizeof(*c));
 	cl->facts = c;
 	consul_build_servers(an, c);

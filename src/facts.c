@@ -20,6 +20,24 @@
 
 #include "quorumscope.h"
 
+/*
+ * The cluster whose facts of system `sys` are wanted: the one being
+ * judged, or after the analysis (tests, commands) the first of that
+ * system; NULL when there is none.
+ */
+struct qs_cluster *
+qs_facts_cluster(const struct qs_analysis *an, enum qs_system sys)
+{
+	size_t	i;
+
+	if (an->cluster != NULL)
+		return an->cluster->system == sys ? an->cluster : NULL;
+	for (i = 0; i < an->clusters.n; i++)
+		if (((struct qs_cluster *)an->clusters.v[i])->system == sys)
+			return an->clusters.v[i];
+	return NULL;
+}
+
 void
 qs_facts_build(struct qs_analysis *an)
 {

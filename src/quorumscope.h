@@ -1184,6 +1184,8 @@ const struct qs_member *qs_triton_binder_at(const struct qs_triton *,
 	    const char *);
 
 /* facts.c: every cluster's facts, built once before its rules run. */
+struct qs_cluster *qs_facts_cluster(const struct qs_analysis *,
+	    enum qs_system);
 void	qs_facts_build(struct qs_analysis *);
 void	qs_facts_events(struct qs_analysis *);
 void	qs_facts_free(struct qs_analysis *);
