@@ -17,6 +17,7 @@
 #include "quorumscope.h"
 
 #define REPORT_TIMELINE_MAX	60	/* entries in the condensed timeline */
+#define REPORT_LEADERS_MAX	6	/* last leaders in a Consul summary */
 
 #define BOLD(g)		((g)->use_color ? "\033[1m" : "")
 #define RESET(g)	((g)->use_color ? "\033[0m" : "")
@@ -114,9 +115,16 @@ report_consul_summary(struct qs_analysis *an, const struct qs_cluster *cl)
 	if (c->expected > c->servers.n)
 		out = qs_arena_printf(&run->arena, "%s in the bundle of %zu "
 		    "expected", out, c->expected);
+	/* The first leader and the last few: a line, not a history. */
 	for (i = 0; h != NULL && i < h->terms.n; i++) {
 		const struct qs_term	*t = h->terms.v[i];
 
+		if (i > 0 && i + REPORT_LEADERS_MAX < h->terms.n) {
+			if (i == 1)
+				leaders = qs_arena_printf(&run->arena,
+				    "%s -> ...", leaders);
+			continue;
+		}
 		leaders = qs_arena_printf(&run->arena, "%s%s%s", leaders,
 		    n++ > 0 ? " -> " : "", t->leader->label);
 		if (t->has_term)
@@ -124,8 +132,9 @@ report_consul_summary(struct qs_analysis *an, const struct qs_cluster *cl)
 			    "%llu)", leaders, (unsigned long long)t->term);
 	}
 	if (n > 0)
-		out = qs_arena_printf(&run->arena, "%s; leaders: %s", out,
-		    leaders);
+		out = qs_arena_printf(&run->arena, "%s; leaders: %s%s", out,
+		    leaders, n < h->terms.n ? qs_arena_printf(&run->arena,
+		    " (%zu terms)", h->terms.n) : "");
 	return out;
 }
 

@@ -74,6 +74,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,7 @@
 #define CONSUL_MULT_DEFAULT	5	/* Consul >= 0.7 */
 #define CONSUL_MULT_MAX		10	/* MaxRaftMultiplier */
 #define CONSUL_ELECTION_ROUNDS	10	/* timeouts in one election, above */
+#define CONSUL_ENTRIES_MAX	64	/* raft peers no server answers to */
 
 /* A configuration entry that no server of the bundle answers to. */
 struct consul_entry {
@@ -115,6 +117,9 @@ struct consul_build {
 	struct qs_consul	*c;
 	struct qs_history	*h;
 	struct qs_vec		 entries;	/* struct consul_entry * */
+	int			 entries_cut;	/* more than ENTRIES_MAX */
+	struct qs_map		 initial;	/* "initial configuration" lines */
+	struct qs_arena		 scratch;	/* the map's keys */
 };
 
 static int
@@ -288,16 +293,21 @@ qs_consul_server_of(const struct qs_consul *c, const struct qs_node *node)
 	return NULL;
 }
 
+/* Do two addresses name one host?  (Asked often: nothing is kept.) */
 static int
-consul_same_host(struct qs_arena *a, const char *x, const char *y)
+consul_same_host(const char *x, const char *y)
 {
+	struct qs_arena	 tmp = { NULL };
 	const char	*hx, *hy;
+	int		 same;
 
 	if (x == NULL || y == NULL)
 		return 0;
-	hx = qs_address_host(a, x);
-	hy = qs_address_host(a, y);
-	return hx != NULL && hy != NULL && strcmp(hx, hy) == 0;
+	hx = qs_address_host(&tmp, x);
+	hy = qs_address_host(&tmp, y);
+	same = hx != NULL && hy != NULL && strcmp(hx, hy) == 0;
+	qs_arena_free(&tmp);
+	return same;
 }
 
 /*
@@ -327,7 +337,7 @@ consul_server_for(struct qs_analysis *an, const struct qs_consul *c,
 	}
 	for (i = 0; addr != NULL && i < c->servers.n; i++) {
 		srv = c->servers.v[i];
-		if (consul_same_host(&an->run->arena, addr, srv->raft_addr))
+		if (consul_same_host(addr, srv->raft_addr))
 			return srv;
 	}
 	srv = qs_consul_server_of(c, node);
@@ -611,6 +621,10 @@ consul_config_member(struct consul_build *b, const struct qs_member *m)
 	}
 	if ((key = m->address != NULL ? m->address : m->id) == NULL)
 		return NULL;
+	if (b->entries.n == CONSUL_ENTRIES_MAX) {
+		b->entries_cut = 1;
+		return NULL;
+	}
 	en = qs_arena_alloc(&b->an->run->arena, sizeof(*en));
 	en->addr = m->address;
 	en->id = m->id;
@@ -646,14 +660,13 @@ consul_member_named(struct consul_build *b, const char *subject,
 		return en->member;
 	for (i = 0; strchr(subject, ':') != NULL && i < b->entries.n; i++) {
 		en = b->entries.v[i];
-		if (consul_same_host(&b->an->run->arena, subject, en->addr))
+		if (consul_same_host(subject, en->addr))
 			return en->member;
 	}
 	if (strchr(subject, ':') != NULL) {
 		for (i = 0; i < b->c->servers.n; i++) {
 			srv = b->c->servers.v[i];
-			if (consul_same_host(&b->an->run->arena, subject,
-			    srv->raft_addr))
+			if (consul_same_host(subject, srv->raft_addr))
 				return srv->member;
 		}
 		return NULL;
@@ -869,21 +882,42 @@ consul_view_members(struct consul_build *b, const struct qs_view *v,
 	}
 }
 
-/* Was this timed view printed as a server's "initial configuration"? */
-static int
-consul_initial_view(const struct qs_run *run, const struct qs_view *v)
+/* The key of a line: its artifact and line number. */
+static const char *
+consul_line_key(const struct qs_evidence *ev, char *buf, size_t len)
 {
-	size_t	i;
+	snprintf(buf, len, "%p:%llu", (const void *)ev->artifact,
+	    (unsigned long long)ev->line);
+	return buf;
+}
+
+/* The lines of servers' "initial configuration", indexed once. */
+static void
+consul_initial_lines(struct consul_build *b)
+{
+	const struct qs_run	*run = b->an->run;
+	size_t			 i;
+	char			 key[64];
 
 	for (i = 0; i < run->events.n; i++) {
 		const struct qs_event	*e = run->events.v[i];
 
 		if (e->kind == QS_EV_CONFIG_CHANGE && e->detail != NULL &&
-		    strcmp(e->detail, "initial") == 0 &&
-		    e->ev.artifact == v->ev.artifact && e->ev.line == v->ev.line)
-			return 1;
+		    strcmp(e->detail, "initial") == 0)
+			(void)qs_map_put(&b->initial, &b->scratch,
+			    consul_line_key(&e->ev, key, sizeof(key)),
+			    (void *)e);
 	}
-	return 0;
+}
+
+/* Was this timed view printed as a server's "initial configuration"? */
+static int
+consul_initial_view(const struct consul_build *b, const struct qs_view *v)
+{
+	char	key[64];
+
+	return qs_map_get(&b->initial, consul_line_key(&v->ev, key,
+	    sizeof(key))) != NULL;
 }
 
 /*
@@ -952,7 +986,7 @@ consul_history_voters(struct consul_build *b)
 
 		if (!consul_is_config_view(v) || !v->time.set || srv == NULL ||
 		    srv->removed != NULL || v->members.n == 0 ||
-		    consul_initial_view(run, v))
+		    consul_initial_view(b, v))
 			continue;
 		ch = qs_arena_alloc(&run->arena, sizeof(*ch));
 		ch->kind = CHANGE_SET;
@@ -1095,6 +1129,17 @@ consul_timing(struct qs_analysis *an, struct qs_consul *c)
 	    c->multiplier_from);
 }
 
+static int
+consul_cmp_reign(const void *a, const void *b)
+{
+	const struct qs_consul_reign *x = *(const struct qs_consul_reign *const *)a;
+	const struct qs_consul_reign *y = *(const struct qs_consul_reign *const *)b;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return strcmp(x->server->node->name, y->server->node->name);
+}
+
 /* Two lead lines of one term (raft's, then Consul's), or one untimed. */
 static int
 consul_same_term(const struct qs_event *a, const struct qs_event *b)
@@ -1103,118 +1148,136 @@ consul_same_term(const struct qs_event *a, const struct qs_event *b)
 	    !(b->clock.set & QS_CLOCK_TERM) || a->clock.term == b->clock.term;
 }
 
-/*
- * One leadership interval: from its lead line `e` to the first own line
- * that ends it, or its going down in the history.
- */
-static struct qs_consul_reign *
-consul_reign(struct qs_analysis *an, struct qs_consul *c,
-    struct qs_consul_server *srv, const struct qs_event *e)
-{
-	struct qs_run		*run = an->run;
-	struct qs_consul_reign	*r;
-	const struct qs_span	*s;
-	size_t			 j;
-
-	r = qs_arena_alloc(&run->arena, sizeof(*r));
-	r->server = srv;
-	r->start = e;
-	r->has_term = (e->clock.set & QS_CLOCK_TERM) != 0;
-	r->term = e->clock.term;
-	r->from = e->time.ms;
-	r->to = c->history->timed && c->history->end > r->from ?
-	    c->history->end : r->from;
-	r->open = 1;
-	for (j = 0; j < run->events.n; j++) {
-		const struct qs_event	*x = run->events.v[j];
-
-		if (x->observer != srv->node || !x->time.set ||
-		    x->time.ms <= r->from || x->time.ms >= r->to ||
-		    !consul_from_log(&x->ev))
-			continue;
-		if (x->kind == QS_EV_LEADER_ELECTED && (x->subject != NULL ||
-		    consul_same_term(x, e)))
-			continue;
-		if (x->kind != QS_EV_LEADER_LOST && x->kind != QS_EV_STOP &&
-		    x->kind != QS_EV_START && x->kind != QS_EV_ELECTION_START &&
-		    x->kind != QS_EV_LEADER_ELECTED)
-			continue;
-		r->to = x->time.ms;
-		r->open = 0;
-		r->end_ev = &x->ev;
-		r->ended = x->kind == QS_EV_LEADER_LOST ? "it stepped down" :
-		    x->kind == QS_EV_STOP ? "it stopped" : x->kind ==
-		    QS_EV_START ? "it restarted" : x->kind ==
-		    QS_EV_ELECTION_START ? "it started an election" :
-		    "it was elected for another term";
-	}
-	/* Or it went down, as far as the history tells. */
-	for (j = 0; srv->member != NULL && j < srv->member->live.n; j++) {
-		s = srv->member->live.v[j];
-		if (s->state == QS_LIVE_DOWN && s->from.lo > r->from &&
-		    s->from.lo < r->to) {
-			r->to = s->from.lo;
-			r->open = 0;
-			r->end_ev = s->from.ev;
-			r->ended = "it went down";
-			break;
-		}
-	}
-	return r;
-}
-
 static int
 consul_cmp_event_time(const void *a, const void *b)
 {
 	const struct qs_event	*x = *(const struct qs_event *const *)a;
 	const struct qs_event	*y = *(const struct qs_event *const *)b;
 
-	return x->time.ms < y->time.ms ? -1 : x->time.ms > y->time.ms;
+	if (x->time.ms != y->time.ms)
+		return x->time.ms < y->time.ms ? -1 : 1;
+	return x->ev.line < y->ev.line ? -1 : x->ev.line > y->ev.line;
+}
+
+/* Does an own line of this kind end a leadership? */
+static const char *
+consul_reign_end(const struct qs_event *x, const struct qs_event *start)
+{
+	switch (x->kind) {
+	case QS_EV_LEADER_LOST:
+		return "it stepped down";
+	case QS_EV_STOP:
+		return "it stopped";
+	case QS_EV_START:
+		return "it restarted";
+	case QS_EV_ELECTION_START:
+		return "it started an election";
+	case QS_EV_LEADER_ELECTED:
+		return x->subject == NULL && !consul_same_term(x, start) ?
+		    "it was elected for another term" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* A leadership that ran on: until the server went down, or the end. */
+static void
+consul_reign_down(struct qs_consul *c, struct qs_consul_reign *r)
+{
+	const struct qs_hmember	*m = r->server->member;
+	size_t			 j;
+
+	r->to = c->history->timed && c->history->end > r->from ?
+	    c->history->end : r->from;
+	r->open = 1;
+	for (j = 0; m != NULL && j < m->live.n; j++) {
+		const struct qs_span	*s = m->live.v[j];
+
+		if (s->state == QS_LIVE_DOWN && s->from.lo > r->from &&
+		    s->from.lo < r->to) {
+			r->to = s->from.lo;
+			r->open = 0;
+			r->end_ev = s->from.ev;
+			r->ended = "it went down";
+			return;
+		}
+	}
 }
 
 /*
- * Leadership intervals from each server's own lead lines (see the file
- * comment): they may overlap, unlike the history's terms.  A second lead
- * line of the same term inside an interval (raft's and Consul's) is the
- * same leadership.
+ * Leadership intervals from each server's own lines, in time order (see
+ * the file comment): they may overlap between servers, unlike the
+ * history's terms.  A second lead line of the same term (raft's, then
+ * Consul's) is the same leadership.
  */
 static void
 consul_reigns(struct qs_analysis *an, struct qs_consul *c)
 {
-	struct qs_run	*run = an->run;
-	struct qs_vec	 leads = { NULL, 0, 0 };
-	size_t		 i, j;
+	struct qs_run		*run = an->run;
+	struct qs_vec		 own = { NULL, 0, 0 };
+	struct qs_consul_reign	*r;
+	const char		*ended;
+	size_t			 i, k;
 
-	for (i = 0; i < run->events.n; i++) {
-		const struct qs_event	*e = run->events.v[i];
+	for (k = 0; k < c->servers.n; k++) {
+		struct qs_consul_server	*srv = c->servers.v[k];
 
-		if (e->system == QS_SYS_CONSUL && e->subject == NULL &&
-		    e->kind == QS_EV_LEADER_ELECTED && e->time.set &&
-		    consul_from_log(&e->ev) &&
-		    qs_consul_server_of(c, e->observer) != NULL)
-			qs_vec_push(&leads, (void *)e);
-	}
-	if (leads.n > 1)
-		qsort(leads.v, leads.n, sizeof(*leads.v),
-		    consul_cmp_event_time);
-	for (i = 0; i < leads.n; i++) {
-		const struct qs_event	*e = leads.v[i];
-		struct qs_consul_server	*srv = qs_consul_server_of(c,
-		    e->observer);
-		int			 covered = 0;
+		own.n = 0;
+		for (i = 0; i < run->events.n; i++) {
+			const struct qs_event	*e = run->events.v[i];
 
-		for (j = 0; j < c->reigns.n && !covered; j++) {
-			const struct qs_consul_reign *r = c->reigns.v[j];
-
-			covered = r->server == srv && e->time.ms >= r->from &&
-			    (e->time.ms < r->to || (r->open &&
-			    e->time.ms <= r->to)) &&
-			    consul_same_term(r->start, e);
+			if (e->observer == srv->node && e->time.set &&
+			    e->system == QS_SYS_CONSUL &&
+			    consul_from_log(&e->ev))
+				qs_vec_push(&own, (void *)e);
 		}
-		if (!covered)
-			qs_vec_push(&c->reigns, consul_reign(an, c, srv, e));
+		if (own.n > 1)
+			qsort(own.v, own.n, sizeof(*own.v),
+			    consul_cmp_event_time);
+		for (i = 0, r = NULL; i < own.n; i++) {
+			const struct qs_event	*e = own.v[i];
+
+			if (r != NULL && e->time.ms > r->from &&
+			    (ended = consul_reign_end(e, r->start)) != NULL) {
+				r->to = e->time.ms;
+				r->end_ev = &e->ev;
+				r->ended = ended;
+				r = NULL;
+			}
+			if (e->kind != QS_EV_LEADER_ELECTED ||
+			    e->subject != NULL || r != NULL)
+				continue;
+			r = qs_arena_alloc(&run->arena, sizeof(*r));
+			r->server = srv;
+			r->start = e;
+			r->has_term = (e->clock.set & QS_CLOCK_TERM) != 0;
+			r->term = e->clock.term;
+			r->from = e->time.ms;
+			qs_vec_push(&c->reigns, r);
+		}
 	}
-	qs_vec_free(&leads);
+	qs_vec_free(&own);
+	/* Each ends at its own line, or earlier when it went down. */
+	for (i = 0; i < c->reigns.n; i++) {
+		int64_t		 to;
+		const char	*why;
+		const struct qs_evidence *ev;
+
+		r = c->reigns.v[i];
+		to = r->to;
+		why = r->ended;
+		ev = r->end_ev;
+		consul_reign_down(c, r);
+		if (why != NULL && (r->open || to <= r->to)) {
+			r->to = to;
+			r->open = 0;
+			r->ended = why;
+			r->end_ev = ev;
+		}
+	}
+	if (c->reigns.n > 1)
+		qsort(c->reigns.v, c->reigns.n, sizeof(*c->reigns.v),
+		    consul_cmp_reign);
 }
 
 /* Whether the cluster had a leader and its quorum at the end. */
@@ -1267,12 +1330,20 @@ consul_history(struct qs_analysis *an, struct qs_consul *c)
 				(void)consul_config_member(&b, m);
 		}
 	}
+	consul_initial_lines(&b);
 	consul_history_voters(&b);
 	for (i = 0; i < run->nodes.n; i++)
 		consul_history_agent(&b, run->nodes.v[i]);
 	consul_timing(an, c);
 	qs_history_finish(b.h);
+	if (b.entries_cut)
+		qs_diag_add(run, QS_SEV_WARNING, NULL, NULL, "Consul: more "
+		    "than %d raft peers that no server of the bundle answers "
+		    "to; the others are left out of the history",
+		    CONSUL_ENTRIES_MAX);
 	qs_vec_free(&b.entries);
+	qs_map_free(&b.initial);
+	qs_arena_free(&b.scratch);
 }
 
 static void

@@ -24,9 +24,13 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "quorumscope.h"
+
+/* Pairs of leaders described in one split-brain finding. */
+#define SPLIT_PAIRS_MAX	8
 
 struct reign {
 	struct qs_node		*leader;
@@ -141,36 +145,72 @@ leader_when(struct qs_analysis *an, const struct qs_event *e)
 	    sizeof(t)));
 }
 
-/* The first own line of `node` in (from, to), as evidence, or NULL. */
-static const struct qs_evidence *
-leader_active_between(struct qs_analysis *an, const struct qs_node *node,
-    int64_t from, int64_t to)
+/* A server's own timed lines, sorted, to ask what it said when. */
+struct leader_line {
+	int64_t			 ms;
+	const struct qs_evidence *ev;
+};
+struct leader_lines {
+	struct leader_line	*v;
+	size_t			 n;
+};
+
+static int
+leader_cmp_line(const void *a, const void *b)
 {
-	const struct qs_evidence	*best = NULL;
-	int64_t				 at = INT64_MAX;
-	size_t				 i;
+	const struct leader_line	*x = a, *y = b;
 
-	for (i = 0; i < an->run->events.n; i++) {
-		const struct qs_event	*e = an->run->events.v[i];
+	return x->ms < y->ms ? -1 : x->ms > y->ms;
+}
 
-		if (e->observer == node && e->time.set && e->time.ms > from &&
-		    e->time.ms < to && e->time.ms < at &&
+static void
+leader_lines(const struct qs_run *run, const struct qs_node *node,
+    struct leader_lines *out)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < run->events.n; i++)
+		n += ((struct qs_event *)run->events.v[i])->observer == node;
+	for (i = 0; i < run->signals.n; i++)
+		n += ((struct qs_signal *)run->signals.v[i])->observer == node;
+	out->v = qs_xreallocarray(NULL, n > 0 ? n : 1, sizeof(*out->v));
+	out->n = 0;
+	for (i = 0; i < run->events.n; i++) {
+		const struct qs_event	*e = run->events.v[i];
+
+		if (e->observer == node && e->time.set &&
 		    e->system == QS_SYS_CONSUL) {
-			best = &e->ev;
-			at = e->time.ms;
+			out->v[out->n].ms = e->time.ms;
+			out->v[out->n++].ev = &e->ev;
 		}
 	}
-	for (i = 0; i < an->run->signals.n; i++) {
-		const struct qs_signal	*s = an->run->signals.v[i];
+	for (i = 0; i < run->signals.n; i++) {
+		const struct qs_signal	*g = run->signals.v[i];
 
-		if (s->observer == node && s->time.set && s->time.ms > from &&
-		    s->time.ms < to && s->time.ms < at &&
-		    s->system == QS_SYS_CONSUL) {
-			best = &s->ev;
-			at = s->time.ms;
+		if (g->observer == node && g->time.set &&
+		    g->system == QS_SYS_CONSUL) {
+			out->v[out->n].ms = g->time.ms;
+			out->v[out->n++].ev = &g->ev;
 		}
 	}
-	return best;
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), leader_cmp_line);
+}
+
+/* The first of the lines in (from, to), as evidence, or NULL. */
+static const struct qs_evidence *
+leader_active_between(const struct leader_lines *l, int64_t from, int64_t to)
+{
+	size_t	lo = 0, hi = l->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (l->v[mid].ms <= from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->n && l->v[lo].ms < to ? l->v[lo].ev : NULL;
 }
 
 static const char *
@@ -190,18 +230,31 @@ rule_consul_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	struct qs_consul	*c = qs_consul_facts(an);
 	struct qs_finding	*f = NULL, *cause;
-	size_t			 i, j;
+	struct leader_lines	*lines;
+	size_t			 i, j, k, pairs = 0;
 	char			 t[40];
 
-	for (i = 0; c != NULL && i < c->reigns.n; i++) {
+	if (c == NULL || c->reigns.n < 2)
+		return;
+	lines = qs_xcalloc(c->servers.n, sizeof(*lines));
+	for (k = 0; k < c->servers.n; k++)
+		leader_lines(an->run, ((struct qs_consul_server *)
+		    c->servers.v[k])->node, &lines[k]);
+	/* Intervals by start: those that begin before `a` ends overlap it. */
+	for (i = 0; i < c->reigns.n && pairs < SPLIT_PAIRS_MAX; i++) {
 		const struct qs_consul_reign	*a = c->reigns.v[i];
 
-		for (j = i + 1; j < c->reigns.n; j++) {
+		for (k = 0; c->servers.v[k] != a->server; k++)
+			;
+		for (j = i + 1; j < c->reigns.n && pairs < SPLIT_PAIRS_MAX;
+		    j++) {
 			const struct qs_consul_reign	*b = c->reigns.v[j];
 			const struct qs_evidence	*act;
 			int				 same_term, differ;
 
-			if (a->server == b->server || b->from >= a->to)
+			if (b->from >= a->to)
+				break;
+			if (a->server == b->server)
 				continue;
 			same_term = a->has_term && b->has_term &&
 			    a->term == b->term;
@@ -209,10 +262,11 @@ rule_consul_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			    b->server->config != NULL &&
 			    !qs_consul_same_voters(an, c, a->server->config,
 			    b->server->config);
-			act = leader_active_between(an, a->server->node,
+			act = leader_active_between(&lines[k],
 			    b->from + c->lease_ms, a->to < b->to ? a->to : b->to);
 			if (!same_term && (act == NULL || !differ))
 				continue;
+			pairs++;
 			if (f == NULL)
 				f = qs_finding_new(an, rule, "Two Consul leaders "
 				    "at once: %s and %s", a->server->node->name,
@@ -256,6 +310,9 @@ rule_consul_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			}
 		}
 	}
+	for (k = 0; k < c->servers.n; k++)
+		free(lines[k].v);
+	free(lines);
 	if (f == NULL)
 		return;
 	qs_finding_fact(an, f, "Two leaders mean two clusters: writes "
