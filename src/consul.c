@@ -187,8 +187,8 @@ consul_cmp(const void *a, const void *b)
 
 /*
  * A raft configuration: raft.db's entries, a snapshot's, the log's, and
- * what a collector's `consul info` (latest_configuration) and `consul
- * operator raft list-peers` printed.  Not peers.json, which is a file
+ * what a collector's `consul info` or `consul debug` (latest_configuration)
+ * and `consul operator raft list-peers` printed.  Not peers.json, which is a file
  * staged for a recovery from Consul 0.7 on.
  */
 static int
@@ -198,6 +198,7 @@ consul_is_config_view(const struct qs_view *v)
 	    (strncmp(v->source, "raft configuration", 18) == 0 ||
 	    strncmp(v->source, "raft snapshot", 13) == 0 ||
 	    strncmp(v->source, "consul info", 11) == 0 ||
+	    strncmp(v->source, "consul debug", 12) == 0 ||
 	    strncmp(v->source, "consul operator raft", 20) == 0);
 }
 
@@ -601,6 +602,53 @@ consul_entry_find(const struct consul_build *b, const char *id,
 	return NULL;
 }
 
+/*
+ * A name no node of the bundle has (a server whose files were not
+ * collected): the configuration entry at the host the identities give
+ * it (`consul members`, list-peers, a debug archive's members).
+ */
+static struct qs_hmember *
+consul_member_of_name(struct consul_build *b, const char *name)
+{
+	const struct qs_run	*run = b->an->run;
+	size_t			 i, j;
+
+	for (i = 0; i < run->identities.n; i++) {
+		const struct qs_identity	*id = run->identities.v[i];
+
+		if (id->kind != QS_ID_ADDRESS || id->subject == NULL ||
+		    strcmp(id->subject, name) != 0)
+			continue;
+		for (j = 0; j < b->entries.n; j++) {
+			struct consul_entry	*en = b->entries.v[j];
+
+			if (consul_same_host(id->value, en->addr))
+				return en->member;
+		}
+	}
+	return NULL;
+}
+
+/* How reports name an entry: its address, with the name the collected
+ * commands give it when no node of the bundle has that name. */
+static const char *
+consul_entry_label(struct consul_build *b, const char *key)
+{
+	const struct qs_run	*run = b->an->run;
+	size_t			 i;
+
+	for (i = 0; i < run->identities.n; i++) {
+		const struct qs_identity	*id = run->identities.v[i];
+
+		if (id->kind == QS_ID_ADDRESS && id->subject != NULL &&
+		    consul_same_host(id->value, key) &&
+		    qs_model_lookup(b->an->run, id->subject) == NULL)
+			return qs_arena_printf(&b->an->run->arena, "%s (%s)",
+			    id->subject, key);
+	}
+	return key;
+}
+
 /* The member a configuration entry is, created for an unknown one. */
 static struct qs_hmember *
 consul_config_member(struct consul_build *b, const struct qs_member *m)
@@ -628,7 +676,8 @@ consul_config_member(struct consul_build *b, const struct qs_member *m)
 	en = qs_arena_alloc(&b->an->run->arena, sizeof(*en));
 	en->addr = m->address;
 	en->id = m->id;
-	en->member = qs_history_member(b->h, NULL, key, key);
+	en->member = qs_history_member(b->h, NULL, key,
+	    consul_entry_label(b, key));
 	qs_vec_push(&b->entries, en);
 	return en->member;
 }
@@ -671,8 +720,10 @@ consul_member_named(struct consul_build *b, const char *subject,
 		}
 		return NULL;
 	}
-	srv = qs_consul_server_of(b->c, node);
-	return srv != NULL ? srv->member : NULL;
+	if ((srv = qs_consul_server_of(b->c, node)) != NULL)
+		return srv->member;
+	/* A name no node has: what the collected commands say it is at. */
+	return consul_member_of_name(b, subject);
 }
 
 static int

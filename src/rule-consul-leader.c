@@ -575,6 +575,22 @@ leader_campaigns(struct qs_analysis *an, struct qs_finding *f,
 }
 
 /*
+ * Every server's raft.db was read and none holds a configuration: they
+ * never bootstrapped (without raft.db, only that the bundle lacks it).
+ */
+static int
+leader_unbootstrapped(const struct qs_consul *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->servers.n; i++)
+		if (!qs_node_has_kind(((struct qs_consul_server *)
+		    c->servers.v[i])->node, "consul.raft_db"))
+			return 0;
+	return c->servers.n > 0;
+}
+
+/*
  * A stretch that ends with no voter: the last leadership before it, why
  * there were no voters, who was running.
  */
@@ -610,11 +626,16 @@ leader_no_voters(struct qs_analysis *an, struct qs_finding *f,
 		    leader_reign_term(an, last), qs_ms_text(last->to, t,
 		    sizeof(t)), last->ended);
 	}
-	if (c->latest == NULL)
+	if (c->latest == NULL && leader_unbootstrapped(c))
 		qs_finding_fact(an, f, "No server holds a raft configuration: "
 		    "the cluster was never bootstrapped, so no server can "
 		    "ask for votes (a server with bootstrap_expect waits "
 		    "until that many servers agree).");
+	else if (c->latest == NULL)
+		qs_finding_fact(an, f, "The bundle holds no raft configuration "
+		    "(no raft.db, snapshot or collected list-peers): which "
+		    "servers vote, and so whether a majority was up, is not "
+		    "known.");
 	else {
 		if (v != NULL && v->from.ev != NULL)
 			qs_finding_evidence(f, v->from.ev);
@@ -661,15 +682,32 @@ leader_down_in(const struct qs_quorum_stretch *st, const struct qs_finding *f)
 	return 0;
 }
 
-/* Is a down voter of the stretch an entry no server answers to? */
+/*
+ * Is `m`, a voter without files in the bundle, a peer that
+ * consul-stale-peer names (rather than a server not collected)?
+ */
 static int
-leader_down_entry(const struct qs_quorum_stretch *st)
+leader_stale_entry(const struct qs_analysis *an, const struct qs_hmember *m)
+{
+	const struct qs_finding	*f = qs_finding_find(an, "consul-stale-peer");
+	size_t			 i;
+
+	for (i = 0; f != NULL && m->node == NULL && m->id != NULL &&
+	    i < f->facts.n; i++)
+		if (strstr(f->facts.v[i], m->id) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Is a down voter of the stretch a stale peer? */
+static int
+leader_down_entry(const struct qs_analysis *an,
+    const struct qs_quorum_stretch *st)
 {
 	size_t	i;
 
 	for (i = 0; st->worst != NULL && i < st->worst->down_members.n; i++)
-		if (((struct qs_hmember *)st->worst->down_members.v[i])->node ==
-		    NULL)
+		if (leader_stale_entry(an, st->worst->down_members.v[i]))
 			return 1;
 	return 0;
 }
@@ -703,7 +741,7 @@ leader_causes(struct qs_analysis *an, struct qs_finding *f,
 			link = held || st->last->voters == 0;
 			break;
 		case 4:
-			link = st->lost != NULL && leader_down_entry(st);
+			link = st->lost != NULL && leader_down_entry(an, st);
 			break;
 		default:
 			link = held;
@@ -746,16 +784,15 @@ leader_quorum_steps(struct qs_analysis *an, struct qs_finding *f,
 	for (i = 0; st->worst != NULL && i < st->worst->down_members.n; i++) {
 		const struct qs_hmember	*m = st->worst->down_members.v[i];
 
-		if (m->node != NULL)
+		if (leader_stale_entry(an, m))
+			qs_finding_step(an, f, "%s is a raft peer no server "
+			    "answers to any more: it has to go from the "
+			    "configuration (consul-stale-peer).", m->label);
+		else
 			qs_finding_step(an, f, "Start Consul on %s again (or "
 			    "bring its host back) with its data directory as "
 			    "it is; a majority of the voters must run and "
 			    "reach each other on the server port.", m->label);
-		else
-			qs_finding_step(an, f, "%s is a raft peer no server of "
-			    "the bundle answers to: if no server is there any "
-			    "more, it has to go from the configuration "
-			    "(consul-stale-peer).", m->label);
 	}
 	for (i = 0; i < c->servers.n; i++) {
 		const struct qs_consul_server	*srv = c->servers.v[i];
@@ -826,9 +863,10 @@ rule_consul_no_leader(struct qs_analysis *an, const struct qs_rule *rule)
 		    "s): %s", st->open ? "from" : "for a while from",
 		    qs_ms_text(st->from, t, sizeof(t)), st->open ? " to the "
 		    "end of the evidence" : "", (long long)(st->ms / 1000),
-		    c->latest == NULL ? "the servers never bootstrapped a raft "
-		    "configuration" : "no voter was left in the raft "
-		    "configuration");
+		    c->latest != NULL ? "no voter was left in the raft "
+		    "configuration" : leader_unbootstrapped(c) ? "the servers "
+		    "never bootstrapped a raft configuration" : "which servers "
+		    "vote is not known");
 		leader_no_voters(an, f, c, st, 0);
 	} else {
 		f = qs_finding_new(an, rule, "%s", qs_quorum_title(an->run, h,

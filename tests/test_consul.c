@@ -576,14 +576,25 @@ DEFINE_TEST(test_consul_election_threshold)
 DEFINE_TEST(test_consul_no_leader_causes)
 {
 	struct ct		 t;
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
 	const struct qs_finding	*f;
 	const struct qs_cluster	*cl;
+	static const char *const names[] = { "a", "b", "c" };
+	size_t			 i;
 	int64_t			 ms;
 
 	ct_init(&t, "a", "b", "c", NULL);
 	ct_setting(&t, "a", "bootstrap_expect", "3");
 	ct_setting(&t, "b", "bootstrap_expect", "3");
 	ct_setting(&t, "c", "bootstrap_expect", "5");
+	/* Their raft.db read, and no configuration in it. */
+	for (i = 0; i < 3; i++) {
+		ctx = qs_test_model_ctx(t.run, names[i], "consul.raft_db",
+		    "raft/raft.db");
+		ev = ct_ev(ctx);
+		qs_emit_setting(ctx, "raft.current_term", "0", &ev);
+	}
 	ct_setting(&t, "a", "performance.raft_multiplier", "1");
 	ct_runs_all(&t, 0, 20 * S, 1 * S);
 	for (ms = 3 * S; ms <= 20 * S; ms += 3 * S)
@@ -601,6 +612,18 @@ DEFINE_TEST(test_consul_no_leader_causes)
 	cl = t.an.clusters.n > 0 ? t.an.clusters.v[0] : NULL;
 	CHECK(cl != NULL && cl->cause != NULL &&
 	    strcmp(cl->cause->rule->id, "consul-expect-mismatch") == 0);
+	ct_free(&t);
+
+	/* No raft.db in the bundle: who votes is not known, not "never". */
+	ct_init(&t, "a", "b", "c", NULL);
+	ct_setting(&t, "a", "performance.raft_multiplier", "1");
+	ct_runs_all(&t, 0, 20 * S, 1 * S);
+	for (ms = 3 * S; ms <= 20 * S; ms += 3 * S)
+		ct_signal(&t, "b", ms, QS_SIG_NO_LEADER, NULL);
+	ct_analyse(&t);
+	f = ct_finding(&t, "consul-no-leader");
+	CHECK(f != NULL && strstr(f->title, "which servers vote is not "
+	    "known") != NULL);
 	ct_free(&t);
 
 	/* A fourth voter no server answers to, and one server dies. */
@@ -625,7 +648,7 @@ DEFINE_TEST(test_consul_no_leader_causes)
 	CHECK(f != NULL && qs_test_vec_has(&f->facts, "Caused by "
 	    "consul-stale-peer"));
 	CHECK(f != NULL && qs_test_vec_has(&f->steps, "10.0.0.9:8300 is a raft "
-	    "peer no server of the bundle answers to"));
+	    "peer no server answers to any more"));
 	CHECK(ct_finding(&t, "consul-stale-peer") != NULL);
 	ct_free(&t);
 }
