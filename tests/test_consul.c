@@ -159,6 +159,27 @@ ct_config(struct ct *t, const char *node, uint64_t index, ...)
 	va_end(ap);
 }
 
+/* raft/peers.json as Consul before 0.7 keeps it on `node`: the
+ * addresses, NULL-terminated; none and `is_null` for "null". */
+static void
+ct_peers(struct ct *t, const char *node, int is_null, ...)
+{
+	struct qs_parse_ctx	*ctx = qs_test_model_ctx(t->run, node,
+	    "consul.peers_json", "raft/peers.json");
+	struct qs_evidence	 ev = ct_ev(ctx);
+	struct qs_view		*v;
+	const char		*addr;
+	va_list			 ap;
+
+	v = qs_emit_view(ctx, QS_VIEW_CONSENSUS, "raft/peers.json (legacy)",
+	    &ev);
+	v->is_null = is_null;
+	va_start(ap, is_null);
+	while ((addr = va_arg(ap, const char *)) != NULL)
+		qs_view_add(ctx, v, NULL, addr, NULL, QS_MEMBER_LISTED);
+	va_end(ap);
+}
+
 /* Three servers a, b, c whose raft.db holds all three at `index`. */
 static void
 ct_three(struct ct *t, uint64_t index)
@@ -698,9 +719,6 @@ DEFINE_TEST(test_consul_no_leader_untimed)
 DEFINE_TEST(test_consul_legacy_restart_no_voters)
 {
 	struct ct		 t;
-	struct qs_parse_ctx	*ctx;
-	struct qs_evidence	 ev;
-	struct qs_view		*v;
 	const struct qs_finding	*f;
 	static const char *const names[] = { "a", "b", "c" };
 	size_t			 i;
@@ -708,12 +726,7 @@ DEFINE_TEST(test_consul_legacy_restart_no_voters)
 	ct_init(&t, "a", "b", "c", NULL);
 	for (i = 0; i < 3; i++) {
 		ct_config(&t, names[i], 4, "1", "2", "3", NULL);
-		ctx = qs_test_model_ctx(t.run, names[i], "consul.peers_json",
-		    "raft/peers.json");
-		ev = ct_ev(ctx);
-		v = qs_emit_view(ctx, QS_VIEW_CONSENSUS,
-		    "raft/peers.json (legacy)", &ev);
-		v->is_null = 1;
+		ct_peers(&t, names[i], 1, NULL);
 		ct_signal(&t, names[i], 10 * S, QS_SIG_GRACEFUL_LEAVE, NULL);
 		ct_runs(&t, names[i], 1 * S, 10 * S, 1 * S);
 		ct_event(&t, names[i], 11 * S, QS_EV_STOP, NULL, 0);
@@ -843,25 +856,13 @@ DEFINE_TEST(test_consul_term_ahead_survivor)
 DEFINE_TEST(test_consul_peer_by_host_name)
 {
 	struct ct		 t;
-	struct qs_parse_ctx	*ctx;
-	struct qs_evidence	 ev;
-	struct qs_view		*v;
 	static const char *const names[] = { "a", "b", "c" };
 	size_t			 i;
 
 	ct_init(&t, "a", "b", "c", NULL);
 	for (i = 0; i < 3; i++) {
-		ctx = qs_test_model_ctx(t.run, names[i], "consul.peers_json",
-		    "raft/peers.json");
-		ev = ct_ev(ctx);
-		v = qs_emit_view(ctx, QS_VIEW_CONSENSUS,
-		    "raft/peers.json (legacy)", &ev);
-		qs_view_add(ctx, v, NULL, "10.0.0.1:8300", NULL,
-		    QS_MEMBER_LISTED);
-		qs_view_add(ctx, v, NULL, "10.0.0.2:8300", NULL,
-		    QS_MEMBER_LISTED);
-		qs_view_add(ctx, v, NULL, "consul-x.example.internal:8300",
-		    NULL, QS_MEMBER_LISTED);
+		ct_peers(&t, names[i], 0, "10.0.0.1:8300", "10.0.0.2:8300",
+		    "consul-x.example.internal:8300", NULL);
 		ct_serf(&t, names[i], "a", "b", "c", NULL);
 	}
 	ct_event(&t, "a", 1 * S, QS_EV_LEADER_ELECTED, NULL, 2);
@@ -873,15 +874,8 @@ DEFINE_TEST(test_consul_peer_by_host_name)
 	/* The same written as an address no serf member has: stale. */
 	ct_init(&t, "a", "b", "c", NULL);
 	for (i = 0; i < 3; i++) {
-		ctx = qs_test_model_ctx(t.run, names[i], "consul.peers_json",
-		    "raft/peers.json");
-		ev = ct_ev(ctx);
-		v = qs_emit_view(ctx, QS_VIEW_CONSENSUS,
-		    "raft/peers.json (legacy)", &ev);
-		qs_view_add(ctx, v, NULL, "10.0.0.1:8300", NULL,
-		    QS_MEMBER_LISTED);
-		qs_view_add(ctx, v, NULL, "10.0.0.77:8300", NULL,
-		    QS_MEMBER_LISTED);
+		ct_peers(&t, names[i], 0, "10.0.0.1:8300", "10.0.0.77:8300",
+		    NULL);
 		ct_serf(&t, names[i], "a", "b", "c", NULL);
 	}
 	ct_runs(&t, "a", 2 * S, 20 * S, 1 * S);
