@@ -17,6 +17,7 @@
 #include "quorumscope.h"
 
 #define REPORT_TIMELINE_MAX	60	/* entries in the condensed timeline */
+#define REPORT_LEADERS_MAX	6	/* last leaders in a Consul summary */
 
 #define BOLD(g)		((g)->use_color ? "\033[1m" : "")
 #define RESET(g)	((g)->use_color ? "\033[0m" : "")
@@ -97,46 +98,43 @@ report_verdict(struct qs_analysis *an, const struct qs_cluster *c,
 		    qs_system_name(c->system));
 }
 
+/* "3 servers in the bundle of 4 expected; leaders: a (term 2) -> b". */
 static const char *
 report_consul_summary(struct qs_analysis *an, const struct qs_cluster *cl)
 {
 	struct qs_run		*run = an->run;
-	struct qs_run		 sub;
-	struct qs_consul	 c;
+	const struct qs_consul	*c = cl->facts;
+	const struct qs_history	*h = cl->history;
 	const char		*out, *leaders = "";
 	size_t			 i, n = 0;
 
-	/* The Consul model reads the cluster's own run. */
-	qs_cluster_run(run, cl, &sub);
-	an->run = &sub;
-	qs_consul_model(an, &c);
-	an->run = run;
-	qs_cluster_run_done(run, &sub);
-	out = qs_arena_printf(&run->arena, "%zu server%s", c.servers.n,
-	    c.servers.n == 1 ? "" : "s");
-	if (c.expected > c.servers.n)
+	if (c == NULL)
+		return "servers not judged";
+	out = qs_arena_printf(&run->arena, "%zu server%s", c->servers.n,
+	    c->servers.n == 1 ? "" : "s");
+	if (c->expected > c->servers.n)
 		out = qs_arena_printf(&run->arena, "%s in the bundle of %zu "
-		    "expected", out, c.expected);
-	qs_consul_free(&c);
-	for (i = 0; i < an->timeline.entries.n; i++) {
-		const struct qs_event	*e = ((struct qs_tl_entry *)
-		    an->timeline.entries.v[i])->event;
+		    "expected", out, c->expected);
+	/* The first leader and the last few: a line, not a history. */
+	for (i = 0; h != NULL && i < h->terms.n; i++) {
+		const struct qs_term	*t = h->terms.v[i];
 
-		if (e->system != QS_SYS_CONSUL ||
-		    e->kind != QS_EV_LEADER_ELECTED ||
-		    qs_cluster_of(&an->clusters, e->observer, QS_SYS_CONSUL) !=
-		    cl)
+		if (i > 0 && i + REPORT_LEADERS_MAX < h->terms.n) {
+			if (i == 1)
+				leaders = qs_arena_printf(&run->arena,
+				    "%s -> ...", leaders);
 			continue;
+		}
 		leaders = qs_arena_printf(&run->arena, "%s%s%s", leaders,
-		    n++ > 0 ? " -> " : "", qs_tl_subject(e));
-		if (e->clock.set & QS_CLOCK_TERM)
+		    n++ > 0 ? " -> " : "", t->leader->label);
+		if (t->has_term)
 			leaders = qs_arena_printf(&run->arena, "%s (term "
-			    "%llu)", leaders,
-			    (unsigned long long)e->clock.term);
+			    "%llu)", leaders, (unsigned long long)t->term);
 	}
 	if (n > 0)
-		out = qs_arena_printf(&run->arena, "%s; leaders: %s", out,
-		    leaders);
+		out = qs_arena_printf(&run->arena, "%s; leaders: %s%s", out,
+		    leaders, n < h->terms.n ? qs_arena_printf(&run->arena,
+		    " (%zu terms)", h->terms.n) : "");
 	return out;
 }
 

@@ -2,10 +2,11 @@
  * Every cluster's facts, built once before its rules run, and what the
  * histories add to the timeline.
  *
- * Each system has one facts module (zk.c, triton.c; consul.c and etcd.c
- * as they gain histories) that reads the cluster's observations once and keeps
+ * Each system has one facts module (consul.c, zk.c, triton.c; etcd.c as
+ * it gains a history) that reads the cluster's observations once and keeps
  * what its rules share, including the cluster's history (history.c).
- * Rules ask for the facts (qs_zk_facts()) and never rebuild them.
+ * Rules ask for the facts (qs_consul_facts(), qs_zk_facts(),
+ * qs_triton_facts()) and never rebuild them.
  *
  * The timeline gets, from every history, the crashes and stops that no
  * line said: a member whose log ends while peers go on losing contact
@@ -19,10 +20,31 @@
 
 #include "quorumscope.h"
 
+/*
+ * The cluster whose facts of system `sys` are wanted: the one being
+ * judged, or after the analysis (tests, commands) the first of that
+ * system; NULL when there is none.
+ */
+struct qs_cluster *
+qs_facts_cluster(const struct qs_analysis *an, enum qs_system sys)
+{
+	size_t	i;
+
+	if (an->cluster != NULL)
+		return an->cluster->system == sys ? an->cluster : NULL;
+	for (i = 0; i < an->clusters.n; i++)
+		if (((struct qs_cluster *)an->clusters.v[i])->system == sys)
+			return an->clusters.v[i];
+	return NULL;
+}
+
 void
 qs_facts_build(struct qs_analysis *an)
 {
 	switch (an->cluster->system) {
+	case QS_SYS_CONSUL:
+		(void)qs_consul_facts(an);
+		break;
 	case QS_SYS_ZOOKEEPER:
 		(void)qs_zk_facts(an);
 		break;
@@ -45,6 +67,9 @@ qs_facts_free(struct qs_analysis *an)
 		if (c->facts == NULL)
 			continue;
 		switch (c->system) {
+		case QS_SYS_CONSUL:
+			qs_consul_facts_free(c->facts);
+			break;
 		case QS_SYS_ZOOKEEPER:
 			qs_zk_facts_free(c->facts);
 			break;

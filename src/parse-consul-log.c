@@ -48,8 +48,12 @@
  * observation carries the line's time, the raft term when the line gives
  * one, and the line number and text as evidence.
  *
- * Ignored: everything else (RPC, HTTP, DNS, checks, snapshots, memberlist
- * suspicion, which serf's EventMemberFailed summarises).  Lines that match
+ * Liveness: memberlist's suspicion and "Marking X as failed" (before
+ * serf's EventMemberFailed summarises them), a leader's failed heartbeats
+ * and AppendEntries, a candidate's failed vote requests, each naming the
+ * peer it could not reach.
+ *
+ * Ignored: everything else (RPC, HTTP, DNS, checks, snapshots).  Lines that match
  * no known shape are skipped silently; a file with no line in any known
  * format gets one warning.
  *
@@ -253,7 +257,9 @@ static int	h_config_update(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
 static int	h_config_initial(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
-static int	h_vote_failed(struct clog *, const struct clog_rule *,
+static int	h_rpc_failed(struct clog *, const struct clog_rule *,
+		    struct clog_line *, const char *, size_t);
+static int	h_member_suspect(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
 static int	h_removed_self(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
@@ -335,7 +341,9 @@ static const struct clog_rule clog_rules[] = {
 	{ "Ignoring previous leave in snapshot", CLOG_LOG, h_signal,
 	    QS_SIG_PREVIOUS_LEAVE_IGNORED, NULL },
 	{ "Name conflict for '", CLOG_LOG, h_name_conflict, 0, NULL },
-	/* memberlist */
+	/* memberlist (state.go): a probe got no ack; the suspicion expired */
+	{ "Suspect ", CLOG_LOG, h_member_suspect, 0, " has failed" },
+	{ "Marking ", CLOG_LOG, h_member_suspect, 0, " as failed" },
 	{ "Conflicting address for ", CLOG_LOG, h_addr_conflict, 0, NULL },
 
 	/* raft v0.x and v1.0-v1.1.1 printf texts */
@@ -364,8 +372,13 @@ static const struct clog_rule clog_rules[] = {
 	{ "Removed peer ", CLOG_LOG, h_peer, QS_EV_MEMBER_REMOVE, NULL },
 	{ "updating configuration", CLOG_LOG, h_config_update, 0, NULL },
 	{ "initial configuration", CLOG_LOG, h_config_initial, 0, NULL },
-	{ "failed to make requestVote RPC", CLOG_LOG, h_vote_failed, 0,
-	    NULL },
+	{ "failed to make requestVote RPC", CLOG_LOG, h_rpc_failed,
+	    QS_SIG_VOTE_FAILED, "target" },
+	/* a leader's replication to a follower (raft replication.go) */
+	{ "failed to heartbeat to", CLOG_LOG, h_rpc_failed,
+	    QS_SIG_PEER_UNREACHABLE, "peer" },
+	{ "failed to appendEntries to", CLOG_LOG, h_rpc_failed,
+	    QS_SIG_PEER_UNREACHABLE, "peer" },
 	{ "no known peers, aborting election", CLOG_LOG, h_signal,
 	    QS_SIG_NO_PEERS, NULL },
 	{ "EnableSingleNode disabled, and no known peers", CLOG_LOG,
@@ -989,6 +1002,9 @@ clog_dispatch(struct clog *c, struct clog_line *l)
 		c->untimed_start->time = l->time;
 		c->untimed_start = NULL;
 	}
+	/* Every timed line says the agent was running then (history.c). */
+	if (l->time.set && !l->cont)
+		qs_artifact_time(c->ctx, &l->time, l->lineno);
 	for (i = 0; i < sizeof(clog_rules) / sizeof(clog_rules[0]); i++) {
 		r = &clog_rules[i];
 		if ((r->how & where) == 0 ||
@@ -1970,21 +1986,29 @@ h_config_initial(struct clog *c, const struct clog_rule *r,
 	return 1;
 }
 
-/* "Failed to make RequestVote RPC to <target>: <error>" / "failed to make
- * requestVote RPC: target=\"{Voter id addr}\" error=\"...\"". */
+/*
+ * A raft RPC to a peer that failed, the peer as the old printf texts put
+ * it ("Failed to make RequestVote RPC to <target>: <error>", "Failed to
+ * heartbeat to <addr>: <error>", "Failed to AppendEntries to <peer>:
+ * <error>") or as hclog's key (r->detail: target= for votes, peer= for
+ * replication, a "{Voter id addr}" or an address), with the error.
+ */
 static int
-h_vote_failed(struct clog *c, const struct clog_rule *r,
+h_rpc_failed(struct clog *c, const struct clog_rule *r,
     struct clog_line *l, const char *rest, size_t n)
 {
 	const struct clog_kv	*kv, *err;
 	const char		*target = NULL, *detail = NULL, *p, *q;
 	size_t			 k, left;
 
-	if ((kv = clog_kv(l, "target")) != NULL)
+	/* The row's text may end before or after the "to". */
+	k = n > 4 && clog_ci_prefix(rest, n, " to ") == 4 ? 4 :
+	    n > 1 && *rest == ' ' ? 1 : 0;
+	if ((kv = clog_kv(l, r->detail)) != NULL)
 		target = clog_server_addr(c, kv, NULL, 0);
-	else if (n > 4 && clog_ci_prefix(rest, n, " to ") == 4) {
-		p = rest + 4;
-		left = n - 4;
+	else if (k > 0) {
+		p = rest + k;
+		left = n - k;
 		if (*p == '{') {
 			k = clog_span_until(p, left, "}");
 			if (k < left)
@@ -2000,7 +2024,27 @@ h_vote_failed(struct clog *c, const struct clog_rule *r,
 	}
 	if ((err = clog_kv(l, "error")) != NULL)
 		detail = clog_str(c, err->val, err->vlen, CLOG_DETAIL_MAX);
-	clog_signal(c, l, QS_SIG_VOTE_FAILED, target, detail);
+	clog_signal(c, l, (enum qs_signal_kind)r->kind, target, detail);
+	return 1;
+}
+
+/*
+ * memberlist: "Suspect <name> has failed, no acks received" (this agent's
+ * probe went unanswered) and "Marking <name> as failed, suspect timeout
+ * reached (N peer confirmations)": the agent lost contact with <name>.
+ * The row's detail is the text after the name; other "Suspect ..." or
+ * "Marking ..." messages are not ours.
+ */
+static int
+h_member_suspect(struct clog *c, const struct clog_rule *r,
+    struct clog_line *l, const char *rest, size_t n)
+{
+	const char	*end;
+
+	if ((end = clog_find(rest, n, r->detail)) == NULL || end == rest)
+		return 0;
+	clog_signal(c, l, QS_SIG_PEER_UNREACHABLE, clog_str(c, rest,
+	    (size_t)(end - rest), CLOG_TOKEN_MAX), l->wan ? "wan" : NULL);
 	return 1;
 }
 

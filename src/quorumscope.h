@@ -1233,6 +1233,8 @@ const struct qs_member *qs_triton_binder_at(const struct qs_triton *,
 	    const char *);
 
 /* facts.c: every cluster's facts, built once before its rules run. */
+struct qs_cluster *qs_facts_cluster(const struct qs_analysis *,
+	    enum qs_system);
 void	qs_facts_build(struct qs_analysis *);
 void	qs_facts_events(struct qs_analysis *);
 void	qs_facts_free(struct qs_analysis *);
@@ -1243,27 +1245,73 @@ const char *qs_etcd_majority_cluster(struct qs_analysis *, size_t *);
 struct qs_node *qs_etcd_survivor(struct qs_analysis *, const char *,
 	    const struct qs_node *, uint64_t *);
 
-/* consul.c: Consul facts several rules need. */
+/*
+ * consul.c: Consul facts, built once per cluster (a datacenter's servers)
+ * before its rules run: which nodes are servers, each one's raft address,
+ * node ID, peers.json, raft configuration, serf view and bootstrap
+ * settings; the cluster's raft configuration; the raft timing; each
+ * server's leadership intervals; and the cluster's history (liveness,
+ * leadership by term, voters over time).
+ */
 struct qs_consul_server {
 	struct qs_node		*node;
 	const char		*raft_addr;	/* ip:port for peers.json */
+	int			 raft_addr_seen; /* logged, not derived */
 	const char		*node_id;	/* NULL when unknown */
 	const struct qs_view	*peers;		/* latest peers.json view */
-	const struct qs_view	*config;	/* latest raft configuration */
+	const struct qs_view	*config;	/* its raft configuration */
 	const struct qs_view	*serf;		/* serf LAN view */
 	int			 legacy;	/* raft peers.json era (<= 0.6) */
+	const struct qs_setting	*bootstrap;	/* "bootstrap", or NULL */
+	const struct qs_setting	*expect;	/* bootstrap_expect, or NULL */
+	unsigned long		 expect_n;
+	struct qs_hmember	*member;	/* in the history */
+	/*
+	 * Taken out of the cluster while the others went on: another
+	 * server removed it from raft, or serf reaped it, and the cluster's
+	 * configuration no longer lists it.  Its own files then hold the
+	 * view of a member that is gone, not a disagreement.
+	 */
+	const struct qs_event	*removed;
+	const struct qs_event	*reaped;	/* serf's reap, when seen */
+};
+/* One server's leadership: from its own lead line to its end. */
+struct qs_consul_reign {
+	struct qs_consul_server	*server;
+	const struct qs_event	*start;
+	int			 has_term;
+	uint64_t		 term;
+	int64_t			 from, to;
+	int			 open;		/* still leading at the end */
+	const char		*ended;		/* how, or NULL when open */
+	const struct qs_evidence *end_ev;
 };
 struct qs_consul {
 	struct qs_vec		 servers;	/* struct qs_consul_server * */
 	size_t			 expected;	/* servers the cluster should have */
+	const struct qs_view	*latest;	/* the cluster's configuration */
+	struct qs_vec		 reigns;	/* struct qs_consul_reign * */
+	struct qs_history	*history;
+	unsigned		 multiplier;	/* performance.raft_multiplier */
+	const char		*multiplier_from;
+	int64_t			 lease_ms;	/* LeaderLeaseTimeout */
+	int			 leader_at_end;	/* led, quorum not lost */
 };
-void	qs_consul_model(struct qs_analysis *, struct qs_consul *);
-void	qs_consul_free(struct qs_consul *);
+struct qs_consul *qs_consul_facts(struct qs_analysis *);
+void	qs_consul_facts_free(struct qs_consul *);
+struct qs_consul_server *qs_consul_server_of(const struct qs_consul *,
+	    const struct qs_node *);
+int	qs_consul_down_at_end(const struct qs_consul *,
+	    const struct qs_consul_server *);
 const struct qs_consul_server *qs_consul_survivor(struct qs_analysis *,
 	    const struct qs_consul *, const char **);
 const char *qs_consul_peers_json(struct qs_analysis *,
 	    const struct qs_consul *, const struct qs_consul_server *,
 	    const struct qs_vec *);
+const char *qs_consul_voters_text(struct qs_analysis *,
+	    const struct qs_view *);
+int	qs_consul_same_voters(struct qs_analysis *, const struct qs_consul *,
+	    const struct qs_view *, const struct qs_view *);
 
 /* wire-json.c: key positions and exact integers in JSON text. */
 struct qs_json_key {

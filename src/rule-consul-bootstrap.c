@@ -20,17 +20,17 @@ rule_consul_multiple_bootstrap(struct qs_analysis *an,
     const struct qs_rule *rule)
 {
 	struct qs_run		*run = an->run;
-	struct qs_consul	 c;
+	struct qs_consul	*c = qs_consul_facts(an);
 	struct qs_vec		 boot = { 0 };
-	struct qs_finding	*f = NULL;
+	struct qs_finding	*f = NULL, *differ;
 	size_t			 i, signals = 0;
 
-	qs_consul_model(an, &c);
-	for (i = 0; i < c.servers.n; i++) {
-		struct qs_consul_server	*srv = c.servers.v[i];
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->servers.n; i++) {
+		struct qs_consul_server	*srv = c->servers.v[i];
 
-		if (qs_setting_true(qs_setting_get(run, srv->node,
-		    QS_SYS_CONSUL, "bootstrap")))
+		if (srv->bootstrap != NULL)
 			qs_vec_push(&boot, srv);
 	}
 	for (i = 0; i < run->signals.n; i++)
@@ -41,10 +41,10 @@ rule_consul_multiple_bootstrap(struct qs_analysis *an,
 	if (boot.n >= 2 || signals > 0) {
 		f = qs_finding_new(an, rule, "%zu servers started in bootstrap "
 		    "mode", boot.n >= 2 ? boot.n : (size_t)2);
-	} else if (boot.n == 1 && c.servers.n > 1) {
+	} else if (boot.n == 1 && c->servers.n > 1) {
 		f = qs_finding_new(an, rule, "Bootstrap mode on %s beside %zu "
 		    "other servers", ((struct qs_consul_server *)
-		    boot.v[0])->node->name, c.servers.n - 1);
+		    boot.v[0])->node->name, c->servers.n - 1);
 		f->level = QS_LEVEL_WARNING;
 		f->rule = rule;
 	}
@@ -95,7 +95,7 @@ rule_consul_multiple_bootstrap(struct qs_analysis *an,
 		    "leader and its own data, a split brain that does not heal.");
 	qs_finding_step(an, f, "Remove \"bootstrap\" from every server's "
 	    "configuration and set \"bootstrap_expect\": %zu on all of them "
-	    "instead.", c.expected);
+	    "instead.", c->expected);
 	if (f->level == QS_LEVEL_CRITICAL) {
 		qs_finding_step(an, f, "Choose the cluster whose data to keep "
 		    "(the one clients wrote to; see the leader history).  Stop "
@@ -104,31 +104,35 @@ rule_consul_multiple_bootstrap(struct qs_analysis *an,
 		qs_finding_step(an, f, "Start them again with retry_join "
 		    "pointing at the kept servers; they join as followers and "
 		    "receive its data.");
+		/* Separate bootstraps are why the peer sets differ. */
+		if ((differ = qs_finding_find(an, "consul-peers-differ")) !=
+		    NULL) {
+			qs_finding_caused_by(differ, f);
+			qs_finding_fact(an, differ, "Caused by %s: %s.",
+			    rule->id, f->title);
+		}
 	}
 out:
 	qs_vec_free(&boot);
-	qs_consul_free(&c);
 }
 
 static void
 rule_consul_expect_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct qs_run		*run = an->run;
-	struct qs_consul	 c;
+	struct qs_consul	*c = qs_consul_facts(an);
 	struct qs_finding	*f = NULL;
 	const struct qs_setting	*first = NULL, *s;
 	unsigned long		 lo = 0, hi = 0, v;
 	size_t			 i, with = 0;
 
-	qs_consul_model(an, &c);
-	for (i = 0; i < c.servers.n; i++) {
-		struct qs_consul_server	*srv = c.servers.v[i];
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->servers.n; i++) {
+		struct qs_consul_server	*srv = c->servers.v[i];
 
-		s = qs_setting_get(run, srv->node, QS_SYS_CONSUL,
-		    "bootstrap_expect");
-		if (s == NULL)
+		if ((s = srv->expect) == NULL)
 			continue;
-		v = strtoul(s->value, NULL, 10);
+		v = srv->expect_n;
 		if (first == NULL || v < lo)
 			lo = v;
 		if (first == NULL || v > hi)
@@ -137,17 +141,16 @@ rule_consul_expect_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
 			first = s;
 		with++;
 	}
-	if (with == 0 || (lo == hi && hi <= c.servers.n) || c.servers.n < 2)
-		goto out;
+	if (with == 0 || (lo == hi && hi <= c->servers.n) || c->servers.n < 2)
+		return;
 	f = qs_finding_new(an, rule, lo != hi ? "bootstrap_expect differs "
 	    "between servers (%lu to %lu)" : "bootstrap_expect %lu is more "
 	    "than the %lu servers there are", lo != hi ? lo : hi,
-	    lo != hi ? hi : (unsigned long)c.servers.n);
-	for (i = 0; i < c.servers.n; i++) {
-		struct qs_consul_server	*srv = c.servers.v[i];
+	    lo != hi ? hi : (unsigned long)c->servers.n);
+	for (i = 0; i < c->servers.n; i++) {
+		struct qs_consul_server	*srv = c->servers.v[i];
 
-		s = qs_setting_get(run, srv->node, QS_SYS_CONSUL,
-		    "bootstrap_expect");
+		s = srv->expect;
 		qs_finding_node(f, srv->node);
 		if (s != NULL) {
 			qs_finding_evidence(f, &s->ev);
@@ -164,12 +167,10 @@ rule_consul_expect_mismatch(struct qs_analysis *an, const struct qs_rule *rule)
 	    "servers there are, nothing bootstraps at all.");
 	qs_finding_step(an, f, "Set \"bootstrap_expect\": %zu on every server "
 	    "(the number of servers of the cluster) and restart them one at "
-	    "a time.", c.servers.n);
+	    "a time.", c->servers.n);
 	qs_finding_step(an, f, "bootstrap_expect is only read by servers with "
 	    "no raft data: on an initialised cluster, fixing it prevents the "
 	    "next rebuild from going wrong.");
-out:
-	qs_consul_free(&c);
 }
 
 const struct qs_rule qs_rule_consul_multiple_bootstrap = {

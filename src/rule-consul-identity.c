@@ -3,12 +3,15 @@
  *
  *   consul-duplicate-node-id  two nodes with one node ID (a cloned data
  *                             dir or image), or "conflicting node ID" lines.
- *   consul-name-conflict      two agents claiming one node name.
+ *   consul-name-conflict      two agents claiming one node name (info when
+ *                             it is a server rebuilt at a new address
+ *                             whose old incarnation is gone).
  *   consul-gossip-key         gossip encryption keys that differ between
  *                             agents: members cannot talk to each other.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "quorumscope.h"
@@ -94,15 +97,104 @@ rule_consul_duplicate_node_id(struct qs_analysis *an,
 	    "first if needed: `consul operator raft remove-peer -id=<old id>`.");
 }
 
+/* The node whose own address has `addr`'s host, or NULL. */
+static struct qs_node *
+identity_owner(struct qs_analysis *an, const char *addr)
+{
+	const char	*host = qs_address_host(&an->run->arena, addr);
+	size_t		 i;
+
+	for (i = 0; host != NULL && i < an->run->nodes.n; i++)
+		if (qs_node_has_host(an->run, an->run->nodes.v[i], host) == 1)
+			return an->run->nodes.v[i];
+	return NULL;
+}
+
+/* Is a raft voter at `addr`'s host known down at the end (history)? */
+static int
+identity_dead_voter(struct qs_analysis *an, const char *addr)
+{
+	const struct qs_consul	*c = qs_consul_facts(an);
+	const char		*host = qs_address_host(&an->run->arena, addr);
+	size_t			 i;
+
+	if (c == NULL || c->history == NULL || !c->history->timed ||
+	    host == NULL)
+		return 0;
+	for (i = 0; i < c->history->members.n; i++) {
+		const struct qs_hmember	*m = c->history->members.v[i];
+		const char		*h = qs_address_host(&an->run->arena,
+		    m->label);
+
+		if (m->node == NULL && h != NULL && strcmp(h, host) == 0 &&
+		    qs_history_state_at(m, c->history->end, NULL) ==
+		    QS_LIVE_DOWN)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A server rebuilt at a new address under its old name: one address of
+ * the conflict is a node's own, the other no node's and the raft peer
+ * there is down.  The old incarnation's gossip lingers until serf
+ * declares it dead; two live agents are not involved.  The server of the
+ * new address, or NULL when some conflict is not of this kind.
+ */
+static struct qs_node *
+identity_replaced(struct qs_analysis *an, const char **old)
+{
+	struct qs_run	*run = an->run;
+	struct qs_node	*node = NULL, *a, *b;
+	size_t		 i;
+	char		 x[128], y[128];
+
+	for (i = 0; i < run->signals.n; i++) {
+		const struct qs_signal	*s = run->signals.v[i];
+
+		if (s->kind != QS_SIG_NAME_CONFLICT || s->system !=
+		    QS_SYS_CONSUL)
+			continue;
+		if (s->detail == NULL || sscanf(s->detail, "%127s %127s", x,
+		    y) != 2)
+			return NULL;
+		a = identity_owner(an, x);
+		b = identity_owner(an, y);
+		if ((a == NULL) == (b == NULL) || (node != NULL && node !=
+		    (a != NULL ? a : b)) || !identity_dead_voter(an, a != NULL ?
+		    y : x))
+			return NULL;
+		node = a != NULL ? a : b;
+		*old = qs_arena_strdup(&run->arena, a != NULL ? y : x);
+	}
+	return node;
+}
+
 static void
 rule_consul_name_conflict(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	struct qs_finding	*f;
+	struct qs_node		*node;
+	const char		*old = NULL;
 
 	f = identity_signals(an, rule, QS_SIG_NAME_CONFLICT,
 	    "Two agents claim the same node name");
 	if (f == NULL)
 		return;
+	if ((node = identity_replaced(an, &old)) != NULL) {
+		f->level = QS_LEVEL_INFO;
+		f->title = qs_arena_printf(&an->run->arena, "%s came back at a "
+		    "new address under its old name", node->name);
+		qs_finding_fact(an, f, "%s's former address %s is no node's "
+		    "address any more, and the raft peer there is down: serf "
+		    "saw the old incarnation's gossip claim the name until it "
+		    "declared it dead.  Not two agents with one name.",
+		    node->name, old);
+		qs_finding_step(an, f, "Nothing to change on the agents; the "
+		    "raft peer at the old address is consul-stale-peer's "
+		    "business.");
+		return;
+	}
 	qs_finding_fact(an, f, "serf identifies members by name: two agents "
 	    "with one name flap between each other's addresses, and the one "
 	    "that loses is treated as failed.");

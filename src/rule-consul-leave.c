@@ -76,23 +76,24 @@ leave_fix_steps(struct qs_analysis *an, struct qs_finding *f)
 static void
 rule_consul_majority_left(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct qs_consul	 c;
-	struct qs_finding	*f;
+	struct qs_consul	*c = qs_consul_facts(an);
+	struct qs_finding	*f, *empty;
 	const struct qs_setting	*why_ev;
 	const char		*why;
 	size_t			 i, left = 0;
 
-	qs_consul_model(an, &c);
-	for (i = 0; i < c.servers.n; i++)
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->servers.n; i++)
 		if (leave_signal(an, ((struct qs_consul_server *)
-		    c.servers.v[i])->node) != NULL)
+		    c->servers.v[i])->node) != NULL)
 			left++;
-	if (c.expected < 2 || left * 2 <= c.expected)
-		goto out;
+	if (c->expected < 2 || left * 2 <= c->expected)
+		return;
 	f = qs_finding_new(an, rule, "%zu of %zu servers left the cluster "
-	    "gracefully", left, c.expected);
-	for (i = 0; i < c.servers.n; i++) {
-		struct qs_consul_server	*srv = c.servers.v[i];
+	    "gracefully", left, c->expected);
+	for (i = 0; i < c->servers.n; i++) {
+		struct qs_consul_server	*srv = c->servers.v[i];
 		const struct qs_signal	*s = leave_signal(an, srv->node);
 		char			 t[40];
 
@@ -117,22 +118,25 @@ rule_consul_majority_left(struct qs_analysis *an, const struct qs_rule *rule)
 	    "says (stop all servers, the same raft/peers.json on each, start "
 	    "all).");
 	leave_fix_steps(an, f);
-out:
-	qs_consul_free(&c);
+	/* The leaves are why the peer sets are empty. */
+	if ((empty = qs_finding_find(an, "consul-peers-empty")) != NULL) {
+		qs_finding_caused_by(empty, f);
+		qs_finding_fact(an, empty, "Caused by %s: %s.", rule->id,
+		    f->title);
+	}
 }
 
 static void
 rule_consul_leave_hazard(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct qs_consul	 c;
+	struct qs_consul	*c = qs_consul_facts(an);
 	struct qs_finding	*f = NULL;
 	const struct qs_setting	*ev;
 	const char		*why;
 	size_t			 i;
 
-	qs_consul_model(an, &c);
-	for (i = 0; i < c.servers.n && c.expected > 1; i++) {
-		struct qs_consul_server	*srv = c.servers.v[i];
+	for (i = 0; c != NULL && i < c->servers.n && c->expected > 1; i++) {
+		struct qs_consul_server	*srv = c->servers.v[i];
 
 		if ((why = leave_reason(an, srv, &ev)) == NULL)
 			continue;
@@ -149,9 +153,18 @@ rule_consul_leave_hazard(struct qs_analysis *an, const struct qs_rule *rule)
 		    "once (a parallel restart, a deploy tool restarting "
 		    "everything) removes them from each other's peer sets: the "
 		    "cluster does not come back.");
+		/* A setting no server acted on is worth knowing, no more. */
+		for (i = 0; i < c->servers.n && leave_signal(an,
+		    ((struct qs_consul_server *)c->servers.v[i])->node) ==
+		    NULL; i++)
+			;
+		if (i == c->servers.n) {
+			f->level = QS_LEVEL_INFO;
+			qs_finding_fact(an, f, "No server left in the evidence "
+			    "read.");
+		}
 		leave_fix_steps(an, f);
 	}
-	qs_consul_free(&c);
 }
 
 const struct qs_rule qs_rule_consul_majority_left = {

@@ -25,16 +25,17 @@
 static void
 rule_consul_term_ahead(struct qs_analysis *an, const struct qs_rule *rule)
 {
-	struct qs_consul		 c;
+	struct qs_consul		*c = qs_consul_facts(an);
 	const struct qs_consul_server	*top = NULL;
 	const struct qs_setting		*top_s = NULL, *s;
 	unsigned long long		 top_term = 0, next = 0, v;
 	struct qs_finding		*f;
 	size_t				 i, known = 0;
 
-	qs_consul_model(an, &c);
-	for (i = 0; i < c.servers.n; i++) {
-		const struct qs_consul_server	*srv = c.servers.v[i];
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->servers.n; i++) {
+		const struct qs_consul_server	*srv = c->servers.v[i];
 
 		s = qs_setting_get(an->run, srv->node, QS_SYS_CONSUL,
 		    "raft.current_term");
@@ -52,13 +53,21 @@ rule_consul_term_ahead(struct qs_analysis *an, const struct qs_rule *rule)
 			next = v;
 	}
 	if (known < 2 || top_term < next + TERM_AHEAD_MIN)
-		goto out;
+		return;
+	/*
+	 * A server left without a quorum campaigns in rising terms: that is
+	 * the quorum loss consul-no-leader reports (it names the terms), and
+	 * there is no leader for it to disturb.
+	 */
+	if (!c->leader_at_end && !qs_consul_down_at_end(c, top) &&
+	    qs_finding_find(an, "consul-no-leader") != NULL)
+		return;
 	f = qs_finding_new(an, rule, "%s's raft term is %llu, the other "
 	    "servers' at most %llu", top->node->name, top_term, next);
 	qs_finding_node(f, top->node);
 	qs_finding_evidence(f, &top_s->ev);
-	for (i = 0; i < c.servers.n; i++) {
-		const struct qs_consul_server	*srv = c.servers.v[i];
+	for (i = 0; i < c->servers.n; i++) {
+		const struct qs_consul_server	*srv = c->servers.v[i];
 
 		s = qs_setting_get(an->run, srv->node, QS_SYS_CONSUL,
 		    "raft.current_term");
@@ -82,8 +91,6 @@ rule_consul_term_ahead(struct qs_analysis *an, const struct qs_rule *rule)
 	    "it, move its raft/ directory aside and start it again so that it "
 	    "joins as a new follower; if it is, expect one election when it "
 	    "returns and check `consul operator raft list-peers` after.");
-out:
-	qs_consul_free(&c);
 }
 
 static void

@@ -13,6 +13,7 @@ extern const struct qs_rule qs_rule_consul_peers_empty;
 extern const struct qs_rule qs_rule_consul_peers_differ;
 extern const struct qs_rule qs_rule_consul_stale_peer;
 extern const struct qs_rule qs_rule_consul_peers_recovery;
+extern const struct qs_rule qs_rule_consul_removed_server;
 extern const struct qs_rule qs_rule_consul_multiple_bootstrap;
 extern const struct qs_rule qs_rule_consul_expect_mismatch;
 extern const struct qs_rule qs_rule_consul_majority_left;
@@ -58,6 +59,7 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_differ,
 	&qs_rule_consul_stale_peer,
 	&qs_rule_consul_peers_recovery,
+	&qs_rule_consul_removed_server,
 	&qs_rule_consul_multiple_bootstrap,
 	&qs_rule_consul_expect_mismatch,
 	&qs_rule_consul_majority_left,

@@ -323,6 +323,7 @@ DEFINE_TEST(test_parse_consul_log_v05)
 	    "2016-03-03T12:00:01.000Z~\n"
 	    "S vote-failed 10.0.0.3:8300 dial tcp 10.0.0.3:8300: getsockopt: "
 	    "connection refused L29 2016-03-03T12:00:03.000Z~\n"
+	    "S peer-unreachable node3 - L37 2016-03-03T12:10:00.000Z~\n"
 	    "S quorum-contact-lost - - L45 2016-03-03T12:10:10.000Z~\n"
 	    "S no-leader - coordinate update error L48 "
 	    "2016-03-03T12:10:11.000Z~\n"
@@ -436,6 +437,60 @@ static const char log_v1x[] =
     "2019/07/01 12:00:03 [INFO]  raft: New leader elected, stepping down\n"
     "2019/07/01 12:00:04 [INFO]  raft: Removed ourself, shutting down\n"
     "2019/07/01 12:00:05 [WARN]  raft: no known peers, aborting election\n";
+
+/*
+ * What says a peer cannot be reached, in the wordings of raft 0.x/1.0
+ * (printf) and raft 1.1.2 and later (hclog, peer= as an address or a
+ * "{Voter id addr}"), and memberlist's suspicion on the LAN and the WAN
+ * pool; lines that only start alike are not taken.
+ */
+static const char log_liveness[] =
+    "2016/03/03 12:00:01 [ERR] raft: Failed to heartbeat to "
+    "10.0.0.2:8300: dial tcp 10.0.0.2:8300: connect: connection refused\n"
+    "2016/03/03 12:00:02 [ERR] raft: Failed to AppendEntries to "
+    "10.0.0.3:8300: EOF\n"
+    "2021-01-23T23:20:00.100Z [ERROR] agent.server.raft: failed to "
+    "heartbeat to: peer=10.0.0.2:8300 error=\"dial tcp 10.0.0.2:8300: "
+    "connect: connection refused\"\n"
+    "2021-01-23T23:20:00.200Z [ERROR] agent.server.raft: failed to "
+    "appendEntries to: peer=\"{Voter b2 10.0.0.2:8300}\" "
+    "error=\"dial tcp 10.0.0.2:8300: i/o timeout\"\n"
+    "2021-01-23T23:20:01.000Z [INFO]  agent.server.memberlist.wan: "
+    "memberlist: Suspect node2.dc1 has failed, no acks received\n"
+    "2021-01-23T23:20:02.000Z [INFO]  agent.server.memberlist.lan: "
+    "memberlist: Marking node2 as failed, suspect timeout reached (1 peer "
+    "confirmations)\n"
+    "2021-01-23T23:20:03.000Z [INFO]  agent.server.memberlist.lan: "
+    "memberlist: Suspect messages are not ours\n"
+    "2021-01-23T23:20:04.000Z [INFO]  agent: Marking nothing\n";
+
+DEFINE_TEST(test_parse_consul_log_liveness)
+{
+	struct qs_run		*run;
+	const struct qs_artifact *a;
+	char			 buf[40];
+
+	CHECK_DUMP(log_liveness,
+	    "S peer-unreachable 10.0.0.2:8300 dial tcp 10.0.0.2:8300: connect: "
+	    "connection refused L1 2016-03-03T12:00:01.000Z~\n"
+	    "S peer-unreachable 10.0.0.3:8300 EOF L2 2016-03-03T12:00:02.000Z~\n"
+	    "S peer-unreachable 10.0.0.2:8300 dial tcp 10.0.0.2:8300: connect: "
+	    "connection refused L3 2021-01-23T23:20:00.100Z\n"
+	    "S peer-unreachable 10.0.0.2:8300 dial tcp 10.0.0.2:8300: i/o "
+	    "timeout L4 2021-01-23T23:20:00.200Z\n"
+	    "S peer-unreachable node2.dc1 wan L5 2021-01-23T23:20:01.000Z\n"
+	    "S peer-unreachable node2 - L6 2021-01-23T23:20:02.000Z\n");
+	/* Every timed line bounds the log's time range, taken or not. */
+	run = log_parse(log_liveness);
+	a = run->artifacts.v[0];
+	CHECK_STR(qs_time_format(&a->first_time, buf, sizeof(buf)),
+	    "2016-03-03T12:00:01.000Z");
+	CHECK_STR(qs_time_format(&a->last_time, buf, sizeof(buf)),
+	    "2021-01-23T23:20:04.000Z");
+	CHECK_INT(a->first_line, 1);
+	CHECK_INT(a->last_line, 8);
+	qs_run_free(run);
+}
 
 DEFINE_TEST(test_parse_consul_log_v1x)
 {
@@ -703,6 +758,7 @@ DEFINE_TEST(test_parse_consul_log_hclog)
 	    "2021-01-23T23:18:55.100Z\n"
 	    "S vote-failed 10.0.0.3:8300 dial tcp 10.0.0.3:8300: connect: "
 	    "connection refused L26 2021-01-23T23:18:57.010Z\n"
+	    "S peer-unreachable node3 - L34 2021-01-23T23:20:00.000Z\n"
 	    "S quorum-contact-lost - - L47 2021-01-23T23:20:20.001Z\n"
 	    "S vote-failed 10.0.0.2:8300 EOF L52 2021-01-23T23:20:22.000Z "
 	    "t=3\n"
