@@ -40,6 +40,8 @@ struct html {
 	const cJSON		*report;
 	const cJSON		*peers;
 	struct qs_swimlane	 sw;
+	const cJSON		**entries;	/* "timeline", by index */
+	size_t			 nentries;
 };
 
 static const char *
@@ -435,8 +437,8 @@ static void
 html_mark(struct html *h, const struct qs_sl_mark *m, double x, double y0,
     double y1)
 {
-	const cJSON	*e = cJSON_GetArrayItem(html_arr(h->report, "timeline"),
-	    (int)m->entry);
+	const cJSON	*e = m->entry < h->nentries ? h->entries[m->entry] :
+	    NULL;
 
 	html_out(h, "<line class=\"mark ev-%s\" x1=\"%.2f\" x2=\"%.2f\" "
 	    "y1=\"%.1f\" y2=\"%.1f\" data-i=\"%zu\">",
@@ -1099,6 +1101,7 @@ qs_report_html(FILE *f, cJSON *report, cJSON *peers)
 {
 	struct html	h;
 	const cJSON	*tool = cJSON_GetObjectItemCaseSensitive(report, "tool");
+	const cJSON	*e;
 	int		rc;
 
 	memset(&h, 0, sizeof(h));
@@ -1106,6 +1109,11 @@ qs_report_html(FILE *f, cJSON *report, cJSON *peers)
 	h.report = report;
 	h.peers = peers;
 	qs_swimlane_build(&h.sw, report, NULL);
+	/* cJSON arrays are lists: index the timeline once. */
+	h.entries = qs_xcalloc((size_t)cJSON_GetArraySize(html_arr(report,
+	    "timeline")) + 1, sizeof(*h.entries));
+	cJSON_ArrayForEach(e, html_arr(report, "timeline"))
+		h.entries[h.nentries++] = e;
 	html_head(&h);
 	html_header(&h);
 	html_verdict(&h);
@@ -1129,6 +1137,7 @@ qs_report_html(FILE *f, cJSON *report, cJSON *peers)
 	html_out(&h, "</script>\n</body>\n</html>\n");
 	rc = ferror(f) ? -1 : 0;
 	qs_swimlane_free(&h.sw);
+	free(h.entries);
 	qs_arena_free(&h.a);
 	cJSON_Delete(report);
 	cJSON_Delete(peers);
