@@ -727,8 +727,23 @@ html_timeline(struct html *h)
 	if (h->sw.groups.n == 0)
 		html_out(h, "<p>No lane to draw: no cluster and no event in the "
 		    "evidence read.</p>\n");
-	for (i = 0; i < h->sw.groups.n; i++)
-		html_group(h, h->sw.groups.v[i], i);
+	for (i = 0; i < h->sw.groups.n; i++) {
+		const struct qs_sl_group *g = h->sw.groups.v[i];
+		const struct qs_sl_group *prev = i > 0 ?
+		    h->sw.groups.v[i - 1] : NULL;
+		const char		 *sys = g->system != NULL ?
+		    g->system : "outside every cluster";
+
+		/* Clusters come sorted by system: a heading per system. */
+		if (h->sw.groups.n > 1 && (prev == NULL || prev->system ==
+		    NULL || g->system == NULL || strcmp(prev->system,
+		    g->system) != 0)) {
+			html_out(h, "<h3 class=\"system\">");
+			html_text(h, sys);
+			html_out(h, "</h3>\n");
+		}
+		html_group(h, g, i);
+	}
 	html_out(h, "</section>\n");
 }
 

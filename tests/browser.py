@@ -468,7 +468,8 @@ def check_fixture(b, tap, qs, srcdir, art, name):
                 os.environ.get("QS_GOLDEN_UPDATE") == "1":
             shutil.copy(png, os.path.join(srcdir, README_PNG))
 
-    pdf = b.page("Page.printToPDF", printBackground=True)
+    pdf = b.page("Page.printToPDF", printBackground=True,
+                 preferCSSPageSize=True)
     data = base64.b64decode(pdf["data"])
     with open(os.path.join(art, name + ".pdf"), "wb") as out:
         out.write(data)
