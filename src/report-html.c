@@ -69,6 +69,30 @@ html_arr(const cJSON *o, const char *key)
 }
 
 /*
+ * s with each character that has a replacement in `with` replaced: what
+ * HTML gives a meaning to, or what could end a script element.
+ */
+static void
+html_replace(struct html *h, const char *s, const char *const *with)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (with[*p] != NULL)
+			fputs(with[*p], h->f);
+		else
+			fputc(*p, h->f);
+}
+
+static const char *const html_entities[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+	['\''] = "&#39;"
+};
+static const char *const html_json_escapes[256] = {
+	['&'] = "\\u0026", ['<'] = "\\u003c", ['>'] = "\\u003e"
+};
+
+/*
  * Text from a bundle, safe in element content and in quoted attributes:
  * control characters shown as the terminal output shows them (\x1b),
  * then the five characters HTML gives a meaning to as references.
@@ -76,30 +100,8 @@ html_arr(const cJSON *o, const char *key)
 static void
 html_text(struct html *h, const char *s)
 {
-	const char	*p;
-
-	if (s == NULL)
-		return;
-	for (p = qs_escape(&h->a, s); *p != '\0'; p++)
-		switch (*p) {
-		case '&':
-			fputs("&amp;", h->f);
-			break;
-		case '<':
-			fputs("&lt;", h->f);
-			break;
-		case '>':
-			fputs("&gt;", h->f);
-			break;
-		case '"':
-			fputs("&quot;", h->f);
-			break;
-		case '\'':
-			fputs("&#39;", h->f);
-			break;
-		default:
-			fputc(*p, h->f);
-		}
+	if (s != NULL)
+		html_replace(h, qs_escape(&h->a, s), html_entities);
 }
 
 /* Our own markup, with printf arguments that never come from a bundle. */
@@ -143,25 +145,12 @@ html_lines(struct html *h, const char *const *lines)
 static void
 html_json(struct html *h, const char *id, const cJSON *doc)
 {
-	char		*s = cJSON_PrintUnformatted(doc), *p;
+	char		*s = cJSON_PrintUnformatted(doc);
 
 	if (s == NULL)
 		qs_fatal("out of memory printing JSON");
 	html_out(h, "<script type=\"application/json\" id=\"%s\">", id);
-	for (p = s; *p != '\0'; p++)
-		switch (*p) {
-		case '<':
-			fputs("\\u003c", h->f);
-			break;
-		case '>':
-			fputs("\\u003e", h->f);
-			break;
-		case '&':
-			fputs("\\u0026", h->f);
-			break;
-		default:
-			fputc(*p, h->f);
-		}
+	html_replace(h, s, html_json_escapes);
 	html_out(h, "</script>\n");
 	free(s);
 }
