@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quorumscope.h"
@@ -59,6 +60,7 @@ static const char *const signal_names[QS_SIG_COUNT] = {
 	[QS_SIG_PROBE_UP] = "probe-up",
 	[QS_SIG_PROBE_DOWN] = "probe-down",
 	[QS_SIG_PROBE_NOT_SERVING] = "probe-not-serving",
+	[QS_SIG_DATA_DAMAGE] = "data-damage",
 };
 
 void
@@ -310,6 +312,62 @@ qs_parse_diag(struct qs_parse_ctx *ctx, enum qs_severity sev, uint64_t line,
 		art->status = QS_STATUS_PARTIAL;
 		art->message = msg;
 	}
+}
+
+/*
+ * A text parser's reading loop: every line of the entry, NUL-terminated
+ * in a copy the callback may change, with its line number; a line over
+ * `max` bytes is cut, and said so.  Stops early when the callback
+ * returns non-zero.  A read error is said after the last line read.
+ */
+void
+qs_parse_lines(struct qs_parse_ctx *ctx, size_t max,
+    int (*fn)(void *, char *, size_t, uint64_t), void *arg)
+{
+	const char	*line;
+	char		*copy;
+	ssize_t		 len;
+	int		 stop;
+
+	while ((len = qs_source_getline(ctx->src, &line, max)) >= 0) {
+		if ((size_t)len >= max)
+			qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno,
+			    "line longer than %zu bytes; cut", max);
+		copy = qs_xmalloc((size_t)len + 1);
+		memcpy(copy, line, (size_t)len);
+		copy[len] = '\0';
+		stop = fn(arg, copy, (size_t)len, ctx->src->lineno);
+		free(copy);
+		if (stop)
+			break;
+	}
+	if (ctx->src->error)
+		qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno, "reading "
+		    "failed after this line");
+}
+
+/*
+ * Damage a decoder found in the observer's own data, as a signal rules
+ * can use (QS_SIG_DATA_DAMAGE): at byte `off` of the artifact (or the
+ * whole file when `whole`), with the last good index or zxid in `clock`
+ * when known.  The detail is `what`, copied.
+ */
+struct qs_signal *
+qs_emit_damage(struct qs_parse_ctx *ctx, uint64_t off, int whole,
+    const struct qs_clock *clock, const char *what)
+{
+	struct qs_evidence	 ev;
+	struct qs_signal	*s;
+
+	ev = whole ? qs_evidence_whole(ctx) : qs_evidence_offset(ctx, off,
+	    what);
+	if (whole)
+		ev.excerpt = model_excerpt(ctx, what);
+	s = qs_emit_signal(ctx, QS_SIG_DATA_DAMAGE, NULL, &ev);
+	if (clock != NULL)
+		s->clock = *clock;
+	s->detail = model_excerpt(ctx, what);
+	return s;
 }
 
 /*

@@ -222,7 +222,7 @@ nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
 	struct qs_place_set	*set = in->places;
 	const char		*wrapper = NULL, *c, *first;
 	size_t			 i, len, flen = 0;
-	int			 last, level, child_root, roots;
+	int			 last, level, child_root, roots, debug;
 
 	memset(lay, 0, sizeof(*lay));
 	if (set == NULL) {
@@ -257,6 +257,7 @@ nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
 	/* Node directories below the wrappers. */
 	child_root = 0;
 	roots = 0;
+	debug = 0;
 	for (i = 0; i < set->cap; i++) {
 		struct place	*pl = &set->slots[i];
 		size_t		 clen;
@@ -265,6 +266,11 @@ nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
 		if (pl->prefix == NULL)
 			continue;
 		c = nodes_component(pl->prefix, lay->skip, &len, &last);
+		/* A `consul debug` archive's root (parse-consul-debug.c). */
+		if (c != NULL && last && !pl->is_dir)
+			debug |= (len == 10 && strncmp(c, "index.json", 10) ==
+			    0) | (len == 10 && strncmp(c, "agent.json", 10) ==
+			    0) << 1;
 		if (c == NULL || (last && !pl->is_dir))
 			continue;
 		if (nodes_is_root(c, len)) {
@@ -290,6 +296,9 @@ nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
 	 * nodes.
 	 */
 	if (roots)
+		qs_vec_free(&lay->dirs);
+	/* Its interval directories are times, not nodes: one agent. */
+	if (debug == 3)
 		qs_vec_free(&lay->dirs);
 	if (lay->dirs.n == 0)
 		lay->single = wrapper != NULL ? wrapper : in->stem;
@@ -397,6 +406,7 @@ qs_nodes_resolve(struct qs_run *run)
 	for (i = 0; i < run->inputs.n; i++)
 		qs_vec_free(&lays[i].dirs);
 	free(lays);
+	qs_consul_debug_rename(run);
 	if (run->nodes.n > 1)
 		qsort(run->nodes.v, run->nodes.n, sizeof(*run->nodes.v),
 		    nodes_cmp);

@@ -39,8 +39,35 @@
  * (etcd.members.cluster_id), and client errors as etcd.etcdctl.error.
  * Every id is normalised to lowercase hex without padding.
  *
- * Known limits: `endpoint health`, `member add` and other commands are
- * not read.  With --cluster, one file holds several endpoints: their
+ *   endpoint health: simple ("<ep> is healthy: successfully committed
+ *     proposal: took = ..", "<ep> is unhealthy: failed to commit
+ *     proposal: <error>"), table (| ENDPOINT | HEALTH | TOOK | ERROR |),
+ *     JSON ([{"endpoint":..,"health":true,"took":..,"error":..}]);
+ *     3.5 adds "Active Alarm(s): NOSPACE" as an error
+ *   API 2 cluster-health: "member <id> is healthy: got healthy result
+ *     from <url>", "member <id> is unreachable: .."
+ *   what curl saved from /health and /version ({"health":"true"},
+ *     {"etcdserver":"3.4.23","etcdcluster":"3.4.0"})
+ *   `etcdctl version`: "etcdctl version: 3.4.23" (the client only: it
+ *     asks no server, so it is no probe)
+ *
+ * Collection-time probes (probe.c): each endpoint that answered a
+ * status or a health check is QS_SIG_PROBE_UP, or PROBE_NOT_SERVING when
+ * its answer says it cannot serve ("etcdserver: no leader", an alarm,
+ * unhealthy /health); an endpoint whose status could not be had, or
+ * whose health check or command failed with a dial error (refused,
+ * unreachable, grpc's TransientFailure, also when only the client's zap
+ * line for that endpoint says so), is PROBE_DOWN.  The subject is the
+ * endpoint URL (NULL for localhost: the observer itself); the time is
+ * the client's zap line's "ts" or a timestamp header.  Shell prompt
+ * lines and timestamp headers between outputs are skipped.
+ *
+ * Known limits: a health check that failed with a bare "context
+ * deadline exceeded" and nothing else about its endpoint gives no probe
+ * (a refused dial and a proposal that cannot commit both end that way;
+ * etcd-io/etcd CHANGELOG-3.3 for 3.3.14 merged their wordings); the
+ * setting etcd.health.error keeps it.  `member add` and other commands
+ * are not read.  With --cluster, one file holds several endpoints: their
  * settings repeat under the same keys, one group per endpoint, each with
  * its own line.  Lines longer than ETCDCTL_LINE_MAX are cut.
  */
@@ -71,15 +98,23 @@
 enum etcdctl_table {
 	TABLE_NONE,
 	TABLE_MEMBERS,
-	TABLE_STATUS
+	TABLE_STATUS,
+	TABLE_HEALTH
 };
 
 /* Column positions of a table header; -1 when absent. */
 enum etcdctl_col {
 	COL_ID, COL_STATUS, COL_NAME, COL_PEER, COL_CLIENT, COL_LEARNER,
 	COL_ENDPOINT, COL_VERSION, COL_LEADER, COL_TERM, COL_INDEX,
-	COL_APPLIED, COL_ERRORS, COL_COUNT
+	COL_APPLIED, COL_ERRORS, COL_HEALTH, COL_TOOK, COL_ERROR, COL_COUNT
 };
+
+/* A client log line's complaint about one endpoint (host:port). */
+struct etcdctl_client_error {
+	const char	*target;
+	const char	*error;
+};
+#define ETCDCTL_CLIENT_ERRORS	64
 
 struct etcdctl {
 	struct qs_parse_ctx	*ctx;
@@ -96,6 +131,9 @@ struct etcdctl {
 	long			 json_depth;
 	uint64_t		 json_line;
 	int			 json_dropped;
+	struct qs_probe		 probe;		/* header time, prompt */
+	struct etcdctl_client_error errs[ETCDCTL_CLIENT_ERRORS];
+	size_t			 nerrs;
 };
 
 /* A member as any listing gives it. */
@@ -149,6 +187,16 @@ static void	etcdctl_set(struct etcdctl *, const char *, const char *,
 		    const struct qs_evidence *);
 static struct qs_view *etcdctl_view(struct etcdctl *,
 		    const struct qs_evidence *);
+static void	etcdctl_client_log(struct etcdctl *, const cJSON *);
+static const char *etcdctl_client_error(struct etcdctl *, const char *);
+static void	etcdctl_probe(struct etcdctl *, int, const char *,
+		    const char *, const struct qs_evidence *);
+static void	etcdctl_health(struct etcdctl *, const char *, int,
+		    const char *, const struct qs_evidence *);
+static int	etcdctl_health_line(struct etcdctl *, char *, const char *);
+static void	etcdctl_error_probe(struct etcdctl *, const char *,
+		    const struct qs_evidence *);
+static void	etcdctl_json_health(struct etcdctl *, const cJSON *);
 
 static int
 etcdctl_budget(struct etcdctl *c, size_t n)
@@ -188,7 +236,13 @@ qs_parse_etcd_etcdctl(struct qs_parse_ctx *ctx)
 			    "than %d bytes; cut", ETCDCTL_LINE_MAX);
 		copy = qs_xmalloc((size_t)len + 1);
 		memcpy(copy, line, (size_t)len + 1);
-		etcdctl_line(&c, copy, (size_t)len);
+		if (c.json == NULL && qs_probe_line(ctx, &c.probe, copy,
+		    (size_t)len, c.lineno)) {
+			/* A prompt or a time: a new command's output follows. */
+			c.table = TABLE_NONE;
+			c.view = NULL;
+		} else
+			etcdctl_line(&c, copy, (size_t)len);
 		free(copy);
 	}
 	if (c.json != NULL && !c.stopped)
@@ -306,17 +360,47 @@ etcdctl_line(struct etcdctl *c, char *line, size_t len)
 		    line);
 
 		c->view = NULL;
-		etcdctl_set(c, "etcd.etcdctl.error", etcdctl_trim(p + 6), &ev);
+		p = etcdctl_trim(p + 6);
+		etcdctl_set(c, "etcd.etcdctl.error", p, &ev);
+		etcdctl_error_probe(c, p, &ev);
 		return;
 	}
 	if (strncmp(p, "Failed to get the status of endpoint ", 37) == 0) {
 		struct qs_evidence	ev = qs_evidence_line(c->ctx, c->lineno,
 		    line);
 
+		char			*ep, *why;
+		int			 kind;
+
 		c->view = NULL;
-		etcdctl_set(c, "etcd.etcdctl.error", etcdctl_trim(p), &ev);
+		p = etcdctl_trim(p);
+		etcdctl_set(c, "etcd.etcdctl.error", p, &ev);
+		/*
+		 * Status is answered by the member alone (no consensus), so
+		 * a deadline here is no answer at all.
+		 */
+		ep = p + 37;
+		if ((why = strstr(ep, " (")) != NULL) {
+			*why = '\0';
+			why += 2;
+			why[strcspn(why, ")")] = '\0';
+			if ((kind = qs_probe_error_kind(why)) < 0)
+				kind = QS_SIG_PROBE_DOWN;
+			etcdctl_probe(c, kind, ep, why, &ev);
+		}
 		return;
 	}
+	if (strncmp(p, "etcdctl version: ", 17) == 0) {
+		/* `etcdctl version` asks no server: the client's version. */
+		struct qs_evidence	ev = qs_evidence_line(c->ctx, c->lineno,
+		    line);
+
+		etcdctl_set(c, "etcd.etcdctl.version", etcdctl_trim(p + 17),
+		    &ev);
+		return;
+	}
+	if (etcdctl_health_line(c, p, line))
+		return;
 	if (etcdctl_v2_member(c, p, line) || etcdctl_simple(c, p, line))
 		return;
 	c->view = NULL;
@@ -349,9 +433,15 @@ etcdctl_json_done(struct etcdctl *c)
 	    cJSON_GetObjectItemCaseSensitive(root, "members")))
 		etcdctl_json_members(c, root, &ev);
 	else if (cJSON_IsArray(root)) {
-		cJSON_ArrayForEach(item, root)
-			if (cJSON_IsObject(item))
+		cJSON_ArrayForEach(item, root) {
+			if (!cJSON_IsObject(item))
+				continue;
+			if (cJSON_GetObjectItemCaseSensitive(item, "health") !=
+			    NULL)
+				etcdctl_json_health(c, item);
+			else
 				etcdctl_json_status(c, item);
+		}
 	} else if (cJSON_IsObject(root) &&
 	    (cJSON_GetObjectItemCaseSensitive(root, "Status") != NULL ||
 	    cJSON_GetObjectItemCaseSensitive(root, "Endpoint") != NULL))
@@ -359,7 +449,22 @@ etcdctl_json_done(struct etcdctl *c)
 	else if (cJSON_IsObject(root) &&
 	    cJSON_GetObjectItemCaseSensitive(root, "level") != NULL &&
 	    cJSON_GetObjectItemCaseSensitive(root, "msg") != NULL)
-		;	/* the client's own log line; its Error: line follows */
+		etcdctl_client_log(c, root);	/* its Error: line follows */
+	else if (cJSON_IsObject(root) &&
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "health")))
+		etcdctl_json_health(c, root);	/* curl .../health */
+	else if (cJSON_IsObject(root) && cJSON_IsString(
+	    cJSON_GetObjectItemCaseSensitive(root, "etcdserver"))) {
+		/* curl .../version: the server's and the cluster's version. */
+		const cJSON	*v;
+
+		v = cJSON_GetObjectItemCaseSensitive(root, "etcdserver");
+		etcdctl_set(c, "etcd.version.server", v->valuestring, &ev);
+		v = cJSON_GetObjectItemCaseSensitive(root, "etcdcluster");
+		if (cJSON_IsString(v))
+			etcdctl_set(c, "etcd.version.cluster", v->valuestring,
+			    &ev);
+	}
 	else if (cJSON_IsObject(root) && (hdr =
 	    cJSON_GetObjectItemCaseSensitive(root, "header")) != NULL &&
 	    cJSON_GetObjectItemCaseSensitive(root, "leader") != NULL)
@@ -644,6 +749,13 @@ etcdctl_status(struct etcdctl *c, const struct etcdctl_status *st,
 	etcdctl_set(c, "etcd.status.is_learner", st->is_learner, ev);
 	etcdctl_set(c, "etcd.status.version", st->version, ev);
 	etcdctl_set(c, "etcd.status.errors", st->errors, ev);
+	/* An answer: the member runs; with "no leader" it does not serve. */
+	if (st->endpoint != NULL)
+		etcdctl_probe(c, st->errors != NULL &&
+		    qs_probe_error_kind(st->errors) ==
+		    QS_SIG_PROBE_NOT_SERVING ? QS_SIG_PROBE_NOT_SERVING :
+		    QS_SIG_PROBE_UP, st->endpoint, st->errors != NULL ?
+		    st->errors : "status answered", ev);
 	if (st->endpoint != NULL && st->member_id != NULL &&
 	    etcdctl_budget(c, 1) == 0)
 		qs_emit_identity(c->ctx, QS_ID_ADDRESS, st->endpoint, "client",
@@ -661,6 +773,7 @@ static const struct {
 	{ "VERSION", COL_VERSION }, { "IS LEADER", COL_LEADER },
 	{ "RAFT TERM", COL_TERM }, { "RAFT INDEX", COL_INDEX },
 	{ "RAFT APPLIED INDEX", COL_APPLIED }, { "ERRORS", COL_ERRORS },
+	{ "HEALTH", COL_HEALTH }, { "TOOK", COL_TOOK }, { "ERROR", COL_ERROR },
 };
 
 /* A cell by column, "" when the table has no such column. */
@@ -695,7 +808,9 @@ etcdctl_table_row(struct etcdctl *c, char *p, const char *line)
 				    0)
 					c->col[etcdctl_headers[k].col] = (int)i;
 		c->view = NULL;
-		if (c->col[COL_ENDPOINT] >= 0)
+		if (c->col[COL_ENDPOINT] >= 0 && c->col[COL_HEALTH] >= 0)
+			c->table = TABLE_HEALTH;
+		else if (c->col[COL_ENDPOINT] >= 0)
 			c->table = TABLE_STATUS;
 		else if (c->col[COL_ID] >= 0 && c->col[COL_PEER] >= 0)
 			c->table = TABLE_MEMBERS;
@@ -745,6 +860,12 @@ etcdctl_table_row(struct etcdctl *c, char *p, const char *line)
 		st.errors = OPT(COL_ERRORS);
 #undef OPT
 		etcdctl_status(c, &st, &ev);
+	} else if (c->table == TABLE_HEALTH) {
+		const char	*h = CELL(c, cells, n, COL_HEALTH);
+
+		if (strcmp(h, "true") == 0 || strcmp(h, "false") == 0)
+			etcdctl_health(c, CELL(c, cells, n, COL_ENDPOINT),
+			    h[0] == 't', CELL(c, cells, n, COL_ERROR), &ev);
 	}
 }
 
@@ -870,4 +991,258 @@ etcdctl_v2_member(struct etcdctl *c, char *p, const char *line)
 	if (leader)
 		etcdctl_set(c, "etcd.status.leader", id, &ev);
 	return 1;
+}
+
+/*
+ * The client's own zap line ({"level":"warn",...,"msg":"retrying of
+ * unary invoker failed","target":"endpoint://client-<uuid>/IP:PORT",
+ * "error":"rpc error: ... desc = ..."}): its time is the moment of the
+ * probe, and its error may say what a later "context deadline exceeded"
+ * stood for (the endpoint refused, or could not be dialled).
+ */
+static void
+etcdctl_client_log(struct etcdctl *c, const cJSON *root)
+{
+	const cJSON	*ts, *target, *error;
+	const char	*t;
+	struct qs_time	 when;
+
+	ts = cJSON_GetObjectItemCaseSensitive(root, "ts");
+	if (cJSON_IsString(ts) && ts->valuestring != NULL &&
+	    qs_time_parse_iso(ts->valuestring, strlen(ts->valuestring),
+	    &when) > 0)
+		c->probe.time = when;
+	target = cJSON_GetObjectItemCaseSensitive(root, "target");
+	error = cJSON_GetObjectItemCaseSensitive(root, "error");
+	if (!cJSON_IsString(target) || target->valuestring == NULL ||
+	    !cJSON_IsString(error) || error->valuestring == NULL ||
+	    c->nerrs == ETCDCTL_CLIENT_ERRORS)
+		return;
+	/* "endpoint://client-<uuid>/h:p", "passthrough:///http://h:p". */
+	t = strrchr(target->valuestring, '/');
+	t = t != NULL ? t + 1 : target->valuestring;
+	if (*t == '\0' || strlen(t) > 256)
+		return;
+	c->errs[c->nerrs].target = qs_arena_strdup(&c->tmp, t);
+	c->errs[c->nerrs].error = qs_arena_strndup(&c->tmp, error->valuestring,
+	    strnlen(error->valuestring, 1024));
+	c->nerrs++;
+}
+
+/* What the client logged about an endpoint (any URL form), or NULL. */
+static const char *
+etcdctl_client_error(struct etcdctl *c, const char *endpoint)
+{
+	const char	*hp;
+	size_t		 i;
+
+	if (endpoint == NULL) {
+		/* No endpoint named: only an unambiguous complaint counts. */
+		return c->nerrs == 1 ? c->errs[0].error : NULL;
+	}
+	hp = strstr(endpoint, "://");
+	hp = hp != NULL ? hp + 3 : endpoint;
+	for (i = c->nerrs; i > 0; i--)
+		if (strncmp(c->errs[i - 1].target, hp,
+		    strlen(c->errs[i - 1].target)) == 0 &&
+		    strlen(c->errs[i - 1].target) == strcspn(hp, "/"))
+			return c->errs[i - 1].error;
+	return NULL;
+}
+
+/*
+ * One probe of an endpoint (NULL: the one the command was aimed at, or
+ * the observer's own when it names none).
+ */
+static void
+etcdctl_probe(struct etcdctl *c, int kind, const char *endpoint,
+    const char *detail, const struct qs_evidence *ev)
+{
+	if (endpoint == NULL || *endpoint == '\0')
+		endpoint = qs_probe_target(c->ctx, c->probe.command);
+	if (endpoint != NULL && qs_probe_target_is_local(endpoint))
+		endpoint = NULL;
+	if (etcdctl_budget(c, 1) != 0)
+		return;
+	qs_probe_emit(c->ctx, &c->probe, (enum qs_signal_kind)kind, endpoint,
+	    detail, ev);
+}
+
+/*
+ * One endpoint's health.  Unhealthy is an error text: a refusal or a
+ * dial failure is no answer (down); "no leader", a server-side timeout
+ * or an alarm is an answer from a process that cannot serve.  A bare
+ * "context deadline exceeded" says neither (a proposal that cannot
+ * commit times out just like a dial), unless the client's log line
+ * for that endpoint does; then no probe is emitted, only the setting.
+ */
+static void
+etcdctl_health(struct etcdctl *c, const char *endpoint, int healthy,
+    const char *error, const struct qs_evidence *ev)
+{
+	int	kind;
+
+	if (endpoint == NULL || *endpoint == '\0' || strlen(endpoint) > 512)
+		return;
+	etcdctl_set(c, "etcd.health.endpoint", endpoint, ev);
+	etcdctl_set(c, "etcd.health.healthy", healthy ? "true" : "false", ev);
+	if (healthy) {
+		etcdctl_probe(c, QS_SIG_PROBE_UP, endpoint,
+		    "successfully committed proposal", ev);
+		return;
+	}
+	if (error != NULL && *error != '\0')
+		etcdctl_set(c, "etcd.health.error", error, ev);
+	if ((kind = qs_probe_error_kind(error)) < 0)
+		kind = qs_probe_error_kind(etcdctl_client_error(c, endpoint));
+	if (kind >= 0)
+		etcdctl_probe(c, kind, endpoint, error, ev);
+}
+
+/*
+ * `endpoint health` in its simple form ("<ep> is healthy: successfully
+ * committed proposal: took = 2.5ms", "<ep> is unhealthy: failed to
+ * commit proposal: <error>", before 3.3.14 also "failed to connect:
+ * <error>"; etcd-io/etcd etcdctl/ctlv3/command/printer_simple.go) and
+ * API 2 `cluster-health` ("member <id> is healthy: got healthy result
+ * from <url>", "... is unhealthy: got unhealthy result from <url>",
+ * "member <id> is unreachable: [<urls>] are all unreachable";
+ * etcdctl/ctlv2/command/cluster_health.go).  Returns 1 when the line
+ * was one.
+ */
+static int
+etcdctl_health_line(struct etcdctl *c, char *p, const char *line)
+{
+	struct qs_evidence	 ev;
+	char			*is, *rest, *url;
+	char			 hex[17];
+	uint64_t		 id;
+
+	if (strncmp(p, "member ", 7) == 0 && (is = strstr(p + 7, " is ")) !=
+	    NULL) {
+		*is = '\0';
+		if (qs_parse_hex_u64(p + 7, strlen(p + 7), &id) != 0)
+			return 0;
+		qs_etcd_id_hex(id, hex, sizeof(hex));
+		rest = is + 4;
+		ev = qs_evidence_line(c->ctx, c->lineno, line);
+		if (strncmp(rest, "healthy: ", 9) == 0 ||
+		    strncmp(rest, "unhealthy: ", 11) == 0) {
+			int	up = rest[0] == 'h';
+
+			url = strstr(rest, " from ");
+			etcdctl_set(c, "etcd.health.member", hex, &ev);
+			etcdctl_set(c, "etcd.health.healthy", up ? "true" :
+			    "false", &ev);
+			if (url != NULL && etcdctl_budget(c, 1) == 0)
+				qs_emit_identity(c->ctx, QS_ID_ADDRESS,
+				    etcdctl_trim(url + 6), "client", hex, &ev);
+			if (etcdctl_budget(c, 1) == 0)
+				qs_probe_emit(c->ctx, &c->probe, up ?
+				    QS_SIG_PROBE_UP : QS_SIG_PROBE_NOT_SERVING,
+				    hex, up ? "got healthy result" :
+				    "got unhealthy result", &ev);
+			return 1;
+		}
+		if (strncmp(rest, "is unreachable", 14) == 0 ||
+		    strncmp(rest, "unreachable: ", 13) == 0) {
+			if (etcdctl_budget(c, 1) == 0)
+				qs_probe_emit(c->ctx, &c->probe,
+				    QS_SIG_PROBE_DOWN, hex, etcdctl_trim(rest),
+				    &ev);
+			return 1;
+		}
+		return 0;
+	}
+	if ((is = strstr(p, " is healthy: ")) != NULL) {
+		*is = '\0';
+		if (strchr(p, ' ') != NULL)
+			return 0;
+		ev = qs_evidence_line(c->ctx, c->lineno, line);
+		etcdctl_health(c, p, 1, NULL, &ev);
+		return 1;
+	}
+	if ((is = strstr(p, " is unhealthy: ")) != NULL) {
+		*is = '\0';
+		if (strchr(p, ' ') != NULL)
+			return 0;
+		rest = is + 15;
+		if (strncmp(rest, "failed to commit proposal: ", 27) == 0)
+			rest += 27;
+		else if (strncmp(rest, "failed to connect: ", 19) == 0) {
+			/* Before 3.3.14: no client could be made at all. */
+			ev = qs_evidence_line(c->ctx, c->lineno, line);
+			etcdctl_set(c, "etcd.health.endpoint", p, &ev);
+			etcdctl_set(c, "etcd.health.healthy", "false", &ev);
+			etcdctl_probe(c, QS_SIG_PROBE_DOWN, p, rest + 19, &ev);
+			return 1;
+		}
+		ev = qs_evidence_line(c->ctx, c->lineno, line);
+		etcdctl_health(c, p, 0, etcdctl_trim(rest), &ev);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * "Error: <why>" after a command that got no answer.  "unhealthy
+ * cluster" only sums up the lines before it.
+ */
+static void
+etcdctl_error_probe(struct etcdctl *c, const char *why,
+    const struct qs_evidence *ev)
+{
+	const char	*endpoint = NULL;
+	int		 kind;
+
+	if (strcmp(why, "unhealthy cluster") == 0)
+		return;
+	if ((kind = qs_probe_error_kind(why)) < 0)
+		kind = qs_probe_error_kind(etcdctl_client_error(c, NULL));
+	if (kind < 0)
+		return;
+	if (c->nerrs == 1)
+		endpoint = c->errs[0].target;
+	etcdctl_probe(c, kind, endpoint, why, ev);
+}
+
+/*
+ * `endpoint health -w json` ([{"endpoint":..,"health":true,"took":..,
+ * "error":..}]) and the /health answer a curl saved ({"health":"true",
+ * "reason":""}; etcd-io/etcd etcdhttp/metrics.go; its reasons: "RAFT NO
+ * LEADER", "ALARM NOSPACE"...).  The latter answered, so false is
+ * not serving whatever the reason.
+ */
+static void
+etcdctl_json_health(struct etcdctl *c, const cJSON *obj)
+{
+	const cJSON		*h, *ep, *err;
+	struct qs_evidence	 ev;
+	const char		*endpoint = NULL, *error = NULL;
+
+	h = cJSON_GetObjectItemCaseSensitive(obj, "health");
+	ep = cJSON_GetObjectItemCaseSensitive(obj, "endpoint");
+	if (cJSON_IsString(ep) && ep->valuestring != NULL)
+		endpoint = ep->valuestring;
+	ev = qs_evidence_line(c->ctx, c->json_line, endpoint);
+	if (cJSON_IsBool(h)) {
+		err = cJSON_GetObjectItemCaseSensitive(obj, "error");
+		if (cJSON_IsString(err) && err->valuestring != NULL)
+			error = err->valuestring;
+		etcdctl_health(c, endpoint, cJSON_IsTrue(h), error, &ev);
+		return;
+	}
+	if (!cJSON_IsString(h) || h->valuestring == NULL)
+		return;
+	err = cJSON_GetObjectItemCaseSensitive(obj, "reason");
+	if (cJSON_IsString(err) && err->valuestring != NULL &&
+	    err->valuestring[0] != '\0')
+		error = err->valuestring;
+	etcdctl_set(c, "etcd.health.healthy", strcmp(h->valuestring, "true") ==
+	    0 ? "true" : "false", &ev);
+	if (error != NULL)
+		etcdctl_set(c, "etcd.health.error", error, &ev);
+	etcdctl_probe(c, strcmp(h->valuestring, "true") == 0 ?
+	    QS_SIG_PROBE_UP : QS_SIG_PROBE_NOT_SERVING, NULL, error != NULL ?
+	    error : "/health answered", &ev);
 }

@@ -93,6 +93,47 @@ etcd_snap_budget(struct etcd_snap *s, size_t n)
 }
 
 /*
+ * The term and index a snapshot file is named after ("%016x-%016x.snap",
+ * etcd-io/etcd etcdserver/api/snap/snapshotter.go), in *clock; 0, or -1
+ * when the name is not one.
+ */
+static int
+etcd_snap_name_clock(struct qs_parse_ctx *ctx, struct qs_clock *clock)
+{
+	const char	*name = ctx->artifact->logical, *base;
+
+	memset(clock, 0, sizeof(*clock));
+	if (name == NULL)
+		return -1;
+	base = strrchr(name, '/');
+	base = base != NULL ? base + 1 : name;
+	if (strlen(base) < 38 || base[16] != '-' ||
+	    strncmp(base + 33, ".snap", 5) != 0 ||
+	    qs_parse_hex_u64(base, 16, &clock->term) != 0 ||
+	    qs_parse_hex_u64(base + 17, 16, &clock->index) != 0)
+		return -1;
+	clock->set = QS_CLOCK_TERM | QS_CLOCK_INDEX;
+	return 0;
+}
+
+/*
+ * Damage as a signal rules use: what, and the term and index the file
+ * is named after.  A *.snap.broken is a snapshot etcd itself found
+ * unreadable and renamed (snapshotter.go, renameBroken), which is damage
+ * whatever its bytes now hold.
+ */
+static void
+etcd_snap_damage(struct etcd_snap *s, uint64_t off, int whole,
+    const char *what)
+{
+	struct qs_clock	clock;
+
+	etcd_snap_name_clock(s->ctx, &clock);
+	qs_emit_damage(s->ctx, off, whole, &clock, qs_arena_printf(
+	    &s->ctx->run->arena, "etcd snapshot %s", what));
+}
+
+/*
  * The snapshot cannot be used at all: says why, marks the artifact
  * failed and returns -1 for the parser to return.
  */
@@ -106,6 +147,7 @@ etcd_snap_fail(struct etcd_snap *s, const char *fmt, ...)
 	msg = qs_arena_vprintf(&s->ctx->run->arena, fmt, ap);
 	va_end(ap);
 	qs_parse_diag(s->ctx, QS_SEV_ERROR, 0, "%s", msg);
+	etcd_snap_damage(s, 0, 1, msg);
 	s->ctx->artifact->status = QS_STATUS_FAILED;
 	s->ctx->artifact->message = msg;
 	return -1;
@@ -150,6 +192,11 @@ qs_parse_etcd_snap(struct qs_parse_ctx *ctx)
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
+	len = strlen(ctx->artifact->logical);
+	if (len > 12 && strcmp(ctx->artifact->logical + len - 12,
+	    ".snap.broken") == 0)
+		etcd_snap_damage(&s, 0, 1, "renamed .broken by etcd, which could "
+		    "not load it");
 	if (qs_source_map(ctx->src, ctx->run->limits.v[QS_LIMIT_MEMORY_ENTRY],
 	    &data, &len) != 0) {
 		if (len == 0) {

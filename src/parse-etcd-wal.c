@@ -197,6 +197,9 @@ struct etcd_wal {
 };
 
 static int	etcd_wal_budget(struct etcd_wal *, size_t);
+static void	etcd_wal_damage_signal(struct etcd_wal *, const char *,
+		    const char *);
+static void	etcd_wal_broken(struct etcd_wal *);
 static size_t	etcd_wal_fill(struct etcd_wal *, uint64_t);
 static int	etcd_wal_torn(uint64_t, const unsigned char *, size_t);
 static void	etcd_wal_damage(struct etcd_wal *, enum etcd_wal_damage,
@@ -360,6 +363,50 @@ etcd_wal_damage(struct etcd_wal *w, enum etcd_wal_damage how,
 	}
 	etcd_wal_setting_u64(w, how == WAL_CORRUPT ? "etcd.wal.corrupt_offset" :
 	    "etcd.wal.torn_offset", w->off, w->off);
+	etcd_wal_damage_signal(w, how == WAL_CORRUPT ? "corrupt record" :
+	    how == WAL_TORN ? "torn write" : "last record cut short", msg);
+}
+
+/*
+ * A *.wal.broken file is the copy etcd's repair keeps of a last WAL
+ * segment whose tail it found cut (io.ErrUnexpectedEOF) before
+ * truncating the segment to its last whole record (etcd-io/etcd
+ * wal/repair.go, Repair): the member crashed mid-write and was repaired
+ * on its next start.  The copy is still read like a segment.
+ */
+static void
+etcd_wal_broken(struct etcd_wal *w)
+{
+	const char	*name = w->ctx->artifact->logical;
+	size_t		 n = name != NULL ? strlen(name) : 0;
+
+	if (n < 11 || strcmp(name + n - 11, ".wal.broken") != 0)
+		return;
+	qs_emit_damage(w->ctx, 0, 1, NULL, "etcd WAL moved aside by etcd's "
+	    "repair (.wal.broken): its last record was cut, and the segment "
+	    "was truncated to the last whole record");
+}
+
+/*
+ * The damage as a signal rules use (QS_SIG_DATA_DAMAGE): what, where,
+ * and the last entry that was still good.
+ */
+static void
+etcd_wal_damage_signal(struct etcd_wal *w, const char *what, const char *msg)
+{
+	struct qs_clock	clock;
+
+	memset(&clock, 0, sizeof(clock));
+	if (w->have_entry) {
+		clock.set = QS_CLOCK_INDEX | QS_CLOCK_TERM;
+		clock.index = w->last_index;
+		clock.term = w->last_term;
+	}
+	qs_emit_damage(w->ctx, w->off, 0, &clock, w->have_entry ?
+	    qs_arena_printf(&w->tmp, "etcd WAL %s: %s (last good entry: "
+	    "index %" PRIu64 ", term %" PRIu64 ")", what, msg, w->last_index,
+	    w->last_term) : qs_arena_printf(&w->tmp, "etcd WAL %s: %s", what,
+	    msg));
 }
 
 static void
@@ -420,6 +467,7 @@ qs_parse_etcd_wal(struct qs_parse_ctx *ctx)
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
+	etcd_wal_broken(&w);
 	for (;;) {
 		if (w.stopped)
 			break;

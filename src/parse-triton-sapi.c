@@ -24,7 +24,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,7 +84,8 @@ sapi_num(const cJSON *n, char *buf, size_t sz)
 	if (cJSON_IsNumber(n)) {
 		double	d = n->valuedouble;
 
-		if (!(d >= 0 && d <= 2147483647.0) || floor(d) != d)
+		/* In range first, so the cast is defined; then whole. */
+		if (!(d >= 0 && d <= 2147483647.0) || (double)(long)d != d)
 			return -1;
 		snprintf(buf, sz, "%ld", (long)d);
 		return 0;

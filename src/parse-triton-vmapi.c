@@ -10,12 +10,18 @@
  * listed otherwise; and settings triton.vm.<uuid>.state, .server_uuid,
  * .role, .alias, .ip (the first nic's, which sdcadm takes for a binder's
  * ZooKeeper host) and .ips (every nic's, space-separated) (the role list:
- * .server instead of .server_uuid).
+ * triton.role.<uuid>.server, .role and .alias).
  * VMAPI VMs whose alias no other VM of the dump shares also give
  * identities (uuid and admin ip, subject = alias), so a bundle directory
  * named after the alias gets them; a shared alias (a ghost VM next to its
  * replacement) gives none, or the ghost's address would be taken for the
  * node's.
+ *
+ * Names people use: qs_triton_vm_alias() gives the alias VMAPI or the
+ * role list records for a VM uuid, shared or not, and
+ * qs_triton_vm_label() the label "binder3 (a41e7c90...)" for reports.
+ * A shared alias is never an identity (see above): the label is read
+ * from the settings, never from node resolution.
  *
  * Known limits: VMs and nics are capped; evidence lines are found by
  * searching for the VM's uuid (cJSON keeps no positions).
@@ -24,6 +30,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -274,6 +281,8 @@ qs_parse_triton_role_list(struct qs_parse_ctx *ctx)
 		    "triton.role.%s.server", f[2]), f[1], &ev);
 		qs_emit_setting(ctx, qs_arena_printf(&ctx->run->arena,
 		    "triton.role.%s.role", f[2]), f[5], &ev);
+		qs_emit_setting(ctx, qs_arena_printf(&ctx->run->arena,
+		    "triton.role.%s.alias", f[2]), f[0], &ev);
 	}
 	if (v == NULL) {
 		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "sdc-role list: empty");
@@ -281,4 +290,54 @@ qs_parse_triton_role_list(struct qs_parse_ctx *ctx)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The alias a VMAPI dump or a role list gives VM `uuid` (the last one
+ * read), or NULL.  Matching ignores case: people paste uuids both ways.
+ */
+const char *
+qs_triton_vm_alias(const struct qs_run *run, const char *uuid)
+{
+	const char	*found = NULL, *k;
+	size_t		 i, ul;
+
+	if (uuid == NULL || (ul = strlen(uuid)) == 0)
+		return NULL;
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		if (s->system != QS_SYS_TRITON)
+			continue;
+		k = s->key;
+		if (strncmp(k, "triton.vm.", 10) == 0)
+			k += 10;
+		else if (strncmp(k, "triton.role.", 12) == 0)
+			k += 12;
+		else
+			continue;
+		if (strncasecmp(k, uuid, ul) != 0 || strcmp(k + ul, ".alias") !=
+		    0)
+			continue;
+		found = s->value;
+	}
+	return found;
+}
+
+/*
+ * A VM as people name it: "binder3 (a41e7c90...)" (alias and the first
+ * eight digits of the uuid), the uuid alone when no alias is known.
+ */
+const char *
+qs_triton_vm_label(struct qs_arena *a, const struct qs_run *run,
+    const char *uuid)
+{
+	const char	*alias = qs_triton_vm_alias(run, uuid);
+
+	if (uuid == NULL)
+		return NULL;
+	if (alias == NULL || *alias == '\0')
+		return qs_arena_strdup(a, uuid);
+	return qs_arena_printf(a, "%s (%.8s%s)", alias, uuid,
+	    strlen(uuid) > 8 ? "..." : "");
 }

@@ -39,6 +39,14 @@
  *    side; "zk.dynamic_version" = a dynamic file's version (name suffix,
  *    or its "version=" line when the name has none).
  *
+ * Dynamic files: "zoo.cfg.dynamic" without a version is one too (its
+ * version= line, if any, is its version); "<cfg>.dynamic.next", a
+ * proposed reconfiguration, is the view "proposed zoo.cfg.dynamic.next".
+ * Which file is in force is qs_zk_dynamic_active()'s answer: the one
+ * dynamicConfigFile names, else the highest version; the others are
+ * history (qs_zk_dynamic_history()).  Kafka's zookeeper.properties is
+ * read as a zoo.cfg (kinds.c).
+ *
  * Malformed server lines get a warning with their line number (the file
  * is then partial) and the rest is still read; so does a sid listed twice
  * (Properties keeps the last one, and so does the view).
@@ -543,9 +551,22 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 	if (dynamic) {
 		const char	*d = strstr(base, ".dynamic.");
 
+		/*
+		 * "zoo.cfg.dynamic" without a version (written by hand, or
+		 * by tools that keep one file): its "version=" line, if
+		 * any, is the version.
+		 */
 		suffix = d != NULL ? d + 9 : "";
-		source = qs_arena_printf(&ctx->run->arena,
-		    "zoo.cfg.dynamic.%s", suffix);
+		source = *suffix != '\0' ? qs_arena_printf(&ctx->run->arena,
+		    "zoo.cfg.dynamic.%s", suffix) : "zoo.cfg.dynamic";
+		/*
+		 * "<cfg>.dynamic.next" is a reconfiguration proposed and not
+		 * yet committed (QuorumPeerConfig.nextDynamicConfigFileSuffix,
+		 * read as the last seen, not the current, verifier): never
+		 * the configuration in force.
+		 */
+		if (strcmp(suffix, "next") == 0)
+			source = "proposed zoo.cfg.dynamic.next";
 		has_version = qs_parse_hex_u64(suffix, strlen(suffix),
 		    &version) == 0;
 	} else {
@@ -672,6 +693,61 @@ zk_parse_file(struct qs_parse_ctx *ctx, int dynamic)
 		qs_parse_diag(ctx, QS_SEV_WARNING, 0,
 		    "no server lines in a dynamic configuration file");
 	return 0;
+}
+
+/*
+ * The dynamic membership file in force on a node: the one its zoo.cfg's
+ * dynamicConfigFile names (by file name: the bundle's paths are not the
+ * server's), else the highest version (QuorumPeerConfig reads the file
+ * dynamicConfigFile names; ZooKeeper writes a new
+ * "<cfg>.dynamic.<version>" at each reconfiguration and points
+ * dynamicConfigFile at it, so older ones are history).  NULL when the
+ * node has no dynamic file.  Needs the model resolved (observers set).
+ */
+const struct qs_view *
+qs_zk_dynamic_active(const struct qs_run *run, const struct qs_node *node)
+{
+	const struct qs_view	*best = NULL, *named = NULL;
+	const char		*want = NULL, *base;
+	size_t			 i;
+
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		if (s->observer == node && s->system == QS_SYS_ZOOKEEPER &&
+		    strcmp(s->key, "zk.dynamicConfigFile") == 0) {
+			base = strrchr(s->value, '/');
+			want = base != NULL ? base + 1 : s->value;
+		}
+	}
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (v->observer != node || v->system != QS_SYS_ZOOKEEPER ||
+		    strncmp(v->source, "zoo.cfg.dynamic", 15) != 0)
+			continue;
+		if (want != NULL && v->ev.artifact != NULL) {
+			base = strrchr(v->ev.artifact->logical, '/');
+			base = base != NULL ? base + 1 :
+			    v->ev.artifact->logical;
+			if (strcmp(base, want) == 0)
+				named = v;
+		}
+		if (best == NULL || ((v->clock.set & QS_CLOCK_ZXID) &&
+		    (!(best->clock.set & QS_CLOCK_ZXID) ||
+		    v->clock.zxid > best->clock.zxid)))
+			best = v;
+	}
+	return named != NULL ? named : best;
+}
+
+/* A dynamic file of the node that is not the one in force: history. */
+int
+qs_zk_dynamic_history(const struct qs_run *run, const struct qs_view *v)
+{
+	return v->system == QS_SYS_ZOOKEEPER &&
+	    strncmp(v->source, "zoo.cfg.dynamic", 15) == 0 &&
+	    qs_zk_dynamic_active(run, v->observer) != v;
 }
 
 int

@@ -28,12 +28,26 @@
  * running process actually uses (clock zxid = the config version).
  *
  * Ignored: latencies, counters, client lists, every other mntr metric.
- * Known limits: no time (the answers carry none); lines over 64 KiB are
- * cut.
+ * Collection-time probes (probe.c), one per answer (the text between
+ * two prompt lines, or the whole file): the not-serving text is
+ * QS_SIG_PROBE_NOT_SERVING, a Mode (srvr, stat, mntr's zk_server_state,
+ * zkServer.sh status) is PROBE_UP, and a client's error that the server
+ * did not answer (nc, ncat, traditional netcat, bash's /dev/tcp refused
+ * or timed out; zkServer.sh's "Error contacting service. It is probably
+ * not running.") is PROBE_DOWN.  The subject is the host:port the error
+ * or the prompt's command names ("echo srvr | nc zk2 2181"), NULL for
+ * localhost and when none is named (the node the file came from).
+ * "imok" alone is no probe: ruok answers it whether or not the server
+ * serves (RuokCommand).
+ *
+ * Known limits: the answers carry no time, so a probe's time is that of
+ * a timestamp header before it, when the collector wrote one; lines over
+ * 64 KiB are cut.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quorumscope.h"
@@ -77,6 +91,16 @@ struct zk_4lw {
 	size_t			 servers;
 	uint64_t		 not_serving;	/* line of the answer, or 0 */
 	const char		*not_serving_text;
+	struct qs_probe		 probe;		/* header time, prompt */
+	/* The answer to the command being read (since the last prompt). */
+	uint64_t		 ans_mode;	/* line of its Mode:, or 0 */
+	const char		*ans_mode_text;	/* "mode follower" */
+	uint64_t		 ans_not_serving;
+	uint64_t		 ans_down;	/* line of a client's error */
+	const char		*ans_text;	/* that line */
+	const char		*ans_target;	/* host:port the error names */
+	const char		*ans_connected;	/* host:port nc -v connected to */
+	uint64_t		 nprobes;
 };
 
 static void	zk_4lw_trim(const char **, size_t *);
@@ -84,6 +108,9 @@ static void	zk_4lw_set(struct zk_4lw *, enum zk_4lw_key, const char *,
 		    size_t, uint64_t, const char *);
 static void	zk_4lw_line(struct zk_4lw *, const char *, size_t, uint64_t);
 static void	zk_4lw_finish(struct zk_4lw *);
+static void	zk_4lw_probe(struct zk_4lw *);
+static int	zk_4lw_client_error(struct zk_4lw *, const char *, size_t,
+		    uint64_t, const char *);
 
 static void
 zk_4lw_trim(const char **s, size_t *n)
@@ -131,19 +158,65 @@ zk_4lw_line(struct zk_4lw *f, const char *s, size_t n, uint64_t lineno)
 		{ NULL, K_COUNT }
 	};
 	struct qs_parse_ctx	*ctx = f->ctx;
+	struct qs_probe		 before, after;
 	const char		*line = s, *why, *eq;
 	size_t			 i, pl;
 
 	zk_4lw_trim(&s, &n);
 	if (n == 0)
 		return;
+	before = f->probe;
+	if (qs_probe_line(ctx, &f->probe, s, n, lineno)) {
+		/* A new command: the answer before it is complete. */
+		after = f->probe;
+		f->probe = before;
+		zk_4lw_probe(f);
+		f->probe = after;
+		return;
+	}
 	if (n >= sizeof(ZK_4LW_NOT_SERVING) - 1 && memcmp(s,
 	    ZK_4LW_NOT_SERVING, sizeof(ZK_4LW_NOT_SERVING) - 1) == 0) {
 		if (f->not_serving == 0) {
 			f->not_serving = lineno;
 			f->not_serving_text = qs_pstrdup(ctx, line);
 		}
+		if (f->ans_not_serving == 0) {
+			f->ans_not_serving = lineno;
+			f->ans_text = qs_pstrdup(ctx, line);
+		}
 		return;
+	}
+	if (zk_4lw_client_error(f, s, n, lineno, line))
+		return;
+	/*
+	 * nc -v: "Connection to HOST PORT port [tcp/..] succeeded!" names
+	 * the server the answer after it came from.
+	 */
+	if (n > 14 && memcmp(s, "Connection to ", 14) == 0 &&
+	    memmem(s, n, " succeeded!", 11) != NULL) {
+		const char	*h = s + 14, *sp = memchr(h, ' ', n - 14), *pe;
+
+		if (sp != NULL && (pe = memchr(sp + 1, ' ', (size_t)(s + n -
+		    sp - 1))) != NULL && pe - sp - 1 <= 5)
+			f->ans_connected = qs_arena_printf(&ctx->run->arena,
+			    "%.*s:%.*s", (int)(sp - h), h, (int)(pe - sp - 1),
+			    sp + 1);
+		return;
+	}
+	if ((n > 5 && memcmp(s, "Mode:", 5) == 0) || (n > 15 &&
+	    memcmp(s, "zk_server_state", 15) == 0 && (s[15] == '\t' ||
+	    s[15] == ' '))) {
+		if (f->ans_mode == 0) {
+			const char	*v = s + (s[0] == 'M' ? 5 : 15);
+			size_t		 vn = n - (size_t)(v - s);
+
+			zk_4lw_trim(&v, &vn);
+			f->ans_mode = lineno;
+			f->ans_mode_text = qs_arena_printf(&ctx->run->arena,
+			    "mode %.*s", (int)(vn < 64 ? vn : 64), v);
+			if (f->ans_not_serving == 0)
+				f->ans_text = qs_pstrdup(ctx, line);
+		}
 	}
 	/* conf: "membership: " then server lines and "version=<hex>". */
 	if (n > 7 && memcmp(s, "server.", 7) == 0 &&
@@ -178,6 +251,125 @@ zk_4lw_line(struct zk_4lw *f, const char *s, size_t n, uint64_t lineno)
 		zk_4lw_set(f, map[i].key, s + pl, n - pl, lineno, line);
 		return;
 	}
+}
+
+/*
+ * A client's complaint that the server did not answer (probe.c lists
+ * the wordings): nc, ncat, traditional netcat, bash's /dev/tcp, and
+ * zkServer.sh status.  The host and port it names, when it names them,
+ * are the probe's subject.  Returns 1 when the line was one.
+ */
+static int
+zk_4lw_client_error(struct zk_4lw *f, const char *s, size_t n,
+    uint64_t lineno, const char *line)
+{
+	static const char *const starts[] = {
+		"nc: ", "Ncat: ", "ncat: ", "netcat: ", "bash: ", "sh: ",
+		"Error contacting service", "telnet: ", NULL
+	};
+	char		*text, *p, *q;
+	size_t		 i;
+	const char	*target = NULL;
+
+	for (i = 0; starts[i] != NULL; i++)
+		if (n >= strlen(starts[i]) && memcmp(s, starts[i],
+		    strlen(starts[i])) == 0)
+			break;
+	if (starts[i] == NULL && (n < 8 || memmem(s, n, " (?) : ", 7) ==
+	    NULL))
+		return 0;
+	text = qs_xmalloc(n + 1);
+	memcpy(text, s, n);
+	text[n] = '\0';
+	if (qs_probe_error_kind(text) != QS_SIG_PROBE_DOWN) {
+		free(text);
+		return 0;
+	}
+	/* "nc: connect to HOST [(IP)] port N (tcp) failed: ..." */
+	if ((p = strstr(text, "connect to ")) != NULL &&
+	    (q = strstr(p, " port ")) != NULL) {
+		char	*host = p + 11, *port = q + 6;
+
+		*q = '\0';
+		host[strcspn(host, " ")] = '\0';
+		port[strcspn(port, " ")] = '\0';
+		target = qs_arena_printf(&f->ctx->run->arena, "%s:%s", host,
+		    port);
+	} else if ((p = strchr(text, '[')) != NULL &&
+	    (q = strstr(p, "] ")) != NULL && strstr(q, " (?) : ") != NULL) {
+		/* "HOST [IP] PORT (?) : Connection refused" */
+		char	*port = q + 2;
+
+		*q = '\0';
+		port[strcspn(port, " ")] = '\0';
+		target = qs_arena_printf(&f->ctx->run->arena, "%s:%s", p + 1,
+		    port);
+	} else if ((p = strstr(text, "/dev/tcp/")) != NULL) {
+		/* "bash: /dev/tcp/HOST/PORT: Connection refused" */
+		char	*host = p + 9;
+
+		if ((q = strchr(host, '/')) != NULL) {
+			*q = ':';
+			q[strcspn(q, ":")] = '\0';
+			host[strcspn(host, " ")] = '\0';
+			if (host[strlen(host) - 1] == ':')
+				host[strlen(host) - 1] = '\0';
+			target = qs_pstrdup(f->ctx, host);
+		}
+	}
+	free(text);
+	if (f->ans_down == 0) {
+		f->ans_down = lineno;
+		f->ans_target = target;
+		if (f->ans_mode == 0 && f->ans_not_serving == 0)
+			f->ans_text = qs_pstrdup(f->ctx, line);
+	}
+	return 1;
+}
+
+/*
+ * The probe the answer read since the last prompt amounts to: the
+ * not-serving text (the process runs, electing), a Mode (it serves), or
+ * a client's error (no answer).  Its subject is the host:port the
+ * command or the error names, NULL for the machine the file came from.
+ */
+static void
+zk_4lw_probe(struct zk_4lw *f)
+{
+	struct qs_evidence	 ev;
+	enum qs_signal_kind	 kind;
+	uint64_t		 line;
+	const char		*target, *detail;
+
+	if (f->ans_not_serving != 0) {
+		kind = QS_SIG_PROBE_NOT_SERVING;
+		line = f->ans_not_serving;
+		detail = "not currently serving requests";
+	} else if (f->ans_mode != 0) {
+		kind = QS_SIG_PROBE_UP;
+		line = f->ans_mode;
+		detail = f->ans_mode_text;
+	} else if (f->ans_down != 0) {
+		kind = QS_SIG_PROBE_DOWN;
+		line = f->ans_down;
+		detail = f->ans_text;
+	} else
+		goto reset;
+	if (f->ans_down != 0 && f->ans_target != NULL)
+		target = f->ans_target;
+	else if (f->ans_connected != NULL)
+		target = f->ans_connected;
+	else
+		target = qs_probe_target(f->ctx, f->probe.command);
+	if (target != NULL && qs_probe_target_is_local(target))
+		target = NULL;
+	if (f->nprobes++ < ZK_4LW_SERVERS_MAX) {
+		ev = qs_evidence_line(f->ctx, line, f->ans_text);
+		qs_probe_emit(f->ctx, &f->probe, kind, target, detail, &ev);
+	}
+reset:
+	f->ans_mode = f->ans_not_serving = f->ans_down = 0;
+	f->ans_text = f->ans_target = f->ans_connected = NULL;
 }
 
 static void
@@ -241,6 +433,7 @@ qs_parse_zk_fourletter(struct qs_parse_ctx *ctx)
 	while ((len = qs_source_getline(ctx->src, &line, ZK_4LW_LINE_MAX)) >=
 	    0)
 		zk_4lw_line(&f, line, (size_t)len, ctx->src->lineno);
+	zk_4lw_probe(&f);
 	zk_4lw_finish(&f);
 	return 0;
 }

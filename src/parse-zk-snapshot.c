@@ -63,12 +63,15 @@ struct zk_snap {
 	uint64_t		 znodes;
 	uint64_t		 ephemerals;
 	uint64_t		 max_zxid;
+	struct qs_clock		 name_clock;	/* the zxid of its name */
 	int64_t			 owners[ZK_SNAP_LIST];
 	size_t			 nowners;
 	int			 more_owners;
 };
 
 static void	zk_snap_damage(struct zk_snap *, uint64_t, const char *, ...)
+		    QS_PRINTF(3, 4);
+static void	zk_snap_report(struct zk_snap *, uint64_t, const char *, ...)
 		    QS_PRINTF(3, 4);
 static int	zk_snap_name(struct qs_parse_ctx *, uint64_t *, const char **);
 static int	zk_snap_sessions(struct zk_snap *);
@@ -101,6 +104,20 @@ zk_snap_hex(struct zk_snap *s, uint64_t v)
 
 static void
 zk_snap_damage(struct zk_snap *s, uint64_t off, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = qs_arena_vprintf(&s->ctx->run->arena, fmt, ap);
+	va_end(ap);
+	zk_snap_report(s, off, "%s", msg);
+	qs_emit_damage(s->ctx, off, 0, &s->name_clock, qs_arena_printf(
+	    &s->ctx->run->arena, "ZooKeeper snapshot: %s", msg));
+}
+
+static void
+zk_snap_report(struct zk_snap *s, uint64_t off, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -434,15 +451,23 @@ qs_parse_zk_snapshot(struct qs_parse_ctx *ctx)
 	s->ctx = ctx;
 	qs_jute_stream_init(&s->js, ctx->src, 1);
 	ev = qs_evidence_whole(ctx);
-	if (zk_snap_name(ctx, &zxid, &comp) == 0)
+	if (zk_snap_name(ctx, &zxid, &comp) == 0) {
 		qs_emit_setting(ctx, "zk.snapshot.zxid", zk_snap_hex(s, zxid),
 		    &ev);
-	else
+		s->name_clock.set = QS_CLOCK_ZXID | QS_CLOCK_TERM;
+		s->name_clock.zxid = zxid;
+		s->name_clock.term = zxid >> 32;
+	} else
 		qs_parse_diag(ctx, QS_SEV_INFO, 0, "the file name carries no "
 		    "zxid (snapshot.<hex>)");
 	if (qs_jute_stream_read(&s->js, h, sizeof(h)) != sizeof(h)) {
 		qs_parse_diag(ctx, QS_SEV_ERROR, 0, "file header cut short: "
 		    "%llu of 16 bytes", (unsigned long long)s->js.off);
+		/* An empty snapshot: the server died writing it. */
+		qs_emit_damage(ctx, 0, 1, &s->name_clock, s->js.off == 0 ?
+		    "ZooKeeper snapshot: empty file" : qs_arena_printf(
+		    &ctx->run->arena, "ZooKeeper snapshot: file header cut "
+		    "short after %llu bytes", (unsigned long long)s->js.off));
 		r = -1;
 		goto done;
 	}

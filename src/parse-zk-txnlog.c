@@ -92,6 +92,8 @@ struct zk_txn {
 static int	zk_txn_header(struct zk_txn *);
 static int	zk_txn_record(struct zk_txn *);
 static int	zk_txn_fill(struct zk_txn *, size_t);
+static void	zk_txn_report(struct zk_txn *, uint64_t, const char *, ...)
+		    QS_PRINTF(3, 4);
 static void	zk_txn_damage(struct zk_txn *, uint64_t, const char *, ...)
 		    QS_PRINTF(3, 4);
 static int	zk_txn_obs(struct zk_txn *);
@@ -115,6 +117,30 @@ zk_txn_hex(struct zk_txn *t, uint64_t v)
  */
 static void
 zk_txn_damage(struct zk_txn *t, uint64_t off, const char *fmt, ...)
+{
+	va_list		 ap;
+	char		*msg;
+	struct qs_clock	 clock;
+
+	va_start(ap, fmt);
+	msg = qs_arena_vprintf(&t->ctx->run->arena, fmt, ap);
+	va_end(ap);
+	zk_txn_report(t, off, "%s", msg);
+	/* The signal rules use: what, where, the last good zxid. */
+	memset(&clock, 0, sizeof(clock));
+	if (t->txns > 0) {
+		clock.set = QS_CLOCK_ZXID | QS_CLOCK_TERM;
+		clock.zxid = t->last_zxid;
+		clock.term = t->last_zxid >> 32;
+	}
+	qs_emit_damage(t->ctx, off, 0, &clock, t->txns > 0 ?
+	    qs_arena_printf(&t->ctx->run->arena, "ZooKeeper txn log: %s (last "
+	    "good zxid 0x%llx)", msg, (unsigned long long)t->last_zxid) :
+	    qs_arena_printf(&t->ctx->run->arena, "ZooKeeper txn log: %s", msg));
+}
+
+static void
+zk_txn_report(struct zk_txn *t, uint64_t off, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -180,6 +206,11 @@ zk_txn_header(struct zk_txn *t)
 	if (qs_jute_stream_read(&t->js, h, sizeof(h)) != sizeof(h)) {
 		qs_parse_diag(t->ctx, QS_SEV_ERROR, 0, "file header cut "
 		    "short: %llu of 16 bytes", (unsigned long long)t->js.off);
+		/* A log created, never written: the disk or the process died. */
+		qs_emit_damage(t->ctx, 0, 1, NULL, t->js.off == 0 ?
+		    "ZooKeeper txn log: empty file" : qs_arena_printf(
+		    &t->ctx->run->arena, "ZooKeeper txn log: file header cut "
+		    "short after %llu bytes", (unsigned long long)t->js.off));
 		return -1;
 	}
 	magic = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |

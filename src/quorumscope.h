@@ -172,11 +172,18 @@ int	qs_sniff_bolt_etcd(const struct qs_head *);
 int	qs_sniff_raft_snapshot_meta(const struct qs_head *);
 int	qs_sniff_consul_config(const struct qs_head *);
 int	qs_sniff_consul_log(const struct qs_head *);
+int	qs_sniff_consul_cli(const struct qs_head *);
+int	qs_sniff_consul_debug_index(const struct qs_head *);
+int	qs_sniff_consul_debug_agent(const struct qs_head *);
+int	qs_sniff_consul_debug_members(const struct qs_head *);
+int	qs_sniff_consul_debug_host(const struct qs_head *);
+int	qs_sniff_consul_debug_metrics(const struct qs_head *);
 int	qs_sniff_etcd_wal(const struct qs_head *);
 int	qs_sniff_etcd_snap(const struct qs_head *);
 int	qs_sniff_etcd_log(const struct qs_head *);
 int	qs_sniff_etcdctl(const struct qs_head *);
 int	qs_sniff_etcd_backup(const struct qs_head *);
+int	qs_sniff_etcd_config(const struct qs_head *);
 int	qs_sniff_zk_cfg(const struct qs_head *);
 int	qs_sniff_zk_dynamic_cfg(const struct qs_head *);
 int	qs_sniff_zk_log(const struct qs_head *);
@@ -521,6 +528,14 @@ enum qs_signal_kind {
 					   timed out, unreachable */
 	QS_SIG_PROBE_NOT_SERVING,	/* the process answered but does not
 					   serve (electing, no leader) */
+	/*
+	 * Damage our own decoders found in the observer's data: a record
+	 * whose CRC or Adler-32 fails, a torn or cut last record, an empty
+	 * snapshot, a WAL etcd's repair moved aside.  Subject NULL; the
+	 * evidence has the file and offset, the clock the last good index
+	 * or zxid (or the one the file is named after), detail what.
+	 */
+	QS_SIG_DATA_DAMAGE,
 	QS_SIG_COUNT
 };
 
@@ -662,6 +677,10 @@ void	qs_parse_diag(struct qs_parse_ctx *, enum qs_severity, uint64_t,
 	    const char *, ...) QS_PRINTF(4, 5);
 void	qs_parse_vdamage(struct qs_parse_ctx *, const char *, uint64_t,
 	    const char *, va_list) QS_PRINTF(4, 0);
+struct qs_signal *qs_emit_damage(struct qs_parse_ctx *, uint64_t, int,
+	    const struct qs_clock *, const char *);
+void	qs_parse_lines(struct qs_parse_ctx *, size_t,
+	    int (*)(void *, char *, size_t, uint64_t), void *);
 const char *qs_event_kind_name(enum qs_event_kind);
 const char *qs_signal_kind_name(enum qs_signal_kind);
 const char *qs_member_state_name(enum qs_member_state);
@@ -669,6 +688,28 @@ const char *qs_ident_name(enum qs_ident);
 
 /* parse-consul-*.c: Consul artifact parsers (kinds.c .parse). */
 int	qs_parse_consul_log(struct qs_parse_ctx *);
+
+/*
+ * probe.c: collection-time probes, shared by the parsers of command
+ * output (etcdctl, four-letter words, consul CLI): timestamp headers,
+ * shell prompts, the target of a command, and what a client's error
+ * text says of the process it asked.
+ */
+struct qs_probe {
+	struct qs_time	 time;		/* of the last timestamp header */
+	const char	*command;	/* of the last prompt line, or NULL */
+	uint64_t	 command_line;
+};
+int	qs_probe_line(struct qs_parse_ctx *, struct qs_probe *, const char *,
+	    size_t, uint64_t);
+int	qs_probe_time_line(const char *, size_t, struct qs_time *);
+size_t	qs_probe_prompt(const char *, size_t);
+const char *qs_probe_target(struct qs_parse_ctx *, const char *);
+int	qs_probe_target_is_local(const char *);
+int	qs_probe_error_kind(const char *);
+struct qs_signal *qs_probe_emit(struct qs_parse_ctx *, const struct qs_probe *,
+	    enum qs_signal_kind, const char *, const char *,
+	    const struct qs_evidence *);
 /* wire-proto.c: protocol buffers wire format, CRC-32C. */
 struct qs_pb {
 	const unsigned char	*p;
@@ -733,6 +774,7 @@ int	qs_parse_etcd_snap(struct qs_parse_ctx *);
 int	qs_parse_etcd_etcdctl(struct qs_parse_ctx *);
 int	qs_parse_etcd_log(struct qs_parse_ctx *);
 int	qs_parse_etcd_dump(struct qs_parse_ctx *);
+int	qs_parse_etcd_config(struct qs_parse_ctx *);
 
 /* timefmt.c: timestamps as logs write them, to UTC milliseconds. */
 int	qs_time_parse_iso(const char *, size_t, struct qs_time *);
@@ -791,6 +833,9 @@ int	qs_zk_server_line(struct qs_parse_ctx *, struct qs_view *,
 	    const char **);
 size_t	qs_zk_config_text(struct qs_parse_ctx *, struct qs_view *,
 	    const char *, size_t, uint64_t *, int *, size_t *);
+const struct qs_view *qs_zk_dynamic_active(const struct qs_run *,
+	    const struct qs_node *);
+int	qs_zk_dynamic_history(const struct qs_run *, const struct qs_view *);
 
 /* parse-host.c: a host's /etc/hosts and /etc/hostname (kinds host.*). */
 int	qs_parse_host_hosts(struct qs_parse_ctx *);
@@ -800,6 +845,10 @@ int	qs_parse_host_hostname(struct qs_parse_ctx *);
 int	qs_parse_triton_sapi(struct qs_parse_ctx *);
 int	qs_parse_triton_vmapi(struct qs_parse_ctx *);
 int	qs_parse_triton_role_list(struct qs_parse_ctx *);
+/* A VM's alias by uuid, and "alias (uuid8...)" for reports. */
+const char *qs_triton_vm_alias(const struct qs_run *, const char *);
+const char *qs_triton_vm_label(struct qs_arena *, const struct qs_run *,
+	    const char *);
 
 /*
  * timeline.c: every node's events as one history.  The same event seen by
@@ -1252,6 +1301,32 @@ int	qs_parse_consul_node_id(struct qs_parse_ctx *);
 int	qs_parse_consul_config(struct qs_parse_ctx *);
 int	qs_parse_consul_snapshot_meta(struct qs_parse_ctx *);
 int	qs_parse_consul_raft_wal(struct qs_parse_ctx *);
+/*
+ * parse-consul-cli.c: members, operator raft list-peers, info output;
+ * the agent's stats (consul info, a debug archive's agent.json) read the
+ * same way by both.
+ */
+int	qs_parse_consul_cli(struct qs_parse_ctx *);
+struct qs_consul_info {
+	struct qs_parse_ctx	*ctx;
+	const struct qs_probe	*probe;
+	const char		*state, *leader_addr, *term;
+	const char		*config, *config_index;
+	uint64_t		 config_line;
+	uint64_t		 info_line;	/* the probe's evidence */
+	const char		*info_text;
+};
+void	qs_consul_info_init(struct qs_consul_info *, struct qs_parse_ctx *,
+	    const struct qs_probe *);
+void	qs_consul_info_value(struct qs_consul_info *, const char *,
+	    const char *, const char *, uint64_t, const char *);
+void	qs_consul_info_done(struct qs_consul_info *, const char *);
+/* parse-consul-debug.c: `consul debug` archives. */
+int	qs_parse_consul_debug_agent(struct qs_parse_ctx *);
+int	qs_parse_consul_debug_members(struct qs_parse_ctx *);
+int	qs_parse_consul_debug_host(struct qs_parse_ctx *);
+int	qs_parse_consul_debug_index(struct qs_parse_ctx *);
+void	qs_consul_debug_rename(struct qs_run *);
 /* parse-consul-raftdb.c: raft.db, the raft log and stable store. */
 int	qs_parse_consul_raftdb(struct qs_parse_ctx *);
 /* parse-etcd-db.c: the etcd backend (member/snap/db). */

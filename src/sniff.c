@@ -279,6 +279,119 @@ qs_sniff_consul_log(const struct qs_head *h)
 }
 
 /*
+ * Text whose lines carry several of a program's own marks: 4 bits a mark
+ * found, 24 from three on; none is a veto (an empty file is neither).
+ */
+static int
+sniff_text_marks(const struct qs_head *h, const char *const *marks)
+{
+	int	n;
+
+	if (!sniff_is_text(h))
+		return -1;
+	n = sniff_count_any(h, marks);
+	if (n == 0)
+		return h->len == 0 ? 0 : -1;
+	return n >= 3 ? 24 : 4 * n;
+}
+
+/*
+ * `consul members`, `consul operator raft list-peers`, `consul info`
+ * and the CLI's error lines.
+ */
+int
+qs_sniff_consul_cli(const struct qs_head *h)
+{
+	/* The CLI's own error prefixes: no other program says these. */
+	static const char *const errors[] = {
+		"Error retrieving members: ", "Error getting peers: ",
+		"Error querying agent: ", "Error connecting to Consul agent",
+		NULL
+	};
+	static const char *const marks[] = {
+		"Node ", "  Address ", "  Status ", "  Type ", "  Voter ",
+		"  RaftProtocol", "\tleader_addr = ", "\tnum_peers = ",
+		"\tlatest_configuration = ", "\tknown_datacenters = ",
+		"Error retrieving members: ", "Error getting peers: ",
+		"Error querying agent: ", "Error connecting to Consul agent",
+		"Suffrage:Voter", NULL
+	};
+	int	n = sniff_text_marks(h, marks);
+
+	if (n >= 0 && n < 16 && sniff_count_any(h, errors) > 0)
+		return 16;
+	return n;
+}
+
+/*
+ * `consul debug` archive files (hashicorp/consul command/debug/debug.go):
+ * JSON objects with the keys the agent's API gives them.
+ */
+static int
+sniff_json_keys(const struct qs_head *h, int open, const char *const *keys,
+    int need)
+{
+	if (sniff_first_byte(h, NULL) != open || !sniff_is_text(h))
+		return -1;
+	return sniff_count_any(h, keys) >= need ? 16 : -1;
+}
+
+int
+qs_sniff_consul_debug_index(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"AgentVersion\"", "\"Interval\"", "\"Duration\"",
+		"\"Targets\"", NULL
+	};
+
+	return sniff_json_keys(h, '{', keys, 3);
+}
+
+int
+qs_sniff_consul_debug_agent(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"Config\"", "\"NodeName\"", "\"DebugConfig\"", "\"Member\"",
+		"\"Stats\"", "\"Datacenter\"", NULL
+	};
+
+	return sniff_json_keys(h, '{', keys, 4);
+}
+
+int
+qs_sniff_consul_debug_members(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"Name\"", "\"Addr\"", "\"Port\"", "\"Tags\"", "\"Status\"",
+		"\"ProtocolCur\"", "\"DelegateCur\"", NULL
+	};
+
+	return sniff_json_keys(h, '[', keys, 5);
+}
+
+int
+qs_sniff_consul_debug_host(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"Host\"", "\"Disk\"", "\"Memory\"", "\"CPU\"",
+		"\"CollectionTime\"", NULL
+	};
+
+	return sniff_json_keys(h, '{', keys, 4);
+}
+
+int
+qs_sniff_consul_debug_metrics(const struct qs_head *h)
+{
+	static const char *const keys[] = {
+		"\"Timestamp\"", "\"Gauges\"", "\"Points\"", "\"Counters\"",
+		"\"Samples\"", NULL
+	};
+
+	return sniff_json_keys(h, '{', keys, 4);
+}
+
+/*
  * etcd WAL: the first frame is a u64le length (with padding bits in the
  * top byte) followed by a walpb.Record whose field 1 (type) is 4, the CRC
  * record every WAL file starts with.
@@ -353,7 +466,11 @@ qs_sniff_etcdctl(const struct qs_head *h)
 		"\"raft_index\"", "\"members\":[", "\"Endpoint\"",
 		", started, ", ", unstarted, ", "\"member_id\"",
 		"peerURLs=", "Failed to get the status of endpoint",
-		"retrying of unary invoker failed", NULL
+		"retrying of unary invoker failed",
+		" is healthy: successfully committed proposal",
+		" is unhealthy: failed to commit proposal", "| HEALTH |",
+		"etcdctl version:", "got healthy result from",
+		"\"etcdserver\":\"", NULL
 	};
 	int	n;
 
@@ -363,6 +480,28 @@ qs_sniff_etcdctl(const struct qs_head *h)
 	if (n == 0)
 		return h->len == 0 ? 0 : -1;
 	return n >= 2 ? 24 : 12;
+}
+
+/*
+ * etcd's configuration: ETCD_* variables, its flags on a command line,
+ * or the YAML keys of a --config-file; all are etcd's own names.
+ */
+int
+qs_sniff_etcd_config(const struct qs_head *h)
+{
+	static const char *const marks[] = {
+		"ETCD_NAME=", "ETCD_DATA_DIR=", "ETCD_INITIAL_CLUSTER=",
+		"ETCD_INITIAL_CLUSTER_TOKEN=", "ETCD_INITIAL_CLUSTER_STATE=",
+		"ETCD_LISTEN_PEER_URLS=", "ETCD_ADVERTISE_CLIENT_URLS=",
+		"ETCD_INITIAL_ADVERTISE_PEER_URLS=", "-initial-cluster",
+		"-data-dir", "-listen-peer-urls", "-advertise-client-urls",
+		"-initial-advertise-peer-urls", "\ninitial-cluster:",
+		"\ndata-dir:", "\nlisten-peer-urls:",
+		"\ninitial-advertise-peer-urls:", "\nadvertise-client-urls:",
+		NULL
+	};
+
+	return sniff_text_marks(h, marks);
 }
 
 /* The etcd-backup tool's dump.json (seed 002): keys with values. */
@@ -422,12 +561,28 @@ sniff_zk_lines(const struct qs_head *h, int *servers, int *others)
 	return 0;
 }
 
+/*
+ * The "conf" four-letter word's answer looks like a zoo.cfg, but it has
+ * lines no configuration file has (ConfCommand, ZooKeeperServer.dumpConf
+ * and QuorumPeer: "membership: ", "serverId=", "dataDirSize=").
+ */
+static int
+sniff_zk_conf_answer(const struct qs_head *h)
+{
+	static const char *const marks[] = {
+		"\nmembership: ", "\nserverId=", "\ndataDirSize=",
+		"\ndataLogSize=", NULL
+	};
+
+	return sniff_count_any(h, marks) >= 2;
+}
+
 int
 qs_sniff_zk_cfg(const struct qs_head *h)
 {
 	int	servers, others;
 
-	if (!sniff_is_text(h))
+	if (!sniff_is_text(h) || sniff_zk_conf_answer(h))
 		return -1;
 	sniff_zk_lines(h, &servers, &others);
 	if (servers == 0 && others == 0)
@@ -440,7 +595,7 @@ qs_sniff_zk_dynamic_cfg(const struct qs_head *h)
 {
 	int	servers, others;
 
-	if (!sniff_is_text(h))
+	if (!sniff_is_text(h) || sniff_zk_conf_answer(h))
 		return -1;
 	sniff_zk_lines(h, &servers, &others);
 	if (servers == 0)
@@ -476,7 +631,19 @@ qs_sniff_zk_fourletter(const struct qs_head *h)
 		"zk_version", "Zxid: ", "Node count: ", "Latency min/avg/max:",
 		"zk_followers", "This ZooKeeper instance is not currently "
 		"serving requests", "membership: ", "serverId=",
-		"dataDirSize=", "dataLogSize=", NULL
+		"dataDirSize=", "dataLogSize=",
+		"Error contacting service. It is probably not running.",
+		"Client port found: ", NULL
+	};
+	/*
+	 * What the client said instead of an answer (nc, ncat, netcat; a
+	 * word not on 4lw.commands.whitelist): any port could be that, so
+	 * no evidence of ZooKeeper, but no veto of a file named after a
+	 * four-letter word either.
+	 */
+	static const char *const clients[] = {
+		"nc: connect to ", "Ncat: ", " (?) : ", "Connection to ",
+		" is not executed because it is not in the whitelist", NULL
 	};
 	int	n;
 
@@ -484,7 +651,7 @@ qs_sniff_zk_fourletter(const struct qs_head *h)
 		return -1;
 	n = sniff_count_any(h, marks);
 	if (n == 0)
-		return h->len == 0 ? 0 : -1;
+		return h->len == 0 || sniff_count_any(h, clients) > 0 ? 0 : -1;
 	return n >= 2 ? 24 : 12;
 }
 

@@ -58,6 +58,18 @@ const struct qs_artifact *qs_test_artifact(const struct qs_run *,
 	    const char *);
 int	qs_test_has_diag(const struct qs_run *, const char *);
 /*
+ * Signals a parse recorded (test_probe.c): how many of a kind, and the
+ * first of a kind about a subject (NULL: about the observer itself).
+ */
+size_t	qs_test_nsignals(const struct qs_run *, enum qs_signal_kind);
+const struct qs_signal *qs_test_signal(const struct qs_run *,
+	    enum qs_signal_kind, const char *);
+/* A tar of the entries read as input `name`, nodes resolved. */
+struct qs_run *qs_test_read_entries(const char *,
+	    const struct qs_test_entry *);
+/* The first view of a source ("consul members"), or NULL. */
+const struct qs_view *qs_test_view(const struct qs_run *, const char *);
+/*
  * Runs the parser of `kind` over `data` as if it were the entry `logical`
  * of an input "test.tar"; returns the run holding its observations and
  * diagnostics (the artifact is run->artifacts.v[0]).  len 0: strlen.

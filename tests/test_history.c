@@ -48,6 +48,14 @@ th_at(void (*fn)(struct qs_history *, struct qs_hmember *,
 }
 
 static void
+th_no_leader(struct qs_history *h, int64_t ms)
+{
+	struct qs_time	t = th_t(ms);
+
+	qs_history_no_leader(h, &t, &th_ev);
+}
+
+static void
 th_lost(struct qs_history *h, struct qs_hmember *m, struct qs_hmember *by,
     int64_t ms)
 {
@@ -230,8 +238,8 @@ DEFINE_TEST(test_history_quorum_lost)
 	th_lead(h, m[0], 2, 1 * S);
 	th_lost(h, m[0], m[2], 11 * S);
 	th_lost(h, m[1], m[2], 21 * S);
-	th_at(qs_history_no_leader, h, NULL, 12 * S);
-	th_at(qs_history_no_leader, h, NULL, 30 * S);
+	th_no_leader(h, 12 * S);
+	th_no_leader(h, 30 * S);
 	qs_history_finish(h);
 	CHECK(h->terms.n == 1);
 	/* Its death is known from the first complaint: the term ends there. */
@@ -273,7 +281,7 @@ DEFINE_TEST(test_history_rolling_restart_quiet)
 		qs_history_stop(h, m[i], &t, &th_ev, "shut down");
 		th_at(qs_history_start, h, m[i], down + 3 * S);
 		th_alive(h, m[i], down + 4 * S, 80 * S);
-		th_at(qs_history_no_leader, h, NULL, down + S);
+		th_no_leader(h, down + S);
 		th_lead(h, m[(i + 1) % 3], 3 + i, down + 2 * S);
 	}
 	qs_history_finish(h);
@@ -343,7 +351,7 @@ DEFINE_TEST(test_history_leaderless_majority_up)
 		th_lead(h, m[0], 1, 0);
 		qs_history_step_down(h, m[0], &(struct qs_time){ 1, 1,
 		    10 * S }, &th_ev, "lost its quorum");
-		th_at(qs_history_no_leader, h, NULL, 11 * S);
+		th_no_leader(h, 11 * S);
 		th_lead(h, m[1], 2, (10 + len) * S);
 		qs_history_finish(h);
 		th_stretches(run, h, &v);

@@ -344,3 +344,170 @@ DEFINE_TEST(test_parse_etcd_etcdctl_malformed)
 	qs_run_free(run);
 	free(big);
 }
+
+/*
+ * Collection-time probes.  Outputs are verbatim from etcdctl 3.4.23
+ * against a 3-member etcd 3.4.23 on loopback: all up, then two members
+ * killed (the survivor answers status with "no leader"; its health
+ * check and the dead ones' all end in "context deadline exceeded", and
+ * only the client's zap line tells the dead ones apart).
+ */
+#define ZAP_DEAD(ts, hp)						\
+"{\"level\":\"warn\",\"ts\":\"" ts "\",\"caller\":\"clientv3/retry_interceptor.go:62\"," \
+"\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-98edb33c-c69e-45d4-b9fc-01b41a7d6ae5/" hp "\"," \
+"\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure\"}\n"
+#define ZAP_SLOW(ts, hp)						\
+"{\"level\":\"warn\",\"ts\":\"" ts "\",\"caller\":\"clientv3/retry_interceptor.go:62\"," \
+"\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-7d1f7adf-d82a-471b-9aa5-19ce414d6ba7/" hp "\"," \
+"\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"}\n"
+
+DEFINE_TEST(test_parse_etcd_etcdctl_health)
+{
+	struct qs_run		*run;
+	const struct qs_signal	*s;
+	char			 buf[64];
+
+	/* Healthy, simple, with a prompt and a date(1) header before it. */
+	run = ctl_parse("Mon Dec  7 18:00:20 UTC 2026\n"
+	    "root@etcd1:~# etcdctl --endpoints=http://127.0.0.111:24379 "
+	    "endpoint health\n"
+	    "http://127.0.0.111:24379 is healthy: successfully committed "
+	    "proposal: took = 2.539545ms\n"
+	    "root@etcd1:~# \n");
+	CHECK_INT(run->diags.n, 0);
+	CHECK_INT(run->signals.n, 1);
+	s = qs_test_signal(run, QS_SIG_PROBE_UP, "http://127.0.0.111:24379");
+	CHECK(s != NULL && s->ev.line == 3 && s->time.set &&
+	    strcmp(qs_time_format(&s->time, buf, sizeof(buf)),
+	    "2026-12-07T18:00:20.000Z") == 0);
+	CHECK_STR(qs_test_setting(run, "etcd.health.healthy"), "true");
+	qs_run_free(run);
+
+	/* Two members down, the survivor without a leader (2>&1). */
+	run = ctl_parse(
+	    ZAP_SLOW("2026-12-07T18:01:09.905Z", "127.0.0.111:24371")
+	    ZAP_DEAD("2026-12-07T18:01:09.907Z", "127.0.0.112:24372")
+	    ZAP_DEAD("2026-12-07T18:01:09.907Z", "127.0.0.113:24373")
+	    "http://127.0.0.111:24371 is unhealthy: failed to commit proposal: "
+	    "context deadline exceeded\n"
+	    "http://127.0.0.112:24372 is unhealthy: failed to commit proposal: "
+	    "context deadline exceeded\n"
+	    "http://127.0.0.113:24373 is unhealthy: failed to commit proposal: "
+	    "context deadline exceeded\n"
+	    "Error: unhealthy cluster\n");
+	CHECK_INT(run->diags.n, 0);
+	CHECK_INT(qs_test_nsignals(run, QS_SIG_PROBE_DOWN), 2);
+	s = qs_test_signal(run, QS_SIG_PROBE_DOWN, "http://127.0.0.112:24372");
+	CHECK(s != NULL && s->ev.line == 5 && s->time.set);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_DOWN,
+	    "http://127.0.0.113:24373") != NULL);
+	/* The survivor's deadline says nothing either way: no probe. */
+	CHECK_INT(run->signals.n, 2);
+	CHECK_STR(qs_test_setting(run, "etcd.health.error"),
+	    "context deadline exceeded");
+	qs_run_free(run);
+
+	/* JSON and table forms. */
+	run = ctl_parse("[{\"endpoint\":\"http://127.0.0.111:24379\","
+	    "\"health\":true,\"took\":\"1.778717ms\"}]\n");
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_UP,
+	    "http://127.0.0.111:24379") != NULL);
+	qs_run_free(run);
+	run = ctl_parse(
+	    "+--------------------------+--------+--------------+---------------------------+\n"
+	    "|         ENDPOINT         | HEALTH |     TOOK     |           ERROR           |\n"
+	    "+--------------------------+--------+--------------+---------------------------+\n"
+	    "| http://10.0.0.1:2379     |   true | 1.349681ms   |                           |\n"
+	    "| http://10.0.0.2:2379     |  false | 5.000593876s | Active Alarm(s): NOSPACE  |\n"
+	    "| http://10.0.0.3:2379     |  false | 5.000593876s | dial tcp 10.0.0.3:2379: connect: connection refused |\n"
+	    "+--------------------------+--------+--------------+---------------------------+\n");
+	CHECK_INT(run->diags.n, 0);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_UP, "http://10.0.0.1:2379") !=
+	    NULL);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_NOT_SERVING,
+	    "http://10.0.0.2:2379") != NULL);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_DOWN, "http://10.0.0.3:2379") !=
+	    NULL);
+	CHECK_INT(run->signals.n, 3);
+	qs_run_free(run);
+
+	/* API 2 cluster-health, and curl of /health without a leader. */
+	run = ctl_parse("member 8e9e05c52164694d is healthy: got healthy "
+	    "result from http://10.0.0.1:2379\n"
+	    "failed to check the health of member 91bc3c398fb3c146 on "
+	    "http://10.0.0.2:2379: Get http://10.0.0.2:2379/health: dial tcp "
+	    "10.0.0.2:2379: connect: connection refused\n"
+	    "member 91bc3c398fb3c146 is unreachable: [http://10.0.0.2:2379] "
+	    "are all unreachable\n"
+	    "cluster is degraded\n"
+	    "$ curl -s http://10.0.0.3:2379/health\n"
+	    "{\"health\":\"false\",\"reason\":\"RAFT NO LEADER\"}\n");
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_UP, "8e9e05c52164694d") != NULL);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_DOWN, "91bc3c398fb3c146") !=
+	    NULL);
+	s = qs_test_signal(run, QS_SIG_PROBE_NOT_SERVING,
+	    "http://10.0.0.3:2379/health");
+	CHECK(s != NULL && strcmp(s->detail, "RAFT NO LEADER") == 0);
+	CHECK_INT(run->signals.n, 3);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_parse_etcd_etcdctl_status_probes)
+{
+	struct qs_run		*run;
+	const struct qs_signal	*s;
+
+	run = ctl_parse(
+	    "{\"level\":\"warn\",\"ts\":\"2026-12-07T18:01:19.956Z\",\"caller\":\"clientv3/retry_interceptor.go:62\","
+	    "\"msg\":\"retrying of unary invoker failed\",\"target\":\"passthrough:///http://127.0.0.112:24372\","
+	    "\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: connection "
+	    "error: desc = \\\"transport: Error while dialing dial tcp 127.0.0.112:24372: connect: connection refused\\\"\"}\n"
+	    "Failed to get the status of endpoint http://127.0.0.112:24372 "
+	    "(context deadline exceeded)\n"
+	    "http://127.0.0.111:24371, 9f78edd1d20df5fd, 3.4.23, 20 kB, false, "
+	    "false, 3, 9, 9, etcdserver: no leader\n"
+	    "http://127.0.0.114:24374, 8e9e05c52164694d, 3.4.23, 20 kB, true, "
+	    "false, 3, 9, 9, \n");
+	CHECK_INT(run->diags.n, 0);
+	/* Status needs no consensus: a deadline is no answer. */
+	s = qs_test_signal(run, QS_SIG_PROBE_DOWN, "http://127.0.0.112:24372");
+	CHECK(s != NULL && s->ev.line == 2 &&
+	    strcmp(s->detail, "context deadline exceeded") == 0);
+	s = qs_test_signal(run, QS_SIG_PROBE_NOT_SERVING,
+	    "http://127.0.0.111:24371");
+	CHECK(s != NULL && s->ev.line == 3);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_UP, "http://127.0.0.114:24374") !=
+	    NULL);
+	CHECK_INT(run->signals.n, 3);
+	qs_run_free(run);
+
+	/* JSON status of a member without a leader (etcd-prevote-quorum-loss). */
+	run = ctl_parse("[{\"Endpoint\":\"http://127.0.0.38:23848\",\"Status\":"
+	    "{\"header\":{\"cluster_id\":10151396427814508893,\"member_id\":"
+	    "5168923504262116331,\"revision\":16,\"raft_term\":2},\"version\":"
+	    "\"3.4.23\",\"dbSize\":20480,\"raftIndex\":23,\"raftTerm\":2,"
+	    "\"raftAppliedIndex\":23,\"errors\":[\"etcdserver: no leader\"],"
+	    "\"dbSizeInUse\":16384}}]\n");
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_NOT_SERVING,
+	    "http://127.0.0.38:23848") != NULL);
+	CHECK_INT(run->signals.n, 1);
+	qs_run_free(run);
+
+	/* A member list that got no answer: down, named by the zap line. */
+	run = ctl_parse(ZAP_DEAD("2026-12-07T18:00:47.556Z",
+	    "127.0.0.111:24379") "Error: context deadline exceeded\n");
+	s = qs_test_signal(run, QS_SIG_PROBE_DOWN, "127.0.0.111:24379");
+	CHECK(s != NULL && s->ev.line == 2);
+	CHECK_INT(run->signals.n, 1);
+	qs_run_free(run);
+	/* Locally, with nothing naming the endpoint: the observer itself. */
+	run = ctl_parse("$ etcdctl member list\n"
+	    "Error: dial tcp 127.0.0.1:2379: connect: connection refused\n");
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_DOWN, NULL) != NULL);
+	qs_run_free(run);
+	/* `etcdctl version` asks no server. */
+	run = ctl_parse("etcdctl version: 3.4.23\nAPI version: 3.4\n");
+	CHECK_INT(run->signals.n, 0);
+	CHECK_STR(qs_test_setting(run, "etcd.etcdctl.version"), "3.4.23");
+	qs_run_free(run);
+}

@@ -249,6 +249,14 @@ DEFINE_TEST(test_parse_etcd_snap_malformed)
 
 	run = snap_parse("", 0);
 	CHECK(qs_test_has_diag(run, "empty snapshot file"));
+	/* Damage a rule can use, at the term and index of the file name. */
+	{
+		const struct qs_signal	*s = qs_test_signal(run,
+		    QS_SIG_DATA_DAMAGE, NULL);
+
+		CHECK(s != NULL && s->clock.term == 2 && s->clock.index == 42 &&
+		    strcmp(s->detail, "etcd snapshot empty snapshot file") == 0);
+	}
 	CHECK_INT(((struct qs_artifact *)run->artifacts.v[0])->status,
 	    QS_STATUS_FAILED);
 	qs_run_free(run);

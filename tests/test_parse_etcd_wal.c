@@ -783,6 +783,19 @@ DEFINE_TEST(test_parse_etcd_wal_flipped_byte)
 	    "read\n");
 	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.wal.corrupt_offset"),
 	    "208");
+	/* The damage as a signal: where, and the last good entry. */
+	{
+		const struct qs_signal	*s = qs_test_signal(run,
+		    QS_SIG_DATA_DAMAGE, NULL);
+
+		CHECK(s != NULL && s->ev.has_offset && s->ev.offset == 208 &&
+		    (s->clock.set & QS_CLOCK_INDEX) && s->clock.index == 1 &&
+		    s->clock.term == 1 && strstr(s->detail,
+		    "etcd WAL corrupt record: CRC mismatch at offset 208") ==
+		    s->detail && strstr(s->detail, "(last good entry: index 1, "
+		    "term 1)") != NULL);
+		CHECK_INT(run->signals.n, 1);
+	}
 	CHECK_STR(qs_test_etcd_setting(run, WAL, "etcd.member_id"),
 	    "420b9075c1521d54");
 	CHECK(qs_test_etcd_setting(run, WAL, "etcd.hardstate.term") == NULL);
@@ -827,6 +840,9 @@ DEFINE_TEST(test_parse_etcd_wal_torn)
 	    "248");
 	CHECK(qs_test_etcd_setting(run, WAL, "etcd.wal.corrupt_offset") ==
 	    NULL);
+	CHECK(qs_test_signal(run, QS_SIG_DATA_DAMAGE, NULL) != NULL &&
+	    strncmp(qs_test_signal(run, QS_SIG_DATA_DAMAGE, NULL)->detail,
+	    "etcd WAL torn write: ", 21) == 0);
 	CHECK_STR(qs_test_etcd_render(run, WAL, QS_R_DIAGS),
 	    "diag warning CRC mismatch at offset 248 (record type 2): stored "
 	    "0xc9c7b4dc, computed 0xf080c370, with an all-zero sector: a torn "

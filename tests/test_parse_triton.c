@@ -5,20 +5,6 @@
 
 #include "test.h"
 
-static const struct qs_view *
-view_named(const struct qs_run *run, const char *source)
-{
-	size_t	i;
-
-	for (i = 0; i < run->views.n; i++) {
-		const struct qs_view	*v = run->views.v[i];
-
-		if (strcmp(v->source, source) == 0)
-			return v;
-	}
-	return NULL;
-}
-
 DEFINE_TEST(test_parse_triton_sapi)
 {
 	struct qs_run		*run;
@@ -38,7 +24,7 @@ DEFINE_TEST(test_parse_triton_sapi)
 	    0);
 	CHECK(strcmp(qs_test_setting(run,
 	    "triton.sapi.instance.i-1.service_uuid"), "s-1") == 0);
-	v = view_named(run, "SAPI ZK_SERVERS (sdc)");
+	v = qs_test_view(run, "SAPI ZK_SERVERS (sdc)");
 	CHECK(v != NULL && v->kind == QS_VIEW_CONFIGURED);
 	m = qs_test_member(v, 1);
 	CHECK(m != NULL && strcmp(m->id, "3") == 0 &&
@@ -73,7 +59,7 @@ DEFINE_TEST(test_parse_triton_sapi_bad)
 	    "{\"host\": \"h2\", \"num\": -1}, {\"host\": \"h3\", "
 	    "\"num\": 2}]}}", 0);
 	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
-	v = view_named(run, "SAPI ZK_SERVERS (sdc)");
+	v = qs_test_view(run, "SAPI ZK_SERVERS (sdc)");
 	CHECK(v != NULL && v->members.n == 1);
 	CHECK(strcmp(qs_test_member(v, 0)->address, "h3") == 0);
 	qs_run_free(run);
@@ -119,7 +105,7 @@ DEFINE_TEST(test_parse_triton_vmapi)
 	    "{\"uuid\": \"u3\", \"alias\": \"binder2\", \"state\": "
 	    "\"stopped\", \"nics\": 5}]\n", 0);
 	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
-	v = view_named(run, "VMAPI VMs");
+	v = qs_test_view(run, "VMAPI VMs");
 	CHECK(v != NULL && v->members.n == 3);
 	m = qs_test_member(v, 0);
 	CHECK(strcmp(m->name, "binder0") == 0 && strcmp(m->id, "u1") == 0 &&
@@ -165,7 +151,7 @@ DEFINE_TEST(test_parse_triton_role_list)
 	    "binder3  -       u9    1024 running binder 10.0.0.8\n"
 	    "short row\n", 0);
 	CHECK_INT(qs_test_status(run), QS_STATUS_PARTIAL);
-	v = view_named(run, "sdc-role list");
+	v = qs_test_view(run, "sdc-role list");
 	CHECK(v != NULL && v->members.n == 2);
 	m = qs_test_member(v, 1);
 	CHECK(strcmp(m->name, "binder3") == 0 && strcmp(m->id, "u9") == 0 &&
@@ -230,4 +216,58 @@ DEFINE_TEST(test_parse_triton_vmapi_many_lines)
 	CHECK(found);
 	qs_run_free(run);
 	free(doc);
+}
+
+/*
+ * Names people use for VMs: the alias of any uuid VMAPI or the role list
+ * names, shared by a ghost and its replacement or not, and the label
+ * reports print.
+ */
+DEFINE_TEST(test_parse_triton_vm_labels)
+{
+	static const char	vms[] =
+	    "[{\"uuid\": \"a41e7c90-1111-4222-8333-944455556666\", \"alias\": "
+	    "\"binder3\", \"state\": \"running\", \"server_uuid\": \"cn-gone\", "
+	    "\"nics\": [{\"ip\": \"10.0.0.3\"}]},\n"
+	    "{\"uuid\": \"b52f8d01-1111-4222-8333-944455556666\", \"alias\": "
+	    "\"binder3\", \"state\": \"running\", \"server_uuid\": \"cn-ok\", "
+	    "\"nics\": [{\"ip\": \"10.0.0.13\"}]},\n"
+	    "{\"uuid\": \"c63a9e12-1111-4222-8333-944455556666\", \"state\": "
+	    "\"running\", \"server_uuid\": \"cn-ok\", \"nics\": []}]\n";
+	struct qs_run	*run = qs_test_parse("triton.vmapi_dump",
+	    "headnode/vmapi-vms.json", vms, 0);
+	const char	*l;
+
+	CHECK_STR(qs_triton_vm_alias(run,
+	    "a41e7c90-1111-4222-8333-944455556666"), "binder3");
+	CHECK_STR(qs_triton_vm_alias(run,
+	    "B52F8D01-1111-4222-8333-944455556666"), "binder3");
+	l = qs_triton_vm_label(&run->arena, run,
+	    "a41e7c90-1111-4222-8333-944455556666");
+	CHECK_STR(l, "binder3 (a41e7c90...)");
+	/* No alias: the uuid alone; unknown uuid: the same. */
+	CHECK_STR(qs_triton_vm_label(&run->arena, run,
+	    "c63a9e12-1111-4222-8333-944455556666"),
+	    "c63a9e12-1111-4222-8333-944455556666");
+	CHECK(qs_triton_vm_alias(run, "nope") == NULL);
+	CHECK(qs_triton_vm_alias(run, "a41e7c90") == NULL);
+	CHECK(qs_triton_vm_alias(run, "") == NULL);
+	/* Compute node and state stay for the ghost rule. */
+	CHECK_STR(qs_test_setting(run,
+	    "triton.vm.a41e7c90-1111-4222-8333-944455556666.server_uuid"),
+	    "cn-gone");
+	CHECK_STR(qs_test_setting(run,
+	    "triton.vm.a41e7c90-1111-4222-8333-944455556666.state"), "running");
+	/* A shared alias is no identity: it would merge the ghost's node. */
+	CHECK_INT(run->identities.n, 0);
+	qs_run_free(run);
+
+	run = qs_test_parse("triton.role_list", "headnode/sdc-role-list.txt",
+	    "ALIAS    SERVER     UUID                                  RAM   "
+	    "STATE    ROLE    ADMIN_IP\n"
+	    "binder0  headnode   e0b6fef5-9af1-4b60-9cd8-10b2947a2977  1024  "
+	    "running  binder  10.0.0.10\n", 0);
+	CHECK_STR(qs_triton_vm_label(&run->arena, run,
+	    "e0b6fef5-9af1-4b60-9cd8-10b2947a2977"), "binder0 (e0b6fef5...)");
+	qs_run_free(run);
 }

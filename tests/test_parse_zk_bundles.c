@@ -131,7 +131,9 @@ DEFINE_TEST(test_parse_zk_bundle_healthy)
 	    QS_EV_ELECTION_START), 1);
 	CHECK_INT(zk_t_nsignals(run, "binder1/var/log/zookeeper/zookeeper.log",
 	    QS_SIG_VOTE_FAILED), 2);
-	CHECK_INT(run->signals.n, 2);
+	/* Every srvr, stat and mntr answer of the three: a serving probe. */
+	CHECK_INT(zk_t_nsignals(run, NULL, QS_SIG_PROBE_UP), 9);
+	CHECK_INT(run->signals.n, 2 + 9);
 	CHECK_INT(zk_t_nevents(run, NULL, QS_EV_LEADER_LOST), 0);
 	/* Each zone is known by its myid. */
 	CHECK_STR(node_name(qs_model_lookup(run, "3")), "binder2");

@@ -285,10 +285,12 @@ DEFINE_TEST(test_parse_zk_cfg_dynamic_version_line)
 	    "n/conf/zoo.cfg.dynamic.next", cfg, 0);
 	const struct qs_view	*v;
 
-	v = zk_t_view(run, NULL, "zoo.cfg.dynamic.next", 0);
+	/* A proposed reconfiguration: never the configuration in force. */
+	v = zk_t_view(run, NULL, "proposed zoo.cfg.dynamic.next", 0);
 	CHECK_INT(run->diags.n, 0);
 	CHECK_STR(zk_t_setting(run, NULL, "zk.dynamic_version"), "100000000");
 	CHECK(v != NULL && v->clock.zxid == UINT64_C(0x100000000));
+	CHECK(v != NULL && !qs_zk_cfg_view(v));
 	qs_run_free(run);
 
 	/* Both, disagreeing: a warning; the name wins. */
@@ -338,4 +340,82 @@ DEFINE_TEST(test_parse_zk_cfg_garbage)
 	CHECK(qs_test_has_diag(run, "50 more warnings not shown"));
 	qs_run_free(run);
 	free(big);
+}
+
+/*
+ * Which dynamic file is in force: the one zoo.cfg's dynamicConfigFile
+ * names, else the highest version; the rest are history.  A file named
+ * zoo.cfg.dynamic with only server lines is a dynamic file, and Kafka's
+ * zookeeper.properties a zoo.cfg.
+ */
+DEFINE_TEST(test_parse_zk_cfg_dynamic_in_force)
+{
+	static const char	v1[] =
+	    "server.1=10.0.0.1:2888:3888:participant;2181\n"
+	    "server.2=10.0.0.2:2888:3888:participant;2181\n"
+	    "server.3=10.0.0.3:2888:3888:participant;2181\n";
+	static const char	v2[] =
+	    "server.1=10.0.0.1:2888:3888:participant;2181\n"
+	    "server.2=10.0.0.2:2888:3888:participant;2181\n";
+	struct qs_test_entry	 e[] = {
+		{ "zk1/conf/zoo.cfg", "tickTime=2000\n"
+		    "dynamicConfigFile=/opt/zk/conf/zoo.cfg.dynamic.100000000\n",
+		    0, NULL, NULL },
+		{ "zk1/conf/zoo.cfg.dynamic.100000000", v1, 0, NULL, NULL },
+		{ "zk1/conf/zoo.cfg.dynamic.200000005", v2, 0, NULL, NULL },
+		{ "zk2/conf/zoo.cfg", "tickTime=2000\n", 0, NULL, NULL },
+		{ "zk2/conf/zoo.cfg.dynamic.100000000", v1, 0, NULL, NULL },
+		{ "zk2/conf/zoo.cfg.dynamic.200000005", v2, 0, NULL, NULL },
+		{ "zk3/config/zoo.cfg.dynamic", v1, 0, NULL, NULL },
+		{ "zk3/config/zookeeper.properties", "dataDir=/tmp/zookeeper\n"
+		    "clientPort=2181\nmaxClientCnxns=0\n"
+		    "admin.enableServer=false\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	size_t			 i;
+	struct qs_run		*run;
+	const struct qs_view	*a;
+	const struct qs_node	*n[3] = { NULL, NULL, NULL };
+
+	run = qs_test_read_entries("zk.tar", e);
+	qs_model_resolve(run);
+	for (i = 0; i < run->nodes.n; i++) {
+		const struct qs_node	*node = run->nodes.v[i];
+
+		if (strcmp(node->name, "zk1") == 0)
+			n[0] = node;
+		else if (strcmp(node->name, "zk2") == 0)
+			n[1] = node;
+		else if (strcmp(node->name, "zk3") == 0)
+			n[2] = node;
+	}
+	CHECK(n[0] != NULL && n[1] != NULL && n[2] != NULL);
+	CHECK_INT(run->diags.n, 0);
+	/* zk1 names the older file: that one is in force. */
+	a = qs_zk_dynamic_active(run, n[0]);
+	CHECK(a != NULL && a->clock.zxid == UINT64_C(0x100000000) &&
+	    a->members.n == 3);
+	/* zk2 names none: the highest version; the older one is history. */
+	a = qs_zk_dynamic_active(run, n[1]);
+	CHECK(a != NULL && a->clock.zxid == UINT64_C(0x200000005) &&
+	    a->members.n == 2);
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (v->observer == n[1] && strcmp(v->source,
+		    "zoo.cfg.dynamic.100000000") == 0)
+			CHECK(qs_zk_dynamic_history(run, v));
+		if (v->observer == n[1] && strcmp(v->source,
+		    "zoo.cfg.dynamic.200000005") == 0)
+			CHECK(!qs_zk_dynamic_history(run, v));
+	}
+	/* zoo.cfg.dynamic, server lines only: a dynamic file, no tie. */
+	a = qs_zk_dynamic_active(run, n[2]);
+	CHECK(a != NULL && strcmp(a->source, "zoo.cfg.dynamic") == 0 &&
+	    a->members.n == 3);
+	CHECK(qs_test_artifact(run, "zk3/config/zookeeper.properties") !=
+	    NULL && strcmp(qs_test_artifact(run,
+	    "zk3/config/zookeeper.properties")->kind->name, "zk.cfg") == 0);
+	CHECK(qs_test_view(run, "zoo.cfg.dynamic") != NULL);
+	qs_run_free(run);
 }

@@ -158,3 +158,97 @@ DEFINE_TEST(test_parse_zk_fourletter_empty_and_junk)
 	CHECK_INT(run->identities.n, 0);
 	qs_run_free(run);
 }
+
+/*
+ * Probes: one per answer between prompts; nc's, netcat's and
+ * zkServer.sh's errors are down, the not-serving text not serving, a
+ * Mode up.  zkServer.sh's lines are those of its "status" (Debian
+ * zookeeper 3.8 /usr/share/zookeeper/bin/zkServer.sh).
+ */
+DEFINE_TEST(test_parse_zk_fourletter_probes)
+{
+	static const char	out[] =
+	    "# collected 2026-12-07T18:10:00Z\n"
+	    "$ echo srvr | nc 127.0.0.1 2181\n"
+	    "This ZooKeeper instance is not currently serving requests\n"
+	    "$ echo srvr | nc zk2 2181\n"
+	    "nc: connect to zk2 port 2181 (tcp) failed: Connection refused\n"
+	    "$ echo srvr | nc -w 3 10.0.0.3 2181\n"
+	    "nc: connect to 10.0.0.3 port 2181 (tcp) timed out: Operation now "
+	    "in progress\n"
+	    "$ echo srvr | nc 10.0.0.4 2181\n"
+	    "(UNKNOWN) [10.0.0.4] 2181 (?) : Connection refused\n"
+	    "$ zkServer.sh status\n"
+	    "ZooKeeper JMX enabled by default\n"
+	    "Using config: /etc/zookeeper/conf/zoo.cfg\n"
+	    "Client port found: 2181. Client address: localhost. Client SSL: "
+	    "false.\n"
+	    "Error contacting service. It is probably not running.\n"
+	    "$ echo srvr | nc 10.0.0.5 2181\n"
+	    "Zookeeper version: 3.8.0\n"
+	    "Mode: follower\n"
+	    "$ echo stat | nc 10.0.0.6 2181\n"
+	    "Ncat: Connection refused.\n"
+	    "$ echo ruok | nc 10.0.0.7 2181\n"
+	    "imok\n";
+	struct qs_run		*run = qs_test_parse("zk.fourletter_output",
+	    "zk1/zk-srvr.txt", out, 0);
+	const struct qs_signal	*s;
+	char			 buf[64];
+
+	CHECK_INT(run->diags.n, 0);
+	s = qs_test_signal(run, QS_SIG_PROBE_NOT_SERVING, NULL);
+	CHECK(s != NULL && s->ev.line == 3 && s->time.set &&
+	    strcmp(qs_time_format(&s->time, buf, sizeof(buf)),
+	    "2026-12-07T18:10:00.000Z") == 0);
+	s = qs_test_signal(run, QS_SIG_PROBE_DOWN, "zk2:2181");
+	CHECK(s != NULL && s->ev.line == 5);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_DOWN, "10.0.0.3:2181") != NULL);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_DOWN, "10.0.0.4:2181") != NULL);
+	s = qs_test_signal(run, QS_SIG_PROBE_DOWN, NULL);
+	CHECK(s != NULL && s->ev.line == 14);
+	s = qs_test_signal(run, QS_SIG_PROBE_UP, "10.0.0.5:2181");
+	CHECK(s != NULL && s->ev.line == 17 &&
+	    strcmp(s->detail, "mode follower") == 0);
+	CHECK(qs_test_signal(run, QS_SIG_PROBE_DOWN, "10.0.0.6:2181") != NULL);
+	/* imok answers whether or not the server serves: no probe. */
+	CHECK_INT(run->signals.n, 7);
+	qs_run_free(run);
+
+	/* One bare answer, no prompt: the file's own node. */
+	run = qs_test_parse("zk.fourletter_output", "zk1/zk-mntr.txt",
+	    "zk_version\t3.8.0\nzk_server_state\tleader\n", 0);
+	s = qs_test_signal(run, QS_SIG_PROBE_UP, NULL);
+	CHECK(s != NULL && s->ev.line == 2 && !s->time.set &&
+	    strcmp(s->detail, "mode leader") == 0);
+	CHECK_INT(run->signals.n, 1);
+	qs_run_free(run);
+}
+
+/*
+ * A "conf" answer saved as 4lw/conf (testdata/bundles/
+ * zk-reconfig-removed-running) is no zoo.cfg: its membership: and
+ * serverId= lines say so, whatever its name.
+ */
+DEFINE_TEST(test_parse_zk_fourletter_conf_not_cfg)
+{
+	struct qs_test_entry	 e[] = {
+		{ "zk1/4lw/conf", "clientPort=50181\ndataDir=/var/db/zk\n"
+		    "dataDirSize=4195111\ntickTime=2000\nserverId=1\n"
+		    "membership: \nserver.2=127.0.2.102:50888:51888:participant;"
+		    "127.0.2.102:50181\nversion=10000000c\n", 0, NULL, NULL },
+		{ "zk1/conf/zoo.cfg", "tickTime=2000\ndataDir=/var/db/zk\n"
+		    "server.1=127.0.2.101:50888:51888\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run			*run;
+	const struct qs_artifact	*a;
+
+	run = qs_test_read_entries("conf.tar", e);
+	a = qs_test_artifact(run, "zk1/4lw/conf");
+	CHECK(a != NULL && strcmp(a->kind->name, "zk.fourletter_output") == 0);
+	a = qs_test_artifact(run, "zk1/conf/zoo.cfg");
+	CHECK(a != NULL && strcmp(a->kind->name, "zk.cfg") == 0);
+	CHECK(qs_test_view(run, "4lw conf") != NULL);
+	qs_run_free(run);
+}

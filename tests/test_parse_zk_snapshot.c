@@ -191,6 +191,8 @@ DEFINE_TEST(test_parse_zk_snapshot_flipped_byte)
 	CHECK(qs_test_has_diag(run, want));
 	snprintf(want, sizeof(want), "%zu", o.seal);
 	CHECK_STR(zk_t_setting(run, NULL, "zk.snapshot.corrupt_offset"), want);
+	CHECK(qs_test_signal(run, QS_SIG_DATA_DAMAGE, NULL) != NULL &&
+	    qs_test_signal(run, QS_SIG_DATA_DAMAGE, NULL)->ev.offset == o.seal);
 	/* The tree itself was readable. */
 	CHECK_STR(zk_t_setting(run, NULL, "zk.snapshot.znodes"), "7");
 	CHECK(zk_t_setting(run, NULL, "zk.snapshot.digest_zxid") == NULL);

@@ -254,6 +254,18 @@ DEFINE_TEST(test_parse_zk_txnlog_flipped_byte)
 	CHECK(qs_test_has_diag(run, want));
 	snprintf(want, sizeof(want), "%zu", o.rec[3]);
 	CHECK_STR(zk_t_setting(run, NULL, "zk.txnlog.corrupt_offset"), want);
+	/* The damage as a signal, with the last good zxid. */
+	{
+		const struct qs_signal	*s = qs_test_signal(run,
+		    QS_SIG_DATA_DAMAGE, NULL);
+
+		CHECK(s != NULL && s->ev.offset == o.rec[3] &&
+		    (s->clock.set & QS_CLOCK_ZXID) &&
+		    s->clock.zxid == 0x100000003ULL && strstr(s->detail,
+		    "checksum mismatch") != NULL && strstr(s->detail,
+		    "(last good zxid 0x100000003)") != NULL);
+		CHECK_INT(qs_test_nsignals(run, QS_SIG_DATA_DAMAGE), 1);
+	}
 	/* What came before is kept; nothing after is trusted. */
 	CHECK_STR(zk_t_setting(run, NULL, "zk.txnlog.txns"), "3");
 	CHECK_STR(zk_t_setting(run, NULL, "zk.txnlog.last_zxid"),
