@@ -167,6 +167,30 @@ html_finding(const struct html *h, const char *id)
 	return NULL;
 }
 
+/* <span class="CLASS-WORD">WORD</span>: a badge whose class is its word. */
+static void
+html_badge(struct html *h, const char *cls, const char *word)
+{
+	html_out(h, "<span class=\"%s", cls);
+	html_token(h, word);
+	html_out(h, "\">");
+	html_text(h, word);
+	html_out(h, "</span>");
+}
+
+/* <a href="#finding-f1">f1: title</a> */
+static void
+html_finding_link(struct html *h, const cJSON *f)
+{
+	html_out(h, "<a href=\"#finding-");
+	html_token(h, html_str(f, "id"));
+	html_out(h, "\">");
+	html_text(h, html_str(f, "id"));
+	html_out(h, ": ");
+	html_text(h, html_str(f, "title"));
+	html_out(h, "</a>");
+}
+
 /* "input: path:line", "input: path@offset" or "input: path". */
 static void
 html_where(struct html *h, const cJSON *ev)
@@ -312,12 +336,10 @@ html_verdict(struct html *h)
 		html_token(h, sev != NULL ? sev : state);
 		html_out(h, "\" data-cluster=\"");
 		html_text(h, html_str(v, "cluster"));
-		html_out(h, "\">\n<p><span class=\"badge %s",
-		    sev != NULL ? "sev-" : "state-");
-		html_token(h, sev != NULL ? sev : state);
-		html_out(h, "\">");
-		html_text(h, sev != NULL ? sev : state);
-		html_out(h, "</span> <b>");
+		html_out(h, "\">\n<p>");
+		html_badge(h, sev != NULL ? "badge sev-" : "badge state-",
+		    sev != NULL ? sev : state);
+		html_out(h, " <b>");
 		html_text(h, html_str(v, "cluster"));
 		html_out(h, "</b> <span class=\"muted\">(");
 		html_text(h, html_str(v, "system"));
@@ -339,11 +361,9 @@ html_verdict(struct html *h)
 		html_out(h, "</p>\n");
 		f = html_finding(h, html_str(cv, "cause"));
 		if (f != NULL) {
-			html_out(h, "<p>Cause: <a href=\"#finding-");
-			html_token(h, html_str(f, "id"));
-			html_out(h, "\">");
-			html_text(h, html_str(f, "title"));
-			html_out(h, "</a> <span class=\"muted\">[");
+			html_out(h, "<p>Cause: ");
+			html_finding_link(h, f);
+			html_out(h, " <span class=\"muted\">[");
 			html_text(h, html_str(f, "rule"));
 			html_out(h, "]</span></p>\n");
 			steps = html_arr(f, "steps");
@@ -397,6 +417,24 @@ html_time(struct html *h, int64_t ms)
 	char		buf[40];
 
 	html_out(h, "%s", qs_time_format(&t, buf, sizeof(buf)));
+}
+
+/*
+ * A band over [x0, x1]: its class, the index the script finds its JSON
+ * by (data-KEY), and a title "WHAT a SEP b" for scripting off.  WHAT and
+ * SEP are our own words, never a bundle's.
+ */
+static void
+html_band(struct html *h, const char *cls, double x0, double x1, double y,
+    double hh, const char *key, size_t index, const char *what, int64_t a,
+    const char *sep, int64_t b)
+{
+	html_rect(h, cls, x0, x1, y, hh);
+	html_out(h, " data-%s=\"%zu\"><title>%s", key, index, what);
+	html_time(h, a);
+	html_out(h, "%s", sep);
+	html_time(h, b);
+	html_out(h, "</title></rect>\n");
 }
 
 /* A mark's native tooltip: time, event, subject, who saw it. */
@@ -486,44 +524,27 @@ html_lane(struct html *h, const struct qs_sl_group *g,
 			"live unknown", "live up", "live down"
 		};
 
-		html_rect(h, cls[s->state], html_x(g, s->from_hi),
-		    html_x(g, s->to), y + 6, ROW_H - 9);
-		html_out(h, " data-s=\"%zu\"><title>", s->index);
-		html_out(h, "%s ", s->state == QS_LIVE_UP ? "up" :
-		    s->state == QS_LIVE_DOWN ? "down" : "unknown");
-		html_time(h, s->from);
-		html_out(h, " to ");
-		html_time(h, s->to);
-		html_out(h, "</title></rect>\n");
+		html_band(h, cls[s->state], html_x(g, s->from_hi),
+		    html_x(g, s->to), y + 6, ROW_H - 9, "s", s->index,
+		    s->state == QS_LIVE_UP ? "up " : s->state ==
+		    QS_LIVE_DOWN ? "down " : "unknown ", s->from, " to ", s->to);
 	}
 	/* Where a boundary is only known to lie in a range, the range. */
 	for (i = 0; i < l->spans.n; i++) {
 		const struct qs_sl_span	*s = l->spans.v[i];
 
-		if (s->to_hi <= s->to)
-			continue;
-		html_rect(h, "range", html_x(g, s->to), html_x(g, s->to_hi),
-		    y + 6, ROW_H - 9);
-		html_out(h, " data-s=\"%zu\"><title>changed between ",
-		    s->index);
-		html_time(h, s->to);
-		html_out(h, " and ");
-		html_time(h, s->to_hi);
-		html_out(h, "</title></rect>\n");
+		if (s->to_hi > s->to)
+			html_band(h, "range", html_x(g, s->to), html_x(g,
+			    s->to_hi), y + 6, ROW_H - 9, "s", s->index,
+			    "changed between ", s->to, " and ", s->to_hi);
 	}
 	for (i = 0; i < l->terms.n; i++) {
 		const struct qs_sl_term	*t = l->terms.v[i];
 
-		html_rect(h, "term", html_x(g, t->from), html_x(g, t->to),
-		    y + 1, 4);
-		html_out(h, " data-t=\"%zu\"><title>leader", t->index);
-		if (t->term != NULL)
-			html_out(h, ", term %s", t->term);
-		html_out(h, ": ");
-		html_time(h, t->from);
-		html_out(h, " to ");
-		html_time(h, t->to);
-		html_out(h, "</title></rect>\n");
+		html_band(h, "term", html_x(g, t->from), html_x(g, t->to),
+		    y + 1, 4, "t", t->index, t->term != NULL ?
+		    qs_arena_printf(&h->a, "leader, term %s: ", t->term) :
+		    "leader: ", t->from, " to ", t->to);
 	}
 	for (i = 0; i < l->marks.n; i++) {
 		const struct qs_sl_mark	*m = l->marks.v[i];
@@ -751,9 +772,53 @@ html_strings(struct html *h, const cJSON *arr, const char *sep)
 }
 
 static void
+html_fact_item(struct html *h, const cJSON *x)
+{
+	html_text(h, cJSON_IsString(x) ? x->valuestring : "");
+}
+
+static void
+html_evidence_item(struct html *h, const cJSON *ev)
+{
+	html_out(h, "<span class=\"mono ev-where\">");
+	html_where(h, ev);
+	html_out(h, "</span>");
+	if (html_str(ev, "excerpt") != NULL) {
+		html_out(h, "<pre>");
+		html_text(h, html_str(ev, "excerpt"));
+		html_out(h, "</pre>");
+	}
+}
+
+static void
+html_step_item(struct html *h, const cJSON *x)
+{
+	if (cJSON_IsString(x))
+		html_step(h, x->valuestring);
+}
+
+/* A finding's facts, evidence or steps: a heading and a list, if any. */
+static void
+html_list(struct html *h, const cJSON *arr, const char *heading,
+    const char *tag, void (*item)(struct html *, const cJSON *))
+{
+	const cJSON	*x;
+
+	if (cJSON_GetArraySize(arr) == 0)
+		return;
+	html_out(h, "<h4>%s</h4>\n<%s>\n", heading, tag);
+	cJSON_ArrayForEach(x, arr) {
+		html_out(h, "<li>");
+		item(h, x);
+		html_out(h, "</li>\n");
+	}
+	html_out(h, "</%s>\n", tag);
+}
+
+static void
 html_findings(struct html *h)
 {
-	const cJSON	*f, *g, *x, *ev;
+	const cJSON	*f, *g, *x;
 	const char	*id, *sev;
 	size_t		 n;
 
@@ -769,18 +834,13 @@ html_findings(struct html *h)
 		html_token(h, id);
 		html_out(h, "\" data-finding=\"");
 		html_text(h, id);
-		html_out(h, "\">\n<h3 title=\"show on the timeline\">"
-		    "<span class=\"badge sev-");
-		html_token(h, sev);
-		html_out(h, "\">");
-		html_text(h, sev);
-		html_out(h, "</span> ");
+		html_out(h, "\">\n<h3 title=\"show on the timeline\">");
+		html_badge(h, "badge sev-", sev);
+		html_out(h, " ");
 		html_text(h, html_str(f, "title"));
-		html_out(h, " <span class=\"role role-");
-		html_token(h, html_str(f, "role"));
-		html_out(h, "\">");
-		html_text(h, html_str(f, "role"));
-		html_out(h, "</span></h3>\n<p class=\"muted\">");
+		html_out(h, " ");
+		html_badge(h, "role role-", html_str(f, "role"));
+		html_out(h, "</h3>\n<p class=\"muted\">");
 		html_text(h, id);
 		html_out(h, " &middot; ");
 		html_text(h, html_str(f, "rule"));
@@ -802,13 +862,7 @@ html_findings(struct html *h)
 			    x->valuestring)) != NULL) {
 				html_out(h, "%s", n++ == 0 ? "<p class=\"links\">"
 				    "Caused by: " : "");
-				html_out(h, "<a href=\"#finding-");
-				html_token(h, x->valuestring);
-				html_out(h, "\">");
-				html_text(h, x->valuestring);
-				html_out(h, ": ");
-				html_text(h, html_str(g, "title"));
-				html_out(h, "</a>");
+				html_finding_link(h, g);
 			}
 		if (n > 0)
 			html_out(h, "</p>\n");
@@ -819,51 +873,15 @@ html_findings(struct html *h)
 				    strcmp(x->valuestring, id) == 0) {
 					html_out(h, "%s", n++ == 0 ? "<p class="
 					    "\"links\">Leads to: " : "");
-					html_out(h, "<a href=\"#finding-");
-					html_token(h, html_str(g, "id"));
-					html_out(h, "\">");
-					html_text(h, html_str(g, "id"));
-					html_out(h, ": ");
-					html_text(h, html_str(g, "title"));
-					html_out(h, "</a>");
+					html_finding_link(h, g);
 				}
 		if (n > 0)
 			html_out(h, "</p>\n");
-		if (cJSON_GetArraySize(html_arr(f, "facts")) > 0) {
-			html_out(h, "<h4>Why</h4>\n<ul>\n");
-			cJSON_ArrayForEach(x, html_arr(f, "facts")) {
-				html_out(h, "<li>");
-				html_text(h, cJSON_IsString(x) ?
-				    x->valuestring : "");
-				html_out(h, "</li>\n");
-			}
-			html_out(h, "</ul>\n");
-		}
-		if (cJSON_GetArraySize(html_arr(f, "evidence")) > 0) {
-			html_out(h, "<h4>Evidence</h4>\n<ul>\n");
-			cJSON_ArrayForEach(ev, html_arr(f, "evidence")) {
-				html_out(h, "<li><span class=\"mono ev-where\">");
-				html_where(h, ev);
-				html_out(h, "</span>");
-				if (html_str(ev, "excerpt") != NULL) {
-					html_out(h, "<pre>");
-					html_text(h, html_str(ev, "excerpt"));
-					html_out(h, "</pre>");
-				}
-				html_out(h, "</li>\n");
-			}
-			html_out(h, "</ul>\n");
-		}
-		if (cJSON_GetArraySize(html_arr(f, "steps")) > 0) {
-			html_out(h, "<h4>Repair</h4>\n<ol>\n");
-			cJSON_ArrayForEach(x, html_arr(f, "steps")) {
-				html_out(h, "<li>");
-				if (cJSON_IsString(x))
-					html_step(h, x->valuestring);
-				html_out(h, "</li>\n");
-			}
-			html_out(h, "</ol>\n");
-		}
+		html_list(h, html_arr(f, "facts"), "Why", "ul", html_fact_item);
+		html_list(h, html_arr(f, "evidence"), "Evidence", "ul",
+		    html_evidence_item);
+		html_list(h, html_arr(f, "steps"), "Repair", "ol",
+		    html_step_item);
 		html_out(h, "</article>\n");
 	}
 	html_out(h, "</section>\n");
