@@ -896,11 +896,31 @@ html_state_in(const char *s)
 	    "listed") == 0);
 }
 
+static size_t
+html_index_of(struct qs_vec *v, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->v[i], s) == 0)
+			return i;
+	qs_vec_push(v, (void *)s);
+	return i;
+}
+
+static const char *
+html_row_state(const cJSON *row, const cJSON *col)
+{
+	return html_str(cJSON_GetObjectItemCaseSensitive(row, "states"),
+	    cJSON_IsString(col) ? col->valuestring : "");
+}
+
 /*
  * The membership matrix, one table per system: a row per node and
- * source, a column per member any of them names.  A column where some
- * sources count the member in and others out is a disagreement: its
- * name is red and the cells that leave it out are outlined.
+ * source, a column per member any of them names.  Where the same kind of
+ * source on different nodes disagrees (one node's serf snapshot has the
+ * member alive, another's has it left), the member's name is red and the
+ * cells that leave it out are outlined.
  */
 static void
 html_membership(struct html *h)
@@ -908,8 +928,8 @@ html_membership(struct html *h)
 	const cJSON	*rows = html_arr(h->peers, "rows");
 	const cJSON	*cols = html_arr(h->peers, "members");
 	const cJSON	*r, *c;
-	struct qs_vec	 systems = { 0 };
-	size_t		 i, ncols = (size_t)cJSON_GetArraySize(cols);
+	struct qs_vec	 systems = { 0 }, sources = { 0 };
+	size_t		 i, j, k, ncols = (size_t)cJSON_GetArraySize(cols);
 	char		*use, *in, *out;
 
 	html_out(h, "<section id=\"membership\">\n<h2>Membership</h2>\n");
@@ -921,45 +941,45 @@ html_membership(struct html *h)
 		html_out(h, "<p class=\"muted\">What each node's sources say "
 		    "of each member, as <code>quorumscope peers</code> "
 		    "prints it: the latest view of each node and source. "
-		    "Outlined cells leave out a member other sources "
-		    "count in; stale-address: named at an address its node "
-		    "no longer has.</p>\n");
+		    "Outlined: a cell that leaves out a member the same kind "
+		    "of source on another node counts in; stale-address: "
+		    "named at an address its node no longer has.</p>\n");
 	cJSON_ArrayForEach(r, rows) {
-		const char	*s = html_str(r, "system");
-
-		for (i = 0; i < systems.n; i++)
-			if (s != NULL && strcmp(systems.v[i], s) == 0)
-				break;
-		if (i == systems.n && s != NULL)
-			qs_vec_push(&systems, (void *)s);
+		if (html_str(r, "system") != NULL)
+			html_index_of(&systems, html_str(r, "system"));
+		if (html_str(r, "source") != NULL)
+			html_index_of(&sources, html_str(r, "source"));
 	}
 	use = qs_xcalloc(ncols + 1, 1);
-	in = qs_xcalloc(ncols + 1, 1);
-	out = qs_xcalloc(ncols + 1, 1);
+	in = qs_xcalloc((ncols + 1) * (sources.n + 1), 1);
+	out = qs_xcalloc((ncols + 1) * (sources.n + 1), 1);
+	cJSON_ArrayForEach(r, rows) {
+		if (html_str(r, "source") == NULL)
+			continue;
+		k = html_index_of(&sources, html_str(r, "source"));
+		j = 0;
+		cJSON_ArrayForEach(c, cols) {
+			if (html_state_in(html_row_state(r, c)))
+				in[k * ncols + j] = 1;
+			else
+				out[k * ncols + j] = 1;
+			j++;
+		}
+	}
 	for (i = 0; i < systems.n; i++) {
 		const char	*sys = systems.v[i];
-		size_t		 j;
 
 		memset(use, 0, ncols);
-		memset(in, 0, ncols);
-		memset(out, 0, ncols);
 		cJSON_ArrayForEach(r, rows) {
 			if (html_str(r, "system") == NULL || strcmp(html_str(r,
 			    "system"), sys) != 0)
 				continue;
 			j = 0;
 			cJSON_ArrayForEach(c, cols) {
-				const char *st = html_str(
-				    cJSON_GetObjectItemCaseSensitive(r,
-				    "states"), cJSON_IsString(c) ?
-				    c->valuestring : "");
+				const char *st = html_row_state(r, c);
 
 				if (st != NULL && strcmp(st, "absent") != 0)
 					use[j] = 1;
-				if (html_state_in(st))
-					in[j] = 1;
-				else
-					out[j] = 1;
 				j++;
 			}
 		}
@@ -970,9 +990,13 @@ html_membership(struct html *h)
 		html_out(h, "\">\n<tr><th>node</th><th>source</th>");
 		j = 0;
 		cJSON_ArrayForEach(c, cols) {
+			int	odd = 0;
+
+			for (k = 0; k < sources.n; k++)
+				odd |= in[k * ncols + j] && out[k * ncols + j];
 			if (use[j]) {
-				html_out(h, "<th class=\"col%s\">", in[j] &&
-				    out[j] ? " disagree" : "");
+				html_out(h, "<th class=\"col%s\">", odd ?
+				    " disagree" : "");
 				html_text(h, cJSON_IsString(c) ?
 				    c->valuestring : "");
 				html_out(h, "</th>");
@@ -981,30 +1005,27 @@ html_membership(struct html *h)
 		}
 		html_out(h, "</tr>\n");
 		cJSON_ArrayForEach(r, rows) {
-			const cJSON	*ev = cJSON_GetObjectItemCaseSensitive(r,
-			    "evidence");
-
 			if (html_str(r, "system") == NULL || strcmp(html_str(r,
-			    "system"), sys) != 0)
+			    "system"), sys) != 0 || html_str(r, "source") ==
+			    NULL)
 				continue;
+			k = html_index_of(&sources, html_str(r, "source"));
 			html_out(h, "<tr><th>");
 			html_text(h, html_str(r, "node"));
 			html_out(h, "</th><th title=\"");
-			html_where(h, ev);
+			html_where(h, cJSON_GetObjectItemCaseSensitive(r,
+			    "evidence"));
 			html_out(h, "\">");
 			html_text(h, html_str(r, "source"));
 			html_out(h, "</th>");
 			j = 0;
 			cJSON_ArrayForEach(c, cols) {
-				const char *st = html_str(
-				    cJSON_GetObjectItemCaseSensitive(r,
-				    "states"), cJSON_IsString(c) ?
-				    c->valuestring : "");
+				const char *st = html_row_state(r, c);
 
 				if (use[j]) {
 					html_out(h, "<td class=\"st-");
 					html_token(h, st);
-					html_out(h, "%s\">", in[j] && out[j] &&
+					html_out(h, "%s\">", in[k * ncols + j] &&
 					    !html_state_in(st) ? " odd" : "");
 					html_text(h, st);
 					html_out(h, "</td>");
@@ -1019,6 +1040,7 @@ html_membership(struct html *h)
 	free(in);
 	free(out);
 	qs_vec_free(&systems);
+	qs_vec_free(&sources);
 	html_out(h, "</section>\n");
 }
 
