@@ -463,6 +463,15 @@
 	}
 	Array.prototype.forEach.call(document.querySelectorAll(
 	    ".finding > h3"), function (h3) {
+		/* A control: reached by Tab, pressed by Enter or Space. */
+		h3.tabIndex = 0;
+		h3.setAttribute("role", "button");
+		h3.addEventListener("keydown", function (ev) {
+			if (ev.key === "Enter" || ev.key === " ") {
+				ev.preventDefault();
+				h3.click();
+			}
+		});
 		h3.addEventListener("click", function () {
 			var id = h3.parentNode.dataset.finding;
 			if (selected === id) {
