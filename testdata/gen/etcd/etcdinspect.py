@@ -123,11 +123,27 @@ def classify_normal(data):
     return "other"
 
 
+def wal_frames(data):
+    """(offset, record bytes) of each record of one WAL file's contents: an
+    8-byte little-endian length word (low 56 bits the length; with bit 63 set,
+    bits 56-58 the padding after the record), up to the zero word of the
+    preallocated tail."""
+    off = 0
+    while off + 8 <= len(data):
+        lf = struct.unpack_from("<Q", data, off)[0]
+        if lf == 0:
+            return
+        n = lf & MASK56
+        pad = (lf >> 56) & 7 if lf & (1 << 63) else 0
+        yield off, bytes(data[off + 8:off + 8 + n])
+        off += 8 + n + pad
+
+
 def read_wal(waldir):
     res = {"files": [], "metadata": None, "records": 0, "crc_errors": 0, "metadata_conflict": False,
            "hardstate": None, "snapshots": [], "entries": 0,
            "first_index": None, "last_index": None, "last_term": None,
-           "conf_changes": [], "normal_kinds": {}}
+           "conf_changes": [], "normal_kinds": {}, "crc_bad": []}
     try:
         names = sorted(n for n in os.listdir(waldir) if n.endswith(".wal"))
     except FileNotFoundError:
@@ -139,15 +155,8 @@ def read_wal(waldir):
         with open(path, "rb") as fh:
             data = fh.read()
         res["files"].append({"name": name, "size": len(data)})
-        off = 0
-        while off + 8 <= len(data):
-            lf = struct.unpack_from("<Q", data, off)[0]
-            if lf == 0:
-                break
-            n = lf & MASK56
-            pad = (lf >> 56) & 7 if lf & (1 << 63) else 0
-            rec = msg(data[off + 8:off + 8 + n])
-            off += 8 + n + pad
+        for off, raw in wal_frames(data):
+            rec = msg(raw)
             rtype = one(rec, 1)
             rdata = one(rec, 3, b"")
             rcrc = one(rec, 2)
@@ -157,9 +166,17 @@ def read_wal(waldir):
                     res["crc_errors"] += 1
                 running = rcrc
             else:
+                # on a mismatch the computed chain goes on: a wrong stored CRC
+                # shows as one bad record, not as every record after it
                 running = crc32c_update(running, rdata)
                 if rcrc != running:
                     res["crc_errors"] += 1
+                    bad = {"file": name, "offset": off, "type": rtype,
+                           "stored_crc": "%08x" % rcrc, "computed_crc": "%08x" % running}
+                    if rtype == 2:
+                        e = msg(rdata)
+                        bad["index"], bad["term"] = one(e, 3), one(e, 2)
+                    res["crc_bad"].append(bad)
             if rtype == 1:
                 md = msg(rdata)
                 meta = {"member_id": one(md, 1), "cluster_id": one(md, 2)}

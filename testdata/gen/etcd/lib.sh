@@ -57,6 +57,10 @@ EOF
 
 scenario_begin() {
 	SC=$1 BASE=$2 HISTORY=""
+	# op, wait_healthy, put_keys, leader_of work on these members (hosts.sh
+	# points them at its hosts)
+	# shellcheck disable=SC2034 # read by lib.sh's helpers
+	CTL=ctl HIST=hist RUNNING=is_running
 	SCDIR=$WORK/$SC
 	mkdir -p "$SCDIR"
 	local n hp=()
@@ -203,6 +207,9 @@ ctl2() {
 		--total-timeout=4s "$@"
 }
 
+# The helpers below reach a member through $CTL (ctl), record in the transcript
+# through $HIST (hist) and test a member through $RUNNING (is_running).
+
 # op NAME ARGS: an etcdctl command the operator ran on NAME; output kept in the
 # transcript.  A refusal with "unhealthy cluster" (3.4 strict reconfig check: all
 # members must have been connected for 5 s) is retried once a second, as an
@@ -212,8 +219,8 @@ op() {
 	shift
 	for ((try = 1; ; try++)); do
 		rc=0
-		out=$(ctl "$name" "$@" 2>&1) || rc=$?
-		hist "[$name] etcdctl $*   (exit $rc)"
+		out=$("${CTL:-ctl}" "$name" "$@" 2>&1) || rc=$?
+		"${HIST:-hist}" "[$name] etcdctl $*   (exit $rc)"
 		if [[ -n $out ]]; then HISTORY+="$(sed 's/^/      | /' <<<"$out")"$'\n'; fi
 		if ((rc != 0)) && [[ $out == *"unhealthy cluster"* ]] && ((try < 20)); then
 			sleep 1
@@ -228,11 +235,11 @@ op() {
 wait_healthy() {
 	local name=$1 secs=${2:-30} i
 	for ((i = 0; i < secs * 2; i++)); do
-		if ctl "$name" endpoint health >/dev/null 2>&1; then
+		if "${CTL:-ctl}" "$name" endpoint health >/dev/null 2>&1; then
 			log "$name healthy"
 			return 0
 		fi
-		is_running "$name" || die "$name exited while waiting for it to become healthy (see its etcd.log)"
+		"${RUNNING:-is_running}" "$name" || die "$name exited while waiting for it to become healthy (see its etcd.log)"
 		sleep 0.5
 	done
 	die "$name not healthy after ${secs}s"
@@ -242,16 +249,16 @@ wait_healthy() {
 put_keys() {
 	local name=$1 prefix=$2 i
 	for ((i = $3; i <= $4; i++)); do
-		ctl "$name" put "$prefix/$(printf %03d "$i")" "value-$i" >/dev/null
+		"${CTL:-ctl}" "$name" put "$prefix/$(printf %03d "$i")" "value-$i" >/dev/null
 	done
-	hist "[$name] etcdctl put $prefix/$(printf %03d "$3") .. $prefix/$(printf %03d "$4")   ($(($4 - $3 + 1)) keys, v3 API)"
+	"${HIST:-hist}" "[$name] etcdctl put $prefix/$(printf %03d "$3") .. $prefix/$(printf %03d "$4")   ($(($4 - $3 + 1)) keys, v3 API)"
 }
 
 leader_of() {
 	# prints the name of the current leader as seen by NAME (nothing if none/unknown)
 	local name=$1 st ml
-	st=$(ctl "$name" endpoint status -w json 2>/dev/null) || return 0
-	ml=$(ctl "$name" member list -w json 2>/dev/null) || return 0
+	st=$("${CTL:-ctl}" "$name" endpoint status -w json 2>/dev/null) || return 0
+	ml=$("${CTL:-ctl}" "$name" member list -w json 2>/dev/null) || return 0
 	python3 -c '
 import json, sys
 lead = json.loads(sys.argv[1])[0]["Status"].get("leader")
@@ -361,7 +368,7 @@ cleanup() {
 			fi
 		done
 	} 2>/dev/null
-	[[ -n ${WORK:-} && -d $WORK ]] && rm -rf "$WORK"
+	[[ -n ${WORK:-} && -d $WORK && -z ${KEEP_WORK:-} ]] && rm -rf "$WORK"
 	rm -f "$OUT_DIR"/etcd-*.tar.gz.part
 	exit $rc
 }

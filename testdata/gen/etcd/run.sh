@@ -4,10 +4,11 @@
 #   testdata/gen/etcd/run.sh [SCENARIO ...]      (default: all scenarios)
 #
 # Needs the Debian packages etcd-server, etcd-client (etcd/etcdctl 3.4) and
-# python3.  Runs short-lived etcd members on 127.0.0.31-127.0.0.35, ports
-# 23800-23999 only, writes testdata/bundles/etcd-<scenario>.tar.gz and
-# testdata/bundles/etcd-<scenario>.README, and leaves no process or temp dir
-# behind.  See testdata/gen/etcd/README for details.
+# python3; the host scenarios (hosts.sh) also root and unshare.  Runs
+# short-lived etcd members on 127.0.0.31-127.0.0.49 (ports 23790-23999) and
+# 127.0.1.0/24 (ports above 30000), writes testdata/bundles/etcd-<scenario>.tar.gz
+# and testdata/bundles/etcd-<scenario>.README, and leaves no process or temp
+# dir behind.  See testdata/gen/etcd/README for details.
 set -euo pipefail
 
 GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -46,13 +47,26 @@ trap 'exit 130' INT TERM
 ALL=(etcd-healthy etcd-member-changes etcd-wiped-member etcd-force-new-cluster etcd-backup-dump
 	etcd-force-split etcd-restored-old-member etcd-copied-backend)
 . "$GEN_DIR/scenarios-logs.sh"	# adds its scenarios to ALL
+# shellcheck source=hosts.sh
+. "$GEN_DIR/hosts.sh"
+HOSTS_FROM=${#ALL[@]}	# the scenarios from here on run their members as hosts (namespaces)
+# shellcheck source=scenarios-history.sh
+. "$GEN_DIR/scenarios-history.sh"	# adds its scenarios to ALL
+# shellcheck source=scenarios-operator.sh
+. "$GEN_DIR/scenarios-operator.sh"	# adds its scenarios to ALL
 if (($#)); then SELECTED=("$@"); else SELECTED=("${ALL[@]}"); fi
 for s in "${SELECTED[@]}"; do
 	case " ${ALL[*]} " in *" $s "*) ;; *) die "unknown scenario $s (known: ${ALL[*]})" ;; esac
 done
+HOSTED=" ${ALL[*]:HOSTS_FROM} "
+for s in "${SELECTED[@]}"; do
+	if [[ $HOSTED == *" $s "* ]] && { ((EUID != 0)) || ! command -v unshare >/dev/null; }; then
+		die "$s runs its members in mount/UTS namespaces: needs root and unshare (util-linux)"
+	fi
+done
 for s in "${SELECTED[@]}"; do
 	"sc_${s//-/_}"
 	# members of one scenario must all be gone before the next one starts
-	for p in "${!PIDS[@]}"; do die "scenario $s left $p running"; done
+	for p in "${!PIDS[@]}" "${!N_PID[@]}"; do die "scenario $s left $p running"; done
 done
 log "done: ${SELECTED[*]}"
