@@ -116,81 +116,107 @@ peers_cell(struct qs_arena *a, const struct qs_view *v, const char *col)
 	return v->is_null ? "null" : "absent";
 }
 
-static int
-cmd_peers_exec(struct qs_globals *g, int argc, char **argv)
+/*
+ * The matrix: the latest view of each node and source (the timeline has
+ * the history; views are recorded in file order, so the last wins), and
+ * the members as columns, the bundle's nodes first.
+ */
+static void
+peers_matrix(struct qs_run *run, struct qs_arena *a, struct qs_vec *cols,
+    struct qs_vec *views)
 {
-	struct qs_run		*run = g->run;
-	struct qs_analysis	 an;
-	struct qs_arena		 a = { NULL };
-	struct qs_vec		 cols = { 0 }, ext = { 0 }, views = { 0 };
-	const char		**cells;
-	int			*right;
-	size_t			 i, j, ncols, rows;
-	int			 opened;
-	cJSON			*root, *arr, *row, *st;
+	struct qs_vec	ext = { 0 };
+	size_t		i, j;
 
-	opened = qs_analysis_inputs(g, argc, argv, &an);
-	/* The latest view of each node and source (the timeline has the
-	 * history): views are recorded in file order, so the last wins. */
 	for (i = run->views.n; i-- > 0;) {
 		const struct qs_view	*v = run->views.v[i];
 
-		for (j = 0; j < views.n; j++) {
-			const struct qs_view	*w = views.v[j];
+		for (j = 0; j < views->n; j++) {
+			const struct qs_view	*w = views->v[j];
 
 			if (w->observer == v->observer &&
 			    strcmp(w->source, v->source) == 0)
 				break;
 		}
-		if (j < views.n)
+		if (j < views->n)
 			continue;
-		qs_vec_push(&views, (void *)v);
+		qs_vec_push(views, (void *)v);
 		for (j = 0; j < v->members.n; j++) {
 			const struct qs_member	*m = v->members.v[j];
-			const char		*k = peers_key(&a, m);
+			const char		*k = peers_key(a, m);
 
 			if (m->node != NULL) {
-				if (!peers_has(&cols, k))
-					qs_vec_push(&cols, (void *)k);
+				if (!peers_has(cols, k))
+					qs_vec_push(cols, (void *)k);
 			} else if (!peers_has(&ext, k))
 				qs_vec_push(&ext, (void *)k);
 		}
 	}
-	if (cols.n > 1)
-		qsort(cols.v, cols.n, sizeof(*cols.v), peers_cmp_str);
+	if (cols->n > 1)
+		qsort(cols->v, cols->n, sizeof(*cols->v), peers_cmp_str);
 	if (ext.n > 1)
 		qsort(ext.v, ext.n, sizeof(*ext.v), peers_cmp_str);
 	for (i = 0; i < ext.n; i++)
-		qs_vec_push(&cols, ext.v[i]);
-	if (views.n > 1)
-		qsort(views.v, views.n, sizeof(*views.v), peers_cmp_view);
+		qs_vec_push(cols, ext.v[i]);
+	if (views->n > 1)
+		qsort(views->v, views->n, sizeof(*views->v), peers_cmp_view);
+	qs_vec_free(&ext);
+}
+
+/* { "members": [...], "rows": [{node, system, source, evidence, states}] } */
+cJSON *
+qs_peers_json(struct qs_run *run)
+{
+	struct qs_arena	 a = { NULL };
+	struct qs_vec	 cols = { 0 }, views = { 0 };
+	size_t		 i, j;
+	cJSON		*root, *arr, *row, *st;
+
+	peers_matrix(run, &a, &cols, &views);
+	root = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(root, "members");
+	for (i = 0; i < cols.n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(cols.v[i]));
+	arr = cJSON_AddArrayToObject(root, "rows");
+	for (i = 0; i < views.n; i++) {
+		const struct qs_view	*v = views.v[i];
+
+		row = cJSON_CreateObject();
+		cJSON_AddStringToObject(row, "node", v->observer != NULL ?
+		    v->observer->name : "");
+		cJSON_AddStringToObject(row, "system",
+		    qs_system_name(v->system));
+		cJSON_AddStringToObject(row, "source", v->source);
+		cJSON_AddItemToObject(row, "evidence", qs_json_evidence(&v->ev));
+		st = cJSON_AddObjectToObject(row, "states");
+		for (j = 0; j < cols.n; j++)
+			cJSON_AddStringToObject(st, cols.v[j], peers_cell(&a, v,
+			    cols.v[j]));
+		cJSON_AddItemToArray(arr, row);
+	}
+	qs_vec_free(&cols);
+	qs_vec_free(&views);
+	qs_arena_free(&a);
+	return root;
+}
+
+static int
+cmd_peers_exec(struct qs_globals *g, int argc, char **argv)
+{
+	struct qs_analysis	 an;
+	struct qs_arena		 a = { NULL };
+	struct qs_vec		 cols = { 0 }, views = { 0 };
+	const char		**cells;
+	int			*right;
+	size_t			 i, j, ncols, rows;
+	int			 opened;
+
+	opened = qs_analysis_inputs(g, argc, argv, &an);
+	peers_matrix(g->run, &a, &cols, &views);
 	ncols = cols.n + 2;
 
 	if (g->format == QS_FORMAT_JSON) {
-		root = cJSON_CreateObject();
-		arr = cJSON_AddArrayToObject(root, "members");
-		for (i = 0; i < cols.n; i++)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(
-			    cols.v[i]));
-		arr = cJSON_AddArrayToObject(root, "rows");
-		for (i = 0; i < views.n; i++) {
-			const struct qs_view	*v = views.v[i];
-
-			row = cJSON_CreateObject();
-			cJSON_AddStringToObject(row, "node", v->observer !=
-			    NULL ? v->observer->name : "");
-			cJSON_AddStringToObject(row, "system",
-			    qs_system_name(v->system));
-			cJSON_AddStringToObject(row, "source", v->source);
-			cJSON_AddItemToObject(row, "evidence",
-			    qs_json_evidence(&v->ev));
-			st = cJSON_AddObjectToObject(row, "states");
-			for (j = 0; j < cols.n; j++)
-				cJSON_AddStringToObject(st, cols.v[j],
-				    peers_cell(&a, v, cols.v[j]));
-			cJSON_AddItemToArray(arr, row);
-		}
-		if (qs_json_print(root, stdout) != 0)
+		if (qs_json_print(qs_peers_json(g->run), stdout) != 0)
 			qs_fatal("write error on standard output");
 	} else if (views.n == 0) {
 		printf("No membership view in the bundle (no peers.json, raft "
@@ -219,7 +245,6 @@ cmd_peers_exec(struct qs_globals *g, int argc, char **argv)
 		qs_text_diagnostics(g, stdout);
 	}
 	qs_vec_free(&cols);
-	qs_vec_free(&ext);
 	qs_vec_free(&views);
 	qs_arena_free(&a);
 	qs_analysis_free(&an);

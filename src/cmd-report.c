@@ -309,8 +309,9 @@ report_text(struct qs_globals *g, struct qs_analysis *an)
 	qs_arena_free(&a);
 }
 
-static void
-report_json(struct qs_globals *g, struct qs_analysis *an)
+/* The report as JSON: what -f json prints and the HTML report embeds. */
+cJSON *
+qs_report_json(struct qs_globals *g, struct qs_analysis *an)
 {
 	struct qs_run		*run = g->run;
 	cJSON			*root = qs_json_header(run), *arr, *o;
@@ -360,8 +361,7 @@ report_json(struct qs_globals *g, struct qs_analysis *an)
 	cJSON_AddNumberToObject(root, "unrecognised",
 	    (double)run->unrecognised);
 	cJSON_AddItemToObject(root, "diagnostics", qs_json_diagnostics(run));
-	if (qs_json_print(root, stdout) != 0)
-		qs_fatal("write error on standard output");
+	return root;
 }
 
 static int
@@ -372,9 +372,14 @@ cmd_report_exec(struct qs_globals *g, int argc, char **argv)
 	size_t			i;
 
 	opened = qs_analysis_inputs(g, argc, argv, &an);
-	if (g->format == QS_FORMAT_JSON)
-		report_json(g, &an);
-	else
+	if (g->format == QS_FORMAT_JSON) {
+		if (qs_json_print(qs_report_json(g, &an), stdout) != 0)
+			qs_fatal("write error on standard output");
+	} else if (g->format == QS_FORMAT_HTML) {
+		if (qs_report_html(stdout, qs_report_json(g, &an),
+		    qs_peers_json(g->run)) != 0)
+			qs_fatal("write error on standard output");
+	} else
 		report_text(g, &an);
 	for (i = 0; i < an.findings.n; i++)
 		if (((struct qs_finding *)an.findings.v[i])->level >=

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ enum {
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_EVENT,
+	OPT_WIDTH,
 	OPT_LIMIT	/* + limit id */
 };
 
@@ -45,8 +47,10 @@ static const struct option long_options[] = {
 	{ "format",		required_argument, NULL, 'f' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "node",		required_argument, NULL, OPT_NODE },
+	{ "output",		required_argument, NULL, 'o' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "version",		no_argument,	   NULL, 'V' },
+	{ "width",		required_argument, NULL, OPT_WIDTH },
 	{ "max-entry-size",	required_argument, NULL,
 	    OPT_LIMIT + QS_LIMIT_ENTRY_BYTES },
 	{ "max-input-size",	required_argument, NULL,
@@ -66,8 +70,10 @@ usage(FILE *f)
 	size_t	i;
 
 	fprintf(f,
-	    "usage: quorumscope [-hqV] [-f text|json|csv] [--color auto|always|never]\n"
-	    "                   [--node NAME=GLOB] [--max-LIMIT VALUE]\n"
+	    "usage: quorumscope [-hqV] [-f text|json|csv|html|swimlane]\n"
+	    "                   [--output FILE] [--color auto|always|never]\n"
+	    "                   [--node NAME=GLOB] [--width COLUMNS]\n"
+	    "                   [--max-LIMIT VALUE]\n"
 	    "                   [COMMAND] [options] BUNDLE...\n"
 	    "commands (report when none is given):\n");
 	for (i = 0; commands[i] != NULL; i++)
@@ -84,16 +90,21 @@ command_usage(const struct qs_command *cmd, FILE *f)
 {
 	fprintf(f, "usage: quorumscope %s %s\n%s\n", cmd->name, cmd->args,
 	    cmd->summary);
-	fprintf(f, "options: -f text|json, -q, --color auto|always|never, "
-	    "--node NAME=GLOB, --max-LIMIT VALUE (see quorumscope(1))\n");
+	fprintf(f, "options: -f text|json, -o FILE, -q, --color "
+	    "auto|always|never, --node NAME=GLOB, --max-LIMIT VALUE "
+	    "(see quorumscope(1))\n");
 	if (cmd == &qs_cmd_report)
 		fprintf(f, "  --fail-on info|warning|error|critical  exit 1 on "
-		    "findings at or above (default error)\n");
+		    "findings at or above (default error)\n"
+		    "  -f html        one self-contained page with the "
+		    "swimlane picture\n");
 	if (cmd == &qs_cmd_timeline)
 		fprintf(f, "  --node NAME    events seen by or about NAME\n"
 		    "  --event KIND[,KIND...]  only these events\n"
 		    "  --since TIME, --until TIME  RFC 3339 bounds\n"
-		    "  -f csv         comma-separated values\n");
+		    "  -f csv         comma-separated values\n"
+		    "  -f swimlane    one row per node over time, "
+		    "--width COLUMNS\n");
 }
 
 /* RFC 3339 with a zone, or a date, or a date and time taken as UTC. */
@@ -136,6 +147,20 @@ parse_events(const char *s, unsigned *mask)
 	return *mask != 0 ? 0 : -1;
 }
 
+/* --width: terminal columns for the swimlane, 40 to 1000. */
+static int
+parse_width(const char *s)
+{
+	char	*end;
+	long	 v;
+
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 40 || v > 1000)
+		qs_usage_error("--width takes a number of columns from 40 to "
+		    "1000, not '%s'", s);
+	return (int)v;
+}
+
 /*
  * One pass of option parsing; stops at the first operand when `stop`
  * (before the command name).  Returns with optind at the operands.
@@ -146,7 +171,7 @@ parse_options(struct qs_globals *g, int argc, char **argv, int stop,
 {
 	int	c, idx;
 
-	while ((c = getopt_long(argc, argv, stop ? "+f:hqV" : "f:hqV",
+	while ((c = getopt_long(argc, argv, stop ? "+f:ho:qV" : "f:ho:qV",
 	    long_options, &idx)) != -1) {
 		switch (c) {
 		case 'f':
@@ -156,9 +181,21 @@ parse_options(struct qs_globals *g, int argc, char **argv, int stop,
 				g->format = QS_FORMAT_JSON;
 			else if (strcmp(optarg, "csv") == 0)
 				g->format = QS_FORMAT_CSV;
+			else if (strcmp(optarg, "html") == 0)
+				g->format = QS_FORMAT_HTML;
+			else if (strcmp(optarg, "swimlane") == 0)
+				g->format = QS_FORMAT_SWIMLANE;
 			else
-				qs_usage_error("unknown format '%s' "
-				    "(text, json or csv)", optarg);
+				qs_usage_error("unknown format '%s' (text, "
+				    "json, csv, html or swimlane)", optarg);
+			break;
+		case 'o':
+			if (*optarg == '\0')
+				qs_usage_error("-o takes a file name");
+			g->output = optarg;
+			break;
+		case OPT_WIDTH:
+			g->width = parse_width(optarg);
 			break;
 		case 'h':
 			if (cmd != NULL)
@@ -275,6 +312,13 @@ main(int argc, char **argv)
 	parse_options(&g, argc, argv, 0, cmd);
 	if (g.format == QS_FORMAT_CSV && cmd != &qs_cmd_timeline)
 		qs_usage_error("-f csv is for the timeline command");
+	if (g.format == QS_FORMAT_SWIMLANE && cmd != &qs_cmd_timeline)
+		qs_usage_error("-f swimlane is for the timeline command");
+	if (g.format == QS_FORMAT_HTML && cmd != &qs_cmd_report)
+		qs_usage_error("-f html is for the report command");
+	/* -o: the command's standard output goes to FILE instead. */
+	if (g.output != NULL && freopen(g.output, "w", stdout) == NULL)
+		qs_fatal("cannot write %s: %s", g.output, strerror(errno));
 
 	no_color = getenv("NO_COLOR");
 	switch (g.color) {

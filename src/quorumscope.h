@@ -1384,7 +1384,9 @@ int	qs_parse_etcd_db(struct qs_parse_ctx *);
 enum qs_format {
 	QS_FORMAT_TEXT,
 	QS_FORMAT_JSON,
-	QS_FORMAT_CSV		/* timeline only */
+	QS_FORMAT_CSV,		/* timeline only */
+	QS_FORMAT_HTML,		/* report only */
+	QS_FORMAT_SWIMLANE	/* timeline only */
 };
 enum qs_color {
 	QS_COLOR_AUTO,
@@ -1401,6 +1403,8 @@ struct qs_globals {
 	struct qs_time	 until;
 	unsigned	 events;	/* 1 << enum qs_event_kind, 0 = all */
 	struct qs_vec	 node_filter;	/* const char *: --node NAME */
+	int		 width;		/* --width: swimlane columns, 0 = auto */
+	const char	*output;	/* -o FILE, else standard output */
 };
 struct qs_command {
 	const char	*name;
@@ -1440,5 +1444,83 @@ int	qs_analysis_inputs(struct qs_globals *, int, char **,
 void	qs_text_diagnostics(const struct qs_globals *, FILE *);
 void	qs_table_print(FILE *, size_t, size_t, const char **, const int *);
 void	qs_text_wrap(FILE *, int, int, const char *, int);
+
+/*
+ * swimlane.c: the lanes both drawings share (the HTML report's SVG and
+ * the terminal's timeline -f swimlane), built from the report's JSON
+ * document so that what is drawn is what is exported.  One group per
+ * cluster (and one for events outside every cluster), one lane per
+ * member, each with its liveness spans, leadership terms and event marks;
+ * untimed events apart, in their order.  Times are ms since the epoch.
+ */
+struct qs_sl_span {
+	int		 state;		/* enum qs_live */
+	int64_t		 from, from_hi;	/* the boundary: somewhere in [lo, hi] */
+	int64_t		 to, to_hi;
+	int		 from_grade, to_grade;	/* enum qs_grade */
+	size_t		 index;		/* in the member's "liveness" */
+};
+struct qs_sl_term {
+	int64_t		 from, from_hi, to, to_hi;
+	const char	*term;		/* "7", or NULL when unnumbered */
+	size_t		 index;		/* in the history's "leadership" */
+};
+struct qs_sl_mark {
+	int64_t		 t;
+	int		 timed;
+	int		 kind;		/* enum qs_event_kind */
+	size_t		 entry;		/* in the report's "timeline" */
+	const char	*lane;		/* the lane it is drawn in */
+};
+struct qs_sl_lane {
+	const char	*label;
+	const char	*node;		/* NULL: not a node of the bundle */
+	size_t		 member;	/* in the history, or SIZE_MAX */
+	int		 has_skew;
+	int64_t		 skew_ms;
+	size_t		 skew_samples;
+	struct qs_vec	 spans;		/* struct qs_sl_span * */
+	struct qs_vec	 terms;		/* struct qs_sl_term * */
+	struct qs_vec	 marks;		/* struct qs_sl_mark *, timed */
+};
+struct qs_sl_quorum {
+	int		 state;		/* 0 unknown, 1 held, 2 lost */
+	int64_t		 from, to;
+	const char	*leader;	/* NULL: leaderless */
+	size_t		 index;
+};
+struct qs_sl_group {
+	const char	*id;		/* the cluster's id, "other" outside */
+	const char	*name;
+	const char	*system;
+	size_t		 cluster;	/* in "clusters", or SIZE_MAX */
+	int		 has_history;
+	int		 timed;		/* t0 and t1 hold something */
+	int64_t		 t0, t1;
+	struct qs_vec	 lanes;		/* struct qs_sl_lane * */
+	struct qs_vec	 quorum;	/* struct qs_sl_quorum * */
+	struct qs_vec	 untimed;	/* struct qs_sl_mark *, in order */
+};
+struct qs_sl_filter {
+	struct qs_time	 since, until;
+	const struct qs_vec *nodes;	/* const char *; empty: every lane */
+	const unsigned char *keep;	/* per timeline entry; NULL: all */
+};
+struct qs_swimlane {
+	struct qs_arena	 arena;
+	struct qs_vec	 groups;	/* struct qs_sl_group * */
+	size_t		 marks;		/* timed marks drawn */
+	size_t		 untimed;	/* untimed marks drawn */
+};
+void	qs_swimlane_build(struct qs_swimlane *, const struct cJSON *,
+	    const struct qs_sl_filter *);
+void	qs_swimlane_free(struct qs_swimlane *);
+int64_t	qs_sl_tick_step(int64_t, int);
+const char *qs_sl_tick_label(int64_t, int64_t, int, char *, size_t);
+
+/* report-html.c: the self-contained HTML report. */
+struct cJSON *qs_report_json(struct qs_globals *, struct qs_analysis *);
+struct cJSON *qs_peers_json(struct qs_run *);
+int	qs_report_html(FILE *, struct cJSON *, struct cJSON *);
 
 #endif /* QUORUMSCOPE_H */
