@@ -76,6 +76,7 @@ struct hlead {
 };
 
 struct hvoters {
+	size_t			 seq;		/* order given */
 	struct qs_vec		 members;
 	int			 timed;
 	int64_t			 t;
@@ -366,6 +367,7 @@ qs_history_voters(struct qs_history *h, const struct qs_vec *members,
 			qs_vec_push(&v->members, members->v[i]);
 	v->ev = ev;
 	v->source = source;
+	v->seq = hist_priv(h)->voters.n;
 	if (t != NULL && t->set) {
 		v->timed = 1;
 		v->t = t->ms;
@@ -605,25 +607,32 @@ enum qs_live
 qs_history_state_at(const struct qs_hmember *m, int64_t t,
     const struct qs_span **out)
 {
-	size_t	i;
+	const struct qs_span	*s;
+	size_t			 lo = 0, hi = m->live.n, mid;
+	int			 last;
 
 	if (out != NULL)
 		*out = NULL;
-	for (i = 0; i < m->live.n; i++) {
-		const struct qs_span	*s = m->live.v[i];
-		int			 last = i + 1 == m->live.n;
-
-		if (t < s->from.lo || (t >= s->to.lo && !(last &&
-		    t == s->to.lo)))
-			continue;
-		if (out != NULL)
-			*out = s;
-		/* Inside the range of an uncertain boundary. */
-		if (t < s->from.hi && s->from.hi > s->from.lo)
-			return QS_LIVE_UNKNOWN;
-		return s->state;
+	/* Spans are in time order: the last one starting at or before t. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (((const struct qs_span *)m->live.v[mid])->from.lo <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return QS_LIVE_UNKNOWN;
+	if (lo == 0)
+		return QS_LIVE_UNKNOWN;
+	s = m->live.v[lo - 1];
+	last = lo == m->live.n;
+	if (t >= s->to.lo && !(last && t == s->to.lo))
+		return QS_LIVE_UNKNOWN;
+	if (out != NULL)
+		*out = s;
+	/* Inside the range of an uncertain boundary. */
+	if (t < s->from.hi && s->from.hi > s->from.lo)
+		return QS_LIVE_UNKNOWN;
+	return s->state;
 }
 
 /*
@@ -715,20 +724,36 @@ hist_terms(struct qs_history *h)
 	}
 }
 
-/* The voter set in force at `t`. */
+/* The voter set in force at `t` (the sets are in time order). */
 static const struct qs_voters *
 hist_voters_at(const struct qs_history *h, int64_t t)
 {
-	const struct qs_voters	*best = NULL;
-	size_t			 i;
+	size_t	lo = 0, hi = h->voters.n, mid;
 
-	for (i = 0; i < h->voters.n; i++) {
-		const struct qs_voters	*v = h->voters.v[i];
-
-		if (v->from.lo <= t || best == NULL)
-			best = v;
+	if (h->voters.n == 0)
+		return NULL;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (((const struct qs_voters *)h->voters.v[mid])->from.lo <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return best;
+	return h->voters.v[lo > 0 ? lo - 1 : 0];
+}
+
+static int
+hist_cmp_hvoters(const void *a, const void *b)
+{
+	const struct hvoters	*x = *(const struct hvoters *const *)a;
+	const struct hvoters	*y = *(const struct hvoters *const *)b;
+
+	if (x->timed != y->timed)
+		return x->timed - y->timed;
+	if (x->timed && x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	/* Equal: the order given (stable by address of arrival). */
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void
@@ -740,6 +765,9 @@ hist_voter_spans(struct qs_history *h)
 	int		 pass;
 
 	/* Untimed sets first (the last given wins), then timed in order. */
+	if (p->voters.n > 1)
+		qsort(p->voters.v, p->voters.n, sizeof(*p->voters.v),
+		    hist_cmp_hvoters);
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < p->voters.n; i++) {
 			const struct hvoters	*hv = p->voters.v[i];
@@ -774,48 +802,86 @@ hist_voter_spans(struct qs_history *h)
 	}
 }
 
-/* Is `t`, in no term, in a stretch someone said was leaderless? */
+/* Terms looked back at from a time: overlapping terms are few. */
+#define HIST_TERMS_BACK	64
+
+/* Index past the last term starting at or before `t` (terms by start). */
+static size_t
+hist_terms_upto(const struct qs_history *h, int64_t t)
+{
+	size_t	lo = 0, hi = h->terms.n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (((const struct qs_term *)h->terms.v[mid])->from.lo <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Is `t`, in no term, in a stretch someone said was leaderless?  The
+ * stretch runs from the latest term end before `t` to the next term's
+ * start; no-leader marks are sorted (qs_history_finish()).
+ */
 static int
 hist_leaderless_known(const struct qs_history *h, int64_t t)
 {
 	int64_t	lo = h->begin, hi = h->end;
-	size_t	i;
+	size_t	i, n, k, from, to, mid;
 	int	ended_seen = 0;
 
-	for (i = 0; i < h->terms.n; i++) {
+	n = hist_terms_upto(h, t);
+	if (n < h->terms.n)
+		hi = ((const struct qs_term *)h->terms.v[n])->from.lo;
+	for (i = n, k = 0; i-- > 0 && k < HIST_TERMS_BACK; k++) {
 		const struct qs_term	*tm = h->terms.v[i];
 
 		if (tm->to.lo <= t && tm->to.lo >= lo) {
 			lo = tm->to.lo;
 			ended_seen = tm->ended != NULL;
 		}
-		if (tm->from.lo > t && tm->from.lo < hi)
-			hi = tm->from.lo;
 	}
 	if (ended_seen)
 		return 1;
-	for (i = 1; i < h->leaderless.n; i++) {
-		const struct hnoleader	*n = h->leaderless.v[i];
-
-		if (n->t >= lo && n->t <= hi)
-			return 1;
+	/* The first mark at or after lo, if it is before hi. */
+	from = 1;
+	to = h->leaderless.n;
+	while (from < to) {
+		mid = from + (to - from) / 2;
+		if (((const struct hnoleader *)h->leaderless.v[mid])->t < lo)
+			from = mid + 1;
+		else
+			to = mid;
 	}
-	return 0;
+	return from < h->leaderless.n &&
+	    ((const struct hnoleader *)h->leaderless.v[from])->t <= hi;
 }
 
 static const struct qs_term *
 hist_term_at(const struct qs_history *h, int64_t t)
 {
-	size_t	i;
+	size_t	i, k;
 
-	for (i = h->terms.n; i-- > 0;) {
+	for (i = hist_terms_upto(h, t), k = 0; i-- > 0 &&
+	    k < HIST_TERMS_BACK; k++) {
 		const struct qs_term	*tm = h->terms.v[i];
 
-		if (tm->from.lo <= t && (t < tm->to.lo ||
-		    (tm->ended == NULL && t <= tm->to.lo)))
+		if (t < tm->to.lo || (tm->ended == NULL && t <= tm->to.lo))
 			return tm;
 	}
 	return NULL;
+}
+
+static int
+hist_cmp_noleader(const void *a, const void *b)
+{
+	const struct hnoleader	*x = *(const struct hnoleader *const *)a;
+	const struct hnoleader	*y = *(const struct hnoleader *const *)b;
+
+	return x->t < y->t ? -1 : x->t > y->t;
 }
 
 static void
@@ -956,6 +1022,10 @@ qs_history_finish(struct qs_history *h)
 		hist_liveness(h, h->members.v[i]);
 	hist_terms(h);
 	hist_voter_spans(h);
+	/* Marks sorted for hist_leaderless_known(); slot 0 is private. */
+	if (h->leaderless.n > 2)
+		qsort(h->leaderless.v + 1, h->leaderless.n - 1,
+		    sizeof(*h->leaderless.v), hist_cmp_noleader);
 	hist_sweep(h);
 }
 
@@ -967,14 +1037,15 @@ qs_ms_text(int64_t ms, char *buf, size_t len)
 	return qs_time_format(&t, buf, len);
 }
 
-/* "2026-11-22T06:16:08.324Z" or "between A and B". */
+/* "at 2026-11-22T06:16:08.324Z" or "between A and B". */
 const char *
 qs_mark_text(struct qs_arena *a, const struct qs_mark *m)
 {
 	char	lo[40], hi[40];
 
 	if (m->hi <= m->lo)
-		return qs_arena_strdup(a, qs_ms_text(m->lo, lo, sizeof(lo)));
+		return qs_arena_printf(a, "at %s", qs_ms_text(m->lo, lo,
+		    sizeof(lo)));
 	return qs_arena_printf(a, "between %s and %s", qs_ms_text(m->lo, lo,
 	    sizeof(lo)), qs_ms_text(m->hi, hi, sizeof(hi)));
 }

@@ -223,7 +223,7 @@ qs_quorum_explain(struct qs_analysis *an, struct qs_finding *f,
 		qs_finding_node(f, m->node);
 		qs_finding_evidence(f, s->from.ev);
 		if (s->from.grade == QS_GRADE_SEEN)
-			qs_finding_fact(an, f, "%s was down from %s (%s).",
+			qs_finding_fact(an, f, "%s went down %s (%s).",
 			    m->label, qs_mark_text(a, &s->from),
 			    s->from.why != NULL ? s->from.why : "its own line");
 		else
