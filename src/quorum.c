@@ -308,7 +308,7 @@ qs_quorum_explain(struct qs_analysis *an, struct qs_finding *f,
 		    tm->ended != NULL) {
 			qs_finding_evidence(f, tm->to.ev);
 			qs_finding_fact(an, f, "The last leader before it was "
-			    "%s%s; its term ended at %s: %s.",
+			    "%s%s; its term ended %s: %s.",
 			    tm->leader->label, tm->has_term ? qs_arena_printf(a,
 			    " (term %llu)", (unsigned long long)tm->term) : "",
 			    qs_mark_text(a, &tm->to), tm->ended);
