@@ -272,6 +272,11 @@ struct qs_artifact {
 	/* A log's first and last timed line (qs_artifact_time()). */
 	struct qs_time		 first_time, last_time;
 	uint64_t		 first_line, last_line;
+	/*
+	 * Not the node's live state: an etcd member dir or backup beside
+	 * the data dir its configuration names (qs_etcd_leftovers()).
+	 */
+	int			 leftover;
 };
 struct qs_node_rule {			/* --node NAME=GLOB */
 	const char	*name;
@@ -1260,6 +1265,13 @@ struct qs_cluster *qs_facts_cluster(const struct qs_analysis *,
 void	qs_facts_build(struct qs_analysis *);
 void	qs_facts_events(struct qs_analysis *);
 void	qs_facts_free(struct qs_analysis *);
+
+/*
+ * etcd-data-dir.c: the live data dir of each etcd member, from its
+ * configuration; member dirs and backups beside it become leftovers.
+ */
+size_t	qs_etcd_leftovers(struct qs_run *);
+const char *qs_etcd_host_path(const struct qs_artifact *);
 
 /* rule-etcd.c: etcd facts the log and state rules share. */
 const char *qs_etcd_data_dir(struct qs_analysis *, const struct qs_node *);

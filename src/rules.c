@@ -54,6 +54,10 @@ extern const struct qs_rule qs_rule_etcd_membership_differ;
 extern const struct qs_rule qs_rule_etcd_split_brain;
 extern const struct qs_rule qs_rule_etcd_follower_behind;
 extern const struct qs_rule qs_rule_etcd_store_differ;
+/* After the etcd rules above: their findings become consequences. */
+extern const struct qs_rule qs_rule_etcd_fnc_left;
+extern const struct qs_rule qs_rule_etcd_token_differ;
+extern const struct qs_rule qs_rule_etcd_peer_url_moved;
 /* Last of each system: they name the other findings as causes. */
 extern const struct qs_rule qs_rule_consul_crash_loop;
 extern const struct qs_rule qs_rule_zk_crash_loop;
@@ -104,6 +108,9 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_split_brain,
 	&qs_rule_etcd_follower_behind,
 	&qs_rule_etcd_store_differ,
+	&qs_rule_etcd_fnc_left,
+	&qs_rule_etcd_token_differ,
+	&qs_rule_etcd_peer_url_moved,
 	&qs_rule_consul_crash_loop,
 	&qs_rule_zk_crash_loop,
 	&qs_rule_etcd_crash_loop,
