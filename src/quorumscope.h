@@ -1250,6 +1250,8 @@ void	qs_facts_free(struct qs_analysis *);
  */
 size_t	qs_etcd_leftovers(struct qs_run *);
 const char *qs_etcd_host_path(const struct qs_artifact *);
+int	qs_etcd_left_member(const struct qs_run *, const struct qs_node *,
+	    const char *);
 
 /* rule-etcd.c: etcd facts the log and state rules share. */
 const char *qs_etcd_data_dir(struct qs_analysis *, const struct qs_node *);

@@ -57,6 +57,7 @@ extern const struct qs_rule qs_rule_etcd_store_differ;
 extern const struct qs_rule qs_rule_etcd_fnc_left;
 extern const struct qs_rule qs_rule_etcd_token_differ;
 extern const struct qs_rule qs_rule_etcd_peer_url_moved;
+extern const struct qs_rule qs_rule_etcd_restore_rollback;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -105,5 +106,6 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_fnc_left,
 	&qs_rule_etcd_token_differ,
 	&qs_rule_etcd_peer_url_moved,
+	&qs_rule_etcd_restore_rollback,
 	NULL
 };

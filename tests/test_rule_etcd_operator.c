@@ -47,7 +47,7 @@ eo_node(const struct qs_finding *f, size_t i)
 
 static const char *const eo_rules[] = {
 	"etcd-force-new-cluster-left", "etcd-token-differ",
-	"etcd-peer-url-moved", NULL
+	"etcd-peer-url-moved", "etcd-restore-rollback", NULL
 };
 
 DEFINE_TEST(test_rule_etcd_operator_quiet)
@@ -219,4 +219,42 @@ DEFINE_TEST(test_etcd_data_dir_leftovers)
 			CHECK_STR(s->value, "cce6a6e43764dd6e");
 	}
 	eo_free(&r);
+}
+
+static void
+eo_restore(const char *bundle, const char *range, const char *key,
+    const char *stays)
+{
+	struct eo		 r;
+	const struct qs_finding	*f;
+
+	eo_read(&r, bundle);
+	f = eo_finding(&r, "etcd-restore-rollback", NULL);
+	CHECK(f != NULL);
+	CHECK(eo_finding(&r, "etcd-store-differ", NULL) == NULL);
+	if (f != NULL) {
+		CHECK(qs_test_vec_has(&f->facts, range));
+		CHECK(qs_test_vec_has(&f->facts, key));
+		CHECK(qs_test_vec_has(&f->facts, "sending a database "
+		    "snapshot"));
+		if (stays != NULL) {
+			CHECK_INT(f->level, QS_LEVEL_ERROR);
+			CHECK(qs_test_vec_has(&f->facts, stays));
+			CHECK_INT(eo_finding(&r, "etcd-cluster-id-mismatch",
+			    NULL)->role, QS_ROLE_CONSEQUENCE);
+		} else {
+			CHECK_INT(f->level, QS_LEVEL_WARNING);
+			CHECK(qs_test_vec_has(&f->facts, "No member still "
+			    "runs"));
+		}
+	}
+	eo_free(&r);
+}
+
+DEFINE_TEST(test_rule_etcd_operator_restore)
+{
+	eo_restore("etcd-restore-all", "revisions 12 to 26",
+	    "/pay/refunds/005@26", NULL);
+	eo_restore("etcd-restore-partial", "revisions 12 to 19",
+	    "/queue/jobs/018@19", "queue-c was not restored");
 }
