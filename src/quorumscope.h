@@ -1440,6 +1440,7 @@ struct qs_globals {
 	unsigned	 events;	/* 1 << enum qs_event_kind, 0 = all */
 	struct qs_vec	 node_filter;	/* const char *: --node NAME */
 	int		 width;		/* --width: swimlane columns, 0 = auto */
+	int		 ids;		/* --ids: peers cells name member ids */
 	const char	*output;	/* -o FILE, else standard output */
 };
 struct qs_command {

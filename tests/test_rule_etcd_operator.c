@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "quorumscope.h"
 #include "test.h"
 
@@ -257,4 +259,60 @@ DEFINE_TEST(test_rule_etcd_operator_restore)
 	    "/pay/refunds/005@26", NULL);
 	eo_restore("etcd-restore-partial", "revisions 12 to 19",
 	    "/queue/jobs/018@19", "queue-c was not restored");
+}
+
+/* `peers` JSON: a row's state of a column, and its cluster. */
+static const char *
+eo_peers(cJSON *root, const char *node, const char *source, const char *col,
+    const char **cluster)
+{
+	cJSON	*row;
+
+	cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "rows")) {
+		cJSON	*n = cJSON_GetObjectItem(row, "node");
+		cJSON	*s = cJSON_GetObjectItem(row, "source");
+		cJSON	*c = cJSON_GetObjectItem(row, "cluster");
+
+		if (!cJSON_IsString(n) || !cJSON_IsString(s) ||
+		    strcmp(n->valuestring, node) != 0 ||
+		    strcmp(s->valuestring, source) != 0)
+			continue;
+		*cluster = cJSON_IsString(c) ? c->valuestring : NULL;
+		c = cJSON_GetObjectItem(cJSON_GetObjectItem(row, "states"),
+		    col);
+		return cJSON_IsString(c) ? c->valuestring : NULL;
+	}
+	return NULL;
+}
+
+DEFINE_TEST(test_peers_etcd_membership)
+{
+	struct eo	 r;
+	cJSON		*root;
+	const char	*cluster = NULL, *st;
+
+	eo_read(&r, "etcd-unstarted-voter-restart");
+	root = qs_peers_json(r.run);
+	st = eo_peers(root, "alpha", "etcdctl member list", "127.0.1.34",
+	    &cluster);
+	CHECK_STR(st, "unstarted");
+	CHECK(cluster == NULL);		/* one cluster: no column */
+	st = eo_peers(root, "alpha", "etcdctl member list", "bravo",
+	    &cluster);
+	CHECK_STR(st, "voter");
+	cJSON_Delete(root);
+	eo_free(&r);
+
+	eo_read(&r, "etcd-restore-partial");
+	root = qs_peers_json(r.run);
+	st = eo_peers(root, "queue-c", "etcd WAL membership", "queue-c",
+	    &cluster);
+	CHECK_STR(st, "voter");
+	CHECK_STR(cluster, "6d554ff77c01fa3d");
+	st = eo_peers(root, "queue-a", "etcdctl member list", "queue-c",
+	    &cluster);
+	CHECK_STR(st, "unstarted");
+	CHECK_STR(cluster, "ca11a2fd2659e4df");
+	cJSON_Delete(root);
+	eo_free(&r);
 }
