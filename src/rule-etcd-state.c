@@ -808,8 +808,10 @@ es_ids(struct qs_analysis *an, const struct qs_view *v)
 /*
  * A restored member's copy is explained: a snapshot restore carries the
  * old cluster's entries (members a leftover of the node lists and its
- * live WAL does not) into the new backend, and etcd 3.4 adds a restored
- * member there only once it publishes itself.  True when `v` has such
+ * live WAL does not) into the new backend (its saveDB "deletes" them
+ * through the mvcc key space, not the members bucket: etcd-io/etcd
+ * etcdutl/snapshot v3_snapshot.go, clientv3/snapshot in 3.4), and etcd
+ * 3.4 adds a restored member there only once it publishes itself.  True when `v` has such
  * entries and lists no other member the WAL does not
  * (rule-etcd-operator.c reports the restore).
  */
