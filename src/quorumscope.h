@@ -1272,6 +1272,8 @@ void	qs_facts_free(struct qs_analysis *);
  */
 size_t	qs_etcd_leftovers(struct qs_run *);
 const char *qs_etcd_host_path(const struct qs_artifact *);
+int	qs_etcd_left_member(const struct qs_run *, const struct qs_node *,
+	    const char *);
 
 /* rule-etcd.c: etcd facts the log and state rules share. */
 const char *qs_etcd_data_dir(struct qs_analysis *, const struct qs_node *);
@@ -1438,6 +1440,7 @@ struct qs_globals {
 	unsigned	 events;	/* 1 << enum qs_event_kind, 0 = all */
 	struct qs_vec	 node_filter;	/* const char *: --node NAME */
 	int		 width;		/* --width: text columns, 0 = auto */
+	int		 ids;		/* --ids: peers cells name member ids */
 	const char	*output;	/* -o FILE, else standard output */
 };
 struct qs_command {
