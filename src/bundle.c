@@ -562,7 +562,7 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 	} else {
 		art = bundle_artifact(w, member, logical, id.kind);
 		if (id.kind->parse != NULL) {
-			struct qs_parse_ctx	ctx = { run, art, &src };
+			struct qs_parse_ctx	ctx = { run, art, &src, NULL };
 
 			if (id.kind->parse(&ctx) != 0 &&
 			    art->status == QS_STATUS_PARSED)

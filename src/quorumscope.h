@@ -272,6 +272,11 @@ struct qs_artifact {
 	/* A log's first and last timed line (qs_artifact_time()). */
 	struct qs_time		 first_time, last_time;
 	uint64_t		 first_line, last_line;
+	/*
+	 * Lines of several speakers (hosts, containers, myids) in one log:
+	 * each line then belongs to its speaker's node (qs_evidence).
+	 */
+	int			 many_speakers;
 };
 struct qs_node_rule {			/* --node NAME=GLOB */
 	const char	*name;
@@ -457,6 +462,12 @@ struct qs_parse_ctx {
 	struct qs_run		*run;
 	struct qs_artifact	*artifact;
 	struct qs_source	*src;
+	/*
+	 * The node the current line names as its speaker (a syslog host,
+	 * a compose container, a ZooKeeper myid) in a file several nodes
+	 * wrote, or NULL; copied into each line's evidence.
+	 */
+	const char		*speaker;
 };
 
 /*
@@ -583,6 +594,8 @@ struct qs_evidence {
 	uint64_t	 offset;	/* byte offset, when has_offset */
 	int		 has_offset;
 	const char	*excerpt;	/* a short quote, or NULL */
+	const char	*speaker;	/* the line's own node, or NULL: the
+					 * artifact's (qs_parse_ctx) */
 };
 
 struct qs_event {
