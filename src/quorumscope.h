@@ -229,7 +229,8 @@ enum qs_status {
 	QS_STATUS_FAILED,
 	QS_STATUS_UNSUPPORTED,	/* recognised; this version does not decode it */
 	QS_STATUS_SKIPPED,	/* over a limit; not read */
-	QS_STATUS_LINK		/* a symbolic or hard link, never followed */
+	QS_STATUS_LINK,		/* a symbolic or hard link, never followed */
+	QS_STATUS_NOTHING	/* a log read whole; no line understood */
 };
 enum qs_entry_type {
 	QS_ENTRY_FILE,
@@ -1084,6 +1085,7 @@ struct qs_cluster {
 	struct qs_finding	*cause;		/* the worst root cause */
 	size_t			 decoded;	/* artifacts decoded */
 	size_t			 undecoded;	/* recognised, not decoded */
+	size_t			 not_understood; /* of those, logs read whole */
 };
 const char *qs_verdict_name(enum qs_verdict);
 void	qs_clusters_build(struct qs_run *, struct qs_vec *);

@@ -259,3 +259,51 @@ DEFINE_TEST(test_wire_logline_several_speakers)
 	qs_run_free(run);
 	free(tar);
 }
+
+DEFINE_TEST(test_log_nothing_understood)
+{
+	/* Consul's marks, but no line the parser understands, no time */
+	static const char text[] = "[INFO] agent: Synced node info\n"
+	    "[INFO] agent: Synced service \"web\"\n";
+	static const char timed[] = "2024-03-03T10:12:01.004Z [INFO]  "
+	    "agent.server.raft: starting snapshot up to: index=10\n";
+	const struct qs_test_entry	 nothing[] = {
+		{ "b/n1/consul/consul.log", text, 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	}, routine[] = {
+		{ "b/n1/consul/consul.log", timed, 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_analysis		 an;
+	const struct qs_cluster		*c;
+	const struct qs_artifact	*a;
+	unsigned char			*tar;
+	size_t				 len;
+	struct qs_run			*run;
+
+	tar = qs_test_archive(QS_TEST_TAR, nothing, &len);
+	run = qs_test_read("nothing.tar", tar, len);
+	a = qs_test_artifact(run, "b/n1/consul/consul.log");
+	CHECK(a != NULL && a->status == QS_STATUS_NOTHING);
+	CHECK_STR(qs_status_name(QS_STATUS_NOTHING),
+	    "read, nothing understood");
+	memset(&an, 0, sizeof(an));
+	qs_analyse(run, &an);
+	CHECK_INT(an.clusters.n, 1);
+	if (an.clusters.n == 1) {
+		c = an.clusters.v[0];
+		CHECK(c->verdict == QS_VERDICT_UNKNOWN);
+		CHECK_INT(c->not_understood, 1);
+		CHECK_INT(c->decoded, 0);
+	}
+	qs_analysis_free(&an);
+	qs_run_free(run);
+	free(tar);
+	/* a timed routine line says the agent was up: understood */
+	tar = qs_test_archive(QS_TEST_TAR, routine, &len);
+	run = qs_test_read("routine.tar", tar, len);
+	a = qs_test_artifact(run, "b/n1/consul/consul.log");
+	CHECK(a != NULL && a->status == QS_STATUS_PARSED);
+	qs_run_free(run);
+	free(tar);
+}
