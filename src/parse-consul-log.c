@@ -620,7 +620,29 @@ clog_text(struct clog *c, struct clog_line *l, const char *s, size_t n)
 	}
 	if (clog_dispatch(c, l))
 		c->known++;
-	else if (c->in_log) {
+	else if (c->wrap.wrappers & (QS_WRAP_SYSLOG | QS_WRAP_ISO_HOST |
+	    QS_WRAP_RFC5424)) {
+		/*
+		 * The agent writing to syslog or the journal itself
+		 * (-syslog, or a unit's stdout): its lines carry no time of
+		 * their own, at most a level; the wrapper's time, when it has
+		 * a year, is theirs.
+		 */
+		l->banner = 0;
+		if (n > 2 && s[0] == '[') {
+			for (k = 1; k < n && k < 9 && s[k] >= 'A' &&
+			    s[k] <= 'Z'; k++)
+				;
+			if (k > 1 && k < n && s[k] == ']') {
+				for (k++; k < n && s[k] == ' '; k++)
+					;
+				s += k;
+				n -= k;
+			}
+		}
+		c->known++;
+		clog_body(c, l, s, n);
+	} else if (c->in_log) {
 		memset(&l->time, 0, sizeof(l->time));
 		clog_cont(c, l, s, n);
 	}

@@ -23,6 +23,8 @@
  *                                          ELECTION_START (one per election,
  *                                          at the candidate's term N + 1)
  *   "became pre-candidate at term N" (--pre-vote, default in 3.5)
+ *   "ID became follower at term N", N > 0 (raft.go becomeFollower)
+ *                                          TERM_CHANGE, term N
  *                                          ELECTION_START detail "pre-vote"
  *                                          at term N: a pre-vote round does
  *                                          not raise the term
@@ -129,7 +131,7 @@
 
 enum etcd_log_act {
 	ACT_ELECTED, ACT_BECAME_LEADER, ACT_LOST, ACT_CHANGED, ACT_ELECTION,
-	ACT_CANDIDATE, ACT_ADDED, ACT_REMOVED, ACT_SIG, ACT_FDATASYNC,
+	ACT_CANDIDATE, ACT_FOLLOWER, ACT_ADDED, ACT_REMOVED, ACT_SIG, ACT_FDATASYNC,
 	ACT_START, ACT_STOP, ACT_FORCE, ACT_SELF, ACT_QUORUM, ACT_PRECANDIDATE,
 	ACT_HEARTBEAT, ACT_APPLY, ACT_DRIFT, ACT_INACTIVE, ACT_ACTIVE,
 	ACT_STREAM_LOST, ACT_ELECTION_TIMEOUT, ACT_PEER_STOPPED, ACT_SNAPSHOT,
@@ -164,6 +166,7 @@ static const struct etcd_log_match etcd_log_table[] = {
 	{ " is starting a new election at term ", ACT_ELECTION, 0 },
 	{ " became candidate at term ", ACT_CANDIDATE, 0 },
 	{ " became pre-candidate at term ", ACT_PRECANDIDATE, 0 },
+	{ " became follower at term ", ACT_FOLLOWER, 0 },
 	{ "failed to send out heartbeat on time", ACT_HEARTBEAT, 0 },
 	{ "apply request took too long", ACT_APPLY, 0 },
 	{ "apply entries took too long", ACT_APPLY, 0 },
@@ -831,6 +834,15 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		}
 		etcd_log_flush_election(l);
 		etcd_log_event(l, QS_EV_ELECTION_START, NULL, has, term);
+		break;
+	case ACT_FOLLOWER:
+		/*
+		 * etcd-io/raft becomeFollower: a new term reached this member
+		 * (a vote or a leader's message of a higher term), or it
+		 * stepped down.  Term 0 is the start of a fresh member.
+		 */
+		if (etcd_log_num(l, p, &term) == 0 && term > 0)
+			etcd_log_event(l, QS_EV_TERM_CHANGE, NULL, 1, term);
 		break;
 	case ACT_PRECANDIDATE:
 		has = etcd_log_num(l, p, &term) == 0;
