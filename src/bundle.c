@@ -281,6 +281,9 @@ bundle_count_entry(struct bundle_walk *w, const char *member)
 		    (unsigned long long)w->run->limits.v[QS_LIMIT_ENTRIES]);
 		w->input->entries--;
 		w->input->stopped = 1;
+		qs_input_mark_partial(w->run, w->input, "more than %llu "
+		    "entries (max-entries)",
+		    (unsigned long long)w->run->limits.v[QS_LIMIT_ENTRIES]);
 		w->stop = 1;
 		return -1;
 	}
@@ -315,6 +318,11 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			    "archive unreadable after %d entr%s: %s", n,
 			    n == 1 ? "y" : "ies",
 			    msg != NULL ? msg : "damaged or truncated");
+			qs_input_mark_partial(run, w->input, "%s%sarchive "
+			    "damaged or truncated: %s",
+			    diag_path != NULL ? diag_path : "",
+			    diag_path != NULL ? ": " : "",
+			    msg != NULL ? msg : "unreadable");
 			break;
 		}
 		if (r == ARCHIVE_RETRY) {
@@ -325,12 +333,17 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			 */
 			const char	*msg = archive_error_string(a);
 
-			if (retries++ == 0)
+			if (retries++ == 0) {
 				qs_diag_add(run, QS_SEV_ERROR, w->input,
 				    diag_path, "after %d entr%s: %s; skipping "
 				    "to the next readable entry", n,
 				    n == 1 ? "y" : "ies",
 				    msg != NULL ? msg : "damaged archive");
+				qs_input_mark_partial(run, w->input, "%s%s"
+				    "damaged archive headers skipped",
+				    diag_path != NULL ? diag_path : "",
+				    diag_path != NULL ? ": " : "");
+			}
 			if (retries > BUNDLE_MAX_RETRIES) {
 				qs_diag_add(run, QS_SEV_ERROR, w->input,
 				    diag_path, "no readable entry found after "
@@ -426,6 +439,8 @@ bundle_nested(struct bundle_walk *w, const struct bundle_level *lvl,
 		qs_diag_add(run, QS_SEV_ERROR, w->input, member,
 		    "nested archive unreadable: %s",
 		    msg != NULL ? msg : "unknown format");
+		qs_input_mark_partial(run, w->input, "%s: nested archive "
+		    "unreadable", member);
 	} else {
 		qs_nodes_note_path(run, w->input, qs_arena_printf(&run->arena,
 		    "%s%s", bundle_dirname(&run->arena, logical), stem), 1);
@@ -506,6 +521,8 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 			    "entry damaged or truncated: reading failed "
 			    "after %zu bytes", len);
 			w->input->bytes += len;
+			qs_input_mark_partial(run, w->input, "%s: entry "
+			    "damaged or truncated at byte %zu", member, len);
 			free(buf);
 			return;
 		}
@@ -580,20 +597,39 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 			art->status = art->kind->parse != NULL ?
 			    QS_STATUS_PARTIAL : QS_STATUS_SKIPPED;
 			art->message = "over max-entry-size";
+			art->cut = art->message;
+		}
+		/* A parser that read to the damage saw only part of it. */
+		if (src.error && art->status != QS_STATUS_FAILED) {
+			art->status = art->kind->parse != NULL ?
+			    QS_STATUS_PARTIAL : QS_STATUS_SKIPPED;
+			art->message = qs_arena_printf(&run->arena, "damaged "
+			    "or truncated at byte %llu",
+			    (unsigned long long)src.pos);
+			art->cut = art->message;
 		}
 	}
 account:
-	if (src.error)
+	w->input->bytes += done;
+	if (src.error) {
 		qs_diag_add(run, QS_SEV_ERROR, w->input, member,
 		    "entry damaged or truncated: reading failed after %llu "
 		    "bytes", (unsigned long long)src.pos);
-	w->input->bytes += done;
+		qs_input_mark_partial(run, w->input, "%s: entry damaged or "
+		    "truncated at byte %llu", member,
+		    (unsigned long long)src.pos);
+	} else if (src.truncated && limit < left)
+		qs_input_mark_partial(run, w->input, "%s: only the first %llu "
+		    "bytes read (max-entry-size)", member,
+		    (unsigned long long)limit);
 	if (src.truncated && limit == left && !w->stop) {
 		qs_diag_add(run, QS_SEV_ERROR, w->input, member,
 		    "input exceeds max-input-size (%s) of decompressed data; "
 		    "the rest of the input is not read", qs_format_size(
 		    lim->v[QS_LIMIT_INPUT_BYTES], s1, sizeof(s1)));
 		w->input->stopped = 1;
+		qs_input_mark_partial(run, w->input, "%s: more than "
+		    "max-input-size (%s) of decompressed data", member, s1);
 		w->stop = 1;
 	}
 	qs_source_release(&src);
@@ -648,6 +684,8 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 		case FTS_NS:
 			qs_diag_add(run, QS_SEV_ERROR, w->input, member,
 			    "cannot read: %s", strerror(f->fts_errno));
+			qs_input_mark_partial(run, w->input, "%s: cannot "
+			    "read: %s", member, strerror(f->fts_errno));
 			break;
 		case FTS_SL:
 		case FTS_SLNONE:
@@ -668,6 +706,8 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 				qs_diag_add(run, QS_SEV_ERROR, w->input,
 				    member, "cannot open: %s",
 				    strerror(errno));
+				qs_input_mark_partial(run, w->input, "%s: "
+				    "cannot open", member);
 				break;
 			}
 			bundle_entry(w, &lvl, member, logical,
@@ -770,6 +810,25 @@ bundle_walk_stream(struct bundle_walk *w, qs_read_fn readfn, void *read_arg,
 }
 
 /*
+ * The end of an input: one line on how much of it was read, when it was
+ * not read whole, so that no partial read passes for a complete one.
+ */
+static int
+bundle_done(struct bundle_walk *w)
+{
+	struct qs_input	*in = w->input;
+
+	if (in->opened && in->partial != NULL)
+		qs_diag_add(w->run, QS_SEV_WARNING, in, NULL, "read only in "
+		    "part: %s (first after %llu entr%s, %llu bytes); findings "
+		    "are drawn from what was read", in->partial,
+		    (unsigned long long)in->partial_entries,
+		    in->partial_entries == 1 ? "y" : "ies",
+		    (unsigned long long)in->partial_at);
+	return in->opened ? 0 : -1;
+}
+
+/*
  * Reads one input given on the command line ("-" for standard input).
  * Returns 0 when the input could be opened, -1 when nothing of it could be
  * read (a diagnostic says why).
@@ -790,7 +849,7 @@ qs_bundle_read(struct qs_run *run, const char *path)
 		w.input->stem = "stdin";
 		fd = STDIN_FILENO;
 		bundle_walk_stream(&w, bundle_fd_data, &fd, -1, "stdin");
-		return w.input->opened ? 0 : -1;
+		return bundle_done(&w);
 	}
 	if (stat(path, &st) != 0) {
 		qs_diag_add(run, QS_SEV_ERROR, w.input, NULL, "cannot open: %s",
@@ -799,7 +858,7 @@ qs_bundle_read(struct qs_run *run, const char *path)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		bundle_walk_dir(&w, path);
-		return w.input->opened ? 0 : -1;
+		return bundle_done(&w);
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		qs_diag_add(run, QS_SEV_ERROR, w.input, NULL, "cannot open: %s",
@@ -811,7 +870,7 @@ qs_bundle_read(struct qs_run *run, const char *path)
 	bundle_walk_stream(&w, bundle_fd_data, &fd, S_ISREG(st.st_mode) ? fd : -1,
 	    base);
 	close(fd);
-	return w.input->opened ? 0 : -1;
+	return bundle_done(&w);
 }
 
 /*
@@ -829,5 +888,5 @@ qs_bundle_read_memory(struct qs_run *run, const char *name, const void *data,
 	w.run = run;
 	w.input = qs_run_add_input(run, name);
 	bundle_walk_stream(&w, bundle_mem_data, &m, -1, name);
-	return w.input->opened ? 0 : -1;
+	return bundle_done(&w);
 }

@@ -210,10 +210,14 @@ report_text(struct qs_globals *g, struct qs_analysis *an)
 	for (i = 0; i < run->inputs.n; i++) {
 		const struct qs_input	*in = run->inputs.v[i];
 
-		if (!in->opened || in->stopped)
-			fprintf(out, "  input %s: %s\n", qs_escape(&a,
-			    in->path), in->opened ? "read only in part "
-			    "(a limit was reached)" : "unreadable");
+		if (qs_input_completeness(in) == QS_UNREADABLE)
+			fprintf(out, "  input %s: unreadable\n",
+			    qs_escape(&a, in->path));
+		else if (qs_input_completeness(in) == QS_PARTIAL)
+			fprintf(out, "  input %s: read only in part: %s\n",
+			    qs_escape(&a, in->path), qs_escape(&a,
+			    in->partial != NULL ? in->partial :
+			    "a limit was reached"));
 	}
 	for (i = 0; i < run->nodes.n; i++) {
 		const struct qs_node	*n = run->nodes.v[i];
@@ -256,6 +260,10 @@ report_text(struct qs_globals *g, struct qs_analysis *an)
 		fprintf(out, "\n    %s\n", qs_escape(&a, line));
 		if (cause != NULL)
 			fprintf(out, "    %s\n", qs_escape(&a, cause));
+		if (c->partial_evidence)
+			fprintf(out, "    drawn from partial evidence: an "
+			    "input or artifact was read only in part (see "
+			    "Coverage)\n");
 	}
 	for (i = 0; i < an->timeline.skews.n; i++) {
 		const struct qs_skew	*sk = an->timeline.skews.v[i];
@@ -334,6 +342,8 @@ qs_report_json(struct qs_globals *g, struct qs_analysis *an)
 		    (double)c->decoded);
 		cJSON_AddNumberToObject(o, "artifacts_not_decoded",
 		    (double)c->undecoded);
+		cJSON_AddNumberToObject(o, "artifacts_partial",
+		    (double)c->partial);
 		if (c->system == QS_SYS_CONSUL)
 			cJSON_AddStringToObject(o, "summary",
 			    report_consul_summary(an, c));

@@ -417,7 +417,9 @@ DEFINE_TEST(test_bundle_entry_and_input_limits)
 	CHECK(art != NULL && art->status == (art->kind->parse != NULL ?
 	    QS_STATUS_PARTIAL : QS_STATUS_SKIPPED));
 	CHECK(art != NULL && art->size == 300000);
+	CHECK(art != NULL && art->cut != NULL);
 	CHECK(qs_test_artifact(run, "myid") != NULL);
+	CHECK_INT(qs_input_completeness(run->inputs.v[0]), QS_PARTIAL);
 	qs_run_free(run);
 
 	/* Per input: reading stops, what was read is kept. */
@@ -429,6 +431,7 @@ DEFINE_TEST(test_bundle_entry_and_input_limits)
 	CHECK(qs_test_has_diag(run, "exceeds max-input-size"));
 	CHECK(qs_test_artifact(run, "myid") == NULL);
 	CHECK_INT(((struct qs_input *)run->inputs.v[0])->stopped, 1);
+	CHECK_INT(qs_input_completeness(run->inputs.v[0]), QS_PARTIAL);
 	qs_run_free(run);
 
 	/* Entry count. */
@@ -502,6 +505,16 @@ DEFINE_TEST(test_bundle_truncated_keeps_what_was_read)
 	CHECK(qs_test_artifact(run, "myid") != NULL);
 	CHECK(qs_test_artifact(run, "acceptedEpoch") == NULL);
 	CHECK(run->diags.n >= 1);
+	/* Graded: partial, with where and why, and said once at the end. */
+	CHECK_INT(qs_input_completeness(run->inputs.v[0]), QS_PARTIAL);
+	CHECK(((struct qs_input *)run->inputs.v[0])->partial != NULL);
+	CHECK(qs_test_has_diag(run, "read only in part"));
+	qs_run_free(run);
+	/* The same archive whole: complete, and no such warning. */
+	run = qs_test_read("whole.tar.gz", buf, len);
+	CHECK_INT(qs_input_completeness(run->inputs.v[0]), QS_COMPLETE);
+	CHECK(!qs_test_has_diag(run, "read only in part"));
+	CHECK(qs_test_artifact(run, "acceptedEpoch") != NULL);
 	qs_run_free(run);
 	free(buf);
 	free(filler);
