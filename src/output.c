@@ -106,8 +106,10 @@ qs_json_diagnostics(const struct qs_run *run)
 int
 qs_json_print(cJSON *root, FILE *f)
 {
-	char	*s = cJSON_Print(root);
+	char	*s;
 
+	qs_json_sanitise(root);
+	s = qs_json_terminal_safe(cJSON_Print(root));
 	cJSON_Delete(root);
 	if (s == NULL)
 		qs_fatal("out of memory printing JSON");

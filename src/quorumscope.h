@@ -105,6 +105,11 @@ const char *qs_format_size(uint64_t, char *, size_t);
 /* escape.c: untrusted text made safe for a terminal. */
 char	*qs_escape(struct qs_arena *, const char *);
 void	 qs_fputs_escaped(const char *, FILE *);
+size_t	 qs_utf8_len(const unsigned char *, size_t);
+char	*qs_utf8_repair(const char *);
+struct cJSON;
+void	 qs_json_sanitise(struct cJSON *);
+char	*qs_json_terminal_safe(char *);
 
 /* diag.c: diagnostics, recorded on the run and echoed to stderr. */
 enum qs_severity {
