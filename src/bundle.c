@@ -20,6 +20,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,11 +45,36 @@ struct bundle_level {
 
 struct bundle_walk {
 	struct qs_run	*run;
+	int		 quiet_fatal;	/* a failure before any entry is
+					   the caller's to report */
 	struct qs_input	*input;
 	struct archive	*top;		/* outermost archive, for progress */
 	uint64_t	 top_size;	/* compressed size of the input file */
 	int		 stop;		/* a per-input limit was reached */
 };
+
+/*
+ * libarchive converts entry names (zip's UTF-8 flag, pax's UTF-8 paths)
+ * into the charset of LC_CTYPE; in the C locale it cannot, and the
+ * names are lost.  Take the environment's locale for LC_CTYPE only (the
+ * output's numbers stay C), and when that is not UTF-8, a UTF-8 one.
+ */
+void
+qs_locale_init(void)
+{
+	static const char *const utf8[] = { "C.UTF-8", "C.utf8",
+	    "en_US.UTF-8", NULL };
+	const char	*cs;
+	size_t		 i;
+
+	if (setlocale(LC_CTYPE, "") != NULL &&
+	    (cs = nl_langinfo(CODESET)) != NULL &&
+	    (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0))
+		return;
+	for (i = 0; utf8[i] != NULL; i++)
+		if (setlocale(LC_CTYPE, utf8[i]) != NULL)
+			return;
+}
 
 /* Reader over a libarchive entry's data. */
 static ssize_t
@@ -90,6 +117,12 @@ bundle_nest_read(struct archive *a, void *arg, const void **out)
 	}
 	*out = nest->buf;
 	return r;
+}
+
+static int
+magic_is_zip(const unsigned char *buf, size_t len)
+{
+	return len >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0;
 }
 
 static struct archive *
@@ -296,7 +329,7 @@ bundle_count_entry(struct bundle_walk *w, const char *member)
  * one entry takes the archive's own name; `diag_path` is what diagnostics
  * about the archive as a whole name (NULL for the input itself).
  */
-static void
+static int
 bundle_walk_archive(struct bundle_walk *w, struct archive *a,
     const struct bundle_level *lvl, const char *self_member,
     const char *self_logical, const char *diag_path)
@@ -314,6 +347,9 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 		if (r == ARCHIVE_FATAL) {
 			const char	*msg = archive_error_string(a);
 
+			/* Nothing read yet: the caller may try another way. */
+			if (n == 0 && w->quiet_fatal)
+				return -1;
 			qs_diag_add(run, QS_SEV_ERROR, w->input, diag_path,
 			    "archive unreadable after %d entr%s: %s", n,
 			    n == 1 ? "y" : "ies",
@@ -365,6 +401,23 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			    (uint64_t)archive_filter_bytes(w->top, -1),
 			    w->top_size);
 
+		if (archive_format(a) == ARCHIVE_FORMAT_RAW &&
+		    archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
+			/*
+			 * Signed as compressed, yet no filter took it: the
+			 * raw reader would hand back the same bytes, to be
+			 * opened again and again.  A damaged stream.
+			 */
+			qs_diag_add(run, QS_SEV_ERROR, w->input, diag_path,
+			    "looks compressed, but no decompressor accepts "
+			    "its header: damaged; not read");
+			qs_input_mark_partial(run, w->input, "%s%sdamaged "
+			    "compressed stream", diag_path != NULL ?
+			    diag_path : "", diag_path != NULL ? ": " : "");
+			if (diag_path == NULL)
+				w->input->opened = 0;
+			return n;
+		}
 		if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
 			/* A compressed file: keep the name, drop the suffix. */
 			member = self_member;
@@ -372,9 +425,17 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			    bundle_dirname(&run->arena, self_logical),
 			    qs_path_stem(&run->arena, self_logical));
 		} else {
+			/*
+			 * A name the locale cannot hold: libarchive still
+			 * has it as UTF-8 or as the archive's bytes, and
+			 * output escapes whatever it is.
+			 */
 			name = archive_entry_pathname(e);
 			if (name == NULL)
-				name = "?";
+				name = archive_entry_pathname_utf8(e);
+			if (name == NULL)
+				name = qs_arena_printf(&run->arena,
+				    "(unnamed entry %d)", n);
 			bundle_paths(w, lvl, name, &member, &logical);
 		}
 
@@ -384,7 +445,7 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			continue;
 		case AE_IFLNK:
 			if (bundle_count_entry(w, member) != 0)
-				return;
+				return n;
 			target = archive_entry_symlink(e);
 			bundle_link(w, member, logical, QS_ENTRY_SYMLINK,
 			    target != NULL ? target : "");
@@ -398,7 +459,7 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			continue;
 		}
 		if (bundle_count_entry(w, member) != 0)
-			return;
+			return n;
 		if ((target = archive_entry_hardlink(e)) != NULL) {
 			bundle_link(w, member, logical, QS_ENTRY_HARDLINK,
 			    target);
@@ -409,8 +470,9 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 		bundle_entry(w, lvl, member, logical, size,
 		    bundle_archive_data, a);
 		if (w->stop)
-			return;
+			return n;
 	}
+	return n;
 }
 
 /* Opens a nested archive over `src` and walks it. */
@@ -474,6 +536,15 @@ bundle_artifact(struct bundle_walk *w, const char *member, const char *logical,
 	return art;
 }
 
+/* The last component of a path. */
+static const char *
+head_base(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
 /*
  * One file entry: read its head, then either descend into it (an archive
  * or a compressed file) or identify it and hand it to its parser.  `size`
@@ -490,6 +561,7 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 	struct qs_head		 head;
 	struct qs_bid		 id;
 	struct qs_artifact	*art = NULL;
+	const char		*damaged;
 	unsigned char		*buf;
 	uint64_t		 limit, left, done;
 	size_t			 len = 0;
@@ -547,6 +619,16 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 		done = src.pos + qs_source_drain(&src);
 		goto account;
 	case QS_CONT_NONE:
+		/* Named as an archive, signed almost as one: damaged. */
+		if (strcmp(qs_path_stem(&run->arena, logical), head_base(
+		    logical)) != 0 && (damaged = qs_container_damaged(buf,
+		    len)) != NULL) {
+			qs_diag_add(run, QS_SEV_ERROR, w->input, member,
+			    "looks like a %s archive whose first bytes are "
+			    "damaged; not opened", damaged);
+			qs_input_mark_partial(run, w->input, "%s: damaged %s "
+			    "archive", member, damaged);
+		}
 		break;
 	}
 
@@ -757,6 +839,7 @@ bundle_walk_stream(struct bundle_walk *w, qs_read_fn readfn, void *read_arg,
 	struct qs_source	 src;
 	struct archive		*a;
 	unsigned char		*buf = qs_xmalloc(QS_HEAD_BYTES);
+	const char		*damaged;
 	size_t			 len = 0;
 	ssize_t			 r;
 
@@ -773,6 +856,19 @@ bundle_walk_stream(struct bundle_walk *w, qs_read_fn readfn, void *read_arg,
 		len += (size_t)r;
 	}
 	qs_source_init(&src, buf, len, readfn, read_arg, UINT64_MAX);
+	if (qs_container_sniff(buf, len) == QS_CONT_NONE &&
+	    (damaged = qs_container_damaged(buf, len)) != NULL) {
+		/*
+		 * Taken for a loose file, a damaged bundle would be "nothing
+		 * recognised" and pass for an empty one.
+		 */
+		qs_diag_add(run, QS_SEV_ERROR, w->input, NULL, "looks like a "
+		    "%s archive whose first bytes are damaged; not read",
+		    damaged);
+		qs_source_release(&src);
+		free(buf);
+		return;
+	}
 	if (qs_container_sniff(buf, len) == QS_CONT_NONE) {
 		/* A loose file: one entry named after the input. */
 		w->input->opened = 1;
@@ -786,6 +882,44 @@ bundle_walk_stream(struct bundle_walk *w, qs_read_fn readfn, void *read_arg,
 	a = bundle_archive_new();
 	if (seek_fd >= 0 && lseek(seek_fd, 0, SEEK_SET) == 0) {
 		r = archive_read_open_fd(a, seek_fd, BUNDLE_READ_BLOCK);
+		/*
+		 * A zip is read from its central directory when it can be
+		 * seeked; when that is damaged, its local headers still
+		 * hold every entry (libarchive's streaming zip reader).
+		 */
+		if (magic_is_zip(buf, len)) {
+			w->quiet_fatal = 1;
+			if (r == ARCHIVE_OK) {
+				w->input->opened = 1;
+				w->top = a;
+				if (bundle_walk_archive(w, a, &lvl, name, name,
+				    NULL) >= 0) {
+					w->quiet_fatal = 0;
+					qs_progress_done(run);
+					goto done;
+				}
+			}
+			w->quiet_fatal = 0;
+			qs_diag_add(run, QS_SEV_WARNING, w->input, NULL,
+			    "zip central directory unreadable (%s); reading "
+			    "the entries from their local headers",
+			    archive_error_string(a) != NULL ?
+			    archive_error_string(a) : "damaged");
+			qs_input_mark_partial(run, w->input, "zip central "
+			    "directory damaged; entries read from local "
+			    "headers");
+			archive_read_free(a);
+			a = archive_read_new();
+			if (a == NULL)
+				qs_fatal("out of memory creating an archive "
+				    "reader");
+			archive_read_support_format_zip_streamable(a);
+			if (lseek(seek_fd, 0, SEEK_SET) != 0)
+				r = ARCHIVE_FATAL;
+			else
+				r = archive_read_open_fd(a, seek_fd,
+				    BUNDLE_READ_BLOCK);
+		}
 	} else {
 		nest = qs_xmalloc(sizeof(*nest));
 		nest->src = &src;
@@ -803,6 +937,7 @@ bundle_walk_stream(struct bundle_walk *w, qs_read_fn readfn, void *read_arg,
 		bundle_walk_archive(w, a, &lvl, name, name, NULL);
 		qs_progress_done(run);
 	}
+done:
 	archive_read_free(a);
 	free(nest);
 	qs_source_release(&src);

@@ -219,6 +219,7 @@ enum qs_container {
 	QS_CONT_COMPRESSED	/* gzip, xz, bzip2, zstd, lz4 of unknown content */
 };
 enum qs_container qs_container_sniff(const unsigned char *, size_t);
+const char *qs_container_damaged(const unsigned char *, size_t);
 
 /* A wall-clock time, as logs write it, in UTC milliseconds. */
 struct qs_time {
@@ -458,6 +459,7 @@ int	qs_bundle_read(struct qs_run *, const char *);
 int	qs_bundle_read_memory(struct qs_run *, const char *, const void *,
 	    size_t);
 const char *qs_path_stem(struct qs_arena *, const char *);
+void	 qs_locale_init(void);
 char	*qs_path_normalise(struct qs_arena *, const char *, int *);
 
 /* resolve.c: observations matched to nodes once everything is read. */

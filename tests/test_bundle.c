@@ -553,3 +553,31 @@ DEFINE_TEST(test_bundle_garbage_is_a_loose_file)
 	CHECK_INT(run->artifacts.n, 0);
 	qs_run_free(run);
 }
+
+DEFINE_TEST(test_bundle_utf8_names_converted)
+{
+	static const struct qs_test_entry e[] = {
+		{ "n\xc3\xb6" "de1/zookeeper/zookeeper/myid", "1\n", 0, NULL,
+		    NULL },
+		{ "n\xc3\xb6" "de2/zookeeper/zookeeper/myid", "2\n", 0, NULL,
+		    NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	unsigned char	*buf;
+	size_t		 len, i;
+	struct qs_run	*run;
+	int		 found = 0;
+
+	/* make check runs in the C locale: the program's own choice. */
+	qs_locale_init();
+	buf = qs_test_archive(QS_TEST_ZIP, e, &len);
+	run = qs_test_read("utf8.zip", buf, len);
+	CHECK(!qs_test_has_diag(run, "cannot be converted"));
+	CHECK_INT(run->artifacts.n, 2);
+	for (i = 0; i < run->nodes.n; i++)
+		found += strcmp(((struct qs_node *)run->nodes.v[i])->name,
+		    "n\xc3\xb6" "de1") == 0;
+	CHECK_INT(found, 1);
+	qs_run_free(run);
+	free(buf);
+}
