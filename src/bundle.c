@@ -34,6 +34,10 @@
 #define BUNDLE_READ_BLOCK	(64 * 1024)
 /* Consecutive damaged headers tolerated before giving up on an archive. */
 #define BUNDLE_MAX_RETRIES	100000
+/* Like diagnostics said one by one before the rest are only counted. */
+#define BUNDLE_SAMPLE		20
+/* Links listed as artifacts per input; the rest are counted. */
+#define BUNDLE_LINKS_LISTED	1000
 
 /* Where entries of one container go, and how their paths are made. */
 struct bundle_level {
@@ -45,6 +49,15 @@ struct bundle_level {
 
 struct bundle_walk {
 	struct qs_run	*run;
+	/*
+	 * Where one entry's paths are made: freed after each entry, so that
+	 * entries that become nothing (unrecognised, directories) cost no
+	 * memory; what is kept is copied into the run's arena.
+	 */
+	struct qs_arena	*scratch;
+	uint64_t	 links;		/* links seen in this input */
+	uint64_t	 links_out;	/* of them pointing outside */
+	uint64_t	 escaped;	/* names absolute or climbing out */
 	int		 quiet_fatal;	/* a failure before any entry is
 					   the caller's to report */
 	struct qs_input	*input;
@@ -245,14 +258,16 @@ static void
 bundle_paths(struct bundle_walk *w, const struct bundle_level *lvl,
     const char *name, const char **member, const char **logical)
 {
-	struct qs_arena	*a = &w->run->arena;
+	struct qs_arena	*a = w->scratch != NULL ? w->scratch :
+			    &w->run->arena;
 	const char	*norm;
 	size_t		 clen;
 	int		 escaped;
 
 	norm = qs_path_normalise(a, name, &escaped);
 	*member = qs_arena_printf(a, "%s%s", lvl->member_prefix, name);
-	if (escaped)
+	/* Said for the first few; the rest are counted (bundle_done). */
+	if (escaped && ++w->escaped <= BUNDLE_SAMPLE)
 		qs_diag_add(w->run, QS_SEV_WARNING, w->input, *member,
 		    "entry name is absolute or climbs out of its archive; "
 		    "read as \"%s\"", norm);
@@ -274,15 +289,21 @@ bundle_link(struct bundle_walk *w, const char *member, const char *logical,
 	struct qs_artifact	*art;
 	int			 escaped;
 
-	art = qs_arena_alloc(&run->arena, sizeof(*art));
-	art->input = w->input;
-	art->member = member;
-	art->logical = logical;
-	art->type = type;
-	art->target = qs_arena_strdup(&run->arena, target);
-	art->status = QS_STATUS_LINK;
-	qs_vec_push(&run->artifacts, art);
 	qs_nodes_note_path(run, w->input, logical, 0);
+	/*
+	 * A bounded sample of links is listed; the rest are counted, so
+	 * that 200,000 links cost a counter, not 200,000 records.
+	 */
+	if (++w->links <= BUNDLE_LINKS_LISTED) {
+		art = qs_arena_alloc(&run->arena, sizeof(*art));
+		art->input = w->input;
+		art->member = qs_arena_strdup(&run->arena, member);
+		art->logical = qs_arena_strdup(&run->arena, logical);
+		art->type = type;
+		art->target = qs_arena_strdup(&run->arena, target);
+		art->status = QS_STATUS_LINK;
+		qs_vec_push(&run->artifacts, art);
+	}
 
 	if (type != QS_ENTRY_SYMLINK)
 		return;
@@ -290,12 +311,14 @@ bundle_link(struct bundle_walk *w, const char *member, const char *logical,
 	if (target[0] == '/')
 		escaped = 1;
 	else {
-		char	*joined = qs_arena_printf(&run->arena, "%s%s",
-		    bundle_dirname(&run->arena, logical), target);
+		struct qs_arena	*a = w->scratch != NULL ? w->scratch :
+				    &run->arena;
+		char		*joined = qs_arena_printf(a, "%s%s",
+				    bundle_dirname(a, logical), target);
 
-		qs_path_normalise(&run->arena, joined, &escaped);
+		qs_path_normalise(a, joined, &escaped);
 	}
-	if (escaped)
+	if (escaped && ++w->links_out <= BUNDLE_SAMPLE)
 		qs_diag_add(run, QS_SEV_WARNING, w->input, member,
 		    "symbolic link to \"%s\" points outside the bundle; "
 		    "not followed", target);
@@ -337,10 +360,14 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 	struct qs_run		*run = w->run;
 	struct archive_entry	*e;
 	const char		*member, *logical, *name, *target;
+	struct qs_arena		 scratch = { NULL }, *outer = w->scratch;
 	int			 r, n = 0, retries = 0;
 	int64_t			 size;
 
+	w->scratch = &scratch;
+
 	for (;;) {
+		qs_arena_free(&scratch);
 		r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
@@ -348,8 +375,10 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			const char	*msg = archive_error_string(a);
 
 			/* Nothing read yet: the caller may try another way. */
-			if (n == 0 && w->quiet_fatal)
-				return -1;
+			if (n == 0 && w->quiet_fatal) {
+				n = -1;
+				goto out;
+			}
 			qs_diag_add(run, QS_SEV_ERROR, w->input, diag_path,
 			    "archive unreadable after %d entr%s: %s", n,
 			    n == 1 ? "y" : "ies",
@@ -416,14 +445,14 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			    diag_path : "", diag_path != NULL ? ": " : "");
 			if (diag_path == NULL)
 				w->input->opened = 0;
-			return n;
+			goto out;
 		}
 		if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
 			/* A compressed file: keep the name, drop the suffix. */
 			member = self_member;
-			logical = qs_arena_printf(&run->arena, "%s%s",
-			    bundle_dirname(&run->arena, self_logical),
-			    qs_path_stem(&run->arena, self_logical));
+			logical = qs_arena_printf(w->scratch, "%s%s",
+			    bundle_dirname(w->scratch, self_logical),
+			    qs_path_stem(w->scratch, self_logical));
 		} else {
 			/*
 			 * A name the locale cannot hold: libarchive still
@@ -434,7 +463,7 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			if (name == NULL)
 				name = archive_entry_pathname_utf8(e);
 			if (name == NULL)
-				name = qs_arena_printf(&run->arena,
+				name = qs_arena_printf(w->scratch,
 				    "(unnamed entry %d)", n);
 			bundle_paths(w, lvl, name, &member, &logical);
 		}
@@ -445,7 +474,7 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			continue;
 		case AE_IFLNK:
 			if (bundle_count_entry(w, member) != 0)
-				return n;
+				goto out;
 			target = archive_entry_symlink(e);
 			bundle_link(w, member, logical, QS_ENTRY_SYMLINK,
 			    target != NULL ? target : "");
@@ -459,7 +488,7 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			continue;
 		}
 		if (bundle_count_entry(w, member) != 0)
-			return n;
+			goto out;
 		if ((target = archive_entry_hardlink(e)) != NULL) {
 			bundle_link(w, member, logical, QS_ENTRY_HARDLINK,
 			    target);
@@ -470,8 +499,11 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 		bundle_entry(w, lvl, member, logical, size,
 		    bundle_archive_data, a);
 		if (w->stop)
-			return n;
+			goto out;
 	}
+out:
+	qs_arena_free(&scratch);
+	w->scratch = outer;
 	return n;
 }
 
@@ -526,8 +558,8 @@ bundle_artifact(struct bundle_walk *w, const char *member, const char *logical,
 
 	art = qs_arena_alloc(&w->run->arena, sizeof(*art));
 	art->input = w->input;
-	art->member = member;
-	art->logical = logical;
+	art->member = qs_arena_strdup(&w->run->arena, member);
+	art->logical = qs_arena_strdup(&w->run->arena, logical);
 	art->kind = kind;
 	art->type = QS_ENTRY_FILE;
 	art->status = kind->parse != NULL ? QS_STATUS_PARSED :
@@ -620,7 +652,8 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 		goto account;
 	case QS_CONT_NONE:
 		/* Named as an archive, signed almost as one: damaged. */
-		if (strcmp(qs_path_stem(&run->arena, logical), head_base(
+		if (strcmp(qs_path_stem(w->scratch != NULL ? w->scratch :
+		    &run->arena, logical), head_base(
 		    logical)) != 0 && (damaged = qs_container_damaged(buf,
 		    len)) != NULL) {
 			qs_diag_add(run, QS_SEV_ERROR, w->input, member,
@@ -732,6 +765,7 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 {
 	struct qs_run		*run = w->run;
 	struct bundle_level	 lvl = { "", "", NULL, 0 };
+	struct qs_arena		 scratch = { NULL };
 	char			*argv[2] = { (char *)path, NULL };
 	size_t			 plen = strlen(path);
 	FTS			*fts;
@@ -750,7 +784,9 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 		return;
 	}
 	w->input->opened = 1;
+	w->scratch = &scratch;
 	while ((f = fts_read(fts)) != NULL && !w->stop) {
+		qs_arena_free(&scratch);
 		if (f->fts_level == 0)
 			continue;
 		rel = f->fts_path + plen;
@@ -801,6 +837,8 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 			break;
 		}
 	}
+	qs_arena_free(&scratch);
+	w->scratch = NULL;
 	fts_close(fts);
 }
 
@@ -953,6 +991,18 @@ bundle_done(struct bundle_walk *w)
 {
 	struct qs_input	*in = w->input;
 
+	if (w->escaped > BUNDLE_SAMPLE)
+		qs_diag_add(w->run, QS_SEV_WARNING, in, NULL, "%llu more entry "
+		    "names absolute or climbing out of their archive",
+		    (unsigned long long)(w->escaped - BUNDLE_SAMPLE));
+	if (w->links_out > BUNDLE_SAMPLE)
+		qs_diag_add(w->run, QS_SEV_WARNING, in, NULL, "%llu more "
+		    "symbolic links pointing outside the bundle; not followed",
+		    (unsigned long long)(w->links_out - BUNDLE_SAMPLE));
+	if (w->links > BUNDLE_LINKS_LISTED)
+		qs_diag_add(w->run, QS_SEV_INFO, in, NULL, "%llu links in all; "
+		    "the first %d are listed", (unsigned long long)w->links,
+		    BUNDLE_LINKS_LISTED);
 	if (in->opened && in->partial != NULL)
 		qs_diag_add(w->run, QS_SEV_WARNING, in, NULL, "read only in "
 		    "part: %s (first after %llu entr%s, %llu bytes); findings "
