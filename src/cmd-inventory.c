@@ -106,7 +106,8 @@ inventory_text(struct qs_globals *g)
 		cells[(i + 1) * 3 + 1] = in->opened ? qs_arena_printf(&a,
 		    "%llu", (unsigned long long)in->entries) : "unreadable";
 		cells[(i + 1) * 3 + 2] = qs_arena_printf(&a, "%llu%s",
-		    (unsigned long long)in->bytes, in->stopped ? " (stopped)" :
+		    (unsigned long long)in->bytes,
+		    qs_input_completeness(in) == QS_PARTIAL ? " (partial)" :
 		    "");
 	}
 	qs_table_print(f, 3, run->inputs.n + 1, cells, right_in);

@@ -285,6 +285,7 @@ main(int argc, char **argv)
 	size_t				 i;
 	int				 status;
 
+	qs_locale_init();
 	memset(&g, 0, sizeof(g));
 	g.run = qs_run_new();
 	g.run->progress = isatty(STDERR_FILENO);

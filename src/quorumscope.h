@@ -105,6 +105,11 @@ const char *qs_format_size(uint64_t, char *, size_t);
 /* escape.c: untrusted text made safe for a terminal. */
 char	*qs_escape(struct qs_arena *, const char *);
 void	 qs_fputs_escaped(const char *, FILE *);
+size_t	 qs_utf8_len(const unsigned char *, size_t);
+char	*qs_utf8_repair(const char *);
+struct cJSON;
+void	 qs_json_sanitise(struct cJSON *);
+char	*qs_json_terminal_safe(char *);
 
 /* diag.c: diagnostics, recorded on the run and echoed to stderr. */
 enum qs_severity {
@@ -214,6 +219,7 @@ enum qs_container {
 	QS_CONT_COMPRESSED	/* gzip, xz, bzip2, zstd, lz4 of unknown content */
 };
 enum qs_container qs_container_sniff(const unsigned char *, size_t);
+const char *qs_container_damaged(const unsigned char *, size_t);
 
 /* A wall-clock time, as logs write it, in UTC milliseconds. */
 struct qs_time {
@@ -244,6 +250,14 @@ struct qs_input {
 	uint64_t	 bytes;		/* decompressed bytes read */
 	int		 opened;	/* the input could be opened and read */
 	int		 stopped;	/* a limit ended reading early */
+	/*
+	 * Why the input was read only in part (damage, truncation, a limit,
+	 * an entry that could not be read), the first such reason; NULL when
+	 * it was read whole.  partial_at: decompressed bytes read by then.
+	 */
+	const char	*partial;
+	uint64_t	 partial_at;
+	uint64_t	 partial_entries;	/* entries read by then */
 	struct qs_place_set *places;	/* distinct path prefixes, nodes.c */
 };
 struct qs_node {
@@ -269,6 +283,9 @@ struct qs_artifact {
 	uint64_t		 size;
 	enum qs_status		 status;
 	const char		*message;	/* why partial, failed, skipped */
+	/* Why the entry's bytes were not all read (damage, truncation, a
+	 * limit); NULL when they were.  Decoding trouble is status/message. */
+	const char		*cut;
 	struct qs_node		*node;		/* set by qs_nodes_resolve() */
 	/* A log's first and last timed line (qs_artifact_time()). */
 	struct qs_time		 first_time, last_time;
@@ -317,6 +334,16 @@ void	qs_diag_add_at(struct qs_run *, enum qs_severity,
 	    QS_PRINTF(6, 7);
 int	qs_run_add_node_rule(struct qs_run *, const char *);
 const char *qs_status_name(enum qs_status);
+/* How much of an input was read: complete, partial or unreadable. */
+enum qs_completeness {
+	QS_COMPLETE,
+	QS_PARTIAL,
+	QS_UNREADABLE
+};
+enum qs_completeness qs_input_completeness(const struct qs_input *);
+const char *qs_completeness_name(enum qs_completeness);
+void	qs_input_mark_partial(struct qs_run *, struct qs_input *,
+	    const char *, ...) QS_PRINTF(3, 4);
 
 /* source.c: the bytes of one entry, for a parser. */
 typedef ssize_t	(*qs_read_fn)(void *, void *, size_t);
@@ -443,6 +470,7 @@ int	qs_bundle_read(struct qs_run *, const char *);
 int	qs_bundle_read_memory(struct qs_run *, const char *, const void *,
 	    size_t);
 const char *qs_path_stem(struct qs_arena *, const char *);
+void	 qs_locale_init(void);
 char	*qs_path_normalise(struct qs_arena *, const char *, int *);
 
 /* resolve.c: observations matched to nodes once everything is read. */
@@ -1086,6 +1114,11 @@ struct qs_cluster {
 	size_t			 decoded;	/* artifacts decoded */
 	size_t			 undecoded;	/* recognised, not decoded */
 	size_t			 not_understood; /* of those, logs read whole */
+	/* Artifacts read only in part, or from inputs read in part. */
+	size_t			 partial;
+	/* That, or an input that could not be read at all: the verdict is
+	 * drawn from partial evidence. */
+	int			 partial_evidence;
 };
 const char *qs_verdict_name(enum qs_verdict);
 void	qs_clusters_build(struct qs_run *, struct qs_vec *);
