@@ -95,7 +95,6 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_cluster_id_mismatch,
 	&qs_rule_etcd_removed_member_present,
 	&qs_rule_etcd_unstarted_member,
-	&qs_rule_etcd_quorum_loss,
 	&qs_rule_etcd_election_storm,
 	&qs_rule_etcd_bootstrap_conflict,
 	&qs_rule_etcd_clock_drift,
@@ -107,5 +106,6 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_fnc_left,
 	&qs_rule_etcd_token_differ,
 	&qs_rule_etcd_peer_url_moved,
+	&qs_rule_etcd_quorum_loss,	/* after the findings it links */
 	NULL
 };
