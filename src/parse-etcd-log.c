@@ -49,7 +49,9 @@
  *   "apply request took too long", "apply entries took too long",
  *    capnslog "request ... took too long (D) to execute"
  *                                          settings etcd.log.slow_apply_max
- *                                          (ms) and _lines
+ *                                          (ms) and _lines; not a request
+ *                                          that ended in an error (it
+ *                                          waited for a leader)
  *   "prober found high clock drift" (zap; 3.4 swaps the clock-drift and
  *    rtt fields, so the larger is the drift), "the clock difference
  *    against peer ID is too high [D > 1s]" settings etcd.log.clock_drift_max
@@ -920,6 +922,15 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 			l->hb_expected = 2 * ms;
 		break;
 	case ACT_APPLY:
+		/*
+		 * A request that ended in an error ("context canceled",
+		 * "deadline exceeded") waited for a leader or a ReadIndex
+		 * until its client gave up: its time is that wait, not
+		 * the disk's.
+		 */
+		if (etcd_log_find(l->line, l->len, "with result \"error:") !=
+		    NULL || (l->json && etcd_log_field(l, "error") != NULL))
+			break;
 		has = etcd_log_duration_field(l, "took", &ms) == 0 ||
 		    etcd_log_duration_after(l, "took too long [", &ms) == 0 ||
 		    etcd_log_duration_after(l, " took too long (", &ms) == 0;
