@@ -83,7 +83,7 @@
  *   "closed etcd server"                   STOP
  *   "received signal; shutting down" (zap), "received terminated signal,
  *    shutting down..." (capnslog; pkg/osutil)
- *                                          STOP, detail: a stop signal
+ *                                          STOP (a clean stop begins)
  *   level fatal/panic (zap), C (capnslog)  STOP and signal FATAL, detail
  *                                          the message
  *   "peer ID became inactive", "... became active" (both shapes)
@@ -429,6 +429,54 @@ etcd_log_field(struct etcd_log *l, const char *key)
 		return NULL;
 	p = etcd_log_find(l->line, l->len, pat);
 	return p == NULL ? NULL : p + strlen(pat);
+}
+
+/* A zap string field's value, unescaped ("\\\"" -> "\""), cut at 240. */
+static const char *
+etcd_log_field_text(struct etcd_log *l, const char *key)
+{
+	const char	*p = etcd_log_field(l, key), *end = l->line + l->len;
+	char		 buf[241];
+	size_t		 n = 0;
+
+	if (p == NULL)
+		return NULL;
+	for (; p < end && *p != '"' && n < sizeof(buf) - 1; p++) {
+		if (*p == '\\' && p + 1 < end)
+			p++;
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	return qs_pstrdup(l->ctx, buf);
+}
+
+/*
+ * What a fatal line says: zap's msg and error ("discovery failed: member
+ * ... has already been bootstrapped"), or a capnslog line's text after
+ * its "C | " level mark.
+ */
+static const char *
+etcd_log_fatal_text(struct etcd_log *l)
+{
+	const char	*msg, *err, *p;
+	size_t		 n;
+
+	if (l->json) {
+		msg = etcd_log_field_text(l, "msg");
+		err = etcd_log_field_text(l, "error");
+		if (msg == NULL)
+			return err;
+		return err == NULL ? msg : qs_arena_printf(&l->ctx->run->arena,
+		    "%s: %s", msg, err);
+	}
+	if ((p = etcd_log_find(l->line, l->len, " C | ")) == NULL)
+		return NULL;
+	p += 5;
+	n = (size_t)(l->line + l->len - p);
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	return qs_arena_printf(&l->ctx->run->arena, "%.*s",
+	    (int)(n < 240 ? n : 240), p);
 }
 
 static struct qs_evidence
@@ -1055,8 +1103,8 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		etcd_log_event(l, QS_EV_STOP, NULL, 0, 0);
 		break;
 	case ACT_SIGNALLED:
-		if ((e = etcd_log_event(l, QS_EV_STOP, NULL, 0, 0)) != NULL)
-			e->detail = "a stop signal: it shut down";
+		/* No detail: on an etcd stop, a detail is a fatal error's. */
+		etcd_log_event(l, QS_EV_STOP, NULL, 0, 0);
 		break;
 	case ACT_FORCE:
 		if (!l->force_seen) {
@@ -1132,27 +1180,18 @@ etcd_log_fatal(struct etcd_log *l)
 {
 	struct qs_evidence	 ev;
 	struct qs_signal	*s;
-	const char		*msg;
-	size_t			 n;
+	struct qs_event		*e;
+	const char		*text = etcd_log_fatal_text(l);
 
-	etcd_log_event(l, QS_EV_STOP, NULL, 0, 0);
+	if ((e = etcd_log_event(l, QS_EV_STOP, NULL, 0, 0)) != NULL)
+		e->detail = text;
 	if (l->nsig[QS_SIG_FATAL]++ >= ETCD_LOG_SIG_MAX || !etcd_log_room(l))
 		return;
 	ev = etcd_log_ev(l);
 	s = qs_emit_signal(l->ctx, QS_SIG_FATAL, NULL, &ev);
 	s->system = QS_SYS_ETCD;
 	s->time = l->time;
-	if ((msg = etcd_log_field(l, "msg")) == NULL) {
-		const char *p = etcd_log_find(l->line, l->len, " | ");
-
-		msg = p != NULL ? p + 3 : NULL;
-	}
-	if (msg == NULL)
-		return;
-	for (n = 0; msg + n < l->line + l->len && msg[n] != '"' && n < 80;
-	    n++)
-		;
-	s->detail = qs_pstrndup(l->ctx, msg, n);
+	s->detail = text;
 }
 
 /*
