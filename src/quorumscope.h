@@ -1323,6 +1323,54 @@ const char *qs_etcd_host_path(const struct qs_artifact *);
 int	qs_etcd_left_member(const struct qs_run *, const struct qs_node *,
 	    const char *);
 
+/*
+ * etcd.c: etcd facts, built once per cluster before its rules run: the
+ * members with files (ids, raft log), every member id the memberships
+ * name (learners, added and never started), the timing, and the history.
+ */
+struct qs_etcd_srv {		/* a member with files in the bundle */
+	struct qs_node		*node;
+	const char		*id;		/* its member id (hex), or NULL */
+	struct qs_hmember	*member;	/* in the history */
+	int			 has_log;	/* its WAL's last entry read */
+	uint64_t		 last_term, last_index;
+	uint64_t		 commit;	/* HardState commit, or 0 */
+	uint64_t		 applied;	/* backend consistent index, or 0 */
+	const struct qs_evidence *log_ev;
+	const struct qs_setting	*forced;	/* started --force-new-cluster */
+};
+struct qs_etcd_mid {		/* a member id of the cluster */
+	const char		*id;
+	const char		*name;		/* as a membership names it */
+	struct qs_etcd_srv	*srv;		/* the member that is it, or NULL */
+	struct qs_hmember	*member;	/* in the history */
+	const struct qs_view	*listed;	/* a membership listing it */
+	int			 in_list;	/* `etcdctl member list` has it */
+	int			 list_voter;	/* and says it votes */
+	int			 learner;
+	int			 reached;	/* a peer reached it once */
+	int			 unstarted;	/* added, never started */
+	int			 boot;		/* a bootstrap member */
+	int			 has_added, has_removed, removed_untimed;
+	int64_t			 added, removed;	/* first dated */
+	const struct qs_evidence *added_ev, *removed_ev;
+};
+struct qs_etcd {
+	struct qs_vec		 srvs;		/* struct qs_etcd_srv * */
+	struct qs_vec		 mids;		/* struct qs_etcd_mid * */
+	struct qs_history	*history;
+	const char		*cluster_id;	/* most members', or NULL */
+	int64_t			 election_ms;	/* --election-timeout */
+	int64_t			 heartbeat_ms;	/* --heartbeat-interval */
+	int			 timing_read, heartbeat_read;
+	const char		*timing_from;	/* where, for facts */
+};
+struct qs_etcd *qs_etcd_facts(struct qs_analysis *);
+void	qs_etcd_facts_free(struct qs_etcd *);
+struct qs_etcd_srv *qs_etcd_srv_of(const struct qs_etcd *,
+	    const struct qs_node *);
+const struct qs_etcd_srv *qs_etcd_most_log(const struct qs_etcd *);
+
 /* rule-etcd.c: etcd facts the log and state rules share. */
 const char *qs_etcd_data_dir(struct qs_analysis *, const struct qs_node *);
 const char *qs_etcd_majority_cluster(struct qs_analysis *, size_t *);

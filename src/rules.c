@@ -100,7 +100,6 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_cluster_id_mismatch,
 	&qs_rule_etcd_removed_member_present,
 	&qs_rule_etcd_unstarted_member,
-	&qs_rule_etcd_quorum_loss,
 	&qs_rule_etcd_election_storm,
 	&qs_rule_etcd_bootstrap_conflict,
 	&qs_rule_etcd_clock_drift,
@@ -116,5 +115,6 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_crash_loop,
 	&qs_rule_zk_crash_loop,
 	&qs_rule_etcd_crash_loop,
+	&qs_rule_etcd_quorum_loss,	/* after the findings it links */
 	NULL
 };
