@@ -58,10 +58,17 @@ extern const struct qs_rule qs_rule_etcd_store_differ;
 extern const struct qs_rule qs_rule_etcd_fnc_left;
 extern const struct qs_rule qs_rule_etcd_token_differ;
 extern const struct qs_rule qs_rule_etcd_peer_url_moved;
+extern const struct qs_rule qs_rule_consul_data_corruption;
+extern const struct qs_rule qs_rule_zk_data_corruption;
+extern const struct qs_rule qs_rule_etcd_data_corruption;
 /* Last of each system: they name the other findings as causes. */
 extern const struct qs_rule qs_rule_consul_crash_loop;
 extern const struct qs_rule qs_rule_zk_crash_loop;
 extern const struct qs_rule qs_rule_etcd_crash_loop;
+/* After the crash loops and elections they explain. */
+extern const struct qs_rule qs_rule_consul_disk_full;
+extern const struct qs_rule qs_rule_zk_disk_full;
+extern const struct qs_rule qs_rule_etcd_disk_full;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -111,8 +118,14 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_fnc_left,
 	&qs_rule_etcd_token_differ,
 	&qs_rule_etcd_peer_url_moved,
+	&qs_rule_consul_data_corruption,
+	&qs_rule_zk_data_corruption,
+	&qs_rule_etcd_data_corruption,
 	&qs_rule_consul_crash_loop,
 	&qs_rule_zk_crash_loop,
 	&qs_rule_etcd_crash_loop,
+	&qs_rule_consul_disk_full,
+	&qs_rule_zk_disk_full,
+	&qs_rule_etcd_disk_full,
 	NULL
 };

@@ -1176,6 +1176,93 @@ DEFINE_TEST(test_rules_crash_loop)
 	tm_free(&m);
 }
 
+/* Damage our txn log decoder found on zk1, with `what` as its detail. */
+static void
+tm_zk_damage(struct tm *m, const char *what)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, "zk1", "zk.txnlog",
+	    "version-2/log.100000001");
+	struct qs_clock		 c = { 0 };
+
+	c.set = QS_CLOCK_ZXID;
+	c.zxid = 0x100000007ULL;
+	(void)qs_emit_damage(ctx, 4096, 0, &c, what);
+}
+
+/* A line of zk1's own log: a signal at `ms`. */
+static void
+tm_zk_said(struct tm *m, enum qs_signal_kind kind, const char *detail,
+    int64_t ms)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, "zk1", "zk.log",
+	    "var/log/zookeeper/zookeeper.log");
+	struct qs_evidence	 ev = tm_ev(ctx, 9);
+	struct qs_signal	*g = qs_emit_signal(ctx, kind, NULL, &ev);
+
+	g->detail = detail;
+	g->time.set = 1;
+	g->time.ms = ms;
+}
+
+DEFINE_TEST(test_rules_damage)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	struct qs_event		*e;
+
+	/* A torn tail only: what a crash leaves, information. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_damage(&m, "ZooKeeper txn log: last transaction was partial");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-data-corruption", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_INFO);
+	CHECK(f != NULL && strstr(f->title, "torn last record") != NULL);
+	CHECK(tm_has_fact(f, "at offset 4096, zxid 0x100000007"));
+	CHECK(f != NULL && f->steps.n == 0);
+	tm_free(&m);
+
+	/* A checksum that fails, the server's refusal and its exit. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_damage(&m, "ZooKeeper txn log: Adler-32 mismatch");
+	tm_zk_said(&m, QS_SIG_DATA_DAMAGE, "Unable to load database on disk",
+	    5000);
+	e = tm_zk_event(&m, "zk1", QS_EV_STOP, 5100, 0);
+	e->detail = "exit code 1";
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-data-corruption", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	CHECK(f != NULL && strstr(f->title, "zk1 refuses to start") != NULL);
+	CHECK(tm_has_fact(f, "\"Unable to load database on disk\""));
+	CHECK(tm_has_fact(f, "exited (exit code 1)"));
+	CHECK(tm_has_step(f, "move <dataDir>/version-2 aside"));
+	CHECK(tm_finding(&m, "zk-disk-full", NULL) == NULL);
+	tm_free(&m);
+
+	/* A full disk, and the election after it. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_said(&m, QS_SIG_DISK_FULL, "java.io.IOException: No space "
+	    "left on device", 5000);
+	(void)tm_zk_event(&m, "zk1", QS_EV_LEADER_ELECTED, 9000, 2);
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-disk-full", NULL);
+	CHECK(f != NULL && strstr(f->title, "zk1 ran out of disk space") !=
+	    NULL);
+	CHECK(tm_has_fact(f, "1 leader election logged from then on"));
+	CHECK(tm_finding(&m, "zk-data-corruption", NULL) == NULL);
+	tm_free(&m);
+
+	/* Nothing damaged: nothing said. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-data-corruption", NULL) == NULL);
+	CHECK(tm_finding(&m, "zk-disk-full", NULL) == NULL);
+	tm_free(&m);
+}
+
 DEFINE_TEST(test_rules_zookeeper_quorum)
 {
 	struct tm		 m;
