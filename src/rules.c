@@ -30,6 +30,7 @@ extern const struct qs_rule qs_rule_zk_stale_address;
 extern const struct qs_rule qs_rule_zk_cfg_differ;
 extern const struct qs_rule qs_rule_zk_myid_missing;
 extern const struct qs_rule qs_rule_zk_removed_member_present;
+extern const struct qs_rule qs_rule_zk_inconsistent_server;
 extern const struct qs_rule qs_rule_zk_no_quorum;
 extern const struct qs_rule qs_rule_zk_split_brain;
 extern const struct qs_rule qs_rule_zk_duplicate_myid;
@@ -92,6 +93,7 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_zk_cfg_differ,
 	&qs_rule_zk_myid_missing,
 	&qs_rule_zk_removed_member_present,
+	&qs_rule_zk_inconsistent_server,
 	&qs_rule_zk_no_quorum,
 	&qs_rule_zk_split_brain,
 	&qs_rule_zk_duplicate_myid,

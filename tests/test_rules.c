@@ -1043,6 +1043,67 @@ tm_zk_reconfig(struct tm *m)
 	}
 }
 
+/* zoo.cfg of node with servers 1-3, server 3's line given. */
+static void
+tm_zk_cfg3(struct tm *m, const char *node, const char *line3)
+{
+	tm_parse_on(m, node, "zk.cfg", "conf/zoo.cfg", qs_arena_printf(
+	    &m->run->arena, "tickTime=2000\ninitLimit=10\n"
+	    "server.1=10.0.0.1:2888:3888\nserver.2=10.0.0.2:2888:3888\n"
+	    "server.3=%s\n", line3));
+}
+
+DEFINE_TEST(test_rules_zookeeper_inconsistent_server)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	/* Server 3's own line has another election port. */
+	tm_init(&m);
+	tm_zk_node(&m, "z1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "z2", "2", "10.0.0.2:2181");
+	tm_zk_node(&m, "z3", "3", "10.0.0.3:2181");
+	tm_zk_cfg3(&m, "z1", "10.0.0.3:2888:3888");
+	tm_zk_cfg3(&m, "z2", "10.0.0.3:2888:3888");
+	tm_zk_cfg3(&m, "z3", "10.0.0.3:2888:3999");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-inconsistent-server", NULL);
+	CHECK(f != NULL && strstr(f->title, "z3's own server.3 line differs "
+	    "from the others' (election port)") != NULL);
+	CHECK(tm_has_fact(f, "z1's zoo.cfg has server.3=10.0.0.3:2888:3888"));
+	CHECK(tm_has_fact(f, "z3 is locked out of elections"));
+	CHECK(tm_has_step(f, "replace `server.3=10.0.0.3:2888:3999` with "
+	    "`server.3=10.0.0.3:2888:3888`"));
+	/* Same ids at the same quorum addresses: not different ensembles. */
+	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) == NULL);
+	tm_free(&m);
+
+	/* A role that differs is named too. */
+	tm_init(&m);
+	tm_zk_node(&m, "z1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "z2", "2", "10.0.0.2:2181");
+	tm_zk_node(&m, "z3", "3", "10.0.0.3:2181");
+	tm_zk_cfg3(&m, "z1", "10.0.0.3:2888:3888:participant");
+	tm_zk_cfg3(&m, "z2", "10.0.0.3:2888:3888:participant");
+	tm_zk_cfg3(&m, "z3", "10.0.0.3:2888:3888:observer");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-inconsistent-server", NULL);
+	CHECK(f != NULL && strstr(f->title, "(role)") != NULL);
+	CHECK(tm_has_fact(f, "It counts itself as observer, the others count "
+	    "it as participant"));
+	tm_free(&m);
+
+	/* Every line alike: nothing. */
+	tm_init(&m);
+	tm_zk_node(&m, "z1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "z3", "3", "10.0.0.3:2181");
+	tm_zk_cfg3(&m, "z1", "10.0.0.3:2888:3888");
+	tm_zk_cfg3(&m, "z3", "10.0.0.3:2888:3888");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-inconsistent-server", NULL) == NULL);
+	tm_free(&m);
+}
+
 DEFINE_TEST(test_rules_zookeeper_reconfig)
 {
 	struct tm		 m;
