@@ -59,6 +59,7 @@ extern const struct qs_rule qs_rule_etcd_store_differ;
 extern const struct qs_rule qs_rule_etcd_fnc_left;
 extern const struct qs_rule qs_rule_etcd_token_differ;
 extern const struct qs_rule qs_rule_etcd_peer_url_moved;
+extern const struct qs_rule qs_rule_etcd_restore_rollback;
 extern const struct qs_rule qs_rule_consul_data_corruption;
 extern const struct qs_rule qs_rule_zk_data_corruption;
 extern const struct qs_rule qs_rule_etcd_data_corruption;
@@ -120,6 +121,7 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_fnc_left,
 	&qs_rule_etcd_token_differ,
 	&qs_rule_etcd_peer_url_moved,
+	&qs_rule_etcd_restore_rollback,
 	&qs_rule_consul_data_corruption,
 	&qs_rule_zk_data_corruption,
 	&qs_rule_etcd_data_corruption,
