@@ -61,6 +61,7 @@ static const char *const signal_names[QS_SIG_COUNT] = {
 	[QS_SIG_PROBE_DOWN] = "probe-down",
 	[QS_SIG_PROBE_NOT_SERVING] = "probe-not-serving",
 	[QS_SIG_DATA_DAMAGE] = "data-damage",
+	[QS_SIG_DISK_FULL] = "disk-full",
 };
 
 void

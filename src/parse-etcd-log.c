@@ -201,6 +201,9 @@ static const struct etcd_log_match etcd_log_table[] = {
 	{ "has already been bootstrapped", ACT_SIG, QS_SIG_BOOTSTRAP_CONFLICT },
 	{ "member count is unequal", ACT_SIG, QS_SIG_BOOTSTRAP_CONFLICT },
 	{ "tocommit(", ACT_SIG, QS_SIG_COMMIT_OUT_OF_RANGE },
+	/* walpb/wal/snap ErrCRCMismatch; a write that hit ENOSPC */
+	{ "crc mismatch", ACT_SIG, QS_SIG_DATA_DAMAGE },
+	{ "no space left on device", ACT_SIG, QS_SIG_DISK_FULL },
 	{ "slow fdatasync", ACT_FDATASYNC, 0 },
 	{ "wal: sync duration of ", ACT_FDATASYNC, 0 },
 	{ "starting an etcd server", ACT_START, 0 },
@@ -1085,7 +1088,8 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		s->system = QS_SYS_ETCD;
 		s->time = l->time;
 		/* The excerpt may be cut before the phrase: keep which. */
-		if (m->sig == QS_SIG_BOOTSTRAP_CONFLICT)
+		if (m->sig == QS_SIG_BOOTSTRAP_CONFLICT ||
+		    m->sig == QS_SIG_DATA_DAMAGE || m->sig == QS_SIG_DISK_FULL)
 			s->detail = m->needle;
 		break;
 	case ACT_FDATASYNC:

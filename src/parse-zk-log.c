@@ -51,6 +51,11 @@
  *   "My id N not in the peer list"         signal REMOVED_SELF
  *   "Follower sid: N not in the current config V"
  *                                          signal REMOVED_SELF subject "N"
+ *   "Unable to load database on disk", "CRC check failed", "Last
+ *    transaction was partial" (message or exception text)
+ *                                          signal DATA_DAMAGE, detail the
+ *                                          phrase
+ *   "No space left on device"              signal DISK_FULL
  *   "Leaders epoch, N is less than accepted epoch, M"
  *                                          signal EPOCH_REFUSED (the
  *                                          learner cannot follow; not a
@@ -440,6 +445,22 @@ zk_log_reasons(struct zk_log *l, const char *s, size_t n)
 		zk_log_signal(l, QS_SIG_QUORUM_LOST, NULL, why);
 		return;
 	}
+	/*
+	 * Damage the server found in its own data (QuorumPeer.loadDataBase,
+	 * FileTxnLog's CRC and end-of-record checks) and a full disk: one
+	 * signal per line, wherever the text is (message or exception).
+	 */
+	if (zk_log_find(s, n, "Unable to load database on disk") != NULL)
+		zk_log_signal(l, QS_SIG_DATA_DAMAGE, NULL,
+		    "Unable to load database on disk");
+	else if (zk_log_find(s, n, "CRC check failed") != NULL)
+		zk_log_signal(l, QS_SIG_DATA_DAMAGE, NULL, "CRC check failed");
+	else if (zk_log_find(s, n, "Last transaction was partial") != NULL)
+		zk_log_signal(l, QS_SIG_DATA_DAMAGE, NULL,
+		    "Last transaction was partial");
+	if (zk_log_find(s, n, "No space left on device") != NULL)
+		zk_log_signal(l, QS_SIG_DISK_FULL, NULL,
+		    zk_log_str(l, s, n));
 	if ((p = zk_log_find(s, n, "Leaders epoch, ")) != NULL &&
 	    zk_log_find(p, (size_t)(s + n - p), "is less than accepted "
 	    "epoch") != NULL)

@@ -581,6 +581,9 @@ enum qs_signal_kind {
 	 * or zxid (or the one the file is named after), detail what.
 	 */
 	QS_SIG_DATA_DAMAGE,
+	/* The server's own log: a write failed for want of disk space
+	 * ("No space left on device", ENOSPC).  Detail: the text. */
+	QS_SIG_DISK_FULL,
 	QS_SIG_COUNT
 };
 

@@ -862,6 +862,23 @@ es_store_fact(struct qs_analysis *an, struct qs_finding *f,
 	    c->removed->members.n > 0 ? es_ids(an, c->removed) : "");
 }
 
+/* Our WAL decoder stopped at damage in this member's WAL. */
+static int
+es_wal_damaged(const struct qs_run *run, const struct qs_node *node)
+{
+	size_t	i;
+
+	for (i = 0; i < run->signals.n; i++) {
+		const struct qs_signal	*g = run->signals.v[i];
+
+		if (g->observer == node && g->kind == QS_SIG_DATA_DAMAGE &&
+		    g->ev.artifact != NULL && g->ev.artifact->kind != NULL &&
+		    strcmp(g->ev.artifact->kind->name, "etcd.wal") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 {
@@ -945,8 +962,13 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 			    "members", es_view_index(c[k].members),
 			    es_view_index(c[0].members));
 		}
-		/* A backend ahead of the member's own log was copied. */
+		/*
+		 * A backend ahead of the member's own log was copied; unless
+		 * the WAL is damaged, when its readable end is not its end
+		 * (etcd-data-corruption says so).
+		 */
 		if (c[1].members != NULL && nstale < 3 &&
+		    !es_wal_damaged(an->run, node) &&
 		    es_setting_max(an, node, "etcd.wal.last_index", &wl)) {
 			es_setting_max(an, node, "etcd.wal.snapshot_index",
 			    &ws);

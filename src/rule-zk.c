@@ -301,6 +301,159 @@ rule_zk_myid_missing(struct qs_analysis *an, const struct qs_rule *rule)
 	}
 }
 
+/* The raw server.N line of node's configuration `cfg` (its own file). */
+static const struct qs_setting *
+zk_line_in(const struct qs_run *run, const struct qs_view *cfg,
+    const char *id)
+{
+	size_t	i;
+	char	key[64];
+
+	snprintf(key, sizeof(key), "zk.server.%s", id);
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*st = run->settings.v[i];
+
+		if (st->observer == cfg->observer &&
+		    st->ev.artifact == cfg->ev.artifact &&
+		    strcmp(st->key, key) == 0)
+			return st;
+	}
+	return NULL;
+}
+
+/*
+ * "host:qport:eport:role;client" split into its fields (IPv6 hosts in
+ * brackets kept whole); n of 5.
+ */
+static size_t
+zk_line_fields(struct qs_analysis *an, const char *line, const char *f[5])
+{
+	const char	*p = line, *semi = strchr(line, ';'), *end, *c;
+	size_t		 n = 0;
+
+	end = semi != NULL ? semi : line + strlen(line);
+	while (p < end && n < 4) {
+		c = p;
+		if (*c == '[' && (c = memchr(c, ']', (size_t)(end - c))) ==
+		    NULL)
+			c = p;
+		c = memchr(c, ':', (size_t)(end - c));
+		if (c == NULL)
+			c = end;
+		f[n++] = qs_arena_printf(&an->run->arena, "%.*s",
+		    (int)(c - p), p);
+		p = c < end ? c + 1 : end;
+	}
+	while (n < 4)
+		f[n++] = "";
+	f[n++] = semi != NULL ? semi + 1 : "";
+	return n;
+}
+
+/*
+ * A server whose own server.N line differs from the line every other
+ * server has for it, in any field: it binds its quorum and election
+ * listeners where its own line says (QuorumCnxManager.Listener,
+ * QuorumPeer.QuorumServer in apache/zookeeper), while the others dial
+ * where theirs say; the election connections between them fail
+ * ("Cannot open channel to N at election address"), so it is locked out
+ * of elections, or counts a different role.
+ */
+static void
+rule_zk_inconsistent_server(struct qs_analysis *an,
+    const struct qs_rule *rule)
+{
+	static const char *const names[5] = { "host", "quorum port",
+	    "election port", "role", "client address" };
+	struct qs_run		*run = an->run;
+	const struct qs_zk	*z = qs_zk_facts(an);
+	size_t			 i, j, k, nf;
+	char			 fields[160];
+
+	if (z == NULL)
+		return;
+	for (i = 0; i < z->n; i++) {
+		const struct qs_zk_srv	*s = &z->srv[i];
+		const struct qs_setting	*own, *other = NULL, *o;
+		const struct qs_zk_srv	*by = NULL;
+		struct qs_finding	*f;
+		const char		*a[5], *b[5];
+		size_t			 differ = 0, agree = 0;
+
+		/* Two servers with one myid: zk-duplicate-myid says why. */
+		if (s->myid == NULL || s->cfg == NULL ||
+		    zk_myid_shared(run, s->myid) ||
+		    (own = zk_line_in(run, s->cfg, s->myid)) == NULL)
+			continue;
+		for (j = 0; j < z->n; j++) {
+			if (j == i || z->srv[j].cfg == NULL ||
+			    (o = zk_line_in(run, z->srv[j].cfg, s->myid)) ==
+			    NULL)
+				continue;
+			if (strcmp(o->value, own->value) == 0) {
+				agree++;
+				continue;
+			}
+			if (other == NULL) {
+				other = o;
+				by = &z->srv[j];
+			}
+			differ++;
+		}
+		/* Its line against a majority of the others' agreeing. */
+		if (other == NULL || differ <= agree)
+			continue;
+		(void)zk_line_fields(an, own->value, a);
+		nf = zk_line_fields(an, other->value, b);
+		fields[0] = '\0';
+		for (k = 0; k < nf; k++)
+			if (strcmp(a[k], b[k]) != 0)
+				snprintf(fields + strlen(fields),
+				    sizeof(fields) - strlen(fields), "%s%s",
+				    fields[0] != '\0' ? ", " : "", names[k]);
+		f = qs_finding_new(an, rule, "%s's own server.%s line differs "
+		    "from the others' (%s)", s->node->name, s->myid, fields);
+		qs_finding_node(f, s->node);
+		qs_finding_evidence(f, &own->ev);
+		qs_finding_fact(an, f, "%s's %s has server.%s=%s.",
+		    s->node->name, s->cfg->source, s->myid, own->value);
+		for (j = 0; j < z->n; j++) {
+			if (j == i || z->srv[j].cfg == NULL ||
+			    (o = zk_line_in(run, z->srv[j].cfg, s->myid)) ==
+			    NULL || strcmp(o->value, own->value) == 0)
+				continue;
+			qs_finding_node(f, z->srv[j].node);
+			qs_finding_evidence(f, &o->ev);
+			qs_finding_fact(an, f, "%s's %s has server.%s=%s.",
+			    z->srv[j].node->name, z->srv[j].cfg->source,
+			    s->myid, o->value);
+		}
+		if (strcmp(a[2], b[2]) != 0 || strcmp(a[0], b[0]) != 0)
+			qs_finding_fact(an, f, "%s listens for elections where "
+			    "its own line says (%s:%s), the others dial %s:%s: "
+			    "their election connections to it fail, and %s is "
+			    "locked out of elections (\"Cannot open channel to "
+			    "%s at election address\").", s->node->name, a[0],
+			    a[2], b[0], b[2], s->node->name, s->myid);
+		else if (strcmp(a[1], b[1]) != 0)
+			qs_finding_fact(an, f, "%s listens for its followers "
+			    "(when it leads) and talks to its leader on quorum "
+			    "port %s; the others use %s: it can win an election "
+			    "and lead nobody, or never sync.", s->node->name,
+			    a[1], b[1]);
+		if (strcmp(a[3], b[3]) != 0)
+			qs_finding_fact(an, f, "It counts itself as %s, the "
+			    "others count it as %s: the servers count different "
+			    "majorities.", *a[3] != '\0' ? a[3] : "participant",
+			    *b[3] != '\0' ? b[3] : "participant");
+		qs_finding_step(an, f, "On %s, in %s, replace `server.%s=%s` "
+		    "with `server.%s=%s` (what %s and the others have), then "
+		    "restart it.", s->node->name, s->cfg->ev.artifact != NULL ?
+		    s->cfg->ev.artifact->member : s->cfg->source, s->myid,
+		    own->value, s->myid, other->value, by->node->name);
+	}
+}
+
 /*
  * The last "Follower sid: N not in the current config V" a leader logged
  * about server `id` (LearnerHandler accepts such a server as a follower
@@ -512,6 +665,7 @@ zk_no_quorum_phrase(struct qs_analysis *an, const struct qs_rule *rule)
 /* The findings that explain a leaderless stretch with a majority up. */
 static const char *const zk_leaderless_causes[] = {
 	"zk-stale-address", "zk-cfg-differ", "zk-myid-missing",
+	"zk-inconsistent-server",
 	"zk-duplicate-myid", "zk-epoch-mismatch", NULL
 };
 
@@ -653,6 +807,21 @@ const struct qs_rule qs_rule_zk_cfg_differ = {
 	.remediation = "Make the server.N lines identical everywhere and "
 	    "restart the servers one at a time.",
 	.check = rule_zk_cfg_differ,
+};
+
+const struct qs_rule qs_rule_zk_inconsistent_server = {
+	.id = "zk-inconsistent-server",
+	.kind = "inconsistent-config",
+	.level = QS_LEVEL_ERROR,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "a server's own server.N line differs from the others'",
+	.explanation = "A server binds its quorum and election ports where "
+	    "its own server.N line says, the others dial where theirs say: "
+	    "a difference in host, port or role locks it out of elections or "
+	    "makes the servers count different majorities.",
+	.remediation = "Make its line the same as the others' and restart "
+	    "it.",
+	.check = rule_zk_inconsistent_server,
 };
 
 const struct qs_rule qs_rule_zk_removed_member_present = {

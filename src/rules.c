@@ -30,6 +30,7 @@ extern const struct qs_rule qs_rule_zk_stale_address;
 extern const struct qs_rule qs_rule_zk_cfg_differ;
 extern const struct qs_rule qs_rule_zk_myid_missing;
 extern const struct qs_rule qs_rule_zk_removed_member_present;
+extern const struct qs_rule qs_rule_zk_inconsistent_server;
 extern const struct qs_rule qs_rule_zk_no_quorum;
 extern const struct qs_rule qs_rule_zk_split_brain;
 extern const struct qs_rule qs_rule_zk_duplicate_myid;
@@ -59,10 +60,17 @@ extern const struct qs_rule qs_rule_etcd_fnc_left;
 extern const struct qs_rule qs_rule_etcd_token_differ;
 extern const struct qs_rule qs_rule_etcd_peer_url_moved;
 extern const struct qs_rule qs_rule_etcd_restore_rollback;
+extern const struct qs_rule qs_rule_consul_data_corruption;
+extern const struct qs_rule qs_rule_zk_data_corruption;
+extern const struct qs_rule qs_rule_etcd_data_corruption;
 /* Last of each system: they name the other findings as causes. */
 extern const struct qs_rule qs_rule_consul_crash_loop;
 extern const struct qs_rule qs_rule_zk_crash_loop;
 extern const struct qs_rule qs_rule_etcd_crash_loop;
+/* After the crash loops and elections they explain. */
+extern const struct qs_rule qs_rule_consul_disk_full;
+extern const struct qs_rule qs_rule_zk_disk_full;
+extern const struct qs_rule qs_rule_etcd_disk_full;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -86,6 +94,7 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_zk_cfg_differ,
 	&qs_rule_zk_myid_missing,
 	&qs_rule_zk_removed_member_present,
+	&qs_rule_zk_inconsistent_server,
 	&qs_rule_zk_no_quorum,
 	&qs_rule_zk_split_brain,
 	&qs_rule_zk_duplicate_myid,
@@ -112,9 +121,15 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_token_differ,
 	&qs_rule_etcd_peer_url_moved,
 	&qs_rule_etcd_restore_rollback,
+	&qs_rule_consul_data_corruption,
+	&qs_rule_zk_data_corruption,
+	&qs_rule_etcd_data_corruption,
 	&qs_rule_consul_crash_loop,
 	&qs_rule_zk_crash_loop,
 	&qs_rule_etcd_crash_loop,
 	&qs_rule_etcd_quorum_loss,	/* after the findings it links */
+	&qs_rule_consul_disk_full,
+	&qs_rule_zk_disk_full,
+	&qs_rule_etcd_disk_full,
 	NULL
 };

@@ -198,6 +198,35 @@ DEFINE_TEST(test_parse_zk_log_follower)
 }
 
 /* The leader side of a reconfiguration. */
+/* Damage and a full disk, in messages and in exception texts. */
+DEFINE_TEST(test_parse_zk_log_damage)
+{
+	static const char	log[] =
+	    "2018-04-23 17:08:30,100 [myid:2] - ERROR [SyncThread:2:"
+	    "SyncRequestProcessor@200] - Severe unrecoverable error, exiting\n"
+	    "java.io.IOException: No space left on device\n"
+	    "\tat java.io.FileOutputStream.writeBytes(Native Method)\n"
+	    "2018-04-23 17:08:30,702 [myid:2] - ERROR [main:Util@239] - Last "
+	    "transaction was partial.\n"
+	    "2018-04-23 17:08:30,705 [myid:2] - ERROR [main:QuorumPeer@955] - "
+	    "Unable to load database on disk\n"
+	    "java.io.IOException: CRC check failed\n";
+	struct qs_run		*run = qs_test_parse("zk.log", LOG, log, 0);
+	const struct qs_signal	*s;
+
+	CHECK_INT(zk_t_nsignals(run, NULL, QS_SIG_DISK_FULL), 1);
+	s = zk_t_signal(run, NULL, QS_SIG_DISK_FULL, 0);
+	CHECK(s != NULL && strstr(s->detail, "No space left on device") !=
+	    NULL && s->ev.line == 2);
+	CHECK_INT(zk_t_nsignals(run, NULL, QS_SIG_DATA_DAMAGE), 3);
+	s = zk_t_signal(run, NULL, QS_SIG_DATA_DAMAGE, 0);
+	CHECK(s != NULL && strcmp(s->detail, "Last transaction was partial")
+	    == 0);
+	s = zk_t_signal(run, NULL, QS_SIG_DATA_DAMAGE, 2);
+	CHECK(s != NULL && strcmp(s->detail, "CRC check failed") == 0);
+	qs_run_free(run);
+}
+
 DEFINE_TEST(test_parse_zk_log_reconfig_leader)
 {
 	static const char	log[] =

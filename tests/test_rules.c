@@ -1076,6 +1076,67 @@ tm_zk_reconfig(struct tm *m)
 	}
 }
 
+/* zoo.cfg of node with servers 1-3, server 3's line given. */
+static void
+tm_zk_cfg3(struct tm *m, const char *node, const char *line3)
+{
+	tm_parse_on(m, node, "zk.cfg", "conf/zoo.cfg", qs_arena_printf(
+	    &m->run->arena, "tickTime=2000\ninitLimit=10\n"
+	    "server.1=10.0.0.1:2888:3888\nserver.2=10.0.0.2:2888:3888\n"
+	    "server.3=%s\n", line3));
+}
+
+DEFINE_TEST(test_rules_zookeeper_inconsistent_server)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	/* Server 3's own line has another election port. */
+	tm_init(&m);
+	tm_zk_node(&m, "z1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "z2", "2", "10.0.0.2:2181");
+	tm_zk_node(&m, "z3", "3", "10.0.0.3:2181");
+	tm_zk_cfg3(&m, "z1", "10.0.0.3:2888:3888");
+	tm_zk_cfg3(&m, "z2", "10.0.0.3:2888:3888");
+	tm_zk_cfg3(&m, "z3", "10.0.0.3:2888:3999");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-inconsistent-server", NULL);
+	CHECK(f != NULL && strstr(f->title, "z3's own server.3 line differs "
+	    "from the others' (election port)") != NULL);
+	CHECK(tm_has_fact(f, "z1's zoo.cfg has server.3=10.0.0.3:2888:3888"));
+	CHECK(tm_has_fact(f, "z3 is locked out of elections"));
+	CHECK(tm_has_step(f, "replace `server.3=10.0.0.3:2888:3999` with "
+	    "`server.3=10.0.0.3:2888:3888`"));
+	/* Same ids at the same quorum addresses: not different ensembles. */
+	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) == NULL);
+	tm_free(&m);
+
+	/* A role that differs is named too. */
+	tm_init(&m);
+	tm_zk_node(&m, "z1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "z2", "2", "10.0.0.2:2181");
+	tm_zk_node(&m, "z3", "3", "10.0.0.3:2181");
+	tm_zk_cfg3(&m, "z1", "10.0.0.3:2888:3888:participant");
+	tm_zk_cfg3(&m, "z2", "10.0.0.3:2888:3888:participant");
+	tm_zk_cfg3(&m, "z3", "10.0.0.3:2888:3888:observer");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-inconsistent-server", NULL);
+	CHECK(f != NULL && strstr(f->title, "(role)") != NULL);
+	CHECK(tm_has_fact(f, "It counts itself as observer, the others count "
+	    "it as participant"));
+	tm_free(&m);
+
+	/* Every line alike: nothing. */
+	tm_init(&m);
+	tm_zk_node(&m, "z1", "1", "10.0.0.1:2181");
+	tm_zk_node(&m, "z3", "3", "10.0.0.3:2181");
+	tm_zk_cfg3(&m, "z1", "10.0.0.3:2888:3888");
+	tm_zk_cfg3(&m, "z3", "10.0.0.3:2888:3888");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-inconsistent-server", NULL) == NULL);
+	tm_free(&m);
+}
+
 DEFINE_TEST(test_rules_zookeeper_reconfig)
 {
 	struct tm		 m;
@@ -1206,6 +1267,93 @@ DEFINE_TEST(test_rules_crash_loop)
 	tm_zk_starts(&m, 5, "exit code 0");
 	tm_analyse(&m);
 	CHECK(tm_finding(&m, "zk-crash-loop", NULL) == NULL);
+	tm_free(&m);
+}
+
+/* Damage our txn log decoder found on zk1, with `what` as its detail. */
+static void
+tm_zk_damage(struct tm *m, const char *what)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, "zk1", "zk.txnlog",
+	    "version-2/log.100000001");
+	struct qs_clock		 c = { 0 };
+
+	c.set = QS_CLOCK_ZXID;
+	c.zxid = 0x100000007ULL;
+	(void)qs_emit_damage(ctx, 4096, 0, &c, what);
+}
+
+/* A line of zk1's own log: a signal at `ms`. */
+static void
+tm_zk_said(struct tm *m, enum qs_signal_kind kind, const char *detail,
+    int64_t ms)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, "zk1", "zk.log",
+	    "var/log/zookeeper/zookeeper.log");
+	struct qs_evidence	 ev = tm_ev(ctx, 9);
+	struct qs_signal	*g = qs_emit_signal(ctx, kind, NULL, &ev);
+
+	g->detail = detail;
+	g->time.set = 1;
+	g->time.ms = ms;
+}
+
+DEFINE_TEST(test_rules_damage)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	struct qs_event		*e;
+
+	/* A torn tail only: what a crash leaves, information. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_damage(&m, "ZooKeeper txn log: last transaction was partial");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-data-corruption", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_INFO);
+	CHECK(f != NULL && strstr(f->title, "torn last record") != NULL);
+	CHECK(tm_has_fact(f, "at offset 4096, zxid 0x100000007"));
+	CHECK(f != NULL && f->steps.n == 0);
+	tm_free(&m);
+
+	/* A checksum that fails, the server's refusal and its exit. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_damage(&m, "ZooKeeper txn log: Adler-32 mismatch");
+	tm_zk_said(&m, QS_SIG_DATA_DAMAGE, "Unable to load database on disk",
+	    5000);
+	e = tm_zk_event(&m, "zk1", QS_EV_STOP, 5100, 0);
+	e->detail = "exit code 1";
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-data-corruption", NULL);
+	CHECK(f != NULL && f->level == QS_LEVEL_ERROR);
+	CHECK(f != NULL && strstr(f->title, "zk1 refuses to start") != NULL);
+	CHECK(tm_has_fact(f, "\"Unable to load database on disk\""));
+	CHECK(tm_has_fact(f, "exited (exit code 1)"));
+	CHECK(tm_has_step(f, "move <dataDir>/version-2 aside"));
+	CHECK(tm_finding(&m, "zk-disk-full", NULL) == NULL);
+	tm_free(&m);
+
+	/* A full disk, and the election after it. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_said(&m, QS_SIG_DISK_FULL, "java.io.IOException: No space "
+	    "left on device", 5000);
+	(void)tm_zk_event(&m, "zk1", QS_EV_LEADER_ELECTED, 9000, 2);
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-disk-full", NULL);
+	CHECK(f != NULL && strstr(f->title, "zk1 ran out of disk space") !=
+	    NULL);
+	CHECK(tm_has_fact(f, "1 leader election logged from then on"));
+	CHECK(tm_finding(&m, "zk-data-corruption", NULL) == NULL);
+	tm_free(&m);
+
+	/* Nothing damaged: nothing said. */
+	tm_init(&m);
+	tm_zk_node(&m, "zk1", "1", "10.0.0.1:2181");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-data-corruption", NULL) == NULL);
+	CHECK(tm_finding(&m, "zk-disk-full", NULL) == NULL);
 	tm_free(&m);
 }
 
