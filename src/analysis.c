@@ -317,6 +317,7 @@ qs_analyse(struct qs_run *run, struct qs_analysis *an)
 	memset(an, 0, sizeof(*an));
 	an->run = an->whole = run;
 	qs_model_resolve(run);
+	qs_etcd_leftovers(run);
 	qs_clusters_build(run, &an->clusters);
 	for (i = 0; i < an->clusters.n; i++)
 		analysis_cluster(an, run, an->clusters.v[i]);

@@ -120,6 +120,43 @@ facts_fail_event(struct qs_run *run, const struct qs_cluster *c,
 	qs_vec_push(&run->events, e);
 }
 
+/*
+ * ZooKeeper servers a reconfiguration added or removed, as member-add and
+ * member-remove events at the reconfig txn's time (untimed, with the
+ * version as zxid, when only the dynamic files tell).
+ */
+static void
+facts_zk_changes(struct qs_run *run, const struct qs_cluster *c)
+{
+	const struct qs_zk	*z = c->facts;
+	size_t			 i;
+
+	for (i = 0; z != NULL && i < z->changes.n; i++) {
+		const struct qs_zk_change	*ch = z->changes.v[i];
+		struct qs_event			*e;
+
+		e = qs_arena_alloc(&run->arena, sizeof(*e));
+		e->kind = ch->add ? QS_EV_MEMBER_ADD : QS_EV_MEMBER_REMOVE;
+		e->system = QS_SYS_ZOOKEEPER;
+		e->ev = *ch->to->ev;
+		e->time = ch->to->time;
+		e->clock.set = QS_CLOCK_ZXID;
+		e->clock.zxid = ch->to->version;
+		e->observer = e->ev.artifact != NULL ? e->ev.artifact->node :
+		    NULL;
+		if (e->observer == NULL)
+			continue;
+		e->subject_node = ch->srv != NULL ? ch->srv->node : NULL;
+		e->subject = e->subject_node != NULL ? e->subject_node->name :
+		    qs_arena_printf(&run->arena, "server.%s", ch->id);
+		e->detail = qs_arena_printf(&run->arena, "server.%s=%s %s by "
+		    "reconfiguration (version %llx)", ch->id, ch->address !=
+		    NULL ? ch->address : "?", ch->add ? "added" : "removed",
+		    (unsigned long long)ch->to->version);
+		qs_vec_push(&run->events, e);
+	}
+}
+
 /* Inferred crashes and fatal stops from every history, as events. */
 void
 qs_facts_events(struct qs_analysis *an)
@@ -130,6 +167,9 @@ qs_facts_events(struct qs_analysis *an)
 	for (i = 0; i < an->clusters.n; i++) {
 		const struct qs_cluster	*c = an->clusters.v[i];
 		const struct qs_history	*h = c->history;
+
+		if (c->system == QS_SYS_ZOOKEEPER)
+			facts_zk_changes(run, c);
 
 		for (j = 0; h != NULL && j < h->members.n; j++) {
 			const struct qs_hmember	*m = h->members.v[j];

@@ -81,6 +81,19 @@
  *   "closed etcd server", level fatal/C    STOP
  *   "force new cluster", "force-new-cluster":true
  *                                          setting etcd.log.force_new_cluster
+ *                                          (the first), and one setting
+ *                                          etcd.log.force_new_cluster_start
+ *                                          per start that applied it (value:
+ *                                          the time, "-" when untimed)
+ *   "dial tcp ADDR: " (Go's net error in any rafthttp or prober line)
+ *                                          one setting etcd.log.dial_failed
+ *                                          per address, "ADDR COUNT", at
+ *                                          its first line (up to
+ *                                          ETCD_LOG_DIALS addresses)
+ *   "sending database snapshot to client" (3.4 capnslog and zap, 3.5:
+ *    etcdserver/api/v3rpc maintenance.go Snapshot: a backup being taken,
+ *    `etcdctl snapshot save`)             setting etcd.log.snapshot_sent per
+ *                                          line (value: the time, or "-")
  *   "starting member ID", "local-member-id":"ID"
  *                                          identity member id (self, once)
  * Repeated signals (a mismatch is logged for every peer request) are kept
@@ -108,6 +121,8 @@
 #define ETCD_LOG_LINE_MAX	(64 * 1024)
 #define ETCD_LOG_OBS_MAX	1000000		/* observations per file */
 #define ETCD_LOG_SIG_MAX	16		/* kept per signal kind */
+#define ETCD_LOG_DIALS		16		/* addresses counted */
+#define ETCD_LOG_ADDR_MAX	96
 #define ETCD_LOG_ID_MAX		16		/* hex digits of a member id */
 #define ETCD_LOG_WRAP_MAX	128		/* wrapper prefix bytes */
 #define ETCD_LOG_PEERS_MAX	16		/* peers whose state is kept */
@@ -120,7 +135,7 @@ enum etcd_log_act {
 	ACT_START, ACT_STOP, ACT_FORCE, ACT_SELF, ACT_QUORUM, ACT_PRECANDIDATE,
 	ACT_HEARTBEAT, ACT_APPLY, ACT_DRIFT, ACT_INACTIVE, ACT_ACTIVE,
 	ACT_STREAM_LOST, ACT_ELECTION_TIMEOUT, ACT_PEER_STOPPED, ACT_SNAPSHOT,
-	ACT_LOG_COMPACT, ACT_MVCC_COMPACT
+	ACT_LOG_COMPACT, ACT_MVCC_COMPACT, ACT_SNAPSHOT_SENT
 };
 
 struct etcd_log_match {
@@ -178,6 +193,7 @@ static const struct etcd_log_match etcd_log_table[] = {
 	{ "etcdmain: etcd Version:", ACT_START, 0 },
 	{ "closed etcd server", ACT_STOP, 0 },
 	{ "embed: force new cluster", ACT_FORCE, 0 },
+	{ "sending database snapshot to client", ACT_SNAPSHOT_SENT, 0 },
 	{ "starting member ", ACT_SELF, 0 },
 	{ "restarting member ", ACT_SELF, 0 },
 	{ "embed: election = ", ACT_ELECTION_TIMEOUT, 0 },
@@ -232,6 +248,13 @@ struct etcd_log {
 	uint64_t		 fsync_line;
 	int			 fsync_seen;
 	int			 force_seen;
+	int			 force_this_start;
+	struct etcd_log_dial {
+		char			 addr[ETCD_LOG_ADDR_MAX];
+		uint64_t		 lines;
+		struct qs_evidence	 ev;
+	}			 dials[ETCD_LOG_DIALS];
+	size_t			 ndials;
 	struct etcd_log_stat	 heartbeat;
 	struct etcd_log_stat	 apply;
 	struct etcd_log_stat	 drift;
@@ -395,6 +418,20 @@ static struct qs_evidence
 etcd_log_ev(struct etcd_log *l)
 {
 	return qs_evidence_line(l->ctx, l->lineno, l->line);
+}
+
+/* A setting whose value is the line's time (or "-"), one per line. */
+static void
+etcd_log_timed_setting(struct etcd_log *l, const char *key)
+{
+	struct qs_evidence	 ev;
+	char			 t[64];
+
+	if (!etcd_log_room(l))
+		return;
+	ev = etcd_log_ev(l);
+	qs_emit_setting(l->ctx, key, l->time.set ? qs_time_format(&l->time, t,
+	    sizeof(t)) : "-", &ev);
 }
 
 static struct qs_event *
@@ -936,12 +973,18 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		if (etcd_log_duration_field(l, "election-timeout", &ms) == 0)
 			etcd_log_timeout(l, ms);
 		etcd_log_event(l, QS_EV_START, NULL, 0, 0);
+		l->force_this_start = 0;
 		if (etcd_log_find(l->line, l->len,
-		    "\"force-new-cluster\":true") != NULL && !l->force_seen) {
-			l->force_seen = 1;
-			ev = etcd_log_ev(l);
-			qs_emit_setting(l->ctx, "etcd.log.force_new_cluster",
-			    "true", &ev);
+		    "\"force-new-cluster\":true") != NULL) {
+			if (!l->force_seen) {
+				l->force_seen = 1;
+				ev = etcd_log_ev(l);
+				qs_emit_setting(l->ctx,
+				    "etcd.log.force_new_cluster", "true", &ev);
+			}
+			etcd_log_timed_setting(l,
+			    "etcd.log.force_new_cluster_start");
+			l->force_this_start = 1;
 		}
 		break;
 	case ACT_STOP:
@@ -954,6 +997,14 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 			qs_emit_setting(l->ctx, "etcd.log.force_new_cluster",
 			    "true", &ev);
 		}
+		if (!l->force_this_start) {
+			l->force_this_start = 1;
+			etcd_log_timed_setting(l,
+			    "etcd.log.force_new_cluster_start");
+		}
+		break;
+	case ACT_SNAPSHOT_SENT:
+		etcd_log_timed_setting(l, "etcd.log.snapshot_sent");
 		break;
 	case ACT_SELF:
 		etcd_log_self(l, etcd_log_id(l, p));
@@ -1070,6 +1121,39 @@ etcd_log_header(struct etcd_log *l, int *fatal)
 	return 0;
 }
 
+/* A failed dial: Go's "dial tcp ADDR: ..." anywhere in the line. */
+static void
+etcd_log_dial(struct etcd_log *l)
+{
+	const char	*p = etcd_log_find(l->line, l->len, "dial tcp "), *e;
+	const char	*end = l->line + l->len;
+	size_t		 n, i;
+
+	if (p == NULL)
+		return;
+	p += 9;
+	for (e = p; e < end && *e != ' ' && *e != '"' && *e != ')'; e++)
+		continue;
+	if (e > p && e[-1] == ':')
+		e--;
+	n = (size_t)(e - p);
+	if (n == 0 || n >= ETCD_LOG_ADDR_MAX || memchr(p, ':', n) == NULL)
+		return;
+	for (i = 0; i < l->ndials; i++)
+		if (strlen(l->dials[i].addr) == n &&
+		    memcmp(l->dials[i].addr, p, n) == 0) {
+			l->dials[i].lines++;
+			return;
+		}
+	if (l->ndials == ETCD_LOG_DIALS || !etcd_log_room(l))
+		return;
+	memcpy(l->dials[i].addr, p, n);
+	l->dials[i].addr[n] = '\0';
+	l->dials[i].lines = 1;
+	l->dials[i].ev = etcd_log_ev(l);
+	l->ndials++;
+}
+
 int
 qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 {
@@ -1107,10 +1191,15 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 				break;
 			}
 		}
+		etcd_log_dial(&l);
 		if (fatal)
 			etcd_log_event(&l, QS_EV_STOP, NULL, 0, 0);
 	}
 	etcd_log_flush_election(&l);
+	for (i = 0; i < l.ndials; i++)
+		qs_emit_setting(ctx, "etcd.log.dial_failed", qs_arena_printf(
+		    &ctx->run->arena, "%s %llu", l.dials[i].addr,
+		    (unsigned long long)l.dials[i].lines), &l.dials[i].ev);
 	if (l.fsync_seen) {
 		ev = qs_evidence_line(ctx, l.fsync_line, NULL);
 		qs_emit_setting(ctx, "etcd.log.slow_fdatasync_max",

@@ -272,6 +272,11 @@ struct qs_artifact {
 	/* A log's first and last timed line (qs_artifact_time()). */
 	struct qs_time		 first_time, last_time;
 	uint64_t		 first_line, last_line;
+	/*
+	 * Not the node's live state: an etcd member dir or backup beside
+	 * the data dir its configuration names (qs_etcd_leftovers()).
+	 */
+	int			 leftover;
 };
 struct qs_node_rule {			/* --node NAME=GLOB */
 	const char	*name;
@@ -1152,10 +1157,29 @@ struct qs_zk_srv {
 	size_t				 epoch_sigs;
 };
 
+/* One configuration version of the ensemble, from any server's files. */
+struct qs_zk_version {
+	uint64_t		 version;	/* the reconfig's zxid */
+	const struct qs_view	*view;		/* its server lines */
+	struct qs_time		 time;		/* of the reconfig txn */
+	const struct qs_evidence *ev;		/* the txn, else the file */
+};
+/* A server added or removed between two versions. */
+struct qs_zk_change {
+	int			 add;
+	const char		*id;		/* sid */
+	const char		*address;	/* quorum address */
+	const struct qs_zk_srv	*srv;		/* the server, if in the bundle */
+	const struct qs_zk_version *to;		/* the version that did it */
+};
 struct qs_zk {
 	struct qs_zk_srv	 srv[QS_ZK_SRV_MAX];
 	size_t			 n;
 	struct qs_history	*history;
+	struct qs_vec		 versions;	/* struct qs_zk_version *, by
+						   version */
+	struct qs_vec		 changes;	/* struct qs_zk_change *, in
+						   order */
 };
 
 struct qs_zk	*qs_zk_facts(struct qs_analysis *);
@@ -1176,6 +1200,9 @@ const struct qs_zk_srv *qs_zk_best(const struct qs_zk *,
 const char *qs_zk_survivor_text(struct qs_analysis *, const struct qs_zk *,
 	    const struct qs_zk_srv *);
 int	 qs_zk_fsync_low(const struct qs_setting *);
+const struct qs_zk_change *qs_zk_removed(const struct qs_zk *, const char *);
+const struct qs_zk_srv *qs_zk_srv_of(const struct qs_zk *,
+	    const struct qs_node *);
 void	 qs_zk_fsync_fact(struct qs_analysis *, struct qs_finding *,
 	    const struct qs_zk *);
 
@@ -1238,6 +1265,13 @@ struct qs_cluster *qs_facts_cluster(const struct qs_analysis *,
 void	qs_facts_build(struct qs_analysis *);
 void	qs_facts_events(struct qs_analysis *);
 void	qs_facts_free(struct qs_analysis *);
+
+/*
+ * etcd-data-dir.c: the live data dir of each etcd member, from its
+ * configuration; member dirs and backups beside it become leftovers.
+ */
+size_t	qs_etcd_leftovers(struct qs_run *);
+const char *qs_etcd_host_path(const struct qs_artifact *);
 
 /* rule-etcd.c: etcd facts the log and state rules share. */
 const char *qs_etcd_data_dir(struct qs_analysis *, const struct qs_node *);

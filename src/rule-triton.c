@@ -1331,6 +1331,41 @@ rule_triton_ghost(struct qs_analysis *an, const struct qs_rule *rule)
 	rule_triton_unregistered_ix(an, rule, ix);
 }
 
+/*
+ * A count a dynamic reconfiguration set (the version in force is not the
+ * first one): the operator chose it with `reconfig`, mid-way through
+ * adding or removing servers; the advice stands, as information.
+ */
+static void
+zk_size_by_reconfig(struct qs_analysis *an, struct qs_finding *f,
+    const struct qs_view *v)
+{
+	const struct qs_zk		*z = qs_zk_facts(an);
+	const struct qs_zk_version	*first;
+	char				 t[40];
+	size_t				 i;
+
+	if (f->level == QS_LEVEL_INFO || z == NULL || z->versions.n < 2 ||
+	    !(v->clock.set & QS_CLOCK_ZXID))
+		return;
+	first = z->versions.v[0];
+	for (i = 1; i < z->versions.n; i++) {
+		const struct qs_zk_version *ver = z->versions.v[i];
+
+		if (ver->version != v->clock.zxid ||
+		    first->version == ver->version)
+			continue;
+		f->level = QS_LEVEL_INFO;
+		qs_finding_fact(an, f, "The count was set by a dynamic "
+		    "reconfiguration (version %llx%s%s): an operator's "
+		    "choice, perhaps one step of a replacement.",
+		    (unsigned long long)ver->version, ver->time.set ?
+		    " at " : "", ver->time.set ? qs_time_format(&ver->time,
+		    t, sizeof(t)) : "");
+		return;
+	}
+}
+
 static void
 rule_zk_ensemble_size(struct qs_analysis *an, const struct qs_rule *rule)
 {
@@ -1378,6 +1413,7 @@ rule_zk_ensemble_size(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_finding_evidence(f, &v->ev);
 		qs_finding_fact(an, f, "%s's %s lists %zu voters.", node->name,
 		    v->source, voters);
+		zk_size_by_reconfig(an, f, v);
 		if (voters == first)
 			qs_finding_step(an, f, "Elsewhere, on %s add or "
 			    "remove server.N lines in %s (on every server "

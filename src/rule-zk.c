@@ -238,6 +238,7 @@ static void
 rule_zk_myid_missing(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	struct qs_run		*run = an->run;
+	const struct qs_zk	*z = qs_zk_facts(an);
 	struct qs_finding	*f;
 	size_t			 i, j;
 
@@ -262,6 +263,9 @@ rule_zk_myid_missing(struct qs_analysis *an, const struct qs_rule *rule)
 		}
 		if (hit)
 			continue;	/* a logged refusal was fixed since */
+		/* Removed by a reconfiguration: zk-removed-member-present. */
+		if (z != NULL && qs_zk_removed(z, myid->value) != NULL)
+			continue;
 		f = qs_finding_new(an, rule, "%s's myid %s has no server.%s "
 		    "line", node->name, myid->value, myid->value);
 		qs_finding_node(f, (struct qs_node *)node);
@@ -294,6 +298,120 @@ rule_zk_myid_missing(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_finding_step(an, f, "Give %s the myid of its server.N line "
 		    "(the myid file in its data dir), or add its line to every "
 		    "server's configuration.", node->name);
+	}
+}
+
+/*
+ * The last "Follower sid: N not in the current config V" a leader logged
+ * about server `id` (LearnerHandler accepts such a server as a follower
+ * that does not vote), at or after `after` when that is set.
+ */
+static const struct qs_signal *
+zk_nonvoter_accepted(const struct qs_run *run, const char *id,
+    const struct qs_time *after)
+{
+	const struct qs_signal	*last = NULL;
+	size_t			 i;
+
+	for (i = 0; i < run->signals.n; i++) {
+		const struct qs_signal	*g = run->signals.v[i];
+
+		if (g->kind != QS_SIG_REMOVED_SELF || g->subject == NULL ||
+		    g->system != QS_SYS_ZOOKEEPER ||
+		    strcmp(g->subject, id) != 0)
+			continue;
+		if (after->set && (!g->time.set || g->time.ms < after->ms))
+			continue;
+		if (last == NULL || (g->time.set && last->time.set &&
+		    g->time.ms >= last->time.ms))
+			last = g;
+	}
+	return last;
+}
+
+/*
+ * A server that a reconfiguration removed and that still runs: it
+ * answered a four-letter word at collection, or (when nobody's answers
+ * were collected) a leader accepted it as a non-voting follower after
+ * the removal.  One that was stopped after its removal is a clean
+ * decommission and says nothing.
+ */
+static void
+rule_zk_removed_present(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	const struct qs_zk	*z = qs_zk_facts(an);
+	struct qs_finding	*f;
+	size_t			 i, j, voters;
+	int			 any_answered = 0;
+	char			 t[40];
+
+	if (z == NULL)
+		return;
+	for (i = 0; i < z->n; i++)
+		any_answered |= z->srv[i].answered;
+	for (i = 0; i < z->n; i++) {
+		const struct qs_zk_srv		*s = &z->srv[i];
+		const struct qs_zk_change	*rm;
+		const struct qs_zk_version	*now;
+		const struct qs_signal		*acc;
+
+		if (s->myid == NULL ||
+		    (rm = qs_zk_removed(z, s->myid)) == NULL)
+			continue;
+		acc = zk_nonvoter_accepted(run, s->myid, &rm->to->time);
+		if (!s->answered && (any_answered || acc == NULL))
+			continue;
+		now = z->versions.v[z->versions.n - 1];
+		for (voters = 0, j = 0; j < now->view->members.n; j++)
+			if (((const struct qs_member *)now->view->members.v[j])->
+			    state == QS_MEMBER_VOTER)
+				voters++;
+		f = qs_finding_new(an, rule, "%s (myid %s) was removed by a "
+		    "reconfiguration and still runs", s->node->name, s->myid);
+		qs_finding_node(f, s->node);
+		qs_finding_evidence(f, rm->to->ev);
+		qs_finding_fact(an, f, "Configuration version %llx%s%s "
+		    "removed server.%s=%s; the ensemble's %zu voters are now "
+		    "%s.", (unsigned long long)rm->to->version,
+		    rm->to->time.set ? " at " : "", rm->to->time.set ?
+		    qs_time_format(&rm->to->time, t, sizeof(t)) : "",
+		    s->myid, rm->address != NULL ? rm->address : "?", voters,
+		    zk_view_text(an, now->view));
+		if (s->answered && s->mode != NULL) {
+			qs_finding_evidence(f, &s->mode->ev);
+			qs_finding_fact(an, f, "At collection %s answered as a "
+			    "%s (Mode: %s): it runs, syncs and serves clients, "
+			    "but does not vote.", s->node->name,
+			    strcmp(s->mode->value, "observer") == 0 ?
+			    "observer" : "non-voting follower",
+			    s->mode->value);
+		} else if (s->answered)
+			qs_finding_fact(an, f, "%s answered a four-letter word "
+			    "at collection: it runs but does not vote.",
+			    s->node->name);
+		if (acc != NULL) {
+			qs_finding_evidence(f, &acc->ev);
+			qs_finding_fact(an, f, "Its leader %s accepted it as a "
+			    "follower outside the configuration (\"%s\"%s%s).",
+			    acc->observer != NULL ? acc->observer->name : "?",
+			    acc->ev.excerpt != NULL ? acc->ev.excerpt :
+			    "Follower sid not in the current config",
+			    acc->time.set ? " at " : "", acc->time.set ?
+			    qs_time_format(&acc->time, t, sizeof(t)) : "");
+		}
+		qs_finding_fact(an, f, "Not a quorum problem: the %zu voters "
+		    "decide alone; but its own zoo.cfg still makes it a "
+		    "ZooKeeper server of this ensemble, and clients or "
+		    "inventories that list it keep using it.", voters);
+		qs_finding_step(an, f, "If %s should vote again, add it back "
+		    "through the leader (`reconfig -add server.%s=%s...`).",
+		    s->node->name, s->myid, rm->address != NULL ?
+		    rm->address : "");
+		qs_finding_step(an, f, "Otherwise decommission it: stop "
+		    "ZooKeeper on %s, move its data dir aside, and take it out "
+		    "of every client connect string (on Triton, of SAPI's "
+		    "ZK_SERVERS).", s->node->name);
 	}
 }
 
@@ -535,6 +653,22 @@ const struct qs_rule qs_rule_zk_cfg_differ = {
 	.remediation = "Make the server.N lines identical everywhere and "
 	    "restart the servers one at a time.",
 	.check = rule_zk_cfg_differ,
+};
+
+const struct qs_rule qs_rule_zk_removed_member_present = {
+	.id = "zk-removed-member-present",
+	.kind = "removed-member-present",
+	.level = QS_LEVEL_WARNING,
+	.system = QS_SYS_ZOOKEEPER,
+	.title = "a server removed by reconfiguration still runs",
+	.explanation = "ZooKeeper's dynamic reconfiguration (3.5+) removes a "
+	    "server from the voters, but a removed server that keeps running "
+	    "is accepted by the leader as a follower that does not vote: it "
+	    "keeps syncing and serving its clients, but counts for no "
+	    "majority, and its removal was never finished.",
+	.remediation = "Add it back with `reconfig -add`, or stop it and "
+	    "remove it from the clients' connect strings.",
+	.check = rule_zk_removed_present,
 };
 
 const struct qs_rule qs_rule_zk_myid_missing = {

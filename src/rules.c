@@ -29,6 +29,7 @@ extern const struct qs_rule qs_rule_consul_removed_campaigns;
 extern const struct qs_rule qs_rule_zk_stale_address;
 extern const struct qs_rule qs_rule_zk_cfg_differ;
 extern const struct qs_rule qs_rule_zk_myid_missing;
+extern const struct qs_rule qs_rule_zk_removed_member_present;
 extern const struct qs_rule qs_rule_zk_no_quorum;
 extern const struct qs_rule qs_rule_zk_split_brain;
 extern const struct qs_rule qs_rule_zk_duplicate_myid;
@@ -53,6 +54,10 @@ extern const struct qs_rule qs_rule_etcd_membership_differ;
 extern const struct qs_rule qs_rule_etcd_split_brain;
 extern const struct qs_rule qs_rule_etcd_follower_behind;
 extern const struct qs_rule qs_rule_etcd_store_differ;
+/* After the etcd rules above: their findings become consequences. */
+extern const struct qs_rule qs_rule_etcd_fnc_left;
+extern const struct qs_rule qs_rule_etcd_token_differ;
+extern const struct qs_rule qs_rule_etcd_peer_url_moved;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -75,6 +80,7 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_zk_stale_address,
 	&qs_rule_zk_cfg_differ,
 	&qs_rule_zk_myid_missing,
+	&qs_rule_zk_removed_member_present,
 	&qs_rule_zk_no_quorum,
 	&qs_rule_zk_split_brain,
 	&qs_rule_zk_duplicate_myid,
@@ -98,5 +104,8 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_split_brain,
 	&qs_rule_etcd_follower_behind,
 	&qs_rule_etcd_store_differ,
+	&qs_rule_etcd_fnc_left,
+	&qs_rule_etcd_token_differ,
+	&qs_rule_etcd_peer_url_moved,
 	NULL
 };

@@ -498,6 +498,8 @@ qs_sniff_etcd_config(const struct qs_head *h)
 		"-initial-advertise-peer-urls", "\ninitial-cluster:",
 		"\ndata-dir:", "\nlisten-peer-urls:",
 		"\ninitial-advertise-peer-urls:", "\nadvertise-client-urls:",
+		"ETCD_FORCE_NEW_CLUSTER=", "-force-new-cluster",
+		"\nforce-new-cluster:", "-config-file",
 		NULL
 	};
 

@@ -406,13 +406,21 @@ qs_zk_cfg_same(const struct qs_view *a, const struct qs_view *b)
 	return 1;
 }
 
-/* The configuration a node runs: its latest zoo.cfg or dynamic file. */
+/*
+ * The configuration a node runs: the dynamic file in force
+ * (qs_zk_dynamic_active(): the one zoo.cfg's dynamicConfigFile names,
+ * else the highest version; older ones are history), else its zoo.cfg's
+ * server lines.
+ */
 const struct qs_view *
 qs_zk_node_cfg(const struct qs_run *run, const struct qs_node *node)
 {
-	const struct qs_view	*best = NULL;
+	const struct qs_view	*best = NULL, *active;
 	size_t			 i;
 
+	if ((active = qs_zk_dynamic_active(run, node)) != NULL &&
+	    active->members.n > 0)
+		return active;
 	for (i = 0; i < run->views.n; i++) {
 		const struct qs_view	*v = run->views.v[i];
 
@@ -426,7 +434,6 @@ qs_zk_node_cfg(const struct qs_run *run, const struct qs_node *node)
 	}
 	return best;
 }
-
 
 /*
  * Below ZooKeeper's default threshold (1000 ms) the line only shows that
@@ -686,24 +693,152 @@ zk_history_server(struct qs_analysis *an, struct qs_history *h,
 	}
 }
 
-static void
-zk_history(struct qs_analysis *an, struct qs_zk *z)
+/* A configuration version file or reconfig txn, with its version. */
+static int
+zk_version_view(const struct qs_view *v)
 {
-	struct qs_run		*run = an->run;
-	struct qs_history	*h;
-	const struct qs_view	*cfg = zk_ensemble_cfg(z);
-	struct qs_vec		 voters = { NULL, 0, 0 };
+	return v->system == QS_SYS_ZOOKEEPER &&
+	    v->kind == QS_VIEW_CONFIGURED && (v->clock.set & QS_CLOCK_ZXID) &&
+	    v->members.n > 0 && (strncmp(v->source, "zoo.cfg.dynamic", 15) ==
+	    0 || strcmp(v->source, "txn log reconfig") == 0);
+}
+
+static const struct qs_zk_srv *
+zk_srv_by_myid(const struct qs_zk *z, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; id != NULL && i < z->n; i++)
+		if (z->srv[i].myid != NULL && strcmp(z->srv[i].myid, id) == 0)
+			return &z->srv[i];
+	return NULL;
+}
+
+static const struct qs_member *
+zk_view_member(const struct qs_view *v, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; id != NULL && i < v->members.n; i++) {
+		const struct qs_member	*m = v->members.v[i];
+
+		if (m->id != NULL && strcmp(m->id, id) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+static void
+zk_change_add(struct qs_run *run, struct qs_zk *z, int add,
+    const struct qs_member *m, const struct qs_zk_version *to)
+{
+	struct qs_zk_change	*ch = qs_arena_alloc(&run->arena, sizeof(*ch));
+
+	ch->add = add;
+	ch->id = m->id;
+	ch->address = m->address;
+	ch->srv = zk_srv_by_myid(z, m->id);
+	ch->to = to;
+	qs_vec_push(&z->changes, ch);
+}
+
+/*
+ * Every configuration version any server holds (dynamic files
+ * "<cfg>.dynamic.<version>", reconfig txns in the txn logs; the version is
+ * the zxid of the reconfig, QuorumPeerConfig and
+ * ReconfigRequest/FileTxnLog in apache/zookeeper), in version order, and
+ * the servers each one added or removed.  A reconfig txn gives the time.
+ */
+static void
+zk_versions(struct qs_run *run, struct qs_zk *z)
+{
+	struct qs_zk_version	*ver;
+	size_t			 i, j, k;
+
+	for (i = 0; i < run->views.n; i++) {
+		const struct qs_view	*v = run->views.v[i];
+
+		if (!zk_version_view(v))
+			continue;
+		for (j = 0; j < z->versions.n; j++) {
+			ver = z->versions.v[j];
+			if (ver->version >= v->clock.zxid)
+				break;
+		}
+		if (j < z->versions.n && ver->version == v->clock.zxid) {
+			if (!ver->time.set && v->time.set) {
+				ver->time = v->time;
+				ver->ev = &v->ev;
+			}
+			continue;
+		}
+		ver = qs_arena_alloc(&run->arena, sizeof(*ver));
+		ver->version = v->clock.zxid;
+		ver->view = v;
+		ver->time = v->time;
+		ver->ev = &v->ev;
+		qs_vec_push(&z->versions, ver);
+		for (k = z->versions.n - 1; k > j; k--)
+			z->versions.v[k] = z->versions.v[k - 1];
+		z->versions.v[j] = ver;
+	}
+	for (i = 1; i < z->versions.n; i++) {
+		const struct qs_zk_version *a = z->versions.v[i - 1];
+		const struct qs_zk_version *b = z->versions.v[i];
+
+		for (j = 0; j < a->view->members.n; j++) {
+			const struct qs_member *m = a->view->members.v[j];
+
+			if (m->id != NULL && zk_view_member(b->view, m->id) ==
+			    NULL)
+				zk_change_add(run, z, 0, m, b);
+		}
+		for (j = 0; j < b->view->members.n; j++) {
+			const struct qs_member *m = b->view->members.v[j];
+
+			if (m->id != NULL && zk_view_member(a->view, m->id) ==
+			    NULL)
+				zk_change_add(run, z, 1, m, b);
+		}
+	}
+}
+
+/* The last change that removed server `id`, unless it was added back. */
+const struct qs_zk_change *
+qs_zk_removed(const struct qs_zk *z, const char *id)
+{
+	const struct qs_zk_change	*last = NULL;
+	size_t				 i;
+
+	for (i = 0; id != NULL && i < z->changes.n; i++) {
+		const struct qs_zk_change *ch = z->changes.v[i];
+
+		if (strcmp(ch->id, id) == 0)
+			last = ch;
+	}
+	return last != NULL && !last->add ? last : NULL;
+}
+
+const struct qs_zk_srv *
+qs_zk_srv_of(const struct qs_zk *z, const struct qs_node *node)
+{
+	size_t	i;
+
+	for (i = 0; node != NULL && i < z->n; i++)
+		if (z->srv[i].node == node)
+			return &z->srv[i];
+	return NULL;
+}
+
+/* A configuration's servers as history members (created when unknown). */
+static void
+zk_cfg_members(struct qs_run *run, struct qs_history *h, const struct qs_zk *z,
+    const struct qs_view *cfg, struct qs_vec *out)
+{
 	struct qs_hmember	*m;
 	size_t			 i;
-	int			 tick_read = 0, init_read = 0;
-	int64_t			 tick, init;
 
-	h = qs_history_new(&run->arena, QS_SYS_ZOOKEEPER);
-	z->history = h;
-	for (i = 0; i < z->n; i++)
-		(void)qs_history_member(h, z->srv[i].node, z->srv[i].myid,
-		    NULL);
-	for (i = 0; cfg != NULL && i < cfg->members.n; i++) {
+	for (i = 0; i < cfg->members.n; i++) {
 		const struct qs_member	*cm = cfg->members.v[i];
 
 		m = zk_member_of_node(h, z, cm->node);
@@ -716,11 +851,62 @@ zk_history(struct qs_analysis *an, struct qs_zk *z)
 			    cm->address : "?"));
 		if (cm->state == QS_MEMBER_NONVOTER)
 			m->learner = 1;
-		qs_vec_push(&voters, m);
+		qs_vec_push(out, m);
 	}
-	if (voters.n > 0)
-		qs_history_voters(h, &voters, NULL, &cfg->ev, cfg->source);
+}
+
+/*
+ * The voters over time: the oldest configuration version from the
+ * start, each later one from its reconfig txn's time (an untimed one
+ * replaces the one before it); without versions, the configuration the
+ * ensemble runs.
+ */
+static void
+zk_history_voters(struct qs_run *run, struct qs_history *h,
+    const struct qs_zk *z, const struct qs_view *cfg)
+{
+	struct qs_vec	voters = { NULL, 0, 0 };
+	size_t		i;
+
+	if (z->versions.n == 0) {
+		if (cfg == NULL)
+			return;
+		zk_cfg_members(run, h, z, cfg, &voters);
+		if (voters.n > 0)
+			qs_history_voters(h, &voters, NULL, &cfg->ev,
+			    cfg->source);
+		qs_vec_free(&voters);
+		return;
+	}
+	for (i = 0; i < z->versions.n; i++) {
+		const struct qs_zk_version *ver = z->versions.v[i];
+
+		voters.n = 0;
+		zk_cfg_members(run, h, z, ver->view, &voters);
+		qs_history_voters(h, &voters, i > 0 && ver->time.set ?
+		    &ver->time : NULL, ver->ev, qs_arena_printf(&run->arena,
+		    "configuration version %llx",
+		    (unsigned long long)ver->version));
+	}
 	qs_vec_free(&voters);
+}
+
+static void
+zk_history(struct qs_analysis *an, struct qs_zk *z)
+{
+	struct qs_run		*run = an->run;
+	struct qs_history	*h;
+	const struct qs_view	*cfg = zk_ensemble_cfg(z);
+	size_t			 i;
+	int			 tick_read = 0, init_read = 0;
+	int64_t			 tick, init;
+
+	h = qs_history_new(&run->arena, QS_SYS_ZOOKEEPER);
+	z->history = h;
+	for (i = 0; i < z->n; i++)
+		(void)qs_history_member(h, z->srv[i].node, z->srv[i].myid,
+		    NULL);
+	zk_history_voters(run, h, z, cfg);
 	for (i = 0; i < z->n; i++)
 		zk_history_server(an, h, z, cfg, &z->srv[i]);
 	tick = zk_setting_ms(run, z, "zk.tickTime", ZK_TICK_DEFAULT,
@@ -754,6 +940,7 @@ qs_zk_facts(struct qs_analysis *an)
 		return c->facts;
 	z = qs_xcalloc(1, sizeof(*z));
 	zk_build(an, z);
+	zk_versions(an->run, z);
 	c->facts = z;
 	zk_history(an, z);
 	c->history = z->history;
@@ -763,5 +950,7 @@ qs_zk_facts(struct qs_analysis *an)
 void
 qs_zk_facts_free(struct qs_zk *z)
 {
+	qs_vec_free(&z->versions);
+	qs_vec_free(&z->changes);
 	free(z);
 }

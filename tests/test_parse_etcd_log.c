@@ -372,3 +372,79 @@ DEFINE_TEST(test_parse_etcd_log_repeats_bounded)
 
 	CHECK(many < one + 4096);
 }
+
+/*
+ * What operators did, as the log shows it: every start that applied
+ * force-new-cluster (zap's start line and capnslog's "embed: force new
+ * cluster" of one start count once), a backup taken through the member,
+ * and failed dials counted per address.
+ */
+static const char operator_log[] =
+    "{\"level\":\"info\",\"ts\":\"2026-12-07T20:10:49.800Z\",\"caller\":"
+    "\"embed/etcd.go:117\",\"msg\":\"starting an etcd server\","
+    "\"force-new-cluster\":true}\n"
+    "{\"level\":\"warn\",\"ts\":\"2026-12-07T20:10:50.100Z\",\"caller\":"
+    "\"rafthttp/peer_status.go:68\",\"msg\":\"peer became inactive "
+    "(message send to peer failed)\",\"peer-id\":\"a0b31398dea894ee\","
+    "\"error\":\"failed to dial a0b31398dea894ee on stream Message (dial "
+    "tcp 127.0.1.212:35380: connect: connection refused)\"}\n"
+    "2026-12-07 20:11:00.000000 I | etcdmain: etcd Version: 3.4.23\n"
+    "2026-12-07 20:11:00.100000 I | embed: force new cluster\n"
+    "2026-12-07 20:11:01.000000 E | rafthttp: failed to dial "
+    "a0b31398dea894ee on stream MsgApp v2 (dial tcp 127.0.1.212:35380: "
+    "connect: connection refused)\n"
+    "2026-12-07 20:11:02.000000 W | rafthttp: health check for peer "
+    "ef2c1c820516c84 could not connect: dial tcp 127.0.1.201:34380: "
+    "connect: connection refused\n"
+    "2026-12-07 20:11:03.000000 I | etcdmain: etcd Version: 3.4.23\n"
+    "2026-12-07 20:11:05.629916 I | etcdserver/api/v3rpc: sending database "
+    "snapshot to client 20 kB [20480 bytes]\n"
+    "2026-12-07 20:11:05.638844 I | etcdserver/api/v3rpc: successfully "
+    "sent database snapshot to client 20 kB [20480 bytes]\n";
+
+static size_t
+t_settings(const struct qs_run *run, const char *key, const char **last)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		if (strcmp(s->key, key) == 0) {
+			n++;
+			*last = s->value;
+		}
+	}
+	return n;
+}
+
+DEFINE_TEST(test_parse_etcd_log_operator)
+{
+	struct qs_run	*run = qs_test_parse("etcd.log", LOG, operator_log, 0);
+	const char	*v = NULL;
+
+	CHECK_INT(qs_test_status(run), QS_STATUS_PARSED);
+	CHECK_INT(t_settings(run, "etcd.log.force_new_cluster_start", &v), 2);
+	CHECK_STR(v, "2026-12-07T20:11:00.100Z");
+	CHECK_INT(t_settings(run, "etcd.log.force_new_cluster", &v), 1);
+	CHECK_INT(t_settings(run, "etcd.log.snapshot_sent", &v), 1);
+	CHECK_STR(v, "2026-12-07T20:11:05.629Z");
+	CHECK_INT(t_settings(run, "etcd.log.dial_failed", &v), 2);
+	CHECK_STR(v, "127.0.1.201:34380 1");
+	v = NULL;
+	{
+		size_t	i;
+
+		for (i = 0; i < run->settings.n; i++) {
+			const struct qs_setting	*s = run->settings.v[i];
+
+			if (strcmp(s->key, "etcd.log.dial_failed") == 0) {
+				v = s->value;
+				CHECK_INT(s->ev.line, 2);
+				break;
+			}
+		}
+	}
+	CHECK_STR(v, "127.0.1.212:35380 2");
+	qs_run_free(run);
+}

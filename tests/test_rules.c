@@ -994,6 +994,112 @@ DEFINE_TEST(test_rules_zookeeper)
 	tm_free(&m);
 }
 
+static void	tm_zk_set(struct tm *, const char *, const char *,
+		    const char *, const char *, const char *);
+
+/* Runs the real parser of `kind` over `text` as `file` of node `node`. */
+static void
+tm_parse_on(struct tm *m, const char *node, const char *kind,
+    const char *file, const char *text)
+{
+	struct qs_parse_ctx	*ctx = tm_ctx(m, node, kind, file);
+	struct qs_source	 src;
+
+	qs_source_init_mem(&src, (const unsigned char *)text, strlen(text));
+	ctx->src = &src;
+	ctx->artifact->kind->parse(ctx);
+	qs_source_release(&src);
+	ctx->src = NULL;
+}
+
+/*
+ * Servers 1-3, then "reconfig -remove 3" at version 100000007: every
+ * server keeps both dynamic files and points zoo.cfg at the new one.
+ */
+static void
+tm_zk_reconfig(struct tm *m)
+{
+	static const char *const nodes[] = { "z1", "z2", "z3", NULL };
+	size_t		i;
+
+	for (i = 0; nodes[i] != NULL; i++) {
+		tm_zk_node(m, nodes[i], i == 0 ? "1" : i == 1 ? "2" : "3",
+		    i == 0 ? "10.0.0.1:2181" : i == 1 ? "10.0.0.2:2181" :
+		    "10.0.0.3:2181");
+		tm_parse_on(m, nodes[i], "zk.cfg", "conf/zoo.cfg",
+		    "tickTime=2000\ninitLimit=10\nreconfigEnabled=true\n"
+		    "dynamicConfigFile=/conf/zoo.cfg.dynamic.100000007\n");
+		tm_parse_on(m, nodes[i], "zk.dynamic_cfg",
+		    "conf/zoo.cfg.dynamic.100000000",
+		    "server.1=10.0.0.1:2888:3888:participant;2181\n"
+		    "server.2=10.0.0.2:2888:3888:participant;2181\n"
+		    "server.3=10.0.0.3:2888:3888:participant;2181\n");
+		tm_parse_on(m, nodes[i], "zk.dynamic_cfg",
+		    "conf/zoo.cfg.dynamic.100000007",
+		    "server.1=10.0.0.1:2888:3888:participant;2181\n"
+		    "server.2=10.0.0.2:2888:3888:participant;2181\n");
+	}
+}
+
+DEFINE_TEST(test_rules_zookeeper_reconfig)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+	size_t			 i, removes;
+
+	/* The removed server answered srvr at collection: still running. */
+	tm_init(&m);
+	tm_zk_reconfig(&m);
+	tm_zk_set(&m, "z3", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "follower");
+	tm_zk_set(&m, "z1", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "leader");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-removed-member-present", NULL);
+	CHECK(f != NULL && strstr(f->title, "z3 (myid 3)") != NULL);
+	CHECK(tm_has_fact(f, "version 100000007"));
+	CHECK(tm_has_fact(f, "non-voting follower"));
+	CHECK(tm_has_step(f, "reconfig -add server.3=10.0.0.3:2888"));
+	/* The older dynamic file is history, not a competing list. */
+	CHECK(tm_finding(&m, "zk-myid-missing", NULL) == NULL);
+	CHECK(tm_finding(&m, "zk-cfg-differ", NULL) == NULL);
+	CHECK(tm_finding(&m, "zk-ensemble-size", NULL) != NULL &&
+	    tm_finding(&m, "zk-ensemble-size", NULL)->level ==
+	    QS_LEVEL_INFO);
+	for (removes = 0, i = 0; i < m.run->events.n; i++) {
+		const struct qs_event	*e = m.run->events.v[i];
+
+		if (e->kind == QS_EV_MEMBER_REMOVE && e->subject != NULL &&
+		    strcmp(e->subject, "z3") == 0)
+			removes++;
+	}
+	CHECK(removes == 1);
+	tm_free(&m);
+
+	/* Others answered, it did not: stopped after its removal, quiet. */
+	tm_init(&m);
+	tm_zk_reconfig(&m);
+	tm_zk_set(&m, "z1", "zk.fourletter_output", "zk-srvr.txt",
+	    "zk.4lw.mode", "leader");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-removed-member-present", NULL) == NULL);
+	CHECK(tm_finding(&m, "zk-myid-missing", NULL) == NULL);
+	tm_free(&m);
+
+	/* A myid no version ever listed is still a missing myid. */
+	tm_init(&m);
+	tm_zk_reconfig(&m);
+	tm_zk_node(&m, "z4", "4", "10.0.0.4:2181");
+	tm_parse_on(&m, "z4", "zk.dynamic_cfg", "conf/zoo.cfg.dynamic.100000007",
+	    "server.1=10.0.0.1:2888:3888:participant;2181\n"
+	    "server.2=10.0.0.2:2888:3888:participant;2181\n");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-myid-missing", NULL);
+	CHECK(f != NULL && strstr(f->title, "z4") != NULL);
+	CHECK(tm_finding(&m, "zk-removed-member-present", NULL) == NULL);
+	tm_free(&m);
+}
+
 DEFINE_TEST(test_rules_zookeeper_quorum)
 {
 	struct tm		 m;
