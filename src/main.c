@@ -41,6 +41,7 @@ enum {
 	OPT_WIDTH,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_IDS,
 	OPT_LIMIT	/* + limit id */
 };
 
@@ -52,6 +53,7 @@ static const struct option long_options[] = {
 	{ "until",		required_argument, NULL, OPT_UNTIL },
 	{ "format",		required_argument, NULL, 'f' },
 	{ "help",		no_argument,	   NULL, 'h' },
+	{ "ids",		no_argument,	   NULL, OPT_IDS },
 	{ "node",		required_argument, NULL, OPT_NODE },
 	{ "no-progress",	no_argument,	   NULL, OPT_NO_PROGRESS },
 	{ "output",		required_argument, NULL, 'o' },
@@ -77,14 +79,14 @@ static const struct option long_options[] = {
  * first spelling, so that a refusal names what the user wrote.
  */
 static unsigned		 given;
-static const char	*given_name[4];
+static const char	*given_name[5];
 
 static void
 option_given(unsigned opt, const char *name)
 {
 	size_t	i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (opt == 1u << i && given_name[i] == NULL)
 			given_name[i] = name;
 	given |= opt;
@@ -196,6 +198,9 @@ command_usage(const struct qs_command *cmd, FILE *f)
 		    "findings at or above (default error)\n"
 		    "  -f html        one self-contained page with the "
 		    "swimlane picture\n");
+	if (cmd == &qs_cmd_peers)
+		fprintf(f, "  --ids          each cell also gives the member "
+		    "id the source lists\n");
 	if (cmd == &qs_cmd_timeline)
 		fprintf(f, "  --node NAME    events seen by or about NAME\n"
 		    "  --event KIND[,KIND...]  only these events\n"
@@ -304,6 +309,10 @@ parse_options(struct qs_globals *g, int argc, char **argv, int stop,
 			g->run->progress = c == OPT_PROGRESS;
 			option_given(QS_OPT_INPUT, c == OPT_PROGRESS ?
 			    "--progress" : "--no-progress");
+			break;
+		case OPT_IDS:
+			g->ids = 1;
+			option_given(QS_OPT_IDS, "--ids");
 			break;
 		case 'h':
 			if (cmd != NULL)
@@ -485,7 +494,7 @@ main(int argc, char **argv)
 	optind = 0;	/* glibc: start afresh, permuting again */
 	parse_options(&g, argc, argv, 0, cmd);
 	if ((given & ~cmd->options) != 0) {
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < 5; i++)
 			if ((given & ~cmd->options) & (1u << i))
 				break;
 		qs_usage_error("%s does not apply to the %s command",

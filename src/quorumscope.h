@@ -229,7 +229,8 @@ enum qs_status {
 	QS_STATUS_FAILED,
 	QS_STATUS_UNSUPPORTED,	/* recognised; this version does not decode it */
 	QS_STATUS_SKIPPED,	/* over a limit; not read */
-	QS_STATUS_LINK		/* a symbolic or hard link, never followed */
+	QS_STATUS_LINK,		/* a symbolic or hard link, never followed */
+	QS_STATUS_NOTHING	/* a log read whole; no line understood */
 };
 enum qs_entry_type {
 	QS_ENTRY_FILE,
@@ -272,6 +273,11 @@ struct qs_artifact {
 	/* A log's first and last timed line (qs_artifact_time()). */
 	struct qs_time		 first_time, last_time;
 	uint64_t		 first_line, last_line;
+	/*
+	 * Lines of several speakers (hosts, containers, myids) in one log:
+	 * each line then belongs to its speaker's node (qs_evidence).
+	 */
+	int			 many_speakers;
 	/*
 	 * Not the node's live state: an etcd member dir or backup beside
 	 * the data dir its configuration names (qs_etcd_leftovers()).
@@ -462,6 +468,12 @@ struct qs_parse_ctx {
 	struct qs_run		*run;
 	struct qs_artifact	*artifact;
 	struct qs_source	*src;
+	/*
+	 * The node the current line names as its speaker (a syslog host,
+	 * a compose container, a ZooKeeper myid) in a file several nodes
+	 * wrote, or NULL; copied into each line's evidence.
+	 */
+	const char		*speaker;
 };
 
 /*
@@ -588,6 +600,8 @@ struct qs_evidence {
 	uint64_t	 offset;	/* byte offset, when has_offset */
 	int		 has_offset;
 	const char	*excerpt;	/* a short quote, or NULL */
+	const char	*speaker;	/* the line's own node, or NULL: the
+					 * artifact's (qs_parse_ctx) */
 };
 
 struct qs_event {
@@ -1071,6 +1085,7 @@ struct qs_cluster {
 	struct qs_finding	*cause;		/* the worst root cause */
 	size_t			 decoded;	/* artifacts decoded */
 	size_t			 undecoded;	/* recognised, not decoded */
+	size_t			 not_understood; /* of those, logs read whole */
 };
 const char *qs_verdict_name(enum qs_verdict);
 void	qs_clusters_build(struct qs_run *, struct qs_vec *);
@@ -1272,6 +1287,8 @@ void	qs_facts_free(struct qs_analysis *);
  */
 size_t	qs_etcd_leftovers(struct qs_run *);
 const char *qs_etcd_host_path(const struct qs_artifact *);
+int	qs_etcd_left_member(const struct qs_run *, const struct qs_node *,
+	    const char *);
 
 /* rule-etcd.c: etcd facts the log and state rules share. */
 const char *qs_etcd_data_dir(struct qs_analysis *, const struct qs_node *);
@@ -1438,6 +1455,7 @@ struct qs_globals {
 	unsigned	 events;	/* 1 << enum qs_event_kind, 0 = all */
 	struct qs_vec	 node_filter;	/* const char *: --node NAME */
 	int		 width;		/* --width: text columns, 0 = auto */
+	int		 ids;		/* --ids: peers cells name member ids */
 	const char	*output;	/* -o FILE, else standard output */
 	int		 quiet;		/* -q: exit status only */
 };
@@ -1453,6 +1471,7 @@ struct qs_command {
 #define QS_OPT_FILTER	0x02u	/* --node NAME, --event, --since, --until */
 #define QS_OPT_WIDTH	0x04u	/* --width */
 #define QS_OPT_INPUT	0x08u	/* reads bundles: limits, --node NAME=GLOB */
+#define QS_OPT_IDS	0x10u	/* --ids */
 extern const struct qs_command qs_cmd_inventory;
 extern const struct qs_command qs_cmd_report;
 extern const struct qs_command qs_cmd_timeline;

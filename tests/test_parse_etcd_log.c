@@ -125,6 +125,11 @@ DEFINE_TEST(test_parse_etcd_log_mixed)
 	}
 	CHECK_INT(t_nsig(run, QS_SIG_COMMIT_OUT_OF_RANGE), 1);
 	CHECK_INT(t_nev(run, QS_EV_STOP), 1);
+	/* The fatal line's msg and error are the stop's reason. */
+	e = t_ev(run, QS_EV_STOP);
+	CHECK(e != NULL && e->detail != NULL && strcmp(e->detail,
+	    "discovery failed: member 984bd2f86d62a320 has already been "
+	    "bootstrapped") == 0);
 	CHECK_INT(t_nev(run, QS_EV_LEADER_LOST), 1);
 	CHECK_INT(t_nsig(run, QS_SIG_QUORUM_LOST), 1);
 	CHECK_STR(qs_test_setting(run, "etcd.log.slow_fdatasync_max"),
@@ -133,6 +138,22 @@ DEFINE_TEST(test_parse_etcd_log_mixed)
 	CHECK_STR(qs_test_setting(run, "etcd.log.cluster_id_mismatch_lines"),
 	    "2");
 	CHECK_INT(run->identities.n, 1);
+	qs_run_free(run);
+}
+
+/* A capnslog "C" line: the text after the level mark, quotes kept. */
+DEFINE_TEST(test_parse_etcd_log_fatal_capnslog)
+{
+	static const char log[] =
+	    "2026-12-07 20:13:17.790858 I | etcdmain: etcd Version: 3.4.23\n"
+	    "2026-12-07 20:13:17.793000 C | etcdmain: couldn't find local "
+	    "name \"sync4\" in the initial cluster configuration\n";
+	struct qs_run		*run = qs_test_parse("etcd.log", LOG, log, 0);
+	const struct qs_event	*e = t_ev(run, QS_EV_STOP);
+
+	CHECK(e != NULL && e->detail != NULL && strcmp(e->detail,
+	    "etcdmain: couldn't find local name \"sync4\" in the initial "
+	    "cluster configuration") == 0);
 	qs_run_free(run);
 }
 
@@ -446,5 +467,24 @@ DEFINE_TEST(test_parse_etcd_log_operator)
 		}
 	}
 	CHECK_STR(v, "127.0.1.212:35380 2");
+	qs_run_free(run);
+}
+
+/* etcd-io/raft becomeFollower: a term reached this member. */
+DEFINE_TEST(test_parse_etcd_log_follower_term)
+{
+	struct qs_run		*run = qs_test_parse("etcd.log", LOG,
+	    "Mar 03 10:12:01 db-2 etcd[811]: raft: 5a1e2f became follower "
+	    "at term 0\n"
+	    "Mar 03 10:12:01 db-2 etcd[811]: raft: 5a1e2f became follower "
+	    "at term 6\n"
+	    "{\"level\":\"info\",\"ts\":\"2026-11-22T06:02:34.036Z\",\"caller\":"
+	    "\"raft/raft.go:706\",\"msg\":\"420b9075c1521d54 became follower at "
+	    "term 7\"}\n", 0);
+	const struct qs_event	*e;
+
+	CHECK_INT(t_nev(run, QS_EV_TERM_CHANGE), 2);
+	e = t_ev(run, QS_EV_TERM_CHANGE);
+	CHECK(e != NULL && e->clock.term == 6 && !e->time.set);
 	qs_run_free(run);
 }
