@@ -300,7 +300,11 @@ cmd_dump_exec(struct qs_globals *g, int argc, char **argv)
 		found++;
 		dump_artifact(g, &a, art);
 	}
-	if (found == 0 && opened > 0)
+	if (found == 0 && opened > 0 && strcmp(node, "*") != 0 &&
+	    !qs_node_known(run, node))
+		fprintf(stderr, "quorumscope: dump: no node '%s' in the "
+		    "bundle%s\n", node, qs_node_suggest(&a, run, node));
+	else if (found == 0 && opened > 0)
 		fprintf(stderr, "quorumscope: dump: no recognised artifact "
 		    "matches %s\n", sel);
 	if (g->format != QS_FORMAT_JSON)
@@ -317,4 +321,5 @@ const struct qs_command qs_cmd_dump = {
 	.summary = "print what was decoded from chosen artifacts, record by "
 	    "record",
 	.exec = cmd_dump_exec,
+	.options = QS_OPT_INPUT,
 };

@@ -180,4 +180,5 @@ const struct qs_command qs_cmd_inventory = {
 	.args = "[options] BUNDLE...",
 	.summary = "list every node's recognised artifacts",
 	.exec = cmd_inventory_exec,
+	.options = QS_OPT_INPUT,
 };

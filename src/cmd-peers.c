@@ -350,4 +350,5 @@ const struct qs_command qs_cmd_peers = {
 	.summary = "membership matrix: what each node's sources say of each "
 	    "member",
 	.exec = cmd_peers_exec,
+	.options = QS_OPT_INPUT | QS_OPT_IDS,
 };

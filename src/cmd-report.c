@@ -775,4 +775,5 @@ const struct qs_command qs_cmd_report = {
 	.args = "[--fail-on LEVEL] BUNDLE...",
 	.summary = "explain why the cluster broke (the default command)",
 	.exec = cmd_report_exec,
+	.options = QS_OPT_FAIL_ON | QS_OPT_WIDTH | QS_OPT_INPUT,
 };

@@ -74,8 +74,16 @@ cmd_explain_exec(struct qs_globals *g, int argc, char **argv)
 	if (argc != 1)
 		qs_usage_error("explain takes one rule id (see quorumscope "
 		    "rules)");
-	if ((r = qs_rule_find(argv[0])) == NULL)
-		qs_usage_error("no rule '%s' (see quorumscope rules)", argv[0]);
+	if ((r = qs_rule_find(argv[0])) == NULL) {
+		struct qs_arena	 a = { NULL };
+		const char	*ids[256];
+		size_t		 n;
+
+		for (n = 0; qs_rules[n] != NULL && n < 256; n++)
+			ids[n] = qs_rules[n]->id;
+		qs_usage_error("no rule '%s' (see quorumscope rules)%s",
+		    argv[0], qs_suggest_text(&a, argv[0], ids, n));
+	}
 	if (g->format == QS_FORMAT_JSON) {
 		if (qs_json_print(rules_json(r), stdout) != 0)
 			qs_fatal("write error on standard output");

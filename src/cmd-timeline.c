@@ -510,6 +510,12 @@ cmd_timeline_exec(struct qs_globals *g, int argc, char **argv)
 	cJSON			*arr;
 
 	opened = qs_analysis_inputs(g, argc, argv, &an);
+	/* A --node that names no node would print an empty table. */
+	for (i = 0; opened > 0 && i < g->node_filter.n; i++)
+		if (!qs_node_known(g->run, g->node_filter.v[i]))
+			qs_usage_error("--node %s: no such node in the "
+			    "bundle%s", (const char *)g->node_filter.v[i],
+			    qs_node_suggest(&a, g->run, g->node_filter.v[i]));
 	switch (g->format) {
 	case QS_FORMAT_JSON:
 		arr = cJSON_CreateArray();
@@ -602,4 +608,5 @@ const struct qs_command qs_cmd_timeline = {
 	    "[--until TIME] BUNDLE...",
 	.summary = "one history of every node's events",
 	.exec = cmd_timeline_exec,
+	.options = QS_OPT_FILTER | QS_OPT_WIDTH | QS_OPT_INPUT,
 };

@@ -211,6 +211,7 @@ struct nodes_layout {
 	struct qs_vec	 dirs;		/* node directory names (arena) */
 	struct qs_map	 dir_set;	/* the same, for lookups: hashed, so
 					   200,000 node dirs stay linear */
+	size_t		 trim;		/* the suffix all of them share */
 };
 
 static int
@@ -327,6 +328,44 @@ nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
 		lay->single = wrapper != NULL ? wrapper : in->stem;
 }
 
+/*
+ * Per-node archives and directories named by a collector share a suffix:
+ * kv-1-etcd-support-20261207T1630, kv-2-etcd-support-20261207T1630.  The
+ * node is what differs, kv-1: the longest suffix all (two or more)
+ * siblings share, from a separator on, at least four bytes long, is not
+ * part of the name.
+ */
+static size_t
+nodes_common_suffix(const struct qs_vec *dirs)
+{
+	const char	*first, *s;
+	size_t		 i, len, dlen, k;
+
+	if (dirs->n < 2)
+		return 0;
+	first = dirs->v[0];
+	len = strlen(first);
+	for (i = 1; i < dirs->n; i++) {
+		const char	*d = dirs->v[i];
+
+		dlen = strlen(d);
+		for (k = 0; k < len && k < dlen && first[strlen(first) - 1 -
+		    k] == d[dlen - 1 - k]; k++)
+			;
+		len = k;
+	}
+	s = first + strlen(first) - len;
+	while (*s != '\0' && *s != '-' && *s != '_' && *s != '.')
+		s++;
+	len = strlen(s);
+	if (len < 4)
+		return 0;
+	for (i = 0; i < dirs->n; i++)
+		if (strlen(dirs->v[i]) <= len)
+			return 0;
+	return len;
+}
+
 /* The node of that name, made on first use; `byname` indexes them. */
 static struct qs_node *
 nodes_get(struct qs_run *run, struct qs_map *byname, const char *name)
@@ -392,13 +431,16 @@ qs_nodes_resolve(struct qs_run *run)
 		if (!in->opened)
 			continue;
 		nodes_layout(run, in, &lays[i]);
+		lays[i].trim = nodes_common_suffix(&lays[i].dirs);
 		/* With --node rules, only what the rules leave makes nodes. */
 		if (run->node_rules.n > 0)
 			continue;
 		if (lays[i].single != NULL)
 			nodes_get(run, &byname, lays[i].single);
 		for (j = 0; j < lays[i].dirs.n; j++)
-			nodes_get(run, &byname, lays[i].dirs.v[j]);
+			nodes_get(run, &byname, qs_arena_strndup(&run->arena,
+			    lays[i].dirs.v[j], strlen(lays[i].dirs.v[j]) -
+			    lays[i].trim));
 	}
 	for (i = 0; i < run->artifacts.n; i++) {
 		struct qs_artifact	*art = run->artifacts.v[i];
@@ -420,7 +462,8 @@ qs_nodes_resolve(struct qs_run *run)
 			if (name == NULL) {
 				c = nodes_component(art->logical, lays[j].skip,
 				    &len, &last);
-				name = qs_arena_strndup(&run->arena, c, len);
+				name = qs_arena_strndup(&run->arena, c, len -
+				    lays[j].trim);
 			}
 		}
 		if (name == NULL)

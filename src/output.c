@@ -233,6 +233,12 @@ qs_node_path(const struct qs_artifact *art)
 		if (p != NULL)
 			p++;
 	}
+	/* A directory named with the suffix its siblings share (nodes.c). */
+	for (p = art->logical; p != NULL && *p != '\0'; p = strchr(p, '/'),
+	    p = p != NULL ? p + 1 : NULL)
+		if (strncmp(p, name, len) == 0 && (p[len] == '-' ||
+		    p[len] == '_' || p[len] == '.') && strchr(p, '/') != NULL)
+			return strchr(p, '/') + 1;
 	return art->logical;
 }
 

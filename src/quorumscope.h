@@ -1541,13 +1541,21 @@ struct qs_globals {
 	int		 width;		/* --width: text columns, 0 = auto */
 	int		 ids;		/* --ids: peers cells name member ids */
 	const char	*output;	/* -o FILE, else standard output */
+	int		 quiet;		/* -q: exit status only */
 };
 struct qs_command {
 	const char	*name;
 	const char	*args;		/* usage line after the name */
 	const char	*summary;
 	int		(*exec)(struct qs_globals *, int, char **);
+	unsigned	 options;	/* QS_OPT_*: the options it takes */
 };
+/* Options that apply to some commands only (the rest apply to all). */
+#define QS_OPT_FAIL_ON	0x01u	/* --fail-on */
+#define QS_OPT_FILTER	0x02u	/* --node NAME, --event, --since, --until */
+#define QS_OPT_WIDTH	0x04u	/* --width */
+#define QS_OPT_INPUT	0x08u	/* reads bundles: limits, --node NAME=GLOB */
+#define QS_OPT_IDS	0x10u	/* --ids */
 extern const struct qs_command qs_cmd_inventory;
 extern const struct qs_command qs_cmd_report;
 extern const struct qs_command qs_cmd_timeline;
@@ -1561,6 +1569,12 @@ extern const struct qs_command qs_cmd_dump;
 #define QS_EXIT_NOINPUT		3
 int	qs_read_inputs(struct qs_globals *, int, char **);
 void	qs_usage_error(const char *, ...) QS_PRINTF(1, 2);
+const char *qs_suggest(const char *, const char *const *, size_t);
+const char *qs_suggest_text(struct qs_arena *, const char *,
+	    const char *const *, size_t);
+const char *qs_node_suggest(struct qs_arena *, const struct qs_run *,
+	    const char *);
+int	qs_node_known(const struct qs_run *, const char *);
 
 /* output.c: shared pieces of text and JSON output. */
 struct cJSON;

@@ -311,13 +311,13 @@ def problems(events):
 def check_fixture(b, tap, qs, srcdir, art, name):
     bundle = os.path.join(srcdir, "testdata", "bundles", name + ".tar.gz")
     html = os.path.join(art, name + ".html")
-    run = subprocess.run([qs, "-q", "report", "-f", "html", "-o", html,
+    run = subprocess.run([qs, "--no-progress", "report", "-f", "html", "-o", html,
                           bundle], cwd=srcdir, stderr=subprocess.PIPE)
     rep = json.loads(subprocess.run(
-        [qs, "-q", "report", "-f", "json", bundle], cwd=srcdir,
+        [qs, "--no-progress", "report", "-f", "json", bundle], cwd=srcdir,
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout)
     peers = json.loads(subprocess.run(
-        [qs, "-q", "peers", "-f", "json", bundle], cwd=srcdir,
+        [qs, "--no-progress", "peers", "-f", "json", bundle], cwd=srcdir,
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout)
     tap.ok(run.returncode in (0, 1), name + ": report -f html",
            run.stderr.decode(errors="replace"))

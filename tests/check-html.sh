@@ -35,7 +35,7 @@ structure() {
 for f in $fixtures; do
 	n=$((n + 1))
 	name=${f##*/}
-	"$bin" -q report -f html "$f" > "$tmp/page.html" 2> /dev/null
+	"$bin" --no-progress report -f html "$f" > "$tmp/page.html" 2> /dev/null
 	rc=$?
 	fail=
 	case $rc in 0|1|3) ;; *) fail="exit $rc";; esac
@@ -59,7 +59,7 @@ done
 
 for g in $golden; do
 	n=$((n + 1))
-	"$bin" -q report -f html "testdata/bundles/$g.tar.gz" > "$tmp/page.html" 2> /dev/null
+	"$bin" --no-progress report -f html "testdata/bundles/$g.tar.gz" > "$tmp/page.html" 2> /dev/null
 	structure "$tmp/page.html" > "$tmp/svg.txt"
 	if [ "${QS_GOLDEN_UPDATE:-}" = 1 ]; then
 		cp "$tmp/svg.txt" "tests/svg/$g.txt"
@@ -74,8 +74,8 @@ done
 
 # -o FILE writes what standard output would have had.
 n=$((n + 1))
-"$bin" -q report -f html testdata/bundles/zk-healthy.tar.gz > "$tmp/a.html" 2> /dev/null
-"$bin" -q report -f html -o "$tmp/b.html" testdata/bundles/zk-healthy.tar.gz > "$tmp/stdout" 2> /dev/null
+"$bin" --no-progress report -f html testdata/bundles/zk-healthy.tar.gz > "$tmp/a.html" 2> /dev/null
+"$bin" --no-progress report -f html -o "$tmp/b.html" testdata/bundles/zk-healthy.tar.gz > "$tmp/stdout" 2> /dev/null
 if cmp -s "$tmp/a.html" "$tmp/b.html" && [ ! -s "$tmp/stdout" ]; then
 	echo "ok $n - -o FILE holds the page, standard output nothing"
 else

@@ -138,3 +138,62 @@ DEFINE_TEST(test_nodes_rule_overrides)
 	CHECK_INT(qs_run_add_node_rule(run, "name="), -1);
 	qs_run_free(run);
 }
+
+DEFINE_TEST(test_nodes_shared_suffix_dropped)
+{
+	static const struct qs_test_entry e[] = {
+		{ "kv-1-etcd-support-20261207T1630/etc/zookeeper/myid", "1\n",
+		    0, NULL, NULL },
+		{ "kv-2-etcd-support-20261207T1630/etc/zookeeper/myid", "2\n",
+		    0, NULL, NULL },
+		{ "kv-3-etcd-support-20261207T1630/etc/zookeeper/myid", "3\n",
+		    0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run	*run = nodes_read("b.tar", e, NULL);
+
+	CHECK_STR(node_of(run, "kv-1-etcd-support-20261207T1630/etc/"
+	    "zookeeper/myid"), "kv-1");
+	CHECK_STR(node_of(run, "kv-3-etcd-support-20261207T1630/etc/"
+	    "zookeeper/myid"), "kv-3");
+	CHECK_INT(run->nodes.n, 3);
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_nodes_short_suffix_kept)
+{
+	/* "-a" is too short to be a collector's suffix: names stay. */
+	static const struct qs_test_entry e[] = {
+		{ "x1-a/etc/zookeeper/myid", "1\n", 0, NULL, NULL },
+		{ "x2-a/etc/zookeeper/myid", "2\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run	*run = nodes_read("b.tar", e, NULL);
+
+	CHECK_STR(node_of(run, "x1-a/etc/zookeeper/myid"), "x1-a");
+	CHECK_STR(node_of(run, "x2-a/etc/zookeeper/myid"), "x2-a");
+	qs_run_free(run);
+}
+
+DEFINE_TEST(test_nodes_dot_is_no_node)
+{
+	/* tar czf b.tgz -C dir . */
+	static const struct qs_test_entry e[] = {
+		{ "./node1/zookeeper/zookeeper/myid", "1\n", 0, NULL, NULL },
+		{ "./node2/zookeeper/zookeeper/myid", "2\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	static const struct qs_test_entry one[] = {
+		{ "./zookeeper/zookeeper/myid", "1\n", 0, NULL, NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	struct qs_run	*run = nodes_read("b.tar", e, NULL);
+
+	CHECK_STR(node_of(run, "node1/zookeeper/zookeeper/myid"), "node1");
+	CHECK_STR(node_of(run, "node2/zookeeper/zookeeper/myid"), "node2");
+	CHECK_INT(run->nodes.n, 2);
+	qs_run_free(run);
+	run = nodes_read("host-a.tar", one, NULL);
+	CHECK_STR(node_of(run, "zookeeper/zookeeper/myid"), "host-a");
+	qs_run_free(run);
+}
