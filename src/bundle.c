@@ -664,6 +664,8 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 		len += (size_t)r;
 	}
 	qs_source_init(&src, buf, len, readfn, read_arg, limit);
+	src.spool_max = lim->v[QS_LIMIT_SPOOL];
+	src.size_hint = size >= 0 ? (uint64_t)size : 0;
 
 	switch (qs_container_sniff(buf, len)) {
 	case QS_CONT_ARCHIVE:
@@ -744,6 +746,17 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 			    QS_STATUS_PARTIAL : QS_STATUS_SKIPPED;
 			art->message = "over max-entry-size";
 			art->cut = art->message;
+		}
+		if (src.spool_refused != NULL) {
+			qs_diag_add(run, QS_SEV_WARNING, w->input, member,
+			    "not spooled for reading (%s, %s); skipped",
+			    src.spool_refused, qs_format_size(art->size, s1,
+			    sizeof(s1)));
+			art->status = QS_STATUS_SKIPPED;
+			art->message = art->cut = qs_arena_printf(&run->arena,
+			    "not spooled: %s", src.spool_refused);
+			qs_input_mark_partial(run, w->input, "%s: not spooled: "
+			    "%s", member, src.spool_refused);
 		}
 		/* A parser that read to the damage saw only part of it. */
 		if (src.error && art->status != QS_STATUS_FAILED) {

@@ -52,6 +52,15 @@ const struct qs_limit_def qs_limit_defs[QS_LIMIT_COUNT] = {
 		.help = "largest entry a parser holds in memory; larger ones "
 		    "are spooled to an unlinked temporary file",
 	},
+	[QS_LIMIT_SPOOL] = {
+		.name = "max-spool-size",
+		/* Real raft.db and etcd db files run to a few GiB. */
+		.def = 8 * GiB,
+		.is_size = 1,
+		.help = "largest entry spooled to the temporary directory for "
+		    "random access; larger ones, or more than the free space "
+		    "there, are skipped",
+	},
 };
 
 void

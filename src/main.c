@@ -71,6 +71,8 @@ static const struct option long_options[] = {
 	    OPT_LIMIT + QS_LIMIT_DEPTH },
 	{ "max-memory-entry",	required_argument, NULL,
 	    OPT_LIMIT + QS_LIMIT_MEMORY_ENTRY },
+	{ "max-spool-size",	required_argument, NULL,
+	    OPT_LIMIT + QS_LIMIT_SPOOL },
 	{ NULL, 0, NULL, 0 }
 };
 

@@ -31,12 +31,20 @@
 
 #include "quorumscope.h"
 
-/* Components of a path worth remembering: wrappers (2), node, child. */
-#define PLACE_DEPTH	4
+/*
+ * Directories worth remembering: enough levels for a few wrapping
+ * directories, the node directory and its child.
+ */
+#define PLACE_DEPTH	8
+
+/* What is known of a directory's files: only what the layout needs. */
+#define PLACE_FILES	0x1	/* some file directly in it */
+#define PLACE_INDEX	0x2	/* index.json (a consul debug archive) */
+#define PLACE_AGENT	0x4	/* agent.json */
 
 struct place {
-	char	*prefix;	/* first PLACE_DEPTH components at most */
-	int	 is_dir;	/* the prefix names a directory */
+	char		*prefix;	/* a directory, "" for the top */
+	unsigned	 files;		/* PLACE_* */
 };
 
 struct qs_place_set {
@@ -89,7 +97,7 @@ nodes_hash(const char *s)
 }
 
 static void
-nodes_set_insert(struct qs_place_set *set, char *prefix, int is_dir)
+nodes_set_insert(struct qs_place_set *set, char *prefix, unsigned files)
 {
 	size_t	i, mask;
 
@@ -103,71 +111,74 @@ nodes_set_insert(struct qs_place_set *set, char *prefix, int is_dir)
 		for (j = 0; j < ocap; j++)
 			if (old[j].prefix != NULL)
 				nodes_set_insert(set, old[j].prefix,
-				    old[j].is_dir);
+				    old[j].files);
 		free(old);
 	}
 	mask = set->cap - 1;
 	for (i = nodes_hash(prefix) & mask; set->slots[i].prefix != NULL;
 	    i = (i + 1) & mask) {
 		if (strcmp(set->slots[i].prefix, prefix) == 0) {
-			set->slots[i].is_dir |= is_dir;
+			set->slots[i].files |= files;
 			free(prefix);
 			return;
 		}
 	}
 	set->slots[i].prefix = prefix;
-	set->slots[i].is_dir = is_dir;
+	set->slots[i].files = files;
 	set->n++;
 }
 
 /*
- * Remember where a path sits: its first PLACE_DEPTH components, and
- * whether that prefix is a directory (is_dir, or more components follow).
+ * Remember where a path sits: the directory it is (is_dir) or is in, cut
+ * to PLACE_DEPTH components, and for a file, that its directory holds
+ * files.  Files themselves are not kept: a million files in one directory
+ * are one place.
  */
 void
 qs_nodes_note_path(struct qs_run *run, struct qs_input *in,
     const char *logical, int is_dir)
 {
-	const char	*p = logical;
+	const char	*p = logical, *end, *base;
 	char		*prefix;
+	unsigned	 files = 0;
 	int		 comps = 0;
 
 	(void)run;
 	if (in->places == NULL)
 		in->places = qs_xcalloc(1, sizeof(*in->places));
-	while (*p != '\0') {
-		const char	*slash = strchr(p, '/');
+	end = logical + strlen(logical);
+	while (end > logical && end[-1] == '/')
+		end--;
+	if (!is_dir) {
+		base = end;
+		while (base > logical && base[-1] != '/')
+			base--;
+		files = PLACE_FILES;
+		if (end - base == 10 && strncmp(base, "index.json", 10) == 0)
+			files |= PLACE_INDEX;
+		if (end - base == 10 && strncmp(base, "agent.json", 10) == 0)
+			files |= PLACE_AGENT;
+		end = base > logical ? base - 1 : logical;
+	}
+	/* At most PLACE_DEPTH components; deeper files say nothing here. */
+	while (p < end) {
+		const char	*slash = memchr(p, '/', (size_t)(end - p));
 
-		comps++;
-		if (slash == NULL) {
-			/*
-			 * A file as deep as a node's child says no more than
-			 * its directory does: note that, so that a million
-			 * files in one directory are one place, not a million.
-			 */
-			if (comps == PLACE_DEPTH && !is_dir && p > logical) {
-				p--;
-				is_dir = 1;
-				break;
+		if (++comps == PLACE_DEPTH) {
+			if (slash != NULL) {
+				end = slash;
+				files = 0;
 			}
-			p += strlen(p);
 			break;
 		}
-		if (comps == PLACE_DEPTH) {
-			is_dir = 1;
-			p = slash;
+		if (slash == NULL)
 			break;
-		}
 		p = slash + 1;
 	}
-	if (p > logical && p[-1] == '/')
-		p--;
-	if (p == logical)
-		return;
-	prefix = strndup(logical, (size_t)(p - logical));
+	prefix = strndup(logical, (size_t)(end - logical));
 	if (prefix == NULL)
 		qs_fatal("out of memory noting a path");
-	nodes_set_insert(in->places, prefix, is_dir);
+	nodes_set_insert(in->places, prefix, files);
 }
 
 void
@@ -237,8 +248,26 @@ nodes_layout_forget_dirs(struct nodes_layout *lay)
 	memset(&lay->dir_set, 0, sizeof(lay->dir_set));
 }
 
+/* Components in a remembered directory ("" has none). */
+static int
+nodes_depth(const char *prefix)
+{
+	int	n = *prefix != '\0';
+
+	for (; *prefix != '\0'; prefix++)
+		n += *prefix == '/';
+	return n;
+}
+
+/*
+ * One way of reading an input's places: wrapping directories stripped
+ * while one directory holds everything (with allow_files, also when
+ * loose files lie beside it, such as a notes.txt added by hand), then the
+ * node directories below them.
+ */
 static void
-nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
+nodes_layout_try(struct qs_run *run, struct qs_input *in,
+    struct nodes_layout *lay, int allow_files)
 {
 	struct qs_place_set	*set = in->places;
 	const char		*wrapper = NULL, *c, *first;
@@ -250,19 +279,20 @@ nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
 		lay->single = in->stem;
 		return;
 	}
-	/* Strip up to two wrapping directories. */
-	for (level = 0; level < 2; level++) {
+	/* Wrapping directories, as many as there are. */
+	for (level = 0; level < PLACE_DEPTH - 2; level++) {
 		first = NULL;
 		for (i = 0; i < set->cap; i++) {
 			struct place	*pl = &set->slots[i];
 
 			if (pl->prefix == NULL)
 				continue;
-			c = nodes_component(pl->prefix, level, &len, &last);
-			if (c == NULL && pl->is_dir)
-				continue;	/* an ancestor directory */
-			if (c == NULL || (last && !pl->is_dir))
+			if (!allow_files && (pl->files & PLACE_FILES) &&
+			    nodes_depth(pl->prefix) == level)
 				break;		/* a file at this level */
+			c = nodes_component(pl->prefix, level, &len, &last);
+			if (c == NULL)
+				continue;	/* an ancestor directory */
 			if (first == NULL) {
 				first = c;
 				flen = len;
@@ -286,13 +316,12 @@ nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
 
 		if (pl->prefix == NULL)
 			continue;
-		c = nodes_component(pl->prefix, lay->skip, &len, &last);
 		/* A `consul debug` archive's root (parse-consul-debug.c). */
-		if (c != NULL && last && !pl->is_dir)
-			debug |= (len == 10 && strncmp(c, "index.json", 10) ==
-			    0) | (len == 10 && strncmp(c, "agent.json", 10) ==
-			    0) << 1;
-		if (c == NULL || (last && !pl->is_dir))
+		if (nodes_depth(pl->prefix) == lay->skip)
+			debug |= ((pl->files & PLACE_INDEX) ? 1 : 0) |
+			    ((pl->files & PLACE_AGENT) ? 2 : 0);
+		c = nodes_component(pl->prefix, lay->skip, &len, &last);
+		if (c == NULL)
 			continue;
 		if (nodes_is_root(c, len)) {
 			roots = 1;
@@ -364,6 +393,28 @@ nodes_common_suffix(const struct qs_vec *dirs)
 		if (strlen(dirs->v[i]) <= len)
 			return 0;
 	return len;
+}
+
+/*
+ * Files beside a lone directory usually make it a node of its own; but
+ * when that reading finds one node or none and looking through the
+ * directory finds several, the files were added beside a wrapped bundle
+ * (a notes.txt, a manifest) and belong to the bundle.
+ */
+static void
+nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
+{
+	struct nodes_layout	alt;
+
+	nodes_layout_try(run, in, lay, 0);
+	if (lay->dirs.n > 1)
+		return;
+	nodes_layout_try(run, in, &alt, 1);
+	if (alt.dirs.n >= 2) {
+		nodes_layout_forget_dirs(lay);
+		*lay = alt;
+	} else
+		nodes_layout_forget_dirs(&alt);
 }
 
 /* The node of that name, made on first use; `byname` indexes them. */

@@ -85,6 +85,7 @@ enum qs_limit_id {
 	QS_LIMIT_ENTRIES,	/* entries read from one input */
 	QS_LIMIT_DEPTH,		/* archives nested inside archives */
 	QS_LIMIT_MEMORY_ENTRY,	/* largest entry a parser gets in memory */
+	QS_LIMIT_SPOOL,		/* largest entry spooled to a temporary file */
 	QS_LIMIT_COUNT
 };
 struct qs_limit_def {
@@ -368,6 +369,15 @@ struct qs_source {
 	unsigned char		*map;
 	size_t			 map_len;
 	int			 map_is_mmap;
+	/*
+	 * Spooling: at most spool_max bytes (the max-spool-size limit) are
+	 * written, and none when size_hint (the size the container gives,
+	 * 0 if none) is over that or over the free space; spool_refused
+	 * says why the map failed then.
+	 */
+	uint64_t		 spool_max;
+	uint64_t		 size_hint;
+	const char		*spool_refused;
 };
 void	qs_source_init(struct qs_source *, const unsigned char *, size_t,
 	    qs_read_fn, void *, uint64_t);

@@ -15,6 +15,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ qs_source_init(struct qs_source *src, const unsigned char *head,
 	src->read = read;
 	src->read_arg = read_arg;
 	src->limit = limit;
+	src->spool_max = UINT64_MAX;
 }
 
 void
@@ -217,6 +219,7 @@ qs_source_map(struct qs_source *src, uint64_t mem_max,
 	ssize_t		 r;
 	int		 fd = -1;
 	uint64_t	 spooled = 0;
+	struct statvfs	 vfs;
 	void		*m;
 
 	if (src->map != NULL) {
@@ -240,15 +243,38 @@ qs_source_map(struct qs_source *src, uint64_t mem_max,
 			continue;
 		}
 		if (fd < 0) {
-			if ((fd = source_tmpfile()) < 0 ||
-			    source_write_all(fd, mem, used) != 0)
+			if ((fd = source_tmpfile()) < 0)
+				goto fail;
+			/* Ask before writing: the size, then the room. */
+			if (src->size_hint > src->spool_max) {
+				src->spool_refused = "over max-spool-size";
+				errno = EFBIG;
+				goto fail;
+			}
+			if (fstatvfs(fd, &vfs) == 0 && src->size_hint >
+			    (uint64_t)vfs.f_bavail * vfs.f_frsize) {
+				src->spool_refused = "larger than the free "
+				    "space in the temporary directory";
+				errno = ENOSPC;
+				goto fail;
+			}
+			if (source_write_all(fd, mem, used) != 0)
 				goto fail;
 			spooled = used;
 			free(mem);
 			mem = NULL;
 		}
-		if (source_write_all(fd, chunk, (size_t)r) != 0)
+		if (spooled + (uint64_t)r > src->spool_max) {
+			src->spool_refused = "over max-spool-size";
+			errno = EFBIG;
 			goto fail;
+		}
+		if (source_write_all(fd, chunk, (size_t)r) != 0) {
+			if (errno == ENOSPC)
+				src->spool_refused = "the temporary directory "
+				    "is full";
+			goto fail;
+		}
 		spooled += (uint64_t)r;
 	}
 	if (fd < 0) {

@@ -1,6 +1,7 @@
 /* nodes.c: which node every entry belongs to, across bundle shapes. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "test.h"
@@ -196,4 +197,37 @@ DEFINE_TEST(test_nodes_dot_is_no_node)
 	run = nodes_read("host-a.tar", one, NULL);
 	CHECK_STR(node_of(run, "zookeeper/zookeeper/myid"), "host-a");
 	qs_run_free(run);
+}
+
+DEFINE_TEST(test_nodes_deep_wrappers_and_notes_beside)
+{
+	static const struct qs_test_entry e[] = {
+		{ "notes.txt", "collected by hand\n", 0, NULL, NULL },
+		{ "w1/w2/w3/node1/zookeeper/zookeeper/myid", "1\n", 0, NULL,
+		    NULL },
+		{ "w1/w2/w3/node2/zookeeper/zookeeper/myid", "2\n", 0, NULL,
+		    NULL },
+		{ "w1/w2/w3/node3/zookeeper/zookeeper/myid", "3\n", 0, NULL,
+		    NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	unsigned char		*buf;
+	size_t			 len, i;
+	struct qs_run		*run;
+	const struct qs_artifact *art;
+
+	/* Three wrapping directories and a loose file beside the first. */
+	buf = qs_test_archive(QS_TEST_TAR, e, &len);
+	run = qs_test_read("wrapped.tar", buf, len);
+	for (i = 1; i <= 3; i++) {
+		char	want[8];
+
+		snprintf(want, sizeof(want), "node%zu", i);
+		art = qs_test_artifact(run, qs_arena_printf(&run->arena,
+		    "%s/zookeeper/zookeeper/myid", want));
+		CHECK(art != NULL && art->node != NULL &&
+		    strcmp(art->node->name, want) == 0);
+	}
+	qs_run_free(run);
+	free(buf);
 }
