@@ -7,13 +7,10 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -114,24 +111,6 @@ struct swim_row {
 	char		*cells;		/* the character of each column */
 	const char	**colors;	/* its colour, "" for none */
 };
-
-static int
-swim_width(const struct qs_globals *g)
-{
-	struct winsize	ws;
-	const char	*env;
-	long		 v;
-
-	if (g->width > 0)
-		return g->width;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) ==
-	    0 && ws.ws_col >= 40)
-		return ws.ws_col;
-	if ((env = getenv("COLUMNS")) != NULL && (v = strtol(env, NULL,
-	    10)) >= 40 && v <= 1000)
-		return (int)v;
-	return 80;
-}
 
 static size_t
 swim_col(int64_t t, int64_t t0, int64_t t1, size_t cols)
@@ -484,7 +463,7 @@ timeline_swimlane(struct qs_globals *g, struct qs_analysis *an)
 	unsigned char		*keep;
 	cJSON			*root;
 	size_t			 i;
-	int			 width = swim_width(g);
+	int			 width = qs_output_width(g);
 
 	keep = qs_xcalloc(an->timeline.entries.n + 1, 1);
 	for (i = 0; i < an->timeline.entries.n; i++)

@@ -6,12 +6,16 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
+
+#include <unistd.h>
 
 #include "quorumscope.h"
 
@@ -128,14 +132,14 @@ qs_text_diagnostics(const struct qs_globals *g, FILE *f)
 		fprintf(f, "  %s%-7s%s  ", color,
 		    qs_severity_name(d->severity),
 		    *color != '\0' ? COLOR_RESET : "");
-		if (d->input != NULL)
-			fprintf(f, "%s: ", qs_escape(&a, d->input));
-		if (d->path != NULL)
-			fprintf(f, "%s: ", qs_escape(&a, d->path));
-		if (d->has_offset)
-			fprintf(f, "offset %llu: ",
-			    (unsigned long long)d->offset);
-		fprintf(f, "%s\n", qs_escape(&a, d->message));
+		qs_text_wrap_at(f, 11, 4, qs_arena_printf(&a, "%s%s%s%s%s%s",
+		    d->input != NULL ? qs_escape(&a, d->input) : "",
+		    d->input != NULL ? ": " : "",
+		    d->path != NULL ? qs_escape(&a, d->path) : "",
+		    d->path != NULL ? ": " : "",
+		    d->has_offset ? qs_arena_printf(&a, "offset %llu: ",
+		    (unsigned long long)d->offset) : "",
+		    qs_escape(&a, d->message)), qs_output_width(g));
 	}
 	qs_arena_free(&a);
 }
@@ -192,6 +196,97 @@ qs_evidence_text(struct qs_arena *a, const struct qs_evidence *ev)
 		return qs_arena_printf(a, "%s: %s@%llu", art->input->path,
 		    art->member, (unsigned long long)ev->offset);
 	return qs_arena_printf(a, "%s: %s", art->input->path, art->member);
+}
+
+/*
+ * The artifact's path below its node's directory ("var/log/consul.log"
+ * for "collect/node1/var/log/consul.log"), which dump accepts as the
+ * tail of the path; the whole path when no component names the node.
+ */
+const char *
+qs_node_path(const struct qs_artifact *art)
+{
+	const char	*p = art->logical, *name;
+	size_t		 len;
+
+	if (art->node == NULL)
+		return p;
+	name = art->node->name;
+	len = strlen(name);
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, name, len) == 0 && p[len] == '/' &&
+		    p[len + 1] != '\0')
+			return p + len + 1;
+		p = strchr(p, '/');
+		if (p != NULL)
+			p++;
+	}
+	return art->logical;
+}
+
+/* "NODE:PATH:LINE" or "NODE:PATH@OFFSET": what dump takes, short. */
+const char *
+qs_evidence_where(struct qs_arena *a, const struct qs_evidence *ev)
+{
+	const struct qs_artifact	*art = ev->artifact;
+	const char			*where;
+
+	if (art == NULL)
+		return "";
+	where = qs_arena_printf(a, "%s:%s", art->node != NULL ?
+	    art->node->name : QS_BUNDLE_NODE, qs_node_path(art));
+	if (ev->line != 0)
+		return qs_arena_printf(a, "%s:%llu", where,
+		    (unsigned long long)ev->line);
+	if (ev->has_offset)
+		return qs_arena_printf(a, "%s@%llu", where,
+		    (unsigned long long)ev->offset);
+	return where;
+}
+
+/*
+ * Columns of text output: --width, else the terminal's on a terminal
+ * (or $COLUMNS there), else 80.
+ */
+int
+qs_output_width(const struct qs_globals *g)
+{
+	struct winsize	ws;
+	const char	*env;
+	long		 v;
+
+	if (g->width > 0)
+		return g->width;
+	if (!isatty(STDOUT_FILENO))
+		return 80;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	if ((env = getenv("COLUMNS")) != NULL && (v = strtol(env, NULL,
+	    10)) >= 40 && v <= 1000)
+		return (int)v;
+	return 80;
+}
+
+/*
+ * One line of at most `width` columns: `text` after `indent` spaces,
+ * cut with "..." when longer.  The text must be escaped.
+ */
+void
+qs_text_clip(FILE *f, int indent, const char *text, int width)
+{
+	size_t	room = width > indent + 3 ? (size_t)(width - indent) : 3;
+	size_t	len = strlen(text);
+
+	while (len > 0 && text[len - 1] == ' ')
+		len--;
+	if (len <= room)
+		fprintf(f, "%*s%.*s\n", indent, "", (int)len, text);
+	else {
+		len = room - 3;
+		while (len > 0 && text[len - 1] == ' ')
+			len--;
+		fprintf(f, "%*s%.*s...\n", indent, "", (int)len, text);
+	}
 }
 
 /* {input, path, line, offset, excerpt}: null where unknown. */
@@ -656,10 +751,20 @@ qs_analysis_inputs(struct qs_globals *g, int argc, char **argv,
 void
 qs_text_wrap(FILE *f, int first, int indent, const char *text, int width)
 {
-	const char	*p = text, *end;
-	int		 col = first, start = 1;
-
 	fprintf(f, "%*s", first, "");
+	qs_text_wrap_at(f, first, indent, text, width);
+}
+
+/*
+ * The same, after `col` columns the caller has already printed (a
+ * label, an aligned table's first cells, whose spaces must stay).
+ */
+void
+qs_text_wrap_at(FILE *f, int col, int indent, const char *text, int width)
+{
+	const char	*p = text, *end;
+	int		 start = 1;
+
 	while (*p != '\0') {
 		while (*p == ' ')
 			p++;

@@ -286,6 +286,8 @@ static int	h_no_leader(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
 static int	h_start(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
+static int	h_start_error(struct clog *, const struct clog_rule *,
+		    struct clog_line *, const char *, size_t);
 static int	h_stop(struct clog *, const struct clog_rule *,
 		    struct clog_line *, const char *, size_t);
 static int	h_caught(struct clog *, const struct clog_rule *,
@@ -418,6 +420,9 @@ static const struct clog_rule clog_rules[] = {
 	{ "Gracefully shutting down agent", CLOG_ANY, h_graceful, 0,
 	    "shutting down" },
 	{ "Graceful leave complete", CLOG_ANY, h_graceful, 0, "complete" },
+	/* command/agent: the agent exits 1 after "==> Error ...: err" */
+	{ "Error starting agent: ", CLOG_ANY, h_start_error, 0, NULL },
+	{ "Error creating agent: ", CLOG_ANY, h_start_error, 0, NULL },
 	{ "Requesting shutdown", CLOG_ANY, h_stop, 0, NULL },
 	{ "shutdown complete", CLOG_LOG, h_stop, 0, NULL },
 
@@ -2286,6 +2291,25 @@ h_start(struct clog *c, const struct clog_rule *r, struct clog_line *l,
 	c->run = CLOG_RUN_STARTED;
 	c->stop_why[0] = '\0';
 	c->cand_term_set = 0;
+	return 1;
+}
+
+/*
+ * "Error starting agent: <err>" (or "creating"): the agent command
+ * returns 1 and the process exits (hashicorp/consul command/agent,
+ * Command.run): a stop with the error as its detail.
+ */
+static int
+h_start_error(struct clog *c, const struct clog_rule *r, struct clog_line *l,
+    const char *rest, size_t n)
+{
+	(void)r;
+	while (n > 0 && (rest[n - 1] == '\n' || rest[n - 1] == '\r' ||
+	    rest[n - 1] == ' '))
+		n--;
+	clog_event(c, l, QS_EV_STOP, NULL, qs_arena_printf(&c->ctx->run->arena,
+	    "exited: %.*s", (int)(n < 240 ? n : 240), rest));
+	c->run = CLOG_RUN_STOPPED;
 	return 1;
 }
 

@@ -416,6 +416,54 @@ etcd_log_field(struct etcd_log *l, const char *key)
 	return p == NULL ? NULL : p + strlen(pat);
 }
 
+/* A zap string field's value, unescaped ("\\\"" -> "\""), cut at 240. */
+static const char *
+etcd_log_field_text(struct etcd_log *l, const char *key)
+{
+	const char	*p = etcd_log_field(l, key), *end = l->line + l->len;
+	char		 buf[241];
+	size_t		 n = 0;
+
+	if (p == NULL)
+		return NULL;
+	for (; p < end && *p != '"' && n < sizeof(buf) - 1; p++) {
+		if (*p == '\\' && p + 1 < end)
+			p++;
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	return qs_pstrdup(l->ctx, buf);
+}
+
+/*
+ * What a fatal line says: zap's msg and error ("discovery failed: member
+ * ... has already been bootstrapped"), or a capnslog line's text after
+ * its "C | " level mark.
+ */
+static const char *
+etcd_log_fatal_text(struct etcd_log *l)
+{
+	const char	*msg, *err, *p;
+	size_t		 n;
+
+	if (l->json) {
+		msg = etcd_log_field_text(l, "msg");
+		err = etcd_log_field_text(l, "error");
+		if (msg == NULL)
+			return err;
+		return err == NULL ? msg : qs_arena_printf(&l->ctx->run->arena,
+		    "%s: %s", msg, err);
+	}
+	if ((p = etcd_log_find(l->line, l->len, " C | ")) == NULL)
+		return NULL;
+	p += 5;
+	n = (size_t)(l->line + l->len - p);
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	return qs_arena_printf(&l->ctx->run->arena, "%.*s",
+	    (int)(n < 240 ? n : 240), p);
+}
+
 static struct qs_evidence
 etcd_log_ev(struct etcd_log *l)
 {
@@ -1167,8 +1215,13 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 			}
 		}
 		etcd_log_dial(&l);
-		if (fatal)
-			etcd_log_event(&l, QS_EV_STOP, NULL, 0, 0);
+		if (fatal) {
+			struct qs_event	*e = etcd_log_event(&l, QS_EV_STOP,
+			    NULL, 0, 0);
+
+			if (e != NULL)
+				e->detail = etcd_log_fatal_text(&l);
+		}
 	}
 	etcd_log_flush_election(&l);
 	qs_logline_free(&l.wrap);

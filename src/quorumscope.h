@@ -1452,7 +1452,7 @@ struct qs_globals {
 	struct qs_time	 until;
 	unsigned	 events;	/* 1 << enum qs_event_kind, 0 = all */
 	struct qs_vec	 node_filter;	/* const char *: --node NAME */
-	int		 width;		/* --width: swimlane columns, 0 = auto */
+	int		 width;		/* --width: text columns, 0 = auto */
 	const char	*output;	/* -o FILE, else standard output */
 };
 struct qs_command {
@@ -1486,6 +1486,10 @@ struct cJSON *qs_json_tl_entry(const struct qs_tl_entry *);
 struct cJSON *qs_json_finding(const struct qs_finding *);
 struct cJSON *qs_json_cluster(const struct qs_cluster *);
 const char *qs_evidence_text(struct qs_arena *, const struct qs_evidence *);
+const char *qs_evidence_where(struct qs_arena *, const struct qs_evidence *);
+const char *qs_node_path(const struct qs_artifact *);
+int	qs_output_width(const struct qs_globals *);
+void	qs_text_clip(FILE *, int, const char *, int);
 const char *qs_tl_subject(const struct qs_event *);
 int	qs_tl_keep(const struct qs_globals *, const struct qs_tl_entry *);
 int	qs_analysis_inputs(struct qs_globals *, int, char **,
@@ -1493,6 +1497,7 @@ int	qs_analysis_inputs(struct qs_globals *, int, char **,
 void	qs_text_diagnostics(const struct qs_globals *, FILE *);
 void	qs_table_print(FILE *, size_t, size_t, const char **, const int *);
 void	qs_text_wrap(FILE *, int, int, const char *, int);
+void	qs_text_wrap_at(FILE *, int, int, const char *, int);
 
 /*
  * swimlane.c: the lanes both drawings share (the HTML report's SVG and

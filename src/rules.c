@@ -58,6 +58,10 @@ extern const struct qs_rule qs_rule_etcd_store_differ;
 extern const struct qs_rule qs_rule_etcd_fnc_left;
 extern const struct qs_rule qs_rule_etcd_token_differ;
 extern const struct qs_rule qs_rule_etcd_peer_url_moved;
+/* Last of each system: they name the other findings as causes. */
+extern const struct qs_rule qs_rule_consul_crash_loop;
+extern const struct qs_rule qs_rule_zk_crash_loop;
+extern const struct qs_rule qs_rule_etcd_crash_loop;
 
 const struct qs_rule *const qs_rules[] = {
 	&qs_rule_consul_peers_empty,
@@ -107,5 +111,8 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_fnc_left,
 	&qs_rule_etcd_token_differ,
 	&qs_rule_etcd_peer_url_moved,
+	&qs_rule_consul_crash_loop,
+	&qs_rule_zk_crash_loop,
+	&qs_rule_etcd_crash_loop,
 	NULL
 };

@@ -711,6 +711,17 @@ static const char log_hclog[] =
     "2021-01-23T23:21:01.004Z [INFO]  agent: shutdown complete\n"
     "2021-01-23T23:21:01.006Z [INFO]  agent: Exit code: code=0\n";
 
+/* The agent command's "Error starting agent" exits: a stop with why. */
+DEFINE_TEST(test_parse_consul_log_start_error)
+{
+	CHECK_DUMP("==> Starting Consul agent...\n"
+	    "==> Error starting agent: Failed to start Consul server: Failed "
+	    "to start Raft: permission denied\n",
+	    "E start - - L1 -\n"
+	    "E stop - exited: Failed to start Consul server: Failed to start "
+	    "Raft: permission denied L2 -\n");
+}
+
 DEFINE_TEST(test_parse_consul_log_hclog)
 {
 	CHECK_DUMP(log_hclog,

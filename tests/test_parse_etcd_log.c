@@ -125,6 +125,11 @@ DEFINE_TEST(test_parse_etcd_log_mixed)
 	}
 	CHECK_INT(t_nsig(run, QS_SIG_COMMIT_OUT_OF_RANGE), 1);
 	CHECK_INT(t_nev(run, QS_EV_STOP), 1);
+	/* The fatal line's msg and error are the stop's reason. */
+	e = t_ev(run, QS_EV_STOP);
+	CHECK(e != NULL && e->detail != NULL && strcmp(e->detail,
+	    "discovery failed: member 984bd2f86d62a320 has already been "
+	    "bootstrapped") == 0);
 	CHECK_INT(t_nev(run, QS_EV_LEADER_LOST), 1);
 	CHECK_INT(t_nsig(run, QS_SIG_QUORUM_LOST), 1);
 	CHECK_STR(qs_test_setting(run, "etcd.log.slow_fdatasync_max"),
@@ -133,6 +138,22 @@ DEFINE_TEST(test_parse_etcd_log_mixed)
 	CHECK_STR(qs_test_setting(run, "etcd.log.cluster_id_mismatch_lines"),
 	    "2");
 	CHECK_INT(run->identities.n, 1);
+	qs_run_free(run);
+}
+
+/* A capnslog "C" line: the text after the level mark, quotes kept. */
+DEFINE_TEST(test_parse_etcd_log_fatal_capnslog)
+{
+	static const char log[] =
+	    "2026-12-07 20:13:17.790858 I | etcdmain: etcd Version: 3.4.23\n"
+	    "2026-12-07 20:13:17.793000 C | etcdmain: couldn't find local "
+	    "name \"sync4\" in the initial cluster configuration\n";
+	struct qs_run		*run = qs_test_parse("etcd.log", LOG, log, 0);
+	const struct qs_event	*e = t_ev(run, QS_EV_STOP);
+
+	CHECK(e != NULL && e->detail != NULL && strcmp(e->detail,
+	    "etcdmain: couldn't find local name \"sync4\" in the initial "
+	    "cluster configuration") == 0);
 	qs_run_free(run);
 }
 

@@ -996,6 +996,8 @@ DEFINE_TEST(test_rules_zookeeper)
 
 static void	tm_zk_set(struct tm *, const char *, const char *,
 		    const char *, const char *, const char *);
+static struct qs_event *tm_zk_event(struct tm *, const char *,
+		    enum qs_event_kind, int64_t, uint64_t);
 
 /* Runs the real parser of `kind` over `text` as `file` of node `node`. */
 static void
@@ -1097,6 +1099,80 @@ DEFINE_TEST(test_rules_zookeeper_reconfig)
 	f = tm_finding(&m, "zk-myid-missing", NULL);
 	CHECK(f != NULL && strstr(f->title, "z4") != NULL);
 	CHECK(tm_finding(&m, "zk-removed-member-present", NULL) == NULL);
+	tm_free(&m);
+}
+
+/*
+ * Crash loops: `n` starts of zk1, each followed 3 s later by an exit with
+ * `detail` (NULL: a stop by signal, which ZooKeeper does not log, so
+ * nothing), and the bind failure before it.
+ */
+static void
+tm_zk_starts(struct tm *m, int n, const char *detail)
+{
+	struct qs_parse_ctx	*ctx;
+	struct qs_evidence	 ev;
+	struct qs_event		*e;
+	struct qs_signal	*g;
+	int			 i;
+
+	tm_zk_node(m, "zk1", "1", "10.0.0.1:2181");
+	tm_zk_node(m, "zk2", "2", "10.0.0.2:2181");
+	tm_zk_cfg(m, "zk1", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	tm_zk_cfg(m, "zk2", "1=10.0.0.1", "2=10.0.0.2", "3=10.0.0.3", NULL);
+	for (i = 0; i < n; i++) {
+		(void)tm_zk_event(m, "zk1", QS_EV_START, 1000000 + i * 10000,
+		    0);
+		if (detail == NULL)
+			continue;
+		ctx = tm_ctx(m, "zk1", "zk.log",
+		    "var/log/zookeeper/zookeeper.log");
+		ev = tm_ev(ctx, 5);
+		g = qs_emit_signal(ctx, QS_SIG_VOTE_FAILED, NULL, &ev);
+		g->time.set = 1;
+		g->time.ms = 1000000 + i * 10000 + 2000;
+		g->detail = "cannot listen on election address "
+		    "10.0.0.9:3888: java.net.BindException: Cannot assign "
+		    "requested address";
+		e = tm_zk_event(m, "zk1", QS_EV_STOP, 1000000 + i * 10000 +
+		    3000, 0);
+		e->detail = detail;
+	}
+}
+
+DEFINE_TEST(test_rules_crash_loop)
+{
+	struct tm		 m;
+	const struct qs_finding	*f;
+
+	tm_init(&m);
+	tm_zk_starts(&m, 4, "exit code 14");
+	tm_analyse(&m);
+	f = tm_finding(&m, "zk-crash-loop", NULL);
+	CHECK(f != NULL && strstr(f->title, "zk1 is in a crash loop: 4 "
+	    "failed starts") != NULL);
+	CHECK(tm_has_fact(f, "Every attempt ended the same way: \"cannot "
+	    "listen on election address 10.0.0.9:3888"));
+	CHECK(tm_has_fact(f, "still looping or stopped"));
+	tm_free(&m);
+
+	/* Two failed starts are not yet a loop. */
+	tm_init(&m);
+	tm_zk_starts(&m, 2, "exit code 14");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-crash-loop", NULL) == NULL);
+	tm_free(&m);
+
+	/* Restarts that ran, or a clean exit, are never a loop. */
+	tm_init(&m);
+	tm_zk_starts(&m, 5, NULL);
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-crash-loop", NULL) == NULL);
+	tm_free(&m);
+	tm_init(&m);
+	tm_zk_starts(&m, 5, "exit code 0");
+	tm_analyse(&m);
+	CHECK(tm_finding(&m, "zk-crash-loop", NULL) == NULL);
 	tm_free(&m);
 }
 
