@@ -236,6 +236,30 @@ analysis_order(struct qs_analysis *an)
 		    qs_arena_printf(&an->run->arena, "f%zu", i + 1);
 }
 
+/*
+ * How many of a cluster's artifacts were read only in part, or come from
+ * an input read only in part (whose missing entries may have been this
+ * cluster's): a verdict drawn from them says so.
+ */
+static size_t
+analysis_partial(const struct qs_cluster *c)
+{
+	size_t	i, j, n = 0;
+
+	for (i = 0; i < c->nodes.n; i++) {
+		const struct qs_node	*node = c->nodes.v[i];
+
+		for (j = 0; j < node->artifacts.n; j++) {
+			const struct qs_artifact *art = node->artifacts.v[j];
+
+			if (art->cut != NULL ||
+			    qs_input_completeness(art->input) != QS_COMPLETE)
+				n++;
+		}
+	}
+	return n;
+}
+
 /* The verdict of each cluster: its worst root cause, else healthy when
  * something was decoded and judged, else unknown. */
 static void
@@ -275,6 +299,12 @@ analysis_verdicts(struct qs_analysis *an)
 			c->cause = f;
 			break;
 		}
+		c->partial = analysis_partial(c);
+		c->partial_evidence = c->partial > 0;
+		for (j = 0; j < an->run->inputs.n; j++)
+			if (qs_input_completeness(an->run->inputs.v[j]) !=
+			    QS_COMPLETE)
+				c->partial_evidence = 1;
 		if (c->verdict == QS_VERDICT_FINDINGS)
 			continue;
 		for (j = 0; qs_rules[j] != NULL; j++)

@@ -20,6 +20,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +34,10 @@
 #define BUNDLE_READ_BLOCK	(64 * 1024)
 /* Consecutive damaged headers tolerated before giving up on an archive. */
 #define BUNDLE_MAX_RETRIES	100000
+/* Like diagnostics said one by one before the rest are only counted. */
+#define BUNDLE_SAMPLE		20
+/* Links listed as artifacts per input; the rest are counted. */
+#define BUNDLE_LINKS_LISTED	1000
 
 /* Where entries of one container go, and how their paths are made. */
 struct bundle_level {
@@ -43,11 +49,45 @@ struct bundle_level {
 
 struct bundle_walk {
 	struct qs_run	*run;
+	/*
+	 * Where one entry's paths are made: freed after each entry, so that
+	 * entries that become nothing (unrecognised, directories) cost no
+	 * memory; what is kept is copied into the run's arena.
+	 */
+	struct qs_arena	*scratch;
+	uint64_t	 links;		/* links seen in this input */
+	uint64_t	 links_out;	/* of them pointing outside */
+	uint64_t	 escaped;	/* names absolute or climbing out */
+	int		 quiet_fatal;	/* a failure before any entry is
+					   the caller's to report */
 	struct qs_input	*input;
 	struct archive	*top;		/* outermost archive, for progress */
 	uint64_t	 top_size;	/* compressed size of the input file */
 	int		 stop;		/* a per-input limit was reached */
 };
+
+/*
+ * libarchive converts entry names (zip's UTF-8 flag, pax's UTF-8 paths)
+ * into the charset of LC_CTYPE; in the C locale it cannot, and the
+ * names are lost.  Take the environment's locale for LC_CTYPE only (the
+ * output's numbers stay C), and when that is not UTF-8, a UTF-8 one.
+ */
+void
+qs_locale_init(void)
+{
+	static const char *const utf8[] = { "C.UTF-8", "C.utf8",
+	    "en_US.UTF-8", NULL };
+	const char	*cs;
+	size_t		 i;
+
+	if (setlocale(LC_CTYPE, "") != NULL &&
+	    (cs = nl_langinfo(CODESET)) != NULL &&
+	    (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0))
+		return;
+	for (i = 0; utf8[i] != NULL; i++)
+		if (setlocale(LC_CTYPE, utf8[i]) != NULL)
+			return;
+}
 
 /* Reader over a libarchive entry's data. */
 static ssize_t
@@ -90,6 +130,12 @@ bundle_nest_read(struct archive *a, void *arg, const void **out)
 	}
 	*out = nest->buf;
 	return r;
+}
+
+static int
+magic_is_zip(const unsigned char *buf, size_t len)
+{
+	return len >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0;
 }
 
 static struct archive *
@@ -212,14 +258,16 @@ static void
 bundle_paths(struct bundle_walk *w, const struct bundle_level *lvl,
     const char *name, const char **member, const char **logical)
 {
-	struct qs_arena	*a = &w->run->arena;
+	struct qs_arena	*a = w->scratch != NULL ? w->scratch :
+			    &w->run->arena;
 	const char	*norm;
 	size_t		 clen;
 	int		 escaped;
 
 	norm = qs_path_normalise(a, name, &escaped);
 	*member = qs_arena_printf(a, "%s%s", lvl->member_prefix, name);
-	if (escaped)
+	/* Said for the first few; the rest are counted (bundle_done). */
+	if (escaped && ++w->escaped <= BUNDLE_SAMPLE)
 		qs_diag_add(w->run, QS_SEV_WARNING, w->input, *member,
 		    "entry name is absolute or climbs out of its archive; "
 		    "read as \"%s\"", norm);
@@ -241,15 +289,21 @@ bundle_link(struct bundle_walk *w, const char *member, const char *logical,
 	struct qs_artifact	*art;
 	int			 escaped;
 
-	art = qs_arena_alloc(&run->arena, sizeof(*art));
-	art->input = w->input;
-	art->member = member;
-	art->logical = logical;
-	art->type = type;
-	art->target = qs_arena_strdup(&run->arena, target);
-	art->status = QS_STATUS_LINK;
-	qs_vec_push(&run->artifacts, art);
 	qs_nodes_note_path(run, w->input, logical, 0);
+	/*
+	 * A bounded sample of links is listed; the rest are counted, so
+	 * that 200,000 links cost a counter, not 200,000 records.
+	 */
+	if (++w->links <= BUNDLE_LINKS_LISTED) {
+		art = qs_arena_alloc(&run->arena, sizeof(*art));
+		art->input = w->input;
+		art->member = qs_arena_strdup(&run->arena, member);
+		art->logical = qs_arena_strdup(&run->arena, logical);
+		art->type = type;
+		art->target = qs_arena_strdup(&run->arena, target);
+		art->status = QS_STATUS_LINK;
+		qs_vec_push(&run->artifacts, art);
+	}
 
 	if (type != QS_ENTRY_SYMLINK)
 		return;
@@ -257,12 +311,14 @@ bundle_link(struct bundle_walk *w, const char *member, const char *logical,
 	if (target[0] == '/')
 		escaped = 1;
 	else {
-		char	*joined = qs_arena_printf(&run->arena, "%s%s",
-		    bundle_dirname(&run->arena, logical), target);
+		struct qs_arena	*a = w->scratch != NULL ? w->scratch :
+				    &run->arena;
+		char		*joined = qs_arena_printf(a, "%s%s",
+				    bundle_dirname(a, logical), target);
 
-		qs_path_normalise(&run->arena, joined, &escaped);
+		qs_path_normalise(a, joined, &escaped);
 	}
-	if (escaped)
+	if (escaped && ++w->links_out <= BUNDLE_SAMPLE)
 		qs_diag_add(run, QS_SEV_WARNING, w->input, member,
 		    "symbolic link to \"%s\" points outside the bundle; "
 		    "not followed", target);
@@ -281,6 +337,9 @@ bundle_count_entry(struct bundle_walk *w, const char *member)
 		    (unsigned long long)w->run->limits.v[QS_LIMIT_ENTRIES]);
 		w->input->entries--;
 		w->input->stopped = 1;
+		qs_input_mark_partial(w->run, w->input, "more than %llu "
+		    "entries (max-entries)",
+		    (unsigned long long)w->run->limits.v[QS_LIMIT_ENTRIES]);
 		w->stop = 1;
 		return -1;
 	}
@@ -293,7 +352,7 @@ bundle_count_entry(struct bundle_walk *w, const char *member)
  * one entry takes the archive's own name; `diag_path` is what diagnostics
  * about the archive as a whole name (NULL for the input itself).
  */
-static void
+static int
 bundle_walk_archive(struct bundle_walk *w, struct archive *a,
     const struct bundle_level *lvl, const char *self_member,
     const char *self_logical, const char *diag_path)
@@ -301,20 +360,34 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 	struct qs_run		*run = w->run;
 	struct archive_entry	*e;
 	const char		*member, *logical, *name, *target;
+	struct qs_arena		 scratch = { NULL }, *outer = w->scratch;
 	int			 r, n = 0, retries = 0;
 	int64_t			 size;
 
+	w->scratch = &scratch;
+
 	for (;;) {
+		qs_arena_free(&scratch);
 		r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r == ARCHIVE_FATAL) {
 			const char	*msg = archive_error_string(a);
 
+			/* Nothing read yet: the caller may try another way. */
+			if (n == 0 && w->quiet_fatal) {
+				n = -1;
+				goto out;
+			}
 			qs_diag_add(run, QS_SEV_ERROR, w->input, diag_path,
 			    "archive unreadable after %d entr%s: %s", n,
 			    n == 1 ? "y" : "ies",
 			    msg != NULL ? msg : "damaged or truncated");
+			qs_input_mark_partial(run, w->input, "%s%sarchive "
+			    "damaged or truncated: %s",
+			    diag_path != NULL ? diag_path : "",
+			    diag_path != NULL ? ": " : "",
+			    msg != NULL ? msg : "unreadable");
 			break;
 		}
 		if (r == ARCHIVE_RETRY) {
@@ -325,12 +398,17 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			 */
 			const char	*msg = archive_error_string(a);
 
-			if (retries++ == 0)
+			if (retries++ == 0) {
 				qs_diag_add(run, QS_SEV_ERROR, w->input,
 				    diag_path, "after %d entr%s: %s; skipping "
 				    "to the next readable entry", n,
 				    n == 1 ? "y" : "ies",
 				    msg != NULL ? msg : "damaged archive");
+				qs_input_mark_partial(run, w->input, "%s%s"
+				    "damaged archive headers skipped",
+				    diag_path != NULL ? diag_path : "",
+				    diag_path != NULL ? ": " : "");
+			}
 			if (retries > BUNDLE_MAX_RETRIES) {
 				qs_diag_add(run, QS_SEV_ERROR, w->input,
 				    diag_path, "no readable entry found after "
@@ -352,16 +430,41 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			    (uint64_t)archive_filter_bytes(w->top, -1),
 			    w->top_size);
 
+		if (archive_format(a) == ARCHIVE_FORMAT_RAW &&
+		    archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
+			/*
+			 * Signed as compressed, yet no filter took it: the
+			 * raw reader would hand back the same bytes, to be
+			 * opened again and again.  A damaged stream.
+			 */
+			qs_diag_add(run, QS_SEV_ERROR, w->input, diag_path,
+			    "looks compressed, but no decompressor accepts "
+			    "its header: damaged; not read");
+			qs_input_mark_partial(run, w->input, "%s%sdamaged "
+			    "compressed stream", diag_path != NULL ?
+			    diag_path : "", diag_path != NULL ? ": " : "");
+			if (diag_path == NULL)
+				w->input->opened = 0;
+			goto out;
+		}
 		if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
 			/* A compressed file: keep the name, drop the suffix. */
 			member = self_member;
-			logical = qs_arena_printf(&run->arena, "%s%s",
-			    bundle_dirname(&run->arena, self_logical),
-			    qs_path_stem(&run->arena, self_logical));
+			logical = qs_arena_printf(w->scratch, "%s%s",
+			    bundle_dirname(w->scratch, self_logical),
+			    qs_path_stem(w->scratch, self_logical));
 		} else {
+			/*
+			 * A name the locale cannot hold: libarchive still
+			 * has it as UTF-8 or as the archive's bytes, and
+			 * output escapes whatever it is.
+			 */
 			name = archive_entry_pathname(e);
 			if (name == NULL)
-				name = "?";
+				name = archive_entry_pathname_utf8(e);
+			if (name == NULL)
+				name = qs_arena_printf(w->scratch,
+				    "(unnamed entry %d)", n);
 			bundle_paths(w, lvl, name, &member, &logical);
 		}
 
@@ -371,7 +474,7 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			continue;
 		case AE_IFLNK:
 			if (bundle_count_entry(w, member) != 0)
-				return;
+				goto out;
 			target = archive_entry_symlink(e);
 			bundle_link(w, member, logical, QS_ENTRY_SYMLINK,
 			    target != NULL ? target : "");
@@ -385,7 +488,7 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 			continue;
 		}
 		if (bundle_count_entry(w, member) != 0)
-			return;
+			goto out;
 		if ((target = archive_entry_hardlink(e)) != NULL) {
 			bundle_link(w, member, logical, QS_ENTRY_HARDLINK,
 			    target);
@@ -396,8 +499,12 @@ bundle_walk_archive(struct bundle_walk *w, struct archive *a,
 		bundle_entry(w, lvl, member, logical, size,
 		    bundle_archive_data, a);
 		if (w->stop)
-			return;
+			goto out;
 	}
+out:
+	qs_arena_free(&scratch);
+	w->scratch = outer;
+	return n;
 }
 
 /* Opens a nested archive over `src` and walks it. */
@@ -426,6 +533,8 @@ bundle_nested(struct bundle_walk *w, const struct bundle_level *lvl,
 		qs_diag_add(run, QS_SEV_ERROR, w->input, member,
 		    "nested archive unreadable: %s",
 		    msg != NULL ? msg : "unknown format");
+		qs_input_mark_partial(run, w->input, "%s: nested archive "
+		    "unreadable", member);
 	} else {
 		qs_nodes_note_path(run, w->input, qs_arena_printf(&run->arena,
 		    "%s%s", bundle_dirname(&run->arena, logical), stem), 1);
@@ -478,14 +587,23 @@ bundle_artifact(struct bundle_walk *w, const char *member, const char *logical,
 
 	art = qs_arena_alloc(&w->run->arena, sizeof(*art));
 	art->input = w->input;
-	art->member = member;
-	art->logical = logical;
+	art->member = qs_arena_strdup(&w->run->arena, member);
+	art->logical = qs_arena_strdup(&w->run->arena, logical);
 	art->kind = kind;
 	art->type = QS_ENTRY_FILE;
 	art->status = kind->parse != NULL ? QS_STATUS_PARSED :
 	    QS_STATUS_UNSUPPORTED;
 	qs_vec_push(&w->run->artifacts, art);
 	return art;
+}
+
+/* The last component of a path. */
+static const char *
+head_base(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
 }
 
 /*
@@ -504,6 +622,7 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 	struct qs_head		 head;
 	struct qs_bid		 id;
 	struct qs_artifact	*art = NULL;
+	const char		*damaged;
 	unsigned char		*buf;
 	uint64_t		 limit, left, done;
 	size_t			 len = 0;
@@ -535,6 +654,8 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 			    "entry damaged or truncated: reading failed "
 			    "after %zu bytes", len);
 			w->input->bytes += len;
+			qs_input_mark_partial(run, w->input, "%s: entry "
+			    "damaged or truncated at byte %zu", member, len);
 			free(buf);
 			return;
 		}
@@ -559,6 +680,17 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 		done = src.pos + qs_source_drain(&src);
 		goto account;
 	case QS_CONT_NONE:
+		/* Named as an archive, signed almost as one: damaged. */
+		if (strcmp(qs_path_stem(w->scratch != NULL ? w->scratch :
+		    &run->arena, logical), head_base(
+		    logical)) != 0 && (damaged = qs_container_damaged(buf,
+		    len)) != NULL) {
+			qs_diag_add(run, QS_SEV_ERROR, w->input, member,
+			    "looks like a %s archive whose first bytes are "
+			    "damaged; not opened", damaged);
+			qs_input_mark_partial(run, w->input, "%s: damaged %s "
+			    "archive", member, damaged);
+		}
 		break;
 	}
 
@@ -611,20 +743,39 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 			art->status = art->kind->parse != NULL ?
 			    QS_STATUS_PARTIAL : QS_STATUS_SKIPPED;
 			art->message = "over max-entry-size";
+			art->cut = art->message;
+		}
+		/* A parser that read to the damage saw only part of it. */
+		if (src.error && art->status != QS_STATUS_FAILED) {
+			art->status = art->kind->parse != NULL ?
+			    QS_STATUS_PARTIAL : QS_STATUS_SKIPPED;
+			art->message = qs_arena_printf(&run->arena, "damaged "
+			    "or truncated at byte %llu",
+			    (unsigned long long)src.pos);
+			art->cut = art->message;
 		}
 	}
 account:
-	if (src.error)
+	w->input->bytes += done;
+	if (src.error) {
 		qs_diag_add(run, QS_SEV_ERROR, w->input, member,
 		    "entry damaged or truncated: reading failed after %llu "
 		    "bytes", (unsigned long long)src.pos);
-	w->input->bytes += done;
+		qs_input_mark_partial(run, w->input, "%s: entry damaged or "
+		    "truncated at byte %llu", member,
+		    (unsigned long long)src.pos);
+	} else if (src.truncated && limit < left)
+		qs_input_mark_partial(run, w->input, "%s: only the first %llu "
+		    "bytes read (max-entry-size)", member,
+		    (unsigned long long)limit);
 	if (src.truncated && limit == left && !w->stop) {
 		qs_diag_add(run, QS_SEV_ERROR, w->input, member,
 		    "input exceeds max-input-size (%s) of decompressed data; "
 		    "the rest of the input is not read", qs_format_size(
 		    lim->v[QS_LIMIT_INPUT_BYTES], s1, sizeof(s1)));
 		w->input->stopped = 1;
+		qs_input_mark_partial(run, w->input, "%s: more than "
+		    "max-input-size (%s) of decompressed data", member, s1);
 		w->stop = 1;
 	}
 	qs_source_release(&src);
@@ -645,6 +796,7 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 {
 	struct qs_run		*run = w->run;
 	struct bundle_level	 lvl = { "", "", NULL, 0 };
+	struct qs_arena		 scratch = { NULL };
 	char			*argv[2] = { (char *)path, NULL };
 	size_t			 plen = strlen(path);
 	FTS			*fts;
@@ -663,7 +815,9 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 		return;
 	}
 	w->input->opened = 1;
+	w->scratch = &scratch;
 	while ((f = fts_read(fts)) != NULL && !w->stop) {
+		qs_arena_free(&scratch);
 		if (f->fts_level == 0)
 			continue;
 		rel = f->fts_path + plen;
@@ -679,6 +833,8 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 		case FTS_NS:
 			qs_diag_add(run, QS_SEV_ERROR, w->input, member,
 			    "cannot read: %s", strerror(f->fts_errno));
+			qs_input_mark_partial(run, w->input, "%s: cannot "
+			    "read: %s", member, strerror(f->fts_errno));
 			break;
 		case FTS_SL:
 		case FTS_SLNONE:
@@ -699,6 +855,8 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 				qs_diag_add(run, QS_SEV_ERROR, w->input,
 				    member, "cannot open: %s",
 				    strerror(errno));
+				qs_input_mark_partial(run, w->input, "%s: "
+				    "cannot open", member);
 				break;
 			}
 			bundle_entry(w, &lvl, member, logical,
@@ -710,6 +868,8 @@ bundle_walk_dir(struct bundle_walk *w, const char *path)
 			break;
 		}
 	}
+	qs_arena_free(&scratch);
+	w->scratch = NULL;
 	fts_close(fts);
 }
 
@@ -748,6 +908,7 @@ bundle_walk_stream(struct bundle_walk *w, qs_read_fn readfn, void *read_arg,
 	struct qs_source	 src;
 	struct archive		*a;
 	unsigned char		*buf = qs_xmalloc(QS_HEAD_BYTES);
+	const char		*damaged;
 	size_t			 len = 0;
 	ssize_t			 r;
 
@@ -764,6 +925,19 @@ bundle_walk_stream(struct bundle_walk *w, qs_read_fn readfn, void *read_arg,
 		len += (size_t)r;
 	}
 	qs_source_init(&src, buf, len, readfn, read_arg, UINT64_MAX);
+	if (qs_container_sniff(buf, len) == QS_CONT_NONE &&
+	    (damaged = qs_container_damaged(buf, len)) != NULL) {
+		/*
+		 * Taken for a loose file, a damaged bundle would be "nothing
+		 * recognised" and pass for an empty one.
+		 */
+		qs_diag_add(run, QS_SEV_ERROR, w->input, NULL, "looks like a "
+		    "%s archive whose first bytes are damaged; not read",
+		    damaged);
+		qs_source_release(&src);
+		free(buf);
+		return;
+	}
 	if (qs_container_sniff(buf, len) == QS_CONT_NONE) {
 		/* A loose file: one entry named after the input. */
 		w->input->opened = 1;
@@ -777,6 +951,44 @@ bundle_walk_stream(struct bundle_walk *w, qs_read_fn readfn, void *read_arg,
 	a = bundle_archive_new();
 	if (seek_fd >= 0 && lseek(seek_fd, 0, SEEK_SET) == 0) {
 		r = archive_read_open_fd(a, seek_fd, BUNDLE_READ_BLOCK);
+		/*
+		 * A zip is read from its central directory when it can be
+		 * seeked; when that is damaged, its local headers still
+		 * hold every entry (libarchive's streaming zip reader).
+		 */
+		if (magic_is_zip(buf, len)) {
+			w->quiet_fatal = 1;
+			if (r == ARCHIVE_OK) {
+				w->input->opened = 1;
+				w->top = a;
+				if (bundle_walk_archive(w, a, &lvl, name, name,
+				    NULL) >= 0) {
+					w->quiet_fatal = 0;
+					qs_progress_done(run);
+					goto done;
+				}
+			}
+			w->quiet_fatal = 0;
+			qs_diag_add(run, QS_SEV_WARNING, w->input, NULL,
+			    "zip central directory unreadable (%s); reading "
+			    "the entries from their local headers",
+			    archive_error_string(a) != NULL ?
+			    archive_error_string(a) : "damaged");
+			qs_input_mark_partial(run, w->input, "zip central "
+			    "directory damaged; entries read from local "
+			    "headers");
+			archive_read_free(a);
+			a = archive_read_new();
+			if (a == NULL)
+				qs_fatal("out of memory creating an archive "
+				    "reader");
+			archive_read_support_format_zip_streamable(a);
+			if (lseek(seek_fd, 0, SEEK_SET) != 0)
+				r = ARCHIVE_FATAL;
+			else
+				r = archive_read_open_fd(a, seek_fd,
+				    BUNDLE_READ_BLOCK);
+		}
 	} else {
 		nest = qs_xmalloc(sizeof(*nest));
 		nest->src = &src;
@@ -794,10 +1006,42 @@ bundle_walk_stream(struct bundle_walk *w, qs_read_fn readfn, void *read_arg,
 		bundle_walk_archive(w, a, &lvl, name, name, NULL);
 		qs_progress_done(run);
 	}
+done:
 	archive_read_free(a);
 	free(nest);
 	qs_source_release(&src);
 	free(buf);
+}
+
+/*
+ * The end of an input: one line on how much of it was read, when it was
+ * not read whole, so that no partial read passes for a complete one.
+ */
+static int
+bundle_done(struct bundle_walk *w)
+{
+	struct qs_input	*in = w->input;
+
+	if (w->escaped > BUNDLE_SAMPLE)
+		qs_diag_add(w->run, QS_SEV_WARNING, in, NULL, "%llu more entry "
+		    "names absolute or climbing out of their archive",
+		    (unsigned long long)(w->escaped - BUNDLE_SAMPLE));
+	if (w->links_out > BUNDLE_SAMPLE)
+		qs_diag_add(w->run, QS_SEV_WARNING, in, NULL, "%llu more "
+		    "symbolic links pointing outside the bundle; not followed",
+		    (unsigned long long)(w->links_out - BUNDLE_SAMPLE));
+	if (w->links > BUNDLE_LINKS_LISTED)
+		qs_diag_add(w->run, QS_SEV_INFO, in, NULL, "%llu links in all; "
+		    "the first %d are listed", (unsigned long long)w->links,
+		    BUNDLE_LINKS_LISTED);
+	if (in->opened && in->partial != NULL)
+		qs_diag_add(w->run, QS_SEV_WARNING, in, NULL, "read only in "
+		    "part: %s (first after %llu entr%s, %llu bytes); findings "
+		    "are drawn from what was read", in->partial,
+		    (unsigned long long)in->partial_entries,
+		    in->partial_entries == 1 ? "y" : "ies",
+		    (unsigned long long)in->partial_at);
+	return in->opened ? 0 : -1;
 }
 
 /*
@@ -821,7 +1065,7 @@ qs_bundle_read(struct qs_run *run, const char *path)
 		w.input->stem = "stdin";
 		fd = STDIN_FILENO;
 		bundle_walk_stream(&w, bundle_fd_data, &fd, -1, "stdin");
-		return w.input->opened ? 0 : -1;
+		return bundle_done(&w);
 	}
 	if (stat(path, &st) != 0) {
 		qs_diag_add(run, QS_SEV_ERROR, w.input, NULL, "cannot open: %s",
@@ -830,7 +1074,7 @@ qs_bundle_read(struct qs_run *run, const char *path)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		bundle_walk_dir(&w, path);
-		return w.input->opened ? 0 : -1;
+		return bundle_done(&w);
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		qs_diag_add(run, QS_SEV_ERROR, w.input, NULL, "cannot open: %s",
@@ -842,7 +1086,7 @@ qs_bundle_read(struct qs_run *run, const char *path)
 	bundle_walk_stream(&w, bundle_fd_data, &fd, S_ISREG(st.st_mode) ? fd : -1,
 	    base);
 	close(fd);
-	return w.input->opened ? 0 : -1;
+	return bundle_done(&w);
 }
 
 /*
@@ -860,5 +1104,5 @@ qs_bundle_read_memory(struct qs_run *run, const char *name, const void *data,
 	w.run = run;
 	w.input = qs_run_add_input(run, name);
 	bundle_walk_stream(&w, bundle_mem_data, &m, -1, name);
-	return w.input->opened ? 0 : -1;
+	return bundle_done(&w);
 }

@@ -82,8 +82,10 @@ dump_json_head(const struct qs_artifact *art, const char *record,
 static void
 dump_json_emit(cJSON *o)
 {
-	char	*s = cJSON_PrintUnformatted(o);
+	char	*s;
 
+	qs_json_sanitise(o);
+	s = qs_json_terminal_safe(cJSON_PrintUnformatted(o));
 	if (s == NULL)
 		qs_fatal("out of memory printing JSON");
 	puts(s);

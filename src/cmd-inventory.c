@@ -3,7 +3,8 @@
  * For every node, each recognised artifact with its kind, size, status
  * and path inside the bundle; then the inputs, the number of entries not
  * recognised, and every diagnostic.  The first thing to run on a bundle
- * nobody has looked at yet.
+ * nobody has looked at yet.  An etcd data dir beside the configured one
+ * (etcd-data-dir.c) is marked a leftover.
  */
 #include "config.h"
 
@@ -39,6 +40,8 @@ inventory_json_artifact(const struct qs_artifact *art)
 	    qs_system_name(art->kind->system) : "none");
 	cJSON_AddNumberToObject(o, "size", (double)art->size);
 	cJSON_AddStringToObject(o, "status", qs_status_name(art->status));
+	if (art->leftover)
+		cJSON_AddBoolToObject(o, "leftover", 1);
 	if (art->target != NULL)
 		cJSON_AddStringToObject(o, "target", art->target);
 	if (art->message != NULL)
@@ -103,7 +106,8 @@ inventory_text(struct qs_globals *g)
 		cells[(i + 1) * 3 + 1] = in->opened ? qs_arena_printf(&a,
 		    "%llu", (unsigned long long)in->entries) : "unreadable";
 		cells[(i + 1) * 3 + 2] = qs_arena_printf(&a, "%llu%s",
-		    (unsigned long long)in->bytes, in->stopped ? " (stopped)" :
+		    (unsigned long long)in->bytes,
+		    qs_input_completeness(in) == QS_PARTIAL ? " (partial)" :
 		    "");
 	}
 	qs_table_print(f, 3, run->inputs.n + 1, cells, right_in);
@@ -140,7 +144,10 @@ inventory_text(struct qs_globals *g)
 			cells[rows * 5 + 1] = inventory_kind(art);
 			cells[rows * 5 + 2] = qs_arena_printf(&a, "%llu",
 			    (unsigned long long)art->size);
-			cells[rows * 5 + 3] = qs_status_name(art->status);
+			cells[rows * 5 + 3] = art->leftover ?
+			    qs_arena_printf(&a, "%s, leftover",
+			    qs_status_name(art->status)) :
+			    qs_status_name(art->status);
 			cells[rows * 5 + 4] = path;
 			rows++;
 		}
@@ -161,6 +168,7 @@ cmd_inventory_exec(struct qs_globals *g, int argc, char **argv)
 	int	opened;
 
 	opened = qs_read_inputs(g, argc, argv);
+	qs_etcd_leftovers(g->run);
 	if ((g->format == QS_FORMAT_JSON ? inventory_json(g) :
 	    inventory_text(g)) != 0)
 		qs_fatal("write error on standard output");

@@ -7,6 +7,13 @@
  * Columns: the bundle's nodes first, then members whose files are not in
  * the bundle.  Rows: the latest view of each node and source; the history
  * of changes is the timeline's.
+ *
+ * etcd: a member that never started (etcdctl's "unstarted", a backend
+ * entry without a name: etcd names a member when it publishes itself) is
+ * "unstarted", not a voter; when the nodes' live data belong to more than
+ * one cluster ID, a CLUSTER column says whose membership each row is, and
+ * rows are grouped by it; --ids adds the member id each source lists.
+ * Leftover data dirs (etcd-data-dir.c) have no rows.
  */
 #include "config.h"
 
@@ -98,10 +105,22 @@ peers_stale_address(struct qs_arena *a, const struct qs_member *m)
 	return known;
 }
 
-static const char *
-peers_cell(struct qs_arena *a, const struct qs_view *v, const char *col)
+/* An etcd member that has not started: no name where etcd keeps one. */
+static int
+peers_unstarted(const struct qs_view *v, const struct qs_member *m)
 {
-	size_t	i;
+	if (v->system != QS_SYS_ETCD || m->name != NULL)
+		return 0;
+	return strcmp(v->source, "etcdctl member list") == 0 ||
+	    strcmp(v->source, "etcd backend members") == 0;
+}
+
+static const char *
+peers_cell(struct qs_arena *a, const struct qs_view *v, const char *col,
+    int ids)
+{
+	const char	*state;
+	size_t		 i;
 
 	for (i = 0; i < v->members.n; i++) {
 		const struct qs_member	*m = v->members.v[i];
@@ -109,11 +128,53 @@ peers_cell(struct qs_arena *a, const struct qs_view *v, const char *col)
 		if (strcmp(peers_key(a, m), col) != 0)
 			continue;
 		if (m->node != NULL && peers_stale_address(a, m))
-			return "stale-address";
-		return m->state == QS_MEMBER_LISTED ? "voter" :
-		    qs_member_state_name(m->state);
+			state = "stale-address";
+		else if (peers_unstarted(v, m))
+			state = "unstarted";
+		else
+			state = m->state == QS_MEMBER_LISTED ? "voter" :
+			    qs_member_state_name(m->state);
+		if (ids && m->id != NULL)
+			return qs_arena_printf(a, "%s %s", state, m->id);
+		return state;
 	}
 	return v->is_null ? "null" : "absent";
+}
+
+/* The etcd cluster ID of a view's node, from its live data or etcdctl. */
+static const char *
+peers_cluster(const struct qs_run *run, const struct qs_view *v)
+{
+	static const char *const keys[] = { "etcd.cluster_id",
+	    "etcd.status.cluster_id", "etcd.members.cluster_id", NULL };
+	const struct qs_setting	*s;
+	size_t			 i;
+
+	if (v->system != QS_SYS_ETCD || v->observer == NULL)
+		return NULL;
+	for (i = 0; keys[i] != NULL; i++)
+		if ((s = qs_setting_get(run, v->observer, QS_SYS_ETCD,
+		    keys[i])) != NULL)
+			return s->value;
+	return NULL;
+}
+
+/* More than one etcd cluster ID among the rows' nodes? */
+static int
+peers_clusters(const struct qs_run *run, const struct qs_vec *views)
+{
+	const char	*first = NULL, *c;
+	size_t		 i;
+
+	for (i = 0; i < views->n; i++) {
+		if ((c = peers_cluster(run, views->v[i])) == NULL)
+			continue;
+		if (first == NULL)
+			first = c;
+		else if (strcmp(first, c) != 0)
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -131,6 +192,8 @@ peers_matrix(struct qs_run *run, struct qs_arena *a, struct qs_vec *cols,
 	for (i = run->views.n; i-- > 0;) {
 		const struct qs_view	*v = run->views.v[i];
 
+		if (v->ev.artifact != NULL && v->ev.artifact->leftover)
+			continue;
 		for (j = 0; j < views->n; j++) {
 			const struct qs_view	*w = views->v[j];
 
@@ -160,6 +223,23 @@ peers_matrix(struct qs_run *run, struct qs_arena *a, struct qs_vec *cols,
 		qs_vec_push(cols, ext.v[i]);
 	if (views->n > 1)
 		qsort(views->v, views->n, sizeof(*views->v), peers_cmp_view);
+	/* Rows grouped by cluster ID, in order within each (stable). */
+	if (peers_clusters(run, views))
+		for (i = 1; i < views->n; i++)
+			for (j = i; j > 0; j--) {
+				const char	*x = peers_cluster(run,
+				    views->v[j - 1]);
+				const char	*y = peers_cluster(run,
+				    views->v[j]);
+				void		*t;
+
+				if (strcmp(x != NULL ? x : "", y != NULL ? y :
+				    "") <= 0)
+					break;
+				t = views->v[j];
+				views->v[j] = views->v[j - 1];
+				views->v[j - 1] = t;
+			}
 	qs_vec_free(&ext);
 }
 
@@ -170,9 +250,11 @@ qs_peers_json(struct qs_run *run)
 	struct qs_arena	 a = { NULL };
 	struct qs_vec	 cols = { 0 }, views = { 0 };
 	size_t		 i, j;
+	int		 several;
 	cJSON		*root, *arr, *row, *st;
 
 	peers_matrix(run, &a, &cols, &views);
+	several = peers_clusters(run, &views);
 	root = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(root, "members");
 	for (i = 0; i < cols.n; i++)
@@ -187,11 +269,14 @@ qs_peers_json(struct qs_run *run)
 		cJSON_AddStringToObject(row, "system",
 		    qs_system_name(v->system));
 		cJSON_AddStringToObject(row, "source", v->source);
+		if (several && peers_cluster(run, v) != NULL)
+			cJSON_AddStringToObject(row, "cluster",
+			    peers_cluster(run, v));
 		cJSON_AddItemToObject(row, "evidence", qs_json_evidence(&v->ev));
 		st = cJSON_AddObjectToObject(row, "states");
 		for (j = 0; j < cols.n; j++)
 			cJSON_AddStringToObject(st, cols.v[j], peers_cell(&a, v,
-			    cols.v[j]));
+			    cols.v[j], 0));
 		cJSON_AddItemToArray(arr, row);
 	}
 	qs_vec_free(&cols);
@@ -208,12 +293,13 @@ cmd_peers_exec(struct qs_globals *g, int argc, char **argv)
 	struct qs_vec		 cols = { 0 }, views = { 0 };
 	const char		**cells;
 	int			*right;
-	size_t			 i, j, ncols, rows;
+	size_t			 i, j, ncols, rows, lead;
 	int			 opened;
 
 	opened = qs_analysis_inputs(g, argc, argv, &an);
 	peers_matrix(g->run, &a, &cols, &views);
-	ncols = cols.n + 2;
+	lead = peers_clusters(g->run, &views) ? 3 : 2;
+	ncols = cols.n + lead;
 
 	if (g->format == QS_FORMAT_JSON) {
 		if (qs_json_print(qs_peers_json(g->run), stdout) != 0)
@@ -226,18 +312,25 @@ cmd_peers_exec(struct qs_globals *g, int argc, char **argv)
 		cells = qs_xcalloc((views.n + 1) * ncols, sizeof(*cells));
 		right = qs_xcalloc(ncols, sizeof(*right));
 		cells[0] = "NODE";
-		cells[1] = "SOURCE";
+		if (lead == 3)
+			cells[1] = "CLUSTER";
+		cells[lead - 1] = "SOURCE";
 		for (j = 0; j < cols.n; j++)
-			cells[2 + j] = qs_escape(&a, cols.v[j]);
+			cells[lead + j] = qs_escape(&a, cols.v[j]);
 		for (i = 0, rows = 1; i < views.n; i++, rows++) {
 			const struct qs_view	*v = views.v[i];
+			const char		*c = peers_cluster(g->run, v);
 
 			cells[rows * ncols] = v->observer != NULL ?
 			    qs_escape(&a, v->observer->name) : "-";
-			cells[rows * ncols + 1] = qs_escape(&a, v->source);
+			if (lead == 3)
+				cells[rows * ncols + 1] = c != NULL ?
+				    qs_escape(&a, c) : "-";
+			cells[rows * ncols + lead - 1] = qs_escape(&a,
+			    v->source);
 			for (j = 0; j < cols.n; j++)
-				cells[rows * ncols + 2 + j] = peers_cell(&a, v,
-				    cols.v[j]);
+				cells[rows * ncols + lead + j] = peers_cell(&a,
+				    v, cols.v[j], g->ids);
 		}
 		qs_table_print(stdout, ncols, rows, cells, right);
 		free(cells);

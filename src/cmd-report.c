@@ -270,6 +270,10 @@ report_cluster_summary(struct qs_globals *g, struct qs_analysis *an,
 		    report_consul_summary(an, c)));
 	qs_text_wrap(out, 0, 4, head, width + (int)(strlen(BOLD(g)) +
 	    strlen(RESET(g))));
+	/* Whatever the verdict, it rests on what could be read. */
+	if (c->partial_evidence)
+		qs_text_wrap(out, 2, 4, "drawn from partial evidence: an input "
+		    "or artifact was read only in part (see Coverage)", width);
 	for (i = 0; i < an->findings.n && worst == NULL; i++) {
 		const struct qs_finding	*f = an->findings.v[i];
 
@@ -634,11 +638,13 @@ report_text(struct qs_globals *g, struct qs_analysis *an)
 	for (i = 0; i < run->inputs.n; i++) {
 		const struct qs_input	*in = run->inputs.v[i];
 
-		if (!in->opened || in->stopped)
+		if (qs_input_completeness(in) != QS_COMPLETE)
 			qs_text_wrap(out, 2, 4, qs_arena_printf(&a, "input "
-			    "%s: %s", qs_escape(&a, in->path), in->opened ?
-			    "read only in part (a limit was reached)" :
-			    "unreadable"), width);
+			    "%s: %s", qs_escape(&a, in->path),
+			    qs_input_completeness(in) == QS_UNREADABLE ?
+			    "unreadable" : qs_arena_printf(&a, "read only in "
+			    "part: %s", qs_escape(&a, in->partial != NULL ?
+			    in->partial : "a limit was reached"))), width);
 	}
 	for (i = 0; i < run->nodes.n; i++) {
 		const struct qs_node	*n = run->nodes.v[i];
@@ -707,6 +713,8 @@ qs_report_json(struct qs_globals *g, struct qs_analysis *an)
 		    (double)c->undecoded);
 		cJSON_AddNumberToObject(o, "artifacts_not_understood",
 		    (double)c->not_understood);
+		cJSON_AddNumberToObject(o, "artifacts_partial",
+		    (double)c->partial);
 		if (c->system == QS_SYS_CONSUL)
 			cJSON_AddStringToObject(o, "summary",
 			    report_consul_summary(an, c));

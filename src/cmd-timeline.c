@@ -16,11 +16,15 @@
 
 #include "quorumscope.h"
 
-/* A CSV field: quoted when it holds a comma, quote or line break. */
+/*
+ * A CSV field: escaped as text output is (control characters and bytes
+ * that are not UTF-8 as \xNN), quoted when it holds a comma or quote.
+ */
 static void
-timeline_csv_field(FILE *f, const char *s, int last)
+timeline_csv_field(FILE *f, const char *raw, int last)
 {
-	const char	*p;
+	struct qs_arena	 a = { NULL };
+	const char	*p, *s = qs_escape(&a, raw);
 
 	if (strpbrk(s, ",\"\r\n") == NULL)
 		fputs(s, f);
@@ -34,6 +38,7 @@ timeline_csv_field(FILE *f, const char *s, int last)
 		fputc('"', f);
 	}
 	fputc(last ? '\n' : ',', f);
+	qs_arena_free(&a);
 }
 
 static const char *

@@ -27,6 +27,19 @@ qs_usage_error(const char *fmt, ...)
  * Reads every operand as an input, then attributes what was found to
  * nodes.  Returns how many inputs could be opened at all.
  */
+/* Did any input hold an artifact of a system this tool knows? */
+static int
+cmd_recognised(const struct qs_run *run)
+{
+	size_t	i;
+
+	for (i = 0; i < run->artifacts.n; i++)
+		if (((const struct qs_artifact *)run->artifacts.v[i])->kind !=
+		    NULL)
+			return 1;
+	return 0;
+}
+
 int
 qs_read_inputs(struct qs_globals *g, int argc, char **argv)
 {
@@ -38,6 +51,17 @@ qs_read_inputs(struct qs_globals *g, int argc, char **argv)
 		if (qs_bundle_read(g->run, argv[i]) == 0)
 			opened++;
 	qs_nodes_resolve(g->run);
+	if (opened > 0 && !cmd_recognised(g->run)) {
+		/*
+		 * Garbage, an empty archive or directory, an unrelated file:
+		 * read, but nothing in it is evidence.  The caller exits 3,
+		 * and this is the one line that says why.
+		 */
+		fprintf(stderr, "quorumscope: nothing to analyse: no entry of "
+		    "%s is an artifact of Consul, etcd, ZooKeeper or Triton\n",
+		    argc == 1 ? "the input" : "any input");
+		return 0;
+	}
 	return opened;
 }
 

@@ -178,3 +178,41 @@ qs_etcd_host_path(const struct qs_artifact *a)
 			best = p;
 	return best != NULL ? best : a->member;
 }
+
+/*
+ * Member `id` is listed by a leftover of `node` (the membership of the
+ * cluster it ran before a restore) and not by its live WAL: a restore
+ * that keeps the snapshot's members bucket leaves such entries in the
+ * new backend.
+ */
+int
+qs_etcd_left_member(const struct qs_run *whole, const struct qs_node *node,
+    const char *id)
+{
+	const struct qs_view	*live;
+	size_t			 i, j;
+
+	live = qs_view_latest(whole, node, QS_VIEW_CONSENSUS,
+	    "etcd WAL membership");
+	for (j = 0; live != NULL && j < live->members.n; j++) {
+		const struct qs_member	*m = live->members.v[j];
+
+		if (m->id != NULL && strcmp(m->id, id) == 0)
+			return 0;
+	}
+	for (i = 0; i < whole->views.n; i++) {
+		const struct qs_view	*v = whole->views.v[i];
+
+		if (!edd_left(&v->ev) || v->ev.artifact->node != node ||
+		    v->kind != QS_VIEW_CONSENSUS ||
+		    strstr(v->source, "removed") != NULL)
+			continue;
+		for (j = 0; j < v->members.n; j++) {
+			const struct qs_member	*m = v->members.v[j];
+
+			if (m->id != NULL && strcmp(m->id, id) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}

@@ -2,11 +2,11 @@
  * Every cluster's facts, built once before its rules run, and what the
  * histories add to the timeline.
  *
- * Each system has one facts module (consul.c, zk.c, triton.c; etcd.c as
- * it gains a history) that reads the cluster's observations once and keeps
- * what its rules share, including the cluster's history (history.c).
+ * Each system has one facts module (consul.c, etcd.c, zk.c, triton.c)
+ * that reads the cluster's observations once and keeps what its rules
+ * share, including the cluster's history (history.c).
  * Rules ask for the facts (qs_consul_facts(), qs_zk_facts(),
- * qs_triton_facts()) and never rebuild them.
+ * qs_etcd_facts(), qs_triton_facts()) and never rebuild them.
  *
  * The timeline gets, from every history, the crashes and stops that no
  * line said: a member whose log ends while peers go on losing contact
@@ -48,6 +48,9 @@ qs_facts_build(struct qs_analysis *an)
 	case QS_SYS_ZOOKEEPER:
 		(void)qs_zk_facts(an);
 		break;
+	case QS_SYS_ETCD:
+		(void)qs_etcd_facts(an);
+		break;
 	case QS_SYS_TRITON:
 		(void)qs_triton_facts(an);
 		break;
@@ -72,6 +75,9 @@ qs_facts_free(struct qs_analysis *an)
 			break;
 		case QS_SYS_ZOOKEEPER:
 			qs_zk_facts_free(c->facts);
+			break;
+		case QS_SYS_ETCD:
+			qs_etcd_facts_free(c->facts);
 			break;
 		case QS_SYS_TRITON:
 			qs_triton_facts_free(c->facts);

@@ -35,6 +35,7 @@ enum {
 	OPT_UNTIL,
 	OPT_EVENT,
 	OPT_WIDTH,
+	OPT_IDS,
 	OPT_LIMIT	/* + limit id */
 };
 
@@ -46,6 +47,7 @@ static const struct option long_options[] = {
 	{ "until",		required_argument, NULL, OPT_UNTIL },
 	{ "format",		required_argument, NULL, 'f' },
 	{ "help",		no_argument,	   NULL, 'h' },
+	{ "ids",		no_argument,	   NULL, OPT_IDS },
 	{ "node",		required_argument, NULL, OPT_NODE },
 	{ "output",		required_argument, NULL, 'o' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
@@ -98,6 +100,9 @@ command_usage(const struct qs_command *cmd, FILE *f)
 		    "findings at or above (default error)\n"
 		    "  -f html        one self-contained page with the "
 		    "swimlane picture\n");
+	if (cmd == &qs_cmd_peers)
+		fprintf(f, "  --ids          each cell also gives the member "
+		    "id the source lists\n");
 	if (cmd == &qs_cmd_timeline)
 		fprintf(f, "  --node NAME    events seen by or about NAME\n"
 		    "  --event KIND[,KIND...]  only these events\n"
@@ -197,6 +202,9 @@ parse_options(struct qs_globals *g, int argc, char **argv, int stop,
 		case OPT_WIDTH:
 			g->width = parse_width(optarg);
 			break;
+		case OPT_IDS:
+			g->ids = 1;
+			break;
 		case 'h':
 			if (cmd != NULL)
 				command_usage(cmd, stdout);
@@ -277,6 +285,7 @@ main(int argc, char **argv)
 	size_t				 i;
 	int				 status;
 
+	qs_locale_init();
 	memset(&g, 0, sizeof(g));
 	g.run = qs_run_new();
 	g.run->progress = isatty(STDERR_FILENO);

@@ -140,6 +140,16 @@ qs_nodes_note_path(struct qs_run *run, struct qs_input *in,
 
 		comps++;
 		if (slash == NULL) {
+			/*
+			 * A file as deep as a node's child says no more than
+			 * its directory does: note that, so that a million
+			 * files in one directory are one place, not a million.
+			 */
+			if (comps == PLACE_DEPTH && !is_dir && p > logical) {
+				p--;
+				is_dir = 1;
+				break;
+			}
 			p += strlen(p);
 			break;
 		}
@@ -199,21 +209,31 @@ struct nodes_layout {
 	int		 skip;		/* wrapping components stripped */
 	const char	*single;	/* the input is this one node, or NULL */
 	struct qs_vec	 dirs;		/* node directory names (arena) */
+	struct qs_map	 dir_set;	/* the same, for lookups: hashed, so
+					   200,000 node dirs stay linear */
 };
 
 static int
 nodes_layout_has_dir(const struct nodes_layout *lay, const char *s,
     size_t len)
 {
-	size_t	i;
+	char	buf[256], *key = len < sizeof(buf) ? buf : qs_xmalloc(len + 1);
+	int	found;
 
-	for (i = 0; i < lay->dirs.n; i++) {
-		const char	*d = lay->dirs.v[i];
+	memcpy(key, s, len);
+	key[len] = '\0';
+	found = qs_map_get(&lay->dir_set, key) != NULL;
+	if (key != buf)
+		free(key);
+	return found;
+}
 
-		if (strlen(d) == len && strncmp(d, s, len) == 0)
-			return 1;
-	}
-	return 0;
+static void
+nodes_layout_forget_dirs(struct nodes_layout *lay)
+{
+	qs_vec_free(&lay->dirs);
+	qs_map_free(&lay->dir_set);
+	memset(&lay->dir_set, 0, sizeof(lay->dir_set));
 }
 
 static void
@@ -277,9 +297,12 @@ nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
 			roots = 1;
 			continue;
 		}
-		if (!nodes_layout_has_dir(lay, c, len))
-			qs_vec_push(&lay->dirs,
-			    qs_arena_strndup(&run->arena, c, len));
+		if (!nodes_layout_has_dir(lay, c, len)) {
+			char	*d = qs_arena_strndup(&run->arena, c, len);
+
+			qs_vec_push(&lay->dirs, d);
+			qs_map_put(&lay->dir_set, &run->arena, d, d);
+		}
 		c = nodes_component(pl->prefix, lay->skip + 1, &clen, &clast);
 		if (c != NULL && nodes_in_list(nodes_data_children, c, clen))
 			child_root = 1;
@@ -289,35 +312,33 @@ nodes_layout(struct qs_run *run, struct qs_input *in, struct nodes_layout *lay)
 	 * data dir (consul-data/raft/...), not a node.
 	 */
 	if (lay->dirs.n == 1 && child_root)
-		qs_vec_free(&lay->dirs);
+		nodes_layout_forget_dirs(lay);
 	/*
 	 * var/, etc/, consul/ beside the candidates: this level is one
 	 * host's file system (node1/backup beside node1/var), not a list of
 	 * nodes.
 	 */
 	if (roots)
-		qs_vec_free(&lay->dirs);
+		nodes_layout_forget_dirs(lay);
 	/* Its interval directories are times, not nodes: one agent. */
 	if (debug == 3)
-		qs_vec_free(&lay->dirs);
+		nodes_layout_forget_dirs(lay);
 	if (lay->dirs.n == 0)
 		lay->single = wrapper != NULL ? wrapper : in->stem;
 }
 
+/* The node of that name, made on first use; `byname` indexes them. */
 static struct qs_node *
-nodes_get(struct qs_run *run, const char *name)
+nodes_get(struct qs_run *run, struct qs_map *byname, const char *name)
 {
 	struct qs_node	*node;
-	size_t		 i;
 
-	for (i = 0; i < run->nodes.n; i++) {
-		node = run->nodes.v[i];
-		if (strcmp(node->name, name) == 0)
-			return node;
-	}
+	if ((node = qs_map_get(byname, name)) != NULL)
+		return node;
 	node = qs_arena_alloc(&run->arena, sizeof(*node));
 	node->name = qs_arena_strdup(&run->arena, name);
 	qs_vec_push(&run->nodes, node);
+	qs_map_put(byname, &run->arena, node->name, node);
 	return node;
 }
 
@@ -358,8 +379,12 @@ void
 qs_nodes_resolve(struct qs_run *run)
 {
 	struct nodes_layout	*lays;
+	struct qs_map		 byname = { NULL, 0, 0 };
 	size_t			 i, j;
 
+	for (i = 0; i < run->nodes.n; i++)
+		qs_map_put(&byname, &run->arena,
+		    ((struct qs_node *)run->nodes.v[i])->name, run->nodes.v[i]);
 	lays = qs_xcalloc(run->inputs.n + 1, sizeof(*lays));
 	for (i = 0; i < run->inputs.n; i++) {
 		struct qs_input	*in = run->inputs.v[i];
@@ -371,9 +396,9 @@ qs_nodes_resolve(struct qs_run *run)
 		if (run->node_rules.n > 0)
 			continue;
 		if (lays[i].single != NULL)
-			nodes_get(run, lays[i].single);
+			nodes_get(run, &byname, lays[i].single);
 		for (j = 0; j < lays[i].dirs.n; j++)
-			nodes_get(run, lays[i].dirs.v[j]);
+			nodes_get(run, &byname, lays[i].dirs.v[j]);
 	}
 	for (i = 0; i < run->artifacts.n; i++) {
 		struct qs_artifact	*art = run->artifacts.v[i];
@@ -400,12 +425,13 @@ qs_nodes_resolve(struct qs_run *run)
 		}
 		if (name == NULL)
 			name = QS_BUNDLE_NODE;
-		art->node = nodes_get(run, name);
+		art->node = nodes_get(run, &byname, name);
 		qs_vec_push(&art->node->artifacts, art);
 	}
 	for (i = 0; i < run->inputs.n; i++)
-		qs_vec_free(&lays[i].dirs);
+		nodes_layout_forget_dirs(&lays[i]);
 	free(lays);
+	qs_map_free(&byname);
 	qs_consul_debug_rename(run);
 	if (run->nodes.n > 1)
 		qsort(run->nodes.v, run->nodes.n, sizeof(*run->nodes.v),

@@ -57,8 +57,18 @@ qs_json_header(const struct qs_run *run)
 		cJSON_AddNumberToObject(in, "entries", (double)input->entries);
 		cJSON_AddNumberToObject(in, "bytes", (double)input->bytes);
 		cJSON_AddBoolToObject(in, "readable", input->opened);
-		cJSON_AddBoolToObject(in, "complete", input->opened &&
-		    !input->stopped);
+		cJSON_AddBoolToObject(in, "complete",
+		    qs_input_completeness(input) == QS_COMPLETE);
+		cJSON_AddStringToObject(in, "state", qs_completeness_name(
+		    qs_input_completeness(input)));
+		if (input->partial != NULL) {
+			cJSON_AddStringToObject(in, "reason", input->partial);
+			cJSON_AddNumberToObject(in, "read_until",
+			    (double)input->partial_at);
+		} else {
+			cJSON_AddNullToObject(in, "reason");
+			cJSON_AddNullToObject(in, "read_until");
+		}
 		cJSON_AddItemToArray(inputs, in);
 	}
 	return root;
@@ -100,8 +110,10 @@ qs_json_diagnostics(const struct qs_run *run)
 int
 qs_json_print(cJSON *root, FILE *f)
 {
-	char	*s = cJSON_Print(root);
+	char	*s;
 
+	qs_json_sanitise(root);
+	s = qs_json_terminal_safe(cJSON_Print(root));
 	cJSON_Delete(root);
 	if (s == NULL)
 		qs_fatal("out of memory printing JSON");
@@ -387,6 +399,11 @@ qs_json_nodes(const struct qs_run *run, int with_identity)
 			if (art->message != NULL)
 				cJSON_AddStringToObject(a, "message",
 				    art->message);
+			/* Bytes not all read: only with the reason. */
+			if (art->cut != NULL) {
+				cJSON_AddBoolToObject(a, "complete", 0);
+				cJSON_AddStringToObject(a, "reason", art->cut);
+			}
 			cJSON_AddStringToObject(a, "input", art->input->path);
 			cJSON_AddItemToArray(arts, a);
 		}
@@ -694,6 +711,8 @@ qs_json_cluster(const struct qs_cluster *c)
 		cJSON_AddNullToObject(v, "severity");
 		cJSON_AddNullToObject(v, "cause");
 	}
+	/* A verdict drawn from inputs or artifacts read only in part. */
+	cJSON_AddBoolToObject(v, "partial_evidence", c->partial_evidence);
 	if (c->history != NULL)
 		cJSON_AddItemToObject(o, "history", output_json_history(
 		    c->history));

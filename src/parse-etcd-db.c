@@ -21,9 +21,17 @@
  * (voters as hex ids), and per member the identities name and peer
  * address (role "peer"), with the hex id as subject.
  *
+ * The key bucket (mvcc: key "main_sub" as two u64be around "_", a
+ * trailing "t" for a deletion; value an mvccpb.KeyValue, field 1 the key;
+ * etcd server/storage/mvcc revision.go and kvstore, api/mvccpb kv.proto):
+ * setting etcd.db.revision (the highest main revision), etcd.db.revisions
+ * (entries), and the last ETCDDB_WRITES writes as etcd.db.write settings,
+ * "REV KEY" or "REV KEY (deleted)", oldest first: what a rollback to an
+ * older revision loses.
+ *
  * Member ids are 64-bit and exceed 2^53: they are read from the JSON text's
  * digits, never from cJSON's doubles, and checked against the key.
- * Known limits: the key/lease/auth buckets are not read; the cluster id is
+ * Known limits: the lease and auth buckets are not read; the cluster id is
  * not in the backend (the WAL has it).
  */
 #include "config.h"
@@ -40,6 +48,15 @@
 #define ETCDDB_JSON_MAX		(64 * 1024)	/* one member's JSON */
 #define ETCDDB_IDS_MAX		64		/* confState voters kept */
 #define ETCDDB_STR_MAX		256
+#define ETCDDB_WRITES		32		/* latest writes kept */
+#define ETCDDB_KEY_MAX		200		/* bytes of a key shown */
+
+struct etcddb_write {
+	uint64_t	 rev;
+	int		 deleted;
+	size_t		 len;
+	char		 key[ETCDDB_KEY_MAX + 1];
+};
 
 struct etcddb {
 	struct qs_parse_ctx	*ctx;
@@ -48,6 +65,9 @@ struct etcddb {
 	int			 capped;
 	struct qs_view		*view;
 	struct qs_clock		 clock;
+	struct etcddb_write	 writes[ETCDDB_WRITES];	/* a ring */
+	uint64_t		 nrevs;
+	uint64_t		 maxrev;
 };
 
 static void	etcddb_bolt_diag(void *, uint64_t, uint64_t, const char *);
@@ -368,6 +388,76 @@ etcddb_meta(struct etcddb *e)
 	    "etcd.db.storage_version");
 }
 
+/* One revision of the key bucket: kept in the ring of the latest. */
+static int
+etcddb_key(void *arg, const unsigned char *k, size_t klen,
+    const unsigned char *v, size_t vlen, uint32_t flags)
+{
+	struct etcddb		*e = arg;
+	struct etcddb_write	*w;
+	struct qs_pb		 pb;
+	struct qs_pb_field	 f;
+	uint64_t		 rev;
+
+	if ((flags & QS_BOLT_BUCKET_FLAG) || (klen != 17 && klen != 18) ||
+	    k[8] != '_' || (klen == 18 && k[17] != 't'))
+		return 0;
+	rev = qs_be64(k);
+	w = &e->writes[e->nrevs % ETCDDB_WRITES];
+	e->nrevs++;
+	if (rev > e->maxrev)
+		e->maxrev = rev;
+	w->rev = rev;
+	w->deleted = klen == 18;
+	w->len = 0;
+	w->key[0] = '\0';
+	qs_pb_init(&pb, v, vlen);
+	while (qs_pb_next(&pb, &f) == 1)
+		if (f.num == 1 && f.wire == 2) {
+			w->len = f.len < ETCDDB_KEY_MAX ? f.len :
+			    ETCDDB_KEY_MAX;
+			memcpy(w->key, f.data, w->len);
+			w->key[w->len] = '\0';
+			break;
+		}
+	return 0;
+}
+
+static void
+etcddb_keys(struct etcddb *e)
+{
+	struct qs_bolt_bucket	 b;
+	struct qs_evidence	 ev;
+	uint64_t		 i, first;
+	char			 key[ETCDDB_KEY_MAX + 1];
+
+	if (qs_bolt_path(&e->db, &b, "key", NULL) != 0)
+		return;
+	qs_bolt_foreach(&e->db, &b, etcddb_key, e);
+	if (e->nrevs == 0 || !etcddb_obs(e, 2 + ETCDDB_WRITES))
+		return;
+	ev = qs_evidence_offset(e->ctx, b.root != 0 ? b.root *
+	    e->db.page_size : b.inline_off, "bucket key");
+	qs_emit_setting(e->ctx, "etcd.db.revision", qs_arena_printf(
+	    &e->ctx->run->arena, "%llu", (unsigned long long)e->maxrev), &ev);
+	qs_emit_setting(e->ctx, "etcd.db.revisions", qs_arena_printf(
+	    &e->ctx->run->arena, "%llu", (unsigned long long)e->nrevs), &ev);
+	first = e->nrevs > ETCDDB_WRITES ? e->nrevs - ETCDDB_WRITES : 0;
+	for (i = first; i < e->nrevs; i++) {
+		const struct etcddb_write *w = &e->writes[i % ETCDDB_WRITES];
+		size_t			 j;
+
+		/* A key is bytes: NUL and newlines are shown as '?'. */
+		for (j = 0; j < w->len; j++)
+			key[j] = w->key[j] == '\0' || w->key[j] == '\n' ?
+			    '?' : w->key[j];
+		key[w->len] = '\0';
+		qs_emit_setting(e->ctx, "etcd.db.write", qs_arena_printf(
+		    &e->ctx->run->arena, "%llu %s%s", (unsigned long long)
+		    w->rev, key, w->deleted ? " (deleted)" : ""), &ev);
+	}
+}
+
 int
 qs_parse_etcd_db(struct qs_parse_ctx *ctx)
 {
@@ -417,6 +507,7 @@ qs_parse_etcd_db(struct qs_parse_ctx *ctx)
 		e.view->clock = e.clock;
 		qs_bolt_foreach(&e.db, &b, etcddb_removed, &e);
 	}
+	etcddb_keys(&e);
 	qs_bolt_close(&e.db);
 	return 0;
 }

@@ -15,8 +15,8 @@
  * Extracted (needle -> observation):
  *   "elected leader ID at term N"          LEADER_ELECTED subject ID, term
  *   "ID became leader at term N"           LEADER_ELECTED subject ID, term
- *   "lost leader ID at term N", "leader changed"
- *                                          LEADER_LOST, term
+ *   "lost leader ID at term N"             LEADER_LOST subject ID, term
+ *   "leader changed"                       LEADER_LOST
  *   "stepped down to follower since quorum is not active"
  *                                          LEADER_LOST + signal QUORUM_LOST
  *   "is starting a new election at term N", "became candidate at term N"
@@ -51,7 +51,9 @@
  *   "apply request took too long", "apply entries took too long",
  *    capnslog "request ... took too long (D) to execute"
  *                                          settings etcd.log.slow_apply_max
- *                                          (ms) and _lines
+ *                                          (ms) and _lines; not a request
+ *                                          that ended in an error (it
+ *                                          waited for a leader)
  *   "prober found high clock drift" (zap; 3.4 swaps the clock-drift and
  *    rtt fields, so the larger is the drift), "the clock difference
  *    against peer ID is too high [D > 1s]" settings etcd.log.clock_drift_max
@@ -80,7 +82,17 @@
  *                                          each) and their _lines counts
  *   "starting an etcd server", "etcd Version:"
  *                                          START
- *   "closed etcd server", level fatal/C    STOP
+ *   "closed etcd server"                   STOP
+ *   "received signal; shutting down" (zap), "received terminated signal,
+ *    shutting down..." (capnslog; pkg/osutil)
+ *                                          STOP (a clean stop begins)
+ *   level fatal/panic (zap), C (capnslog)  STOP and signal FATAL, detail
+ *                                          the message
+ *   "peer ID became inactive", "... became active" (both shapes)
+ *                                          signals PEER_UNREACHABLE and
+ *                                          PEER_REACHABLE, subject ID, when
+ *                                          the peer's state changes, up to
+ *                                          ETCD_LOG_PEER_SIG_MAX per file
  *   "force new cluster", "force-new-cluster":true
  *                                          setting etcd.log.force_new_cluster
  *                                          (the first), and one setting
@@ -128,6 +140,7 @@
 #define ETCD_LOG_PEERS_MAX	16		/* peers whose state is kept */
 #define ETCD_LOG_DUR_PARTS	8		/* "1h2m3.5s": units summed */
 #define ETCD_LOG_STOP_MS	2000		/* inactive as part of a stop */
+#define ETCD_LOG_PEER_SIG_MAX	4096		/* contact signals kept per file */
 
 enum etcd_log_act {
 	ACT_ELECTED, ACT_BECAME_LEADER, ACT_LOST, ACT_CHANGED, ACT_ELECTION,
@@ -135,7 +148,7 @@ enum etcd_log_act {
 	ACT_START, ACT_STOP, ACT_FORCE, ACT_SELF, ACT_QUORUM, ACT_PRECANDIDATE,
 	ACT_HEARTBEAT, ACT_APPLY, ACT_DRIFT, ACT_INACTIVE, ACT_ACTIVE,
 	ACT_STREAM_LOST, ACT_ELECTION_TIMEOUT, ACT_PEER_STOPPED, ACT_SNAPSHOT,
-	ACT_LOG_COMPACT, ACT_MVCC_COMPACT, ACT_SNAPSHOT_SENT
+	ACT_LOG_COMPACT, ACT_MVCC_COMPACT, ACT_SNAPSHOT_SENT, ACT_SIGNALLED
 };
 
 struct etcd_log_match {
@@ -193,6 +206,9 @@ static const struct etcd_log_match etcd_log_table[] = {
 	{ "starting an etcd server", ACT_START, 0 },
 	{ "etcdmain: etcd Version:", ACT_START, 0 },
 	{ "closed etcd server", ACT_STOP, 0 },
+	/* pkg/osutil: SIGTERM or SIGINT, the start of a clean stop. */
+	{ "received signal; shutting down", ACT_SIGNALLED, 0 },
+	{ " signal, shutting down", ACT_SIGNALLED, 0 },
 	{ "embed: force new cluster", ACT_FORCE, 0 },
 	{ "sending database snapshot to client", ACT_SNAPSHOT_SENT, 0 },
 	{ "starting member ", ACT_SELF, 0 },
@@ -262,6 +278,7 @@ struct etcd_log {
 	uint64_t		 fsync_lines;
 	uint64_t		 inactive_lines;
 	uint64_t		 stream_lost_lines;
+	uint64_t		 contact_sigs;	/* PEER_(UN)REACHABLE emitted */
 	struct etcd_log_peer	 peers[ETCD_LOG_PEERS_MAX];
 	size_t			 npeers;
 	int			 timeout_seen;
@@ -816,6 +833,40 @@ etcd_log_timeout(struct etcd_log *l, uint64_t ms)
 	    (unsigned long long)ms), &ev);
 }
 
+/* Was the peer's last word here "inactive"?  (Unknown: no.) */
+static int
+etcd_log_peer_down(const struct etcd_log *l, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; id != NULL && i < l->npeers; i++)
+		if (strcmp(l->peers[i].id, id) == 0)
+			return l->peers[i].down;
+	return 0;
+}
+
+/*
+ * A peer became inactive or active again, as a timed signal the cluster's
+ * history reads (a crash is bounded by the peers' first complaint).  Kept
+ * up to ETCD_LOG_PEER_SIG_MAX per file; the counts above go on.
+ */
+static void
+etcd_log_contact(struct etcd_log *l, const char *id, int lost)
+{
+	struct qs_evidence	 ev;
+	struct qs_signal	*s;
+
+	if (id == NULL || !l->time.set ||
+	    l->contact_sigs >= ETCD_LOG_PEER_SIG_MAX || !etcd_log_room(l))
+		return;
+	l->contact_sigs++;
+	ev = etcd_log_ev(l);
+	s = qs_emit_signal(l->ctx, lost ? QS_SIG_PEER_UNREACHABLE :
+	    QS_SIG_PEER_REACHABLE, id, &ev);
+	s->system = QS_SYS_ETCD;
+	s->time = l->time;
+}
+
 static void
 etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
     const char *at)
@@ -841,9 +892,11 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		    etcd_log_id_before(l, at), has, term);
 		break;
 	case ACT_LOST:
+		/* "lost leader ID at term N": whose leadership ended. */
+		id = etcd_log_id(l, p);
 		has = (p = etcd_log_find(p, (size_t)(l->line + l->len - p),
 		    " at term ")) != NULL && etcd_log_num(l, p + 9, &term) == 0;
-		etcd_log_event(l, QS_EV_LEADER_LOST, NULL, has, term);
+		etcd_log_event(l, QS_EV_LEADER_LOST, id, has, term);
 		break;
 	case ACT_CHANGED:
 		etcd_log_event(l, QS_EV_LEADER_LOST, NULL, 0, 0);
@@ -928,6 +981,15 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 			l->hb_expected = 2 * ms;
 		break;
 	case ACT_APPLY:
+		/*
+		 * A request that ended in an error ("context canceled",
+		 * "deadline exceeded") waited for a leader or a ReadIndex
+		 * until its client gave up: its time is that wait, not
+		 * the disk's.
+		 */
+		if (etcd_log_find(l->line, l->len, "with result \"error:") !=
+		    NULL || (l->json && etcd_log_field(l, "error") != NULL))
+			break;
 		has = etcd_log_duration_field(l, "took", &ms) == 0 ||
 		    etcd_log_duration_after(l, "took too long [", &ms) == 0 ||
 		    etcd_log_duration_after(l, " took too long (", &ms) == 0;
@@ -965,6 +1027,8 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		    "peer-id") : etcd_log_id_start(l, at));
 		if (m->act == ACT_INACTIVE)
 			l->inactive_lines++;
+		if (etcd_log_peer_down(l, id) != (m->act == ACT_INACTIVE))
+			etcd_log_contact(l, id, m->act == ACT_INACTIVE);
 		etcd_log_peer(l, id, m->act == ACT_INACTIVE);
 		break;
 	case ACT_PEER_STOPPED:
@@ -1049,6 +1113,10 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 	case ACT_STOP:
 		etcd_log_event(l, QS_EV_STOP, NULL, 0, 0);
 		break;
+	case ACT_SIGNALLED:
+		/* No detail: on an etcd stop, a detail is a fatal error's. */
+		etcd_log_event(l, QS_EV_STOP, NULL, 0, 0);
+		break;
 	case ACT_FORCE:
 		if (!l->force_seen) {
 			l->force_seen = 1;
@@ -1115,6 +1183,30 @@ found:
 	l->line = s;
 	l->len = len;
 	return 0;
+}
+
+/*
+ * A fatal or panic line: the process dies of it.  A stop event (what the
+ * rules read as "it stopped") and a fatal signal whose detail is the
+ * message, so the history says why.
+ */
+static void
+etcd_log_fatal(struct etcd_log *l)
+{
+	struct qs_evidence	 ev;
+	struct qs_signal	*s;
+	struct qs_event		*e;
+	const char		*text = etcd_log_fatal_text(l);
+
+	if ((e = etcd_log_event(l, QS_EV_STOP, NULL, 0, 0)) != NULL)
+		e->detail = text;
+	if (l->nsig[QS_SIG_FATAL]++ >= ETCD_LOG_SIG_MAX || !etcd_log_room(l))
+		return;
+	ev = etcd_log_ev(l);
+	s = qs_emit_signal(l->ctx, QS_SIG_FATAL, NULL, &ev);
+	s->system = QS_SYS_ETCD;
+	s->time = l->time;
+	s->detail = text;
 }
 
 /*
@@ -1215,13 +1307,8 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 			}
 		}
 		etcd_log_dial(&l);
-		if (fatal) {
-			struct qs_event	*e = etcd_log_event(&l, QS_EV_STOP,
-			    NULL, 0, 0);
-
-			if (e != NULL)
-				e->detail = etcd_log_fatal_text(&l);
-		}
+		if (fatal)
+			etcd_log_fatal(&l);
 	}
 	etcd_log_flush_election(&l);
 	qs_logline_free(&l.wrap);

@@ -105,6 +105,11 @@ const char *qs_format_size(uint64_t, char *, size_t);
 /* escape.c: untrusted text made safe for a terminal. */
 char	*qs_escape(struct qs_arena *, const char *);
 void	 qs_fputs_escaped(const char *, FILE *);
+size_t	 qs_utf8_len(const unsigned char *, size_t);
+char	*qs_utf8_repair(const char *);
+struct cJSON;
+void	 qs_json_sanitise(struct cJSON *);
+char	*qs_json_terminal_safe(char *);
 
 /* diag.c: diagnostics, recorded on the run and echoed to stderr. */
 enum qs_severity {
@@ -214,6 +219,7 @@ enum qs_container {
 	QS_CONT_COMPRESSED	/* gzip, xz, bzip2, zstd, lz4 of unknown content */
 };
 enum qs_container qs_container_sniff(const unsigned char *, size_t);
+const char *qs_container_damaged(const unsigned char *, size_t);
 
 /* A wall-clock time, as logs write it, in UTC milliseconds. */
 struct qs_time {
@@ -244,6 +250,14 @@ struct qs_input {
 	uint64_t	 bytes;		/* decompressed bytes read */
 	int		 opened;	/* the input could be opened and read */
 	int		 stopped;	/* a limit ended reading early */
+	/*
+	 * Why the input was read only in part (damage, truncation, a limit,
+	 * an entry that could not be read), the first such reason; NULL when
+	 * it was read whole.  partial_at: decompressed bytes read by then.
+	 */
+	const char	*partial;
+	uint64_t	 partial_at;
+	uint64_t	 partial_entries;	/* entries read by then */
 	struct qs_place_set *places;	/* distinct path prefixes, nodes.c */
 };
 struct qs_node {
@@ -269,6 +283,9 @@ struct qs_artifact {
 	uint64_t		 size;
 	enum qs_status		 status;
 	const char		*message;	/* why partial, failed, skipped */
+	/* Why the entry's bytes were not all read (damage, truncation, a
+	 * limit); NULL when they were.  Decoding trouble is status/message. */
+	const char		*cut;
 	struct qs_node		*node;		/* set by qs_nodes_resolve() */
 	/* A log's first and last timed line (qs_artifact_time()). */
 	struct qs_time		 first_time, last_time;
@@ -317,6 +334,16 @@ void	qs_diag_add_at(struct qs_run *, enum qs_severity,
 	    QS_PRINTF(6, 7);
 int	qs_run_add_node_rule(struct qs_run *, const char *);
 const char *qs_status_name(enum qs_status);
+/* How much of an input was read: complete, partial or unreadable. */
+enum qs_completeness {
+	QS_COMPLETE,
+	QS_PARTIAL,
+	QS_UNREADABLE
+};
+enum qs_completeness qs_input_completeness(const struct qs_input *);
+const char *qs_completeness_name(enum qs_completeness);
+void	qs_input_mark_partial(struct qs_run *, struct qs_input *,
+	    const char *, ...) QS_PRINTF(3, 4);
 
 /* source.c: the bytes of one entry, for a parser. */
 typedef ssize_t	(*qs_read_fn)(void *, void *, size_t);
@@ -443,6 +470,7 @@ int	qs_bundle_read(struct qs_run *, const char *);
 int	qs_bundle_read_memory(struct qs_run *, const char *, const void *,
 	    size_t);
 const char *qs_path_stem(struct qs_arena *, const char *);
+void	 qs_locale_init(void);
 char	*qs_path_normalise(struct qs_arena *, const char *, int *);
 
 /* resolve.c: observations matched to nodes once everything is read. */
@@ -1086,6 +1114,11 @@ struct qs_cluster {
 	size_t			 decoded;	/* artifacts decoded */
 	size_t			 undecoded;	/* recognised, not decoded */
 	size_t			 not_understood; /* of those, logs read whole */
+	/* Artifacts read only in part, or from inputs read in part. */
+	size_t			 partial;
+	/* That, or an input that could not be read at all: the verdict is
+	 * drawn from partial evidence. */
+	int			 partial_evidence;
 };
 const char *qs_verdict_name(enum qs_verdict);
 void	qs_clusters_build(struct qs_run *, struct qs_vec *);
@@ -1287,6 +1320,56 @@ void	qs_facts_free(struct qs_analysis *);
  */
 size_t	qs_etcd_leftovers(struct qs_run *);
 const char *qs_etcd_host_path(const struct qs_artifact *);
+int	qs_etcd_left_member(const struct qs_run *, const struct qs_node *,
+	    const char *);
+
+/*
+ * etcd.c: etcd facts, built once per cluster before its rules run: the
+ * members with files (ids, raft log), every member id the memberships
+ * name (learners, added and never started), the timing, and the history.
+ */
+struct qs_etcd_srv {		/* a member with files in the bundle */
+	struct qs_node		*node;
+	const char		*id;		/* its member id (hex), or NULL */
+	struct qs_hmember	*member;	/* in the history */
+	int			 has_log;	/* its WAL's last entry read */
+	uint64_t		 last_term, last_index;
+	uint64_t		 commit;	/* HardState commit, or 0 */
+	uint64_t		 applied;	/* backend consistent index, or 0 */
+	const struct qs_evidence *log_ev;
+	const struct qs_setting	*forced;	/* started --force-new-cluster */
+};
+struct qs_etcd_mid {		/* a member id of the cluster */
+	const char		*id;
+	const char		*name;		/* as a membership names it */
+	struct qs_etcd_srv	*srv;		/* the member that is it, or NULL */
+	struct qs_hmember	*member;	/* in the history */
+	const struct qs_view	*listed;	/* a membership listing it */
+	int			 in_list;	/* `etcdctl member list` has it */
+	int			 list_voter;	/* and says it votes */
+	int			 learner;
+	int			 reached;	/* a peer reached it once */
+	int			 unstarted;	/* added, never started */
+	int			 boot;		/* a bootstrap member */
+	int			 has_added, has_removed, removed_untimed;
+	int64_t			 added, removed;	/* first dated */
+	const struct qs_evidence *added_ev, *removed_ev;
+};
+struct qs_etcd {
+	struct qs_vec		 srvs;		/* struct qs_etcd_srv * */
+	struct qs_vec		 mids;		/* struct qs_etcd_mid * */
+	struct qs_history	*history;
+	const char		*cluster_id;	/* most members', or NULL */
+	int64_t			 election_ms;	/* --election-timeout */
+	int64_t			 heartbeat_ms;	/* --heartbeat-interval */
+	int			 timing_read, heartbeat_read;
+	const char		*timing_from;	/* where, for facts */
+};
+struct qs_etcd *qs_etcd_facts(struct qs_analysis *);
+void	qs_etcd_facts_free(struct qs_etcd *);
+struct qs_etcd_srv *qs_etcd_srv_of(const struct qs_etcd *,
+	    const struct qs_node *);
+const struct qs_etcd_srv *qs_etcd_most_log(const struct qs_etcd *);
 
 /* rule-etcd.c: etcd facts the log and state rules share. */
 const char *qs_etcd_data_dir(struct qs_analysis *, const struct qs_node *);
@@ -1453,6 +1536,7 @@ struct qs_globals {
 	unsigned	 events;	/* 1 << enum qs_event_kind, 0 = all */
 	struct qs_vec	 node_filter;	/* const char *: --node NAME */
 	int		 width;		/* --width: text columns, 0 = auto */
+	int		 ids;		/* --ids: peers cells name member ids */
 	const char	*output;	/* -o FILE, else standard output */
 };
 struct qs_command {

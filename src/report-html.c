@@ -145,7 +145,7 @@ html_lines(struct html *h, const char *const *lines)
 static void
 html_json(struct html *h, const char *id, const cJSON *doc)
 {
-	char		*s = cJSON_PrintUnformatted(doc);
+	char		*s = qs_json_terminal_safe(cJSON_PrintUnformatted(doc));
 
 	if (s == NULL)
 		qs_fatal("out of memory printing JSON");
@@ -1148,6 +1148,9 @@ qs_report_html(FILE *f, cJSON *report, cJSON *peers)
 	const cJSON	*e;
 	int		rc;
 
+	/* Every name and excerpt the page shows comes from these. */
+	qs_json_sanitise(report);
+	qs_json_sanitise(peers);
 	memset(&h, 0, sizeof(h));
 	h.f = f;
 	h.report = report;

@@ -465,21 +465,49 @@ etcd_contributes(struct qs_analysis *an, const struct qs_node *node)
 	return out;
 }
 
+/*
+ * The longest gap between two heartbeats the member sent as leader: the
+ * expected gap (twice the heartbeat interval, etcdserver's detector) plus
+ * the longest overrun it logged.
+ */
+static uint64_t
+etcd_heartbeat_gap(struct qs_analysis *an, const struct qs_node *node)
+{
+	const struct qs_etcd	*e = qs_etcd_facts(an);
+	uint64_t		 exp, late;
+
+	exp = etcd_log_u64(an, node, "etcd.log.heartbeat_expected_ms", NULL);
+	if (exp == 0)
+		exp = e != NULL ? 2 * (uint64_t)e->heartbeat_ms : 200;
+	late = etcd_log_u64(an, node, "etcd.log.heartbeat_late_max", NULL);
+	return exp + late;
+}
+
 static void
 rule_etcd_slow_disk(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	struct qs_run		*run = an->run;
+	const struct qs_etcd	*e = qs_etcd_facts(an);
 	struct qs_finding	*f = NULL;
 	const struct qs_setting	*hb, *fs, *ap;
 	const char		*to, *names = NULL;
-	uint64_t		 nhb, nfs, nap;
+	uint64_t		 nhb, nfs, nap, timeout;
 	size_t			 i;
+
+	timeout = e != NULL ? (uint64_t)e->election_ms : 1000;
 
 	for (i = 0; i < run->nodes.n; i++) {
 		struct qs_node	*node = run->nodes.v[i];
 
 		nhb = etcd_log_u64(an, node, "etcd.log.heartbeat_late_lines",
 		    &hb);
+		/*
+		 * A late heartbeat matters when the gap it left reaches
+		 * the election timeout: then a follower campaigns.  Below
+		 * it (a VM pause, GC, load) the leader kept its followers.
+		 */
+		if (nhb > 0 && etcd_heartbeat_gap(an, node) < timeout)
+			nhb = 0;
 		(void)etcd_log_u64(an, node, "etcd.log.slow_fdatasync_max", &fs);
 		nfs = etcd_log_u64(an, node, "etcd.log.slow_fdatasync_lines",
 		    NULL);
@@ -514,13 +542,18 @@ rule_etcd_slow_disk(struct qs_analysis *an, const struct qs_rule *rule)
 			qs_finding_fact(an, f, "%s: %llu late heartbeat%s as "
 			    "leader, up to %llu ms over the expected %s%s "
 			    "(\"leader failed to send out heartbeat on time\", "
-			    "log line %llu).", node->name,
+			    "log line %llu): a gap of %llu ms, at least the "
+			    "election timeout of %llu ms after which a "
+			    "follower campaigns (%s).", node->name,
 			    (unsigned long long)nhb, nhb == 1 ? "" : "s",
 			    (unsigned long long)etcd_log_u64(an, node,
 			    "etcd.log.heartbeat_late_max", NULL),
 			    exp > 0 ? qs_arena_printf(&run->arena, "%llu",
 			    (unsigned long long)exp) : "interval",
-			    exp > 0 ? " ms" : "", (unsigned long long)hb->ev.line);
+			    exp > 0 ? " ms" : "", (unsigned long long)hb->ev.line,
+			    (unsigned long long)etcd_heartbeat_gap(an, node),
+			    (unsigned long long)timeout, e != NULL ?
+			    e->timing_from : "etcd's default");
 		}
 		if (nap > 0) {
 			qs_finding_evidence(f, &ap->ev);

@@ -20,6 +20,13 @@
  *                                changed --initial-advertise-peer-urls
  *                                without `etcdctl member update` leaves the
  *                                others dialling the old URL.
+ *   etcd-restore-rollback        members restored from a snapshot (`etcdctl
+ *                                or etcdutl snapshot restore`): the data dir
+ *                                kept beside the live one belongs to
+ *                                another cluster with a longer log; the
+ *                                writes after the backup are lost, and a
+ *                                member not restored stays on the old
+ *                                cluster.
  *
  * These run after the rules of rule-etcd.c and rule-etcd-state.c, whose
  * findings they explain (they become consequences).
@@ -512,6 +519,273 @@ rule_etcd_peer_url_moved(struct qs_analysis *an, const struct qs_rule *rule)
 	}
 }
 
+/* ---- etcd-restore-rollback ---- */
+
+/* A leftover's setting `key` of `node`, from artifact `a` if set. */
+static const struct qs_setting *
+op_left(const struct qs_analysis *an, const struct qs_node *node,
+    const struct qs_artifact *a, const char *kind, const char *key)
+{
+	const struct qs_setting	*found = NULL;
+	size_t			 i;
+
+	for (i = 0; i < an->whole->settings.n; i++) {
+		const struct qs_setting	*s = an->whole->settings.v[i];
+		const struct qs_artifact *sa = s->ev.artifact;
+
+		if (sa == NULL || !sa->leftover || sa->node != node ||
+		    (a != NULL && sa != a) || (kind != NULL &&
+		    strcmp(sa->kind->name, kind) != 0) ||
+		    strcmp(s->key, key) != 0)
+			continue;
+		found = s;
+	}
+	return found;
+}
+
+static uint64_t
+op_u64(const struct qs_setting *s)
+{
+	uint64_t	n;
+
+	if (s == NULL || qs_parse_dec_u64(s->value, strlen(s->value), &n) != 0)
+		return 0;
+	return n;
+}
+
+/* A snapshot file, not a member dir: no "member" path component. */
+static int
+op_backup_file(const struct qs_artifact *a)
+{
+	return a->leftover && strcmp(a->kind->name, "etcd.db") == 0 &&
+	    strstr(a->member, "/member/") == NULL &&
+	    strstr(a->member, "/member.") == NULL;
+}
+
+/* The member dir an artifact sits in, as on its host. */
+static const char *
+op_member_dir(struct qs_analysis *an, const struct qs_artifact *a)
+{
+	const char	*p = qs_etcd_host_path(a), *e;
+
+	if ((e = strstr(p, "/wal/")) == NULL && (e = strstr(p, "/snap/")) ==
+	    NULL)
+		return p;
+	/* The data dir when the member dir is its "member". */
+	if (e - p > 7 && strncmp(e - 7, "/member", 7) == 0)
+		e -= 7;
+	return qs_arena_printf(&an->run->arena, "%.*s", (int)(e - p), p);
+}
+
+struct op_restored {
+	struct qs_node		*node;
+	const struct qs_setting	*old_cid;	/* leftover WAL's */
+	const char		*new_cid;
+	uint64_t		 old_index, new_index;
+	const struct qs_setting	*old_rev;	/* leftover backend's */
+};
+
+/* Does `rev key` appear among the node's live backend writes? */
+static int
+op_live_write(const struct qs_analysis *an, const struct qs_node *node,
+    const char *w)
+{
+	size_t	i;
+
+	for (i = 0; i < an->run->settings.n; i++) {
+		const struct qs_setting	*s = an->run->settings.v[i];
+
+		if (s->observer == node && strcmp(s->key, "etcd.db.write") ==
+		    0 && strcmp(s->value, w) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+rule_etcd_restore_rollback(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_run		*run = an->run;
+	struct op_restored	 r[OP_NODES_MAX];
+	struct qs_node		*stay[OP_NODES_MAX], *rnodes[OP_NODES_MAX];
+	const struct qs_artifact *backup = NULL;
+	const struct qs_setting	*sent = NULL, *brev = NULL;
+	struct qs_finding	*f;
+	const char		*lost = "", *dirs = "";
+	size_t			 nr = 0, nstay = 0, i, j, nlost = 0, nwrites;
+	uint64_t		 oldmax = 0, revmax = 0, b = 0;
+
+	for (i = 0; i < run->nodes.n && nr < OP_NODES_MAX; i++) {
+		struct qs_node		*node = run->nodes.v[i];
+		const struct qs_setting	*old, *live;
+
+		live = qs_setting_get(run, node, QS_SYS_ETCD, "etcd.cluster_id");
+		old = op_left(an, node, NULL, "etcd.wal", "etcd.cluster_id");
+		if (live == NULL || old == NULL || strcmp(live->value,
+		    old->value) == 0)
+			continue;
+		memset(&r[nr], 0, sizeof(r[nr]));
+		r[nr].node = node;
+		r[nr].old_cid = old;
+		r[nr].new_cid = live->value;
+		r[nr].old_index = op_u64(op_left(an, node, old->ev.artifact,
+		    NULL, "etcd.wal.last_index"));
+		r[nr].new_index = op_u64(qs_setting_get(run, node, QS_SYS_ETCD,
+		    "etcd.wal.last_index"));
+		r[nr].old_rev = op_left(an, node, NULL, NULL,
+		    "etcd.db.revision");
+		for (j = 0; j < node->artifacts.n; j++) {
+			const struct qs_artifact *a = node->artifacts.v[j];
+
+			if (a->kind != NULL && op_backup_file(a) &&
+			    backup == NULL)
+				backup = a;
+		}
+		rnodes[nr] = node;
+		nr++;
+	}
+	if (nr == 0)
+		return;
+	/* Members that still run the cluster the others left. */
+	for (i = 0; i < run->nodes.n && nstay < OP_NODES_MAX; i++) {
+		struct qs_node	*node = run->nodes.v[i];
+		const char	*cid = op_setting(an, node, "etcd.cluster_id");
+
+		for (j = 0; cid != NULL && j < nr; j++)
+			if (strcmp(cid, r[j].old_cid->value) == 0) {
+				stay[nstay++] = node;
+				break;
+			}
+	}
+	for (i = 0; i < nr; i++) {
+		if (r[i].old_index > oldmax)
+			oldmax = r[i].old_index;
+		if (op_u64(r[i].old_rev) > revmax)
+			revmax = op_u64(r[i].old_rev);
+	}
+	if (backup != NULL) {
+		brev = op_left(an, backup->node, backup, NULL,
+		    "etcd.db.revision");
+		b = op_u64(brev);
+	}
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		if (strcmp(s->key, "etcd.log.snapshot_sent") == 0 &&
+		    (sent == NULL || strcmp(s->value, sent->value) > 0))
+			sent = s;
+	}
+	f = qs_finding_new(an, rule, "%s restored from a snapshot: cluster "
+	    "%s became %s, writes after the backup lost",
+	    op_names(an, rnodes, nr), r[0].old_cid->value, r[0].new_cid);
+	f->level = nstay > 0 ? QS_LEVEL_ERROR : QS_LEVEL_WARNING;
+	for (i = 0; i < nr; i++) {
+		qs_finding_node(f, r[i].node);
+		qs_finding_evidence(f, &r[i].old_cid->ev);
+		qs_finding_fact(an, f, "%s's live data dir belongs to cluster "
+		    "%s, its raft log restarting low (last index %" PRIu64
+		    "); the data kept beside it, %s, belongs to cluster "
+		    "%s and reached index %" PRIu64 "%s%s: a snapshot restore "
+		    "replaced the data.", r[i].node->name, r[i].new_cid,
+		    r[i].new_index, op_member_dir(an, r[i].old_cid->ev.artifact),
+		    r[i].old_cid->value, r[i].old_index, r[i].old_rev != NULL ?
+		    ", revision " : "", r[i].old_rev != NULL ?
+		    r[i].old_rev->value : "");
+		dirs = qs_arena_printf(&run->arena, "%s%s%s's %s", dirs,
+		    *dirs != '\0' ? (i + 1 == nr ? " and " : ", ") : "",
+		    r[i].node->name, op_member_dir(an,
+		    r[i].old_cid->ev.artifact));
+	}
+	if (backup != NULL) {
+		qs_finding_evidence(f, &brev->ev);
+		qs_finding_fact(an, f, "The snapshot file %s on %s is at "
+		    "revision %s.", qs_etcd_host_path(backup),
+		    backup->node->name, brev != NULL ? brev->value : "?");
+	}
+	if (sent != NULL && strcmp(sent->value, "-") != 0) {
+		qs_finding_evidence(f, &sent->ev);
+		qs_finding_fact(an, f, "The backup was taken at %s: %s logged "
+		    "sending a database snapshot to a client (log line %"
+		    PRIu64 ").", sent->value, sent->observer->name,
+		    sent->ev.line);
+	}
+	/* The writes the old backend has and the new one lost. */
+	nwrites = 0;
+	for (i = 0; i < nr; i++) {
+		const struct qs_setting	*rev = r[i].old_rev;
+
+		if (rev == NULL || op_u64(rev) != revmax)
+			continue;
+		for (j = 0; j < an->whole->settings.n; j++) {
+			const struct qs_setting	*s = an->whole->settings.v[j];
+			uint64_t		 wr;
+			const char		*sp;
+
+			if (s->ev.artifact != rev->ev.artifact ||
+			    strcmp(s->key, "etcd.db.write") != 0 ||
+			    (sp = strchr(s->value, ' ')) == NULL ||
+			    qs_parse_dec_u64(s->value, (size_t)(sp - s->value),
+			    &wr) != 0)
+				continue;
+			if ((b > 0 && wr <= b) || (b == 0 &&
+			    op_live_write(an, r[i].node, s->value)))
+				continue;
+			nwrites++;
+			if (nlost++ < 20)
+				lost = qs_arena_printf(&run->arena, "%s%s%s@%"
+				    PRIu64, lost, *lost != '\0' ? ", " : "",
+				    sp + 1, wr);
+		}
+		break;
+	}
+	if (b > 0 && revmax > b)
+		qs_finding_fact(an, f, "Writes lost: revisions %" PRIu64 " to %"
+		    PRIu64 " (%" PRIu64 " write%s after the backup; raft "
+		    "index up to %" PRIu64 " before the restore)%s%s%s.", b + 1,
+		    revmax, revmax - b, revmax - b == 1 ? "" : "s", oldmax,
+		    nwrites > 0 ? ", key@revision: " : "", lost,
+		    nlost > 20 ? ", ..." : "");
+	else if (nwrites > 0)
+		qs_finding_fact(an, f, "Writes lost (in the old backend, not "
+		    "in the restored one), key@revision: %s%s.", lost,
+		    nlost > 20 ? ", ..." : "");
+	qs_finding_fact(an, f, "%s %s leftover%s of the old cluster, not "
+	    "live members.", dirs, nr == 1 ? "is a" : "are", nr == 1 ? "" :
+	    "s");
+	if (nstay > 0) {
+		qs_finding_fact(an, f, "%s %s not restored and still run%s the "
+		    "old cluster %s, with the writes the others lost: two "
+		    "clusters at the same peer URLs, each refusing the other's "
+		    "messages.", op_names(an, stay, nstay), nstay == 1 ? "was" :
+		    "were", nstay == 1 ? "s" : "", r[0].old_cid->value);
+		for (i = 0; i < nstay; i++) {
+			qs_finding_node(f, stay[i]);
+			qs_finding_step(an, f, "Bring %s into cluster %s: "
+			    "restore it from the same snapshot with the same "
+			    "--initial-cluster and --initial-cluster-token as "
+			    "the others (its member ID is then the one the "
+			    "new cluster waits for), or on %s `etcdctl member "
+			    "remove` its entry and `etcdctl member add` it, "
+			    "move its data dir aside and start it with "
+			    "--initial-cluster-state existing.", stay[i]->name,
+			    r[0].new_cid, rnodes[0]->name);
+		}
+	} else
+		qs_finding_fact(an, f, "No member still runs the old cluster.");
+	if (nwrites > 0 || (b > 0 && revmax > b))
+		qs_finding_step(an, f, "The lost writes are still in %s%s: "
+		    "re-apply those still wanted with `etcdctl put` before "
+		    "removing the old data.", dirs, nstay > 0 ? " and on the "
+		    "members not restored" : "");
+	qs_finding_step(an, f, "Keep %s until then; they are not read by "
+	    "etcd.", dirs);
+	op_explains(an, f, "etcd-cluster-id-mismatch", NULL);
+	for (i = 0; i < nstay; i++)
+		op_explains(an, f, "etcd-quorum-loss", stay[i]);
+	for (i = 0; i < nr; i++)
+		op_explains(an, f, "etcd-store-differ", r[i].node);
+}
+
 const struct qs_rule qs_rule_etcd_fnc_left = {
 	.id = "etcd-force-new-cluster-left",
 	.kind = "inconsistent-config",
@@ -556,4 +830,19 @@ const struct qs_rule qs_rule_etcd_peer_url_moved = {
 	    "ever.",
 	.remediation = "etcdctl member update <id> --peer-urls=<new URL>.",
 	.check = rule_etcd_peer_url_moved,
+};
+
+const struct qs_rule qs_rule_etcd_restore_rollback = {
+	.id = "etcd-restore-rollback",
+	.kind = "restore-rollback",
+	.level = QS_LEVEL_WARNING,
+	.system = QS_SYS_ETCD,
+	.title = "etcd members were restored from a snapshot",
+	.explanation = "A snapshot restore builds a new cluster from the "
+	    "backup: everything written after the backup is gone, and a "
+	    "member that was not restored stays in the old cluster, refusing "
+	    "and refused by the new one.",
+	.remediation = "Re-apply the writes still wanted from the old data; "
+	    "restore or re-add the members left on the old cluster.",
+	.check = rule_etcd_restore_rollback,
 };

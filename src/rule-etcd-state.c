@@ -805,6 +805,35 @@ es_ids(struct qs_analysis *an, const struct qs_view *v)
 	return out;
 }
 
+/*
+ * A restored member's copy is explained: a snapshot restore carries the
+ * old cluster's entries (members a leftover of the node lists and its
+ * live WAL does not) into the new backend (its saveDB "deletes" them
+ * through the mvcc key space, not the members bucket: etcd-io/etcd
+ * etcdutl/snapshot v3_snapshot.go, clientv3/snapshot in 3.4), and etcd
+ * 3.4 adds a restored member there only once it publishes itself.  True when `v` has such
+ * entries and lists no other member the WAL does not
+ * (rule-etcd-operator.c reports the restore).
+ */
+static int
+es_restored_copy(struct qs_analysis *an, const struct qs_node *node,
+    const struct qs_view *v, const struct qs_view *wal)
+{
+	size_t	i, left = 0;
+
+	for (i = 0; v != NULL && i < v->members.n; i++) {
+		const struct qs_member	*m = v->members.v[i];
+
+		if (m->id == NULL)
+			continue;
+		if (qs_etcd_left_member(an->whole, node, m->id))
+			left++;
+		else if (es_view_member(wal, m->id) == NULL)
+			return 0;
+	}
+	return left > 0;
+}
+
 /* The index a view describes, or 0 when it has none. */
 static uint64_t
 es_view_index(const struct qs_view *v)
@@ -901,7 +930,9 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 			    es_view_index(c[k].members) <
 			    es_view_index(c[0].members) ||
 			    strcmp(es_ids(an, c[k].members),
-			    es_ids(an, c[0].members)) == 0)
+			    es_ids(an, c[0].members)) == 0 ||
+			    es_restored_copy(an, node, c[k].members,
+			    c[0].members))
 				continue;
 			for (j = 0; j < nstale && stale[j] != c[k].what; j++)
 				continue;

@@ -9,9 +9,13 @@
  *                                has its data here and ran afterwards.
  *   etcd-unstarted-member        a voter in the membership that no member
  *                                in the bundle is (added, never started).
- *   etcd-quorum-loss             a member campaigns at rising terms, or
- *                                pre-campaigns again and again at one term
- *                                (--pre-vote), and no leader follows.
+ *   etcd-quorum-loss             the cluster's history (etcd.c) has a
+ *                                stretch without a leader while a majority
+ *                                of the voters was down, or longer than an
+ *                                election takes; without times, a member
+ *                                that campaigns at rising terms (or
+ *                                pre-campaigns at one term) with no leader
+ *                                after it.
  *   etcd-membership-differ       members of one cluster hold different
  *                                memberships.
  * Repairs are given in etcdctl terms; the survivor for --force-new-cluster
@@ -417,14 +421,31 @@ rule_etcd_removed_member_present(struct qs_analysis *an,
 	}
 }
 
+/* Is member `id` a learner (etcd.c: member list, AddLearnerNode)? */
+static int
+etcd_is_learner(const struct qs_etcd *e, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; e != NULL && i < e->mids.n; i++) {
+		const struct qs_etcd_mid	*x = e->mids.v[i];
+
+		if (strcmp(x->id, id) == 0)
+			return x->learner;
+	}
+	return 0;
+}
+
 static void
 rule_etcd_unstarted_member(struct qs_analysis *an,
     const struct qs_rule *rule)
 {
 	struct qs_run		*run = an->run;
+	const struct qs_etcd	*e = qs_etcd_facts(an);
 	struct qs_finding	*f = NULL;
 	const char		*seen[64];
 	size_t			 nseen = 0, i, j, k;
+	int			 learner;
 
 	for (i = 0; i < run->nodes.n; i++) {
 		const struct qs_node	*obs = run->nodes.v[i];
@@ -445,9 +466,16 @@ rule_etcd_unstarted_member(struct qs_analysis *an,
 			if (k < nseen || nseen == 64)
 				continue;
 			seen[nseen++] = m->id;
-			if (f == NULL)
-				f = qs_finding_new(an, rule, "etcd member %s "
-				    "was added but never started", m->id);
+			learner = etcd_is_learner(e, m->id);
+			if (f == NULL) {
+				f = qs_finding_new(an, rule, "etcd %s %s was "
+				    "added but never started", learner ?
+				    "learner" : "member", m->id);
+				/* A learner votes for nothing: a note. */
+				f->level = QS_LEVEL_INFO;
+			}
+			if (!learner)
+				f->level = rule->level;
 			qs_finding_node(f, (struct qs_node *)obs);
 			qs_finding_evidence(f, &v->ev);
 			qs_finding_fact(an, f, "%s's %s lists member %s%s%s "
@@ -456,9 +484,15 @@ rule_etcd_unstarted_member(struct qs_analysis *an,
 			    "bundle has that ID.", obs->name, v->source, m->id,
 			    m->address != NULL ? " at " : "",
 			    m->address != NULL ? m->address : "");
-			qs_finding_fact(an, f, "It counts as a voter: the "
-			    "quorum is larger than the running members "
-			    "suggest.");
+			if (learner)
+				qs_finding_fact(an, f, "It is a learner: it "
+				    "does not count toward the majority, and "
+				    "it cannot be promoted until it runs and "
+				    "has caught up.");
+			else
+				qs_finding_fact(an, f, "It counts as a voter: "
+				    "the quorum is larger than the running "
+				    "members suggest.");
 			qs_finding_step(an, f, "If the member is not coming, "
 			    "remove it on a running member: `etcdctl member "
 			    "remove %s`.", m->id);
@@ -471,8 +505,13 @@ rule_etcd_unstarted_member(struct qs_analysis *an,
 	}
 }
 
+/*
+ * Without times there is no history to sweep: a member that campaigns
+ * at rising terms (or pre-campaigns again and again at one term) with no
+ * leader after it is the evidence left.
+ */
 static void
-rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
+etcd_quorum_phrase(struct qs_analysis *an, const struct qs_rule *rule)
 {
 	struct qs_run		*run = an->run;
 	struct qs_finding	*f = NULL;
@@ -598,6 +637,452 @@ rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
 		    "their data dirs aside, and start them with "
 		    "--initial-cluster-state existing.", surv->name);
 	}
+}
+
+/* Findings that explain why a member that went down could not run. */
+static const char *const etcd_down_causes[] = {
+	"etcd-bootstrap-conflict", "etcd-follower-behind",
+	"etcd-cluster-id-mismatch", NULL
+};
+/* Findings that explain a leaderless stretch with a majority up. */
+static const char *const etcd_leaderless_causes[] = {
+	"etcd-cluster-id-mismatch", "etcd-slow-disk", "etcd-clock-drift",
+	NULL
+};
+/* What a forced recovery leaves behind: consequences of the loss. */
+static const char *const etcd_forced_consequences[] = {
+	"etcd-removed-member-present", "etcd-membership-differ",
+	"etcd-split-brain", "etcd-store-differ", NULL
+};
+
+/* Does `from` lead back to `to` through the findings' causes? */
+static int
+etcd_causes_reach(const struct qs_finding *from, const struct qs_finding *to,
+    int depth)
+{
+	size_t	i;
+
+	if (from == to)
+		return 1;
+	if (depth > 16)
+		return 1;	/* too deep to tell: refuse the link */
+	for (i = 0; i < from->causes.n; i++)
+		if (etcd_causes_reach(from->causes.v[i], to, depth + 1))
+			return 1;
+	return 0;
+}
+
+/* Links `f` to `cause` unless that would make the causes a cycle. */
+static int
+etcd_caused_by(struct qs_finding *f, struct qs_finding *cause)
+{
+	if (cause == NULL || etcd_causes_reach(cause, f, 0))
+		return 0;
+	qs_finding_caused_by(f, cause);
+	return 1;
+}
+
+/*
+ * Every voter stopped by its own clean stop line and none left running:
+ * the cluster was shut down on purpose (maintenance, a restore, the end
+ * of a collection), not lost.
+ */
+static int
+etcd_quorum_shutdown(const struct qs_quorum_stretch *st)
+{
+	const struct qs_qspan	*w = st->worst;
+	size_t			 i;
+
+	if (w == NULL || w->up > 0 || w->down < w->voters)
+		return 0;
+	for (i = 0; i < w->down_members.n; i++) {
+		const struct qs_hmember	*m = w->down_members.v[i];
+		const struct qs_span	*sp;
+
+		(void)qs_history_state_at(m, w->from, &sp);
+		if (m->node == NULL || sp == NULL ||
+		    sp->from.grade != QS_GRADE_SEEN || sp->from.why == NULL ||
+		    strncmp(sp->from.why, "fatal", 5) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The first election of a cluster whose members are starting: no leader
+ * had ever been seen, the majority was never known lost, and a leader
+ * came.  Not an outage: the cluster was not serving yet.
+ */
+static int
+etcd_quorum_boot(const struct qs_history *h, const struct qs_quorum_stretch *st)
+{
+	size_t	i;
+
+	if (st->open || st->lost != NULL)
+		return 0;
+	for (i = 0; i < h->terms.n; i++)
+		if (((const struct qs_term *)h->terms.v[i])->from.lo <
+		    st->from)
+			return 0;
+	return 1;
+}
+
+/*
+ * A leader whose majority went down still believes it leads until
+ * check-quorum steps it down, an election timeout later; it commits
+ * nothing meanwhile.  The stretch starts where the majority was lost.
+ */
+static void
+etcd_quorum_widen(const struct qs_history *h, struct qs_quorum_stretch *st)
+{
+	size_t	i;
+
+	for (i = 0; i < h->quorum.n; i++)
+		if (h->quorum.v[i] == st->first)
+			break;
+	while (i-- > 0) {
+		const struct qs_qspan	*s = h->quorum.v[i];
+
+		if (s->state != QS_QUORUM_LOST || s->term == NULL ||
+		    s->to != st->from)
+			break;
+		st->from = s->from;
+		st->first = s;
+		st->lost = s;
+		st->lost_ms += s->to - s->from;
+		st->ms = st->to - st->from;
+	}
+}
+
+/*
+ * Stretches that touch once widened are one outage: a leader elected
+ * while the majority was down (a transfer to a member that then steps
+ * down) does not end it.
+ */
+static void
+etcd_quorum_merge(struct qs_vec *all)
+{
+	size_t	i;
+
+	for (i = 1; i < all->n;) {
+		struct qs_quorum_stretch	*a = all->v[i - 1];
+		struct qs_quorum_stretch	*b = all->v[i];
+
+		if (b->from > a->to) {
+			i++;
+			continue;
+		}
+		b->from = a->from;
+		b->first = a->first;
+		if (a->lost != NULL)
+			b->lost = a->lost;
+		if (b->worst == NULL || (a->worst != NULL &&
+		    a->worst->down > b->worst->down))
+			b->worst = a->worst;
+		if (a->held != NULL)
+			b->held = a->held;
+		b->lost_ms += a->lost_ms;
+		b->held_ms += a->held_ms;
+		b->ms = b->to - b->from;
+		memmove(&all->v[i - 1], &all->v[i], (all->n - i) *
+		    sizeof(*all->v));
+		all->n--;
+	}
+}
+
+/* The start of the member's run forced with --force-new-cluster. */
+static int64_t
+etcd_forced_at(const struct qs_run *run, const struct qs_etcd_srv *s,
+    const struct qs_event **start)
+{
+	const struct qs_event	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < run->events.n; i++) {
+		const struct qs_event	*e = run->events.v[i];
+
+		if (e->kind != QS_EV_START || e->observer != s->node ||
+		    !e->time.set || e->ev.artifact != s->forced->ev.artifact ||
+		    e->ev.line > s->forced->ev.line)
+			continue;
+		if (best == NULL || e->ev.line > best->ev.line)
+			best = e;
+	}
+	*start = best;
+	return best != NULL ? best->time.ms : INT64_MIN;
+}
+
+/*
+ * The forced recovery that ended a stretch, if one did: --force-new-
+ * cluster on a member whose forced start is in the stretch or just
+ * after it.  The findings it left behind are its consequences.
+ */
+static void
+etcd_quorum_forced(struct qs_analysis *an, struct qs_finding *f,
+    const struct qs_etcd *e, const struct qs_quorum_stretch *st)
+{
+	const struct qs_event	*start;
+	size_t			 i, j;
+	char			 t[40];
+
+	for (i = 0; i < e->srvs.n; i++) {
+		const struct qs_etcd_srv	*s = e->srvs.v[i];
+		int64_t				 at;
+
+		if (s->forced == NULL)
+			continue;
+		at = etcd_forced_at(an->run, s, &start);
+		if (at == INT64_MIN || at < st->from ||
+		    (!st->open && at > st->to + e->election_ms))
+			continue;
+		qs_finding_evidence(f, &s->forced->ev);
+		qs_finding_fact(an, f, "%s was restarted with "
+		    "--force-new-cluster at %s: its membership became itself "
+		    "alone, which ended the outage and cut the other members "
+		    "off for good.", s->node->name, qs_ms_text(at, t,
+		    sizeof(t)));
+		for (j = 0; etcd_forced_consequences[j] != NULL; j++) {
+			struct qs_finding *c = qs_finding_find(an,
+			    etcd_forced_consequences[j]);
+
+			/* Explained already (a flag left behind): as is. */
+			if (c == NULL || c == f || c->causes.n > 0 ||
+			    !etcd_caused_by(c, f))
+				continue;
+			qs_finding_fact(an, f, "Consequence of the forced "
+			    "recovery: %s (%s).", c->title, c->rule->id);
+		}
+		return;
+	}
+}
+
+/*
+ * The elections each member ran in the stretch: without pre-vote every
+ * one raises the term; with it (--pre-vote, etcd 3.5's default) a member
+ * cut off from the majority pre-campaigns over and over at one term.
+ */
+static void
+etcd_quorum_campaigns(struct qs_analysis *an, struct qs_finding *f,
+    const struct qs_quorum_stretch *st)
+{
+	struct qs_run	*run = an->run;
+	size_t		 i, j;
+
+	for (i = 0; i < run->nodes.n; i++) {
+		struct qs_node		*node = run->nodes.v[i];
+		const struct qs_event	*first = NULL, *last = NULL;
+		size_t			 n = 0, npre = 0;
+
+		for (j = 0; j < run->events.n; j++) {
+			const struct qs_event	*e = run->events.v[j];
+
+			if (e->observer != node || e->system != QS_SYS_ETCD ||
+			    e->kind != QS_EV_ELECTION_START || !e->time.set ||
+			    e->time.ms < st->from || e->time.ms > st->to)
+				continue;
+			n++;
+			if (e->detail != NULL &&
+			    strcmp(e->detail, "pre-vote") == 0)
+				npre++;
+			if (first == NULL)
+				first = e;
+			last = e;
+		}
+		if (n < 2)
+			continue;
+		qs_finding_node(f, node);
+		qs_finding_evidence(f, &last->ev);
+		if (npre == n)
+			qs_finding_fact(an, f, "%s ran %zu pre-vote rounds at "
+			    "term %llu without a leader: with --pre-vote the "
+			    "term stays put while no majority answers.",
+			    node->name, npre, (unsigned long long)
+			    last->clock.term);
+		else if ((first->clock.set & QS_CLOCK_TERM) &&
+		    (last->clock.set & QS_CLOCK_TERM))
+			qs_finding_fact(an, f, "%s started %zu elections in it, "
+			    "terms %llu to %llu, and won none.", node->name, n,
+			    (unsigned long long)first->clock.term,
+			    (unsigned long long)last->clock.term);
+	}
+}
+
+/* Unstarted voters among the members down: they made the loss. */
+static size_t
+etcd_quorum_unstarted(struct qs_analysis *an, struct qs_finding *f,
+    const struct qs_etcd *e, const struct qs_quorum_stretch *st)
+{
+	struct qs_finding	*cause = qs_finding_find(an,
+	    "etcd-unstarted-member");
+	const struct qs_qspan	*w = st->worst;
+	size_t			 i, j, n = 0;
+
+	for (i = 0; w != NULL && i < w->down_members.n; i++) {
+		const struct qs_hmember	*m = w->down_members.v[i];
+
+		for (j = 0; j < e->mids.n; j++) {
+			const struct qs_etcd_mid *x = e->mids.v[j];
+
+			if (x->member != m || !x->unstarted)
+				continue;
+			n++;
+			qs_finding_fact(an, f, "%s counts as a voter although "
+			    "it never started: with %zu voters a leader needs "
+			    "%zu, so %zu running member%s left no failure "
+			    "margin and one more member down lost the "
+			    "majority.", m->label, w->voters, w->needed,
+			    w->voters - 1, w->voters - 1 == 1 ? "" : "s");
+			if (cause != NULL && etcd_caused_by(f, cause)) {
+				qs_finding_fact(an, f, "Caused by %s: %s.",
+				    cause->rule->id, cause->title);
+			}
+		}
+	}
+	return n;
+}
+
+static void
+etcd_quorum_steps(struct qs_analysis *an, struct qs_finding *f,
+    const struct qs_etcd *e, const struct qs_quorum_stretch *st, int held,
+    size_t unstarted)
+{
+	const struct qs_etcd_srv	*best = qs_etcd_most_log(e);
+	size_t				 i, j;
+
+	if (held) {
+		qs_finding_step(an, f, "Find why the running members cannot "
+		    "elect: each must reach every other at the peer URL the "
+		    "membership gives (`etcdctl member list -w table`), with "
+		    "one cluster ID and the same membership everywhere.");
+		return;
+	}
+	for (i = 0; st->open && st->worst != NULL &&
+	    i < st->worst->down_members.n; i++) {
+		const struct qs_hmember	*m = st->worst->down_members.v[i];
+		int			 skip = 0;
+
+		for (j = 0; j < e->mids.n; j++)
+			if (((struct qs_etcd_mid *)e->mids.v[j])->member ==
+			    m && ((struct qs_etcd_mid *)e->mids.v[j])->unstarted)
+				skip = 1;
+		if (!skip)
+			qs_finding_step(an, f, "Start etcd on %s again (or "
+			    "bring its host back) with its data dir as it is; "
+			    "a majority of the voters must run and reach each "
+			    "other.", m->label);
+	}
+	if (unstarted > 0)
+		qs_finding_step(an, f, "Give the cluster its failure margin "
+		    "back: start the member that was added and never started, "
+		    "or remove it (etcd-unstarted-member says how).");
+	if (!st->open)
+		return;
+	if (best != NULL) {
+		if (best->log_ev != NULL)
+			qs_finding_evidence(f, best->log_ev);
+		qs_finding_fact(an, f, "%s holds the most raft log: last "
+		    "entry term %llu, index %llu (commit %llu).",
+		    best->node->name, (unsigned long long)best->last_term,
+		    (unsigned long long)best->last_index,
+		    (unsigned long long)best->commit);
+		qs_finding_step(an, f, "If a majority cannot come back: back "
+		    "up every data dir, stop etcd on %s and start it once with "
+		    "--force-new-cluster (its data dir is kept, the membership "
+		    "becomes %s alone); remove the flag again at once, then "
+		    "`etcdctl member add` each other member and start it with "
+		    "an empty data dir and --initial-cluster-state existing.",
+		    best->node->name, best->node->name);
+	} else
+		qs_finding_step(an, f, "If a majority cannot come back: "
+		    "restart the member with the most raft log (highest last "
+		    "entry term, then index) once with --force-new-cluster and "
+		    "add the others back.");
+}
+
+/*
+ * Quorum loss from the cluster's history (quorum.c): every stretch
+ * without a leader in which a majority of the voters was down, or which
+ * lasted longer than an election takes although a majority was up.  The
+ * latest is the finding; earlier ones are listed in it.  An unstarted
+ * voter among the members down is its cause; a forced recovery that
+ * ended it leaves consequences, linked to it.
+ */
+static void
+rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
+{
+	struct qs_etcd			*e = qs_etcd_facts(an);
+	struct qs_history		*h = e != NULL ? e->history : NULL;
+	struct qs_quorum_stretch	*st;
+	struct qs_finding		*f, *cause;
+	struct qs_vec			 all = { NULL, 0, 0 };
+	size_t				 i, pick, unstarted;
+	int				 held;
+
+	/* No times, or no membership to count a majority of. */
+	if (h == NULL || !h->timed || h->voters.n == 0) {
+		etcd_quorum_phrase(an, rule);
+		return;
+	}
+	qs_quorum_stretches(an->run, h, &all);
+	if (all.n == 0) {
+		qs_vec_free(&all);
+		return;
+	}
+	for (i = 0; i < all.n; i++)
+		etcd_quorum_widen(h, all.v[i]);
+	etcd_quorum_merge(&all);
+	for (i = 0; i < all.n;) {
+		const struct qs_quorum_stretch	*x = all.v[i];
+
+		/*
+		 * Shorter than an election timeout and over: no follower
+		 * even noticed, a handover's moment, not an outage.
+		 */
+		if (etcd_quorum_shutdown(x) || (!x->open && x->ms <
+		    e->election_ms) || etcd_quorum_boot(h, x)) {
+			memmove(&all.v[i], &all.v[i + 1], (all.n - i - 1) *
+			    sizeof(*all.v));
+			all.n--;
+		} else
+			i++;
+	}
+	if (all.n == 0) {
+		qs_vec_free(&all);
+		return;
+	}
+	/* The latest loss of the majority, else the latest stretch. */
+	for (pick = all.n - 1, i = all.n; i-- > 0;)
+		if (((struct qs_quorum_stretch *)all.v[i])->lost != NULL) {
+			pick = i;
+			break;
+		}
+	st = all.v[pick];
+	f = qs_finding_new(an, rule, "%s", qs_quorum_title(an->run, h, st,
+	    "etcd"));
+	qs_quorum_explain(an, f, h, st, "member");
+	qs_quorum_others(an, f, &all, pick);
+	etcd_quorum_campaigns(an, f, st);
+	held = st->held != NULL && (st->lost == NULL ||
+	    qs_quorum_leaderless_held(h, st));
+	unstarted = held ? 0 : etcd_quorum_unstarted(an, f, e, st);
+	for (i = 0; held && etcd_leaderless_causes[i] != NULL; i++)
+		if ((cause = qs_finding_find(an, etcd_leaderless_causes[i])) !=
+		    NULL && etcd_caused_by(f, cause)) {
+			qs_finding_fact(an, f, "Caused by %s: %s.",
+			    cause->rule->id, cause->title);
+		}
+	if (!held && qs_quorum_link(an, f, st, etcd_down_causes) == 0 &&
+	    unstarted == 0)
+		qs_finding_fact(an, f, "Nothing in the bundle says why they "
+		    "went down: their own logs just end (a host lost, a kill, "
+		    "a reboot).");
+	if (held && f->causes.n == 0)
+		qs_finding_fact(an, f, "No other finding explains it: look "
+		    "for a network partition or a firewall between the "
+		    "members' peer URLs.");
+	etcd_quorum_forced(an, f, e, st);
+	etcd_quorum_steps(an, f, e, st, held, unstarted);
+	qs_vec_free(&all);
 }
 
 /* "a,b,c": the member ids of a view, sorted, for comparison. */
@@ -751,10 +1236,13 @@ const struct qs_rule qs_rule_etcd_quorum_loss = {
 	.kind = "quorum-loss",
 	.level = QS_LEVEL_CRITICAL,
 	.system = QS_SYS_ETCD,
-	.title = "an etcd member campaigns and no leader is elected",
-	.explanation = "A member that starts election after election at "
-	    "rising terms cannot reach a majority of its voters; the cluster "
-	    "serves no writes until a majority is back.",
+	.title = "the cluster lost its quorum or had no leader",
+	.explanation = "A leader needs the votes of a majority of the voting "
+	    "members (learners do not vote; members added and never started "
+	    "do).  When too many are down, or the running ones cannot elect, "
+	    "the cluster serves no writes and no linearizable reads.  Read "
+	    "from the cluster's history: who was up, who led, which members "
+	    "voted, over time.",
 	.remediation = "Restore a majority, or restart the member with the "
 	    "most applied log once with --force-new-cluster and add the "
 	    "others back.",

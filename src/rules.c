@@ -58,6 +58,7 @@ extern const struct qs_rule qs_rule_etcd_store_differ;
 extern const struct qs_rule qs_rule_etcd_fnc_left;
 extern const struct qs_rule qs_rule_etcd_token_differ;
 extern const struct qs_rule qs_rule_etcd_peer_url_moved;
+extern const struct qs_rule qs_rule_etcd_restore_rollback;
 /* Last of each system: they name the other findings as causes. */
 extern const struct qs_rule qs_rule_consul_crash_loop;
 extern const struct qs_rule qs_rule_zk_crash_loop;
@@ -99,7 +100,6 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_cluster_id_mismatch,
 	&qs_rule_etcd_removed_member_present,
 	&qs_rule_etcd_unstarted_member,
-	&qs_rule_etcd_quorum_loss,
 	&qs_rule_etcd_election_storm,
 	&qs_rule_etcd_bootstrap_conflict,
 	&qs_rule_etcd_clock_drift,
@@ -111,8 +111,10 @@ const struct qs_rule *const qs_rules[] = {
 	&qs_rule_etcd_fnc_left,
 	&qs_rule_etcd_token_differ,
 	&qs_rule_etcd_peer_url_moved,
+	&qs_rule_etcd_restore_rollback,
 	&qs_rule_consul_crash_loop,
 	&qs_rule_zk_crash_loop,
 	&qs_rule_etcd_crash_loop,
+	&qs_rule_etcd_quorum_loss,	/* after the findings it links */
 	NULL
 };

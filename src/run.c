@@ -101,6 +101,48 @@ qs_status_name(enum qs_status s)
 	return "?";
 }
 
+enum qs_completeness
+qs_input_completeness(const struct qs_input *in)
+{
+	if (!in->opened)
+		return QS_UNREADABLE;
+	return in->partial != NULL || in->stopped ? QS_PARTIAL : QS_COMPLETE;
+}
+
+const char *
+qs_completeness_name(enum qs_completeness c)
+{
+	switch (c) {
+	case QS_COMPLETE:
+		return "complete";
+	case QS_PARTIAL:
+		return "partial";
+	case QS_UNREADABLE:
+		return "unreadable";
+	}
+	return "?";
+}
+
+/*
+ * The input was not read whole: keep the first reason, with how far
+ * reading had got.  The diagnostic that says what happened is the
+ * caller's; this is what coverage, JSON and verdicts are built from.
+ */
+void
+qs_input_mark_partial(struct qs_run *run, struct qs_input *in,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (in == NULL || in->partial != NULL)
+		return;
+	va_start(ap, fmt);
+	in->partial = qs_arena_vprintf(&run->arena, fmt, ap);
+	va_end(ap);
+	in->partial_at = in->bytes;
+	in->partial_entries = in->entries;
+}
+
 /*
  * Record a diagnostic and, unless silenced, print it at once as
  * "quorumscope: INPUT: ENTRY: message" so that a long run shows trouble

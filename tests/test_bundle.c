@@ -418,7 +418,9 @@ DEFINE_TEST(test_bundle_entry_and_input_limits)
 	CHECK(art != NULL && art->status == (art->kind->parse != NULL ?
 	    QS_STATUS_PARTIAL : QS_STATUS_SKIPPED));
 	CHECK(art != NULL && art->size == 300000);
+	CHECK(art != NULL && art->cut != NULL);
 	CHECK(qs_test_artifact(run, "myid") != NULL);
+	CHECK_INT(qs_input_completeness(run->inputs.v[0]), QS_PARTIAL);
 	qs_run_free(run);
 
 	/* Per input: reading stops, what was read is kept. */
@@ -430,6 +432,7 @@ DEFINE_TEST(test_bundle_entry_and_input_limits)
 	CHECK(qs_test_has_diag(run, "exceeds max-input-size"));
 	CHECK(qs_test_artifact(run, "myid") == NULL);
 	CHECK_INT(((struct qs_input *)run->inputs.v[0])->stopped, 1);
+	CHECK_INT(qs_input_completeness(run->inputs.v[0]), QS_PARTIAL);
 	qs_run_free(run);
 
 	/* Entry count. */
@@ -503,6 +506,16 @@ DEFINE_TEST(test_bundle_truncated_keeps_what_was_read)
 	CHECK(qs_test_artifact(run, "myid") != NULL);
 	CHECK(qs_test_artifact(run, "acceptedEpoch") == NULL);
 	CHECK(run->diags.n >= 1);
+	/* Graded: partial, with where and why, and said once at the end. */
+	CHECK_INT(qs_input_completeness(run->inputs.v[0]), QS_PARTIAL);
+	CHECK(((struct qs_input *)run->inputs.v[0])->partial != NULL);
+	CHECK(qs_test_has_diag(run, "read only in part"));
+	qs_run_free(run);
+	/* The same archive whole: complete, and no such warning. */
+	run = qs_test_read("whole.tar.gz", buf, len);
+	CHECK_INT(qs_input_completeness(run->inputs.v[0]), QS_COMPLETE);
+	CHECK(!qs_test_has_diag(run, "read only in part"));
+	CHECK(qs_test_artifact(run, "acceptedEpoch") != NULL);
 	qs_run_free(run);
 	free(buf);
 	free(filler);
@@ -540,4 +553,32 @@ DEFINE_TEST(test_bundle_garbage_is_a_loose_file)
 	CHECK(run->diags.n >= 1);
 	CHECK_INT(run->artifacts.n, 0);
 	qs_run_free(run);
+}
+
+DEFINE_TEST(test_bundle_utf8_names_converted)
+{
+	static const struct qs_test_entry e[] = {
+		{ "n\xc3\xb6" "de1/zookeeper/zookeeper/myid", "1\n", 0, NULL,
+		    NULL },
+		{ "n\xc3\xb6" "de2/zookeeper/zookeeper/myid", "2\n", 0, NULL,
+		    NULL },
+		{ NULL, NULL, 0, NULL, NULL }
+	};
+	unsigned char	*buf;
+	size_t		 len, i;
+	struct qs_run	*run;
+	int		 found = 0;
+
+	/* make check runs in the C locale: the program's own choice. */
+	qs_locale_init();
+	buf = qs_test_archive(QS_TEST_ZIP, e, &len);
+	run = qs_test_read("utf8.zip", buf, len);
+	CHECK(!qs_test_has_diag(run, "cannot be converted"));
+	CHECK_INT(run->artifacts.n, 2);
+	for (i = 0; i < run->nodes.n; i++)
+		found += strcmp(((struct qs_node *)run->nodes.v[i])->name,
+		    "n\xc3\xb6" "de1") == 0;
+	CHECK_INT(found, 1);
+	qs_run_free(run);
+	free(buf);
 }

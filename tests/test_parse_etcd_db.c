@@ -204,3 +204,45 @@ DEFINE_TEST(test_parse_etcd_db_real_bundle)
 	qs_run_free(run);
 	free(data);
 }
+
+/*
+ * The key bucket of a real backend (etcd-restore-all's old data dir on
+ * pay-1: 25 revisions, /pay/orders/001..020 then /pay/refunds/001..005):
+ * the highest revision and the latest writes, oldest first.
+ */
+DEFINE_TEST(test_parse_etcd_db_keys)
+{
+	struct qs_run	*run;
+	char		*data;
+	const char	*first = NULL, *last = NULL, *rev = NULL;
+	size_t		 len, i, writes = 0;
+
+	data = qs_test_read_file("testdata/bundles/etcd-restore-all.tar.gz",
+	    &len);
+	if (data == NULL)
+		return;
+	run = qs_test_read("etcd-restore-all.tar.gz", (unsigned char *)data,
+	    len);
+	for (i = 0; i < run->settings.n; i++) {
+		const struct qs_setting	*s = run->settings.v[i];
+
+		if (strstr(s->ev.artifact->member,
+		    "pay-1/var/lib/etcd/data.pre-restore/member/snap/db") ==
+		    NULL)
+			continue;
+		if (strcmp(s->key, "etcd.db.revision") == 0)
+			rev = s->value;
+		else if (strcmp(s->key, "etcd.db.write") == 0) {
+			if (first == NULL)
+				first = s->value;
+			last = s->value;
+			writes++;
+		}
+	}
+	CHECK_STR(rev, "26");
+	CHECK_INT(writes, 25);
+	CHECK_STR(first, "2 /pay/orders/001");
+	CHECK_STR(last, "26 /pay/refunds/005");
+	qs_run_free(run);
+	free(data);
+}

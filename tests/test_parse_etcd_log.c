@@ -488,3 +488,29 @@ DEFINE_TEST(test_parse_etcd_log_follower_term)
 	CHECK(e != NULL && e->clock.term == 6 && !e->time.set);
 	qs_run_free(run);
 }
+
+/*
+ * A request that ended in an error waited for a leader until its client
+ * gave up: not a slow apply.  One that succeeded slowly is.
+ */
+DEFINE_TEST(test_parse_etcd_log_apply_error_not_slow)
+{
+	struct qs_run	*run;
+
+	run = qs_test_parse("etcd.log", LOG,
+	    "2026-12-07 19:57:00.824975 W | etcdserver: read-only range "
+	    "request \"key:\\\"health\\\" \" with result \"error:context "
+	    "canceled\" took too long (4.999758403s) to execute\n"
+	    "{\"level\":\"warn\",\"ts\":\"2026-12-07T19:57:01.000Z\","
+	    "\"msg\":\"apply request took too long\",\"took\":\"5.000s\","
+	    "\"expected-duration\":\"100ms\",\"error\":\"context deadline "
+	    "exceeded\"}\n", 0);
+	CHECK(qs_test_setting(run, "etcd.log.slow_apply_max") == NULL);
+	qs_run_free(run);
+	run = qs_test_parse("etcd.log", LOG,
+	    "2026-12-07 19:57:00.824975 W | etcdserver: read-only range "
+	    "request \"key:\\\"a\\\" \" with result \"range_response_count:1 "
+	    "size:42\" took too long (312.5ms) to execute\n", 0);
+	CHECK_STR(qs_test_setting(run, "etcd.log.slow_apply_max"), "312");
+	qs_run_free(run);
+}

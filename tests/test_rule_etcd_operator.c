@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "quorumscope.h"
 #include "test.h"
 
@@ -47,7 +49,7 @@ eo_node(const struct qs_finding *f, size_t i)
 
 static const char *const eo_rules[] = {
 	"etcd-force-new-cluster-left", "etcd-token-differ",
-	"etcd-peer-url-moved", NULL
+	"etcd-peer-url-moved", "etcd-restore-rollback", NULL
 };
 
 DEFINE_TEST(test_rule_etcd_operator_quiet)
@@ -218,5 +220,99 @@ DEFINE_TEST(test_etcd_data_dir_leftovers)
 		if (s != NULL)
 			CHECK_STR(s->value, "cce6a6e43764dd6e");
 	}
+	eo_free(&r);
+}
+
+static void
+eo_restore(const char *bundle, const char *range, const char *key,
+    const char *stays)
+{
+	struct eo		 r;
+	const struct qs_finding	*f;
+
+	eo_read(&r, bundle);
+	f = eo_finding(&r, "etcd-restore-rollback", NULL);
+	CHECK(f != NULL);
+	CHECK(eo_finding(&r, "etcd-store-differ", NULL) == NULL);
+	if (f != NULL) {
+		CHECK(qs_test_vec_has(&f->facts, range));
+		CHECK(qs_test_vec_has(&f->facts, key));
+		CHECK(qs_test_vec_has(&f->facts, "sending a database "
+		    "snapshot"));
+		if (stays != NULL) {
+			CHECK_INT(f->level, QS_LEVEL_ERROR);
+			CHECK(qs_test_vec_has(&f->facts, stays));
+			CHECK_INT(eo_finding(&r, "etcd-cluster-id-mismatch",
+			    NULL)->role, QS_ROLE_CONSEQUENCE);
+		} else {
+			CHECK_INT(f->level, QS_LEVEL_WARNING);
+			CHECK(qs_test_vec_has(&f->facts, "No member still "
+			    "runs"));
+		}
+	}
+	eo_free(&r);
+}
+
+DEFINE_TEST(test_rule_etcd_operator_restore)
+{
+	eo_restore("etcd-restore-all", "revisions 12 to 26",
+	    "/pay/refunds/005@26", NULL);
+	eo_restore("etcd-restore-partial", "revisions 12 to 19",
+	    "/queue/jobs/018@19", "queue-c was not restored");
+}
+
+/* `peers` JSON: a row's state of a column, and its cluster. */
+static const char *
+eo_peers(cJSON *root, const char *node, const char *source, const char *col,
+    const char **cluster)
+{
+	cJSON	*row;
+
+	cJSON_ArrayForEach(row, cJSON_GetObjectItem(root, "rows")) {
+		cJSON	*n = cJSON_GetObjectItem(row, "node");
+		cJSON	*s = cJSON_GetObjectItem(row, "source");
+		cJSON	*c = cJSON_GetObjectItem(row, "cluster");
+
+		if (!cJSON_IsString(n) || !cJSON_IsString(s) ||
+		    strcmp(n->valuestring, node) != 0 ||
+		    strcmp(s->valuestring, source) != 0)
+			continue;
+		*cluster = cJSON_IsString(c) ? c->valuestring : NULL;
+		c = cJSON_GetObjectItem(cJSON_GetObjectItem(row, "states"),
+		    col);
+		return cJSON_IsString(c) ? c->valuestring : NULL;
+	}
+	return NULL;
+}
+
+DEFINE_TEST(test_peers_etcd_membership)
+{
+	struct eo	 r;
+	cJSON		*root;
+	const char	*cluster = NULL, *st;
+
+	eo_read(&r, "etcd-unstarted-voter-restart");
+	root = qs_peers_json(r.run);
+	st = eo_peers(root, "alpha", "etcdctl member list", "127.0.1.34",
+	    &cluster);
+	CHECK_STR(st, "unstarted");
+	CHECK(cluster == NULL);		/* one cluster: no column */
+	st = eo_peers(root, "alpha", "etcdctl member list", "bravo",
+	    &cluster);
+	CHECK_STR(st, "voter");
+	cJSON_Delete(root);
+	eo_free(&r);
+
+	eo_read(&r, "etcd-restore-partial");
+	root = qs_peers_json(r.run);
+	st = eo_peers(root, "queue-c", "etcd WAL membership", "queue-c",
+	    &cluster);
+	CHECK_STR(st, "voter");
+	CHECK_STR(cluster, "6d554ff77c01fa3d");
+	st = eo_peers(root, "queue-a", "etcdctl member list", "queue-c",
+	    &cluster);
+	CHECK_STR(st, "unstarted");
+	CHECK_STR(cluster, "ca11a2fd2659e4df");
+	cJSON_Delete(root);
 	eo_free(&r);
 }

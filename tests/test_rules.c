@@ -784,6 +784,39 @@ DEFINE_TEST(test_rules_etcd_election_storm_not)
 	tm_free(&m);
 }
 
+/*
+ * Late heartbeats against the cluster's own election timeout: a gap of
+ * 2 x 100 ms + 31 ms is noise under 1000 ms; 200 ms + 900 ms reaches it,
+ * and so does 200 + 31 ms against a 220 ms timeout.
+ */
+static int
+tm_etcd_late(const char *late, const char *timeout)
+{
+	struct tm	 m;
+	int		 found;
+
+	tm_init(&m);
+	tm_etcd_setting(&m, "etcd1", "etcd.log.heartbeat_late_lines", "4");
+	tm_etcd_setting(&m, "etcd1", "etcd.log.heartbeat_late_max", late);
+	tm_etcd_setting(&m, "etcd1", "etcd.log.heartbeat_expected_ms", "200");
+	if (timeout != NULL)
+		tm_etcd_setting(&m, "etcd1", "etcd.log.election_timeout_ms",
+		    timeout);
+	tm_analyse(&m);
+	found = tm_finding(&m, "etcd-slow-disk", NULL) != NULL;
+	tm_free(&m);
+	return found;
+}
+
+DEFINE_TEST(test_rules_etcd_late_heartbeat_threshold)
+{
+	CHECK(!tm_etcd_late("31", NULL));
+	CHECK(!tm_etcd_late("31", "1000"));
+	CHECK(tm_etcd_late("900", NULL));
+	CHECK(tm_etcd_late("31", "220"));
+	CHECK(!tm_etcd_late("125", "2500"));
+}
+
 /* A survivor pre-campaigning at one term after its leader is gone. */
 DEFINE_TEST(test_rules_etcd_quorum_loss_prevote)
 {
