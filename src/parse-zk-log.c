@@ -15,7 +15,8 @@
  * 3.4.14, 3.5.10, 3.8; formats.md 6.8 and section 9.
  *
  * Line shape: "2024-05-01 12:00:00,123 [myid:1] - INFO  [thread:Class@123]
- * - message".  The time has no zone (recorded with zone_known 0).  The
+ * - message"; in Kafka's distributions "[2024-05-01 12:00:00,123] INFO
+ * message (org.apache.zookeeper...Class)".  The time has no zone (recorded with zone_known 0).  The
  * myid may be empty ("[myid:]", before the id is known).  Thread names
  * contain ']' and ':' ("QuorumPeer[myid=1](plain=...)(secure=...)"), so
  * the message starts after the first "@<line>] - ", not after the first
@@ -334,6 +335,41 @@ zk_log_header(const char *s, size_t n, struct qs_time *t,
 
 	*myid = NULL;
 	*myidlen = 0;
+	/*
+	 * Kafka's distributions log ZooKeeper with their own log4j
+	 * pattern, "[%d] %p %m (%c)%n" (kafka config/log4j.properties):
+	 * "[2016-07-25 04:58:12,902] INFO FOLLOWING - LEADER ELECTION TOOK
+	 * - 235 (org.apache.zookeeper.server.quorum.Learner)".
+	 */
+	if (n > 24 && s[0] == '[' && s[1] >= '0' && s[1] <= '9' &&
+	    (used = qs_time_parse_iso(s + 1, n - 1, t)) > 0 &&
+	    (size_t)used + 2 < n && s[used + 1] == ']' &&
+	    s[used + 2] == ' ') {
+		p = s + used + 3;
+		while (p < end && *p >= 'A' && *p <= 'Z')
+			p++;
+		while (p < end && *p == ' ')
+			p++;
+		/* The logger's class in parentheses at the end is not said. */
+		q = end;
+		if (q > p && q[-1] == ')' && (m = memchr(p, '(',
+		    (size_t)(q - p))) != NULL) {
+			const char	*last = m;
+
+			while ((m = memchr(last + 1, '(', (size_t)(q - last -
+			    1))) != NULL)
+				last = m;
+			if ((size_t)(q - last) > 14 &&
+			    memcmp(last + 1, "org.apache.", 11) == 0) {
+				q = last;
+				while (q > p && q[-1] == ' ')
+					q--;
+			}
+		}
+		*msg = p;
+		*msglen = (size_t)(q - p);
+		return 0;
+	}
 	if (n < 19 || s[0] < '0' || s[0] > '9')
 		return -1;
 	if ((used = qs_time_parse_iso(s, n, t)) < 0 || (size_t)used >= n ||

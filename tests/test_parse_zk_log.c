@@ -488,3 +488,25 @@ DEFINE_TEST(test_parse_zk_log_standalone)
 	CHECK(zk_t_setting(run, NULL, "zk.log.standalone") == NULL);
 	qs_run_free(run);
 }
+
+/* Kafka's distributions: "[%d] %p %m (%c)%n" (issue 12). */
+DEFINE_TEST(test_parse_zk_log_kafka_layout)
+{
+	struct qs_run		*run = qs_test_parse("zk.log", LOG,
+	    "[2016-07-25 04:58:12,002] INFO LOOKING "
+	    "(org.apache.zookeeper.server.quorum.QuorumPeer)\n"
+	    "[2016-07-25 04:58:12,902] INFO LEADING "
+	    "(org.apache.zookeeper.server.quorum.QuorumPeer)\n"
+	    "[2016-07-25 04:58:13,000] INFO Exiting JVM with code 1 "
+	    "(org.apache.zookeeper.util.ServiceUtils)\n", 0);
+	const struct qs_event	*e;
+	char			 tb[40];
+
+	CHECK_INT(zk_t_nevents(run, NULL, QS_EV_ELECTION_START), 1);
+	CHECK_INT(zk_t_nevents(run, NULL, QS_EV_LEADER_ELECTED), 1);
+	CHECK_INT(zk_t_nevents(run, NULL, QS_EV_STOP), 1);
+	e = zk_t_event(run, NULL, QS_EV_ELECTION_START, 0);
+	CHECK(e != NULL && strcmp(qs_time_format(&e->time, tb, sizeof(tb)),
+	    "2016-07-25T04:58:12.002Z") == 0);
+	qs_run_free(run);
+}
