@@ -441,6 +441,35 @@ bundle_mime(const struct qs_head *h)
 	return qs_magic_mime(h->data, h->len);
 }
 
+/* Observations of every kind the run holds so far. */
+static size_t
+bundle_observations(const struct qs_run *run)
+{
+	return run->events.n + run->signals.n + run->views.n +
+	    run->settings.n + run->identities.n;
+}
+
+/*
+ * A log read to its end that gave no observation and no timed line (a
+ * timed line alone says the node was up then) understood nothing: its
+ * own status, so that a verdict never rests on it.
+ */
+static void
+bundle_understood(const struct qs_run *run, struct qs_artifact *art,
+    size_t before)
+{
+	size_t	n = strlen(art->kind->name);
+
+	if (n < 4 || strcmp(art->kind->name + n - 4, ".log") != 0 ||
+	    (art->status != QS_STATUS_PARSED &&
+	    art->status != QS_STATUS_PARTIAL) ||
+	    bundle_observations(run) != before || art->first_time.set)
+		return;
+	art->status = QS_STATUS_NOTHING;
+	if (art->message == NULL)
+		art->message = "no line of it was understood";
+}
+
 static struct qs_artifact *
 bundle_artifact(struct bundle_walk *w, const char *member, const char *logical,
     const struct qs_kind *kind)
@@ -562,11 +591,13 @@ bundle_entry(struct bundle_walk *w, const struct bundle_level *lvl,
 	} else {
 		art = bundle_artifact(w, member, logical, id.kind);
 		if (id.kind->parse != NULL) {
-			struct qs_parse_ctx	ctx = { run, art, &src };
+			struct qs_parse_ctx	ctx = { run, art, &src, NULL };
+			size_t			obs = bundle_observations(run);
 
 			if (id.kind->parse(&ctx) != 0 &&
 			    art->status == QS_STATUS_PARSED)
 				art->status = QS_STATUS_FAILED;
+			bundle_understood(run, art, obs);
 		}
 	}
 	/*

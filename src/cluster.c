@@ -392,6 +392,8 @@ cl_build_system(struct qs_run *run, enum qs_system sys, struct qs_vec *out)
 					c->decoded++;
 				else
 					c->undecoded++;
+				if (art->status == QS_STATUS_NOTHING)
+					c->not_understood++;
 			}
 		}
 		qs_vec_push(out, c);

@@ -89,7 +89,10 @@ report_verdict(struct qs_analysis *an, const struct qs_cluster *c,
 	case QS_VERDICT_UNKNOWN:
 		break;
 	}
-	if (c->decoded == 0)
+	if (c->decoded == 0 && c->not_understood > 0)
+		*line = "unknown: its logs were read, but nothing in them was "
+		    "understood";
+	else if (c->decoded == 0)
 		*line = "unknown: none of its artifacts could be decoded by "
 		    "this version";
 	else
@@ -640,7 +643,7 @@ report_text(struct qs_globals *g, struct qs_analysis *an)
 	for (i = 0; i < run->nodes.n; i++) {
 		const struct qs_node	*n = run->nodes.v[i];
 		const char		*line = "";
-		size_t			 bad = 0;
+		size_t			 bad = 0, nothing = 0;
 
 		for (j = 0; j < n->artifacts.n; j++) {
 			const struct qs_artifact *art = n->artifacts.v[j];
@@ -651,7 +654,9 @@ report_text(struct qs_globals *g, struct qs_analysis *an)
 				line = qs_arena_printf(&a, "%s%s%s", line,
 				    *line != '\0' ? ", " : "",
 				    art->kind->name);
-			if (art->status != QS_STATUS_PARSED)
+			if (art->status == QS_STATUS_NOTHING)
+				nothing++;
+			else if (art->status != QS_STATUS_PARSED)
 				bad++;
 		}
 		line = qs_arena_printf(&a, "%s: %s", qs_escape(&a, n->name),
@@ -659,6 +664,9 @@ report_text(struct qs_globals *g, struct qs_analysis *an)
 		if (bad > 0)
 			line = qs_arena_printf(&a, "%s (%zu not fully decoded)",
 			    line, bad);
+		if (nothing > 0)
+			line = qs_arena_printf(&a, "%s (%zu read, nothing "
+			    "understood)", line, nothing);
 		qs_text_wrap(out, 2, 4, line, width);
 	}
 
@@ -697,6 +705,8 @@ qs_report_json(struct qs_globals *g, struct qs_analysis *an)
 		    (double)c->decoded);
 		cJSON_AddNumberToObject(o, "artifacts_not_decoded",
 		    (double)c->undecoded);
+		cJSON_AddNumberToObject(o, "artifacts_not_understood",
+		    (double)c->not_understood);
 		if (c->system == QS_SYS_CONSUL)
 			cJSON_AddStringToObject(o, "summary",
 			    report_consul_summary(an, c));

@@ -175,6 +175,7 @@ qs_evidence_line(struct qs_parse_ctx *ctx, uint64_t line, const char *excerpt)
 	ev.artifact = ctx->artifact;
 	ev.line = line;
 	ev.excerpt = model_excerpt(ctx, excerpt);
+	ev.speaker = ctx->speaker;
 	return ev;
 }
 

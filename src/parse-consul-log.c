@@ -24,12 +24,10 @@
  *    EventMemberJoin: ...").
  *  - hclog JSON (log_json): one object per line with @timestamp, @level,
  *    @module, @message and one key per key/value pair.
- *  - Wrappers stripped first: syslog priority "<30>", BSD syslog and
- *    journald prefixes ("Aug 10 21:37:11 host consul[123]: ", whose time
- *    has no year and is not used; journald short-iso, whose time is), a
- *    leading RFC 3339 stamp as docker -t and CRI runtimes write it (with
- *    "stdout F "), and docker json-file objects {"log":"...","time":...}.
- *    A wrapper's time is used only when the inner line has none.
+ *  - Wrappers (syslog, journald, docker, CRI, compose, kubectl) are
+ *    peeled first by wire-logline.c; a wrapper's time is used only when
+ *    the inner line has none, and the host or container a wrapper names
+ *    is the line's speaker (several agents in one file).
  *  - The start banner ("==> Starting Consul agent...", "Node name: 'x'"),
  *    which carries no time of its own.
  *  - hclog's multi-line values ("key=" then "  | text" lines in newer
@@ -75,6 +73,7 @@
 #include <cjson/cJSON.h>
 
 #include "quorumscope.h"
+#include "wire-logline.h"
 
 #define CLOG_LINE_MAX		(64 * 1024)	/* longer lines are cut */
 #define CLOG_OBS_MAX		1000000		/* observations per file */
@@ -83,8 +82,6 @@
 #define CLOG_VIEW_MAX		1024		/* servers per configuration */
 #define CLOG_TOKEN_MAX		256		/* names, addresses */
 #define CLOG_DETAIL_MAX		160		/* free-text details */
-#define CLOG_WRAP_MAX		4		/* wrappers stripped per line */
-#define CLOG_NEST_MAX		2		/* JSON inside JSON */
 #define CLOG_SCRATCH		(4 * (CLOG_LINE_MAX + 64))
 
 /* Where a rule applies, and how its text is matched. */
@@ -158,6 +155,7 @@ struct clog {
 	enum clog_run		 run;
 	char			 stop_why[32];	/* the signal that stops */
 	struct qs_event		*untimed_start;	/* banner start, time pending */
+	struct qs_logline	 wrap;		/* the line's wrappers */
 	char			*scratch;	/* per-line strings */
 	size_t			 scratch_used;
 };
@@ -176,18 +174,15 @@ struct clog_rule {
 
 static void	clog_line(struct clog *, const char *, size_t, uint64_t);
 static void	clog_text(struct clog *, struct clog_line *, const char *,
-		    size_t, int, const struct qs_time *);
+		    size_t);
 static void	clog_json(struct clog *, struct clog_line *, const char *,
-		    size_t, int, const struct qs_time *);
+		    size_t, const struct qs_time *);
 static void	clog_body(struct clog *, struct clog_line *, const char *,
 		    size_t);
 static void	clog_cont(struct clog *, struct clog_line *, const char *,
 		    size_t);
 static void	clog_message(struct clog *, struct clog_line *);
 static int	clog_dispatch(struct clog *, struct clog_line *);
-static size_t	clog_wrapper(const char *, size_t, struct qs_time *, int *);
-static size_t	clog_syslog_bsd(const char *, size_t);
-static size_t	clog_host_tag(const char *, size_t);
 static size_t	clog_level(const char *, size_t);
 static int	clog_kv_parse(struct clog *, struct clog_line *, const char *,
 		    size_t, int);
@@ -469,11 +464,6 @@ static const char *const clog_subsystems[] = {
 	"snapshot", "autopilot", NULL
 };
 
-static const char *const clog_months[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-	"Nov", "Dec", NULL
-};
-
 /*
  * Reads a Consul agent log line by line and records what it shows.
  * Returns 0, or -1 when nothing at all could be read.
@@ -489,6 +479,7 @@ qs_parse_consul_log(struct qs_parse_ctx *ctx)
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
 	c.scratch = qs_xmalloc(CLOG_SCRATCH);
+	qs_logline_init(&c.wrap);
 	/* One byte over the cap tells a cut line from one exactly 64 KiB. */
 	while (!c.capped &&
 	    (n = qs_source_getline(ctx->src, &line, CLOG_LINE_MAX + 1)) >= 0) {
@@ -501,6 +492,8 @@ qs_parse_consul_log(struct qs_parse_ctx *ctx)
 		clog_line(&c, line, (size_t)n, ctx->src->lineno);
 	}
 	free(c.scratch);
+	qs_logline_free(&c.wrap);
+	ctx->speaker = NULL;
 	if (c.capped)
 		qs_parse_diag(ctx, QS_SEV_WARNING, ctx->src->lineno,
 		    "more than %d observations; the rest of the log is not "
@@ -544,51 +537,42 @@ clog_line(struct clog *c, const char *raw, size_t n, uint64_t lineno)
 	if (i == n)
 		return;
 	c->nonempty++;
-	clog_text(c, &l, raw, n, 0, NULL);
+	clog_text(c, &l, raw, n);
 }
 
 /*
  * A text line, possibly wrapped (syslog, journald, docker): peels the
- * wrappers, then reads it as hclog text, Go log, hclog JSON or banner.
- * `fallback` is a wrapper's time, used when the line has none.
+ * wrappers (wire-logline.c), then reads it as hclog text, Go log, hclog
+ * JSON or banner.  A wrapper's time is used when the line has none.
  */
 static void
-clog_text(struct clog *c, struct clog_line *l, const char *s, size_t n,
-    int depth, const struct qs_time *fallback)
+clog_text(struct clog *c, struct clog_line *l, const char *s, size_t n)
 {
 	struct qs_time	 ft, t;
-	size_t		 k, i;
-	int		 has_time, lv;
+	size_t		 k;
+	int		 lv;
 
-	memset(&ft, 0, sizeof(ft));
-	if (fallback != NULL)
-		ft = *fallback;
-	for (i = 0; i < CLOG_WRAP_MAX; i++) {
-		while (n > 0 && (*s == ' ' || *s == '\t')) {
-			s++;
-			n--;
-		}
-		has_time = 0;
-		if ((k = clog_wrapper(s, n, &t, &has_time)) == 0)
-			break;
-		if (has_time)
-			ft = t;
-		s += k;
-		n -= k;
-	}
+	qs_logline_peel(&c->wrap, s, n);
+	if (c->wrap.foreign)
+		return;
+	(void)qs_logline_speaker(c->ctx, &c->wrap);
+	s = c->wrap.msg;
+	n = c->wrap.len;
+	ft = c->wrap.time;
 	while (n > 0 && (*s == ' ' || *s == '\t')) {
 		s++;
 		n--;
 	}
 	if (n > 0 && *s == '{') {
-		clog_json(c, l, s, n, depth, &ft);
+		clog_json(c, l, s, n, &ft);
 		return;
 	}
 	/* hclog text: RFC 3339 time, then "[LEVEL]". */
 	if (n > 0 && *s >= '0' && *s <= '9' &&
 	    (lv = qs_time_parse_iso(s, n, &t)) > 0 &&
 	    (k = clog_level(s + lv, n - (size_t)lv)) > 0) {
-		l->time = c->last_time = t;
+		l->time = c->last_time = qs_logline_time(c->ctx, &c->wrap, &t,
+		    l->lineno);
 		c->in_log = 1;
 		c->known++;
 		clog_body(c, l, s + lv + k, n - (size_t)lv - k);
@@ -597,7 +581,8 @@ clog_text(struct clog *c, struct clog_line *l, const char *s, size_t n,
 	/* Go standard log: zone-less time, then "[LEVEL]" (or a module). */
 	if (n > 0 && *s >= '0' && *s <= '9' &&
 	    (lv = qs_time_parse_golog(s, n, &t)) > 0) {
-		l->time = c->last_time = t;
+		l->time = c->last_time = qs_logline_time(c->ctx, &c->wrap, &t,
+		    l->lineno);
 		c->in_log = 1;
 		s += lv;
 		n -= (size_t)lv;
@@ -628,7 +613,7 @@ clog_text(struct clog *c, struct clog_line *l, const char *s, size_t n,
 	}
 	/* Console output: the banner and "==>" lines, without a time. */
 	l->banner = 1;
-	l->time = ft;
+	l->time = qs_logline_time(c->ctx, &c->wrap, NULL, l->lineno);
 	l->msg = l->body = s;
 	l->msglen = l->bodylen = n;
 	if (n >= 4 && memcmp(s, "==> ", 4) == 0) {
@@ -640,7 +625,29 @@ clog_text(struct clog *c, struct clog_line *l, const char *s, size_t n,
 	}
 	if (clog_dispatch(c, l))
 		c->known++;
-	else if (c->in_log) {
+	else if (c->wrap.wrappers & (QS_WRAP_SYSLOG | QS_WRAP_ISO_HOST |
+	    QS_WRAP_RFC5424)) {
+		/*
+		 * The agent writing to syslog or the journal itself
+		 * (-syslog, or a unit's stdout): its lines carry no time of
+		 * their own, at most a level; the wrapper's time, when it has
+		 * a year, is theirs.
+		 */
+		l->banner = 0;
+		if (n > 2 && s[0] == '[') {
+			for (k = 1; k < n && k < 9 && s[k] >= 'A' &&
+			    s[k] <= 'Z'; k++)
+				;
+			if (k > 1 && k < n && s[k] == ']') {
+				for (k++; k < n && s[k] == ' '; k++)
+					;
+				s += k;
+				n -= k;
+			}
+		}
+		c->known++;
+		clog_body(c, l, s, n);
+	} else if (c->in_log) {
 		memset(&l->time, 0, sizeof(l->time));
 		clog_cont(c, l, s, n);
 	}
@@ -656,117 +663,6 @@ clog_cont(struct clog *c, struct clog_line *l, const char *s, size_t n)
 	l->msg = l->body = s;
 	l->msglen = l->bodylen = n;
 	clog_dispatch(c, l);
-}
-
-/*
- * Length of one wrapper at the start of s, or 0: a syslog "<PRI>", a BSD
- * syslog or journald "Mon dd hh:mm:ss host tag[pid]: " (time not kept:
- * no year), journald short-iso "<RFC 3339> host tag[pid]: ", or a
- * docker/CRI "<RFC 3339> [stdout F ]" stamp.  An RFC 3339 time followed
- * by a level is hclog's own and not a wrapper.  OUT: *t and *has_time.
- */
-static size_t
-clog_wrapper(const char *s, size_t n, struct qs_time *t, int *has_time)
-{
-	size_t	k, m;
-	int	lv;
-
-	if (n >= 3 && s[0] == '<') {
-		for (k = 1; k < n && k <= 4 && s[k] >= '0' && s[k] <= '9'; k++)
-			;
-		if (k > 1 && k < n && s[k] == '>')
-			return k + 1;
-		return 0;
-	}
-	if ((k = clog_syslog_bsd(s, n)) > 0)
-		return k;
-	if (n == 0 || *s < '0' || *s > '9' ||
-	    (lv = qs_time_parse_iso(s, n, t)) <= 0)
-		return 0;
-	k = (size_t)lv;
-	if (clog_level(s + k, n - k) > 0)
-		return 0;
-	if ((m = clog_host_tag(s + k, n - k)) > 0) {
-		*has_time = 1;
-		return k + m;
-	}
-	if (k < n && s[k] == ' ' && t->zone_known) {
-		k++;
-		if (n - k >= 9 && (memcmp(s + k, "stdout ", 7) == 0 ||
-		    memcmp(s + k, "stderr ", 7) == 0) &&
-		    (s[k + 7] == 'F' || s[k + 7] == 'P') && s[k + 8] == ' ')
-			k += 9;
-		*has_time = 1;
-		return k;
-	}
-	return 0;
-}
-
-/* "Aug 10 21:37:11[.123456] host tag[pid]: ": its length, or 0. */
-static size_t
-clog_syslog_bsd(const char *s, size_t n)
-{
-	size_t	i, k;
-	int	m;
-
-	if (n < 16)
-		return 0;
-	for (m = 0; clog_months[m] != NULL; m++)
-		if (memcmp(s, clog_months[m], 3) == 0)
-			break;
-	if (clog_months[m] == NULL || s[3] != ' ')
-		return 0;
-	i = 4;
-	if (s[i] == ' ')
-		i++;
-	for (k = 0; i < n && s[i] >= '0' && s[i] <= '9' && k < 2; i++, k++)
-		;
-	if (k == 0 || i + 9 > n || s[i] != ' ')
-		return 0;
-	i++;
-	for (k = 0; k < 8; k++) {
-		char	ch = s[i + k];
-
-		if (k == 2 || k == 5 ? ch != ':' : ch < '0' || ch > '9')
-			return 0;
-	}
-	i += 8;
-	if (i < n && s[i] == '.')
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-	if ((k = clog_host_tag(s + i, n - i)) == 0)
-		return 0;
-	return i + k;
-}
-
-/* " host tag[pid]: " or " host tag: " after a syslog time, or 0. */
-static size_t
-clog_host_tag(const char *s, size_t n)
-{
-	size_t	i = 0, k;
-
-	if (n == 0 || s[0] != ' ')
-		return 0;
-	i = 1;
-	for (k = i; i < n && s[i] != ' '; i++)
-		;
-	if (i == k || i >= n)
-		return 0;
-	i++;
-	for (k = i; i < n && s[i] != ' ' && s[i] != ':' && s[i] != '['; i++)
-		;
-	if (i == k || i >= n)
-		return 0;
-	if (s[i] == '[') {
-		for (i++, k = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == k || i >= n || s[i] != ']')
-			return 0;
-		i++;
-	}
-	if (i + 1 >= n || s[i] != ':' || s[i + 1] != ' ')
-		return 0;
-	return i + 2;
 }
 
 /*
@@ -795,18 +691,13 @@ clog_level(const char *s, size_t n)
 	return i;
 }
 
-/*
- * An hclog JSON object, or a docker json-file object whose "log" string
- * is a line of its own (read once more, at most CLOG_NEST_MAX deep).
- */
+/* An hclog JSON object; `fallback` is a wrapper's time. */
 static void
 clog_json(struct clog *c, struct clog_line *l, const char *s, size_t n,
-    int depth, const struct qs_time *fallback)
+    const struct qs_time *fallback)
 {
 	cJSON		*root, *item;
-	const cJSON	*m, *lg, *ts;
-	struct qs_time	 t;
-	size_t		 len;
+	const cJSON	*m, *ts;
 
 	root = cJSON_ParseWithLength(s, n);
 	if (root == NULL || !cJSON_IsObject(root)) {
@@ -822,21 +713,6 @@ clog_json(struct clog *c, struct clog_line *l, const char *s, size_t n,
 	}
 	m = cJSON_GetObjectItemCaseSensitive(root, "@message");
 	if (!cJSON_IsString(m)) {
-		lg = cJSON_GetObjectItemCaseSensitive(root, "log");
-		if (depth < CLOG_NEST_MAX && cJSON_IsString(lg)) {
-			memset(&t, 0, sizeof(t));
-			ts = cJSON_GetObjectItemCaseSensitive(root, "time");
-			if (cJSON_IsString(ts))
-				qs_time_parse_iso(ts->valuestring,
-				    strlen(ts->valuestring), &t);
-			if (!t.set && fallback != NULL)
-				t = *fallback;
-			len = strlen(lg->valuestring);
-			while (len > 0 && (lg->valuestring[len - 1] == '\n' ||
-			    lg->valuestring[len - 1] == '\r'))
-				len--;
-			clog_text(c, l, lg->valuestring, len, depth + 1, &t);
-		}
 		cJSON_Delete(root);
 		return;
 	}
@@ -848,6 +724,7 @@ clog_json(struct clog *c, struct clog_line *l, const char *s, size_t n,
 		    &l->time);
 	if (!l->time.set && fallback != NULL)
 		l->time = *fallback;
+	(void)qs_logline_time(c->ctx, &c->wrap, &l->time, l->lineno);
 	c->last_time = l->time;
 	c->in_log = 1;
 	item = cJSON_GetObjectItemCaseSensitive(root, "@module");
@@ -1007,9 +884,6 @@ clog_dispatch(struct clog *c, struct clog_line *l)
 		c->untimed_start->time = l->time;
 		c->untimed_start = NULL;
 	}
-	/* Every timed line says the agent was running then (history.c). */
-	if (l->time.set && !l->cont)
-		qs_artifact_time(c->ctx, &l->time, l->lineno);
 	for (i = 0; i < sizeof(clog_rules) / sizeof(clog_rules[0]); i++) {
 		r = &clog_rules[i];
 		if ((r->how & where) == 0 ||

@@ -23,6 +23,8 @@
  *                                          ELECTION_START (one per election,
  *                                          at the candidate's term N + 1)
  *   "became pre-candidate at term N" (--pre-vote, default in 3.5)
+ *   "ID became follower at term N", N > 0 (raft.go becomeFollower)
+ *                                          TERM_CHANGE, term N
  *                                          ELECTION_START detail "pre-vote"
  *                                          at term N: a pre-vote round does
  *                                          not raise the term
@@ -112,13 +114,11 @@
  * up to ETCD_LOG_SIG_MAX per kind; the rest only counted in the detail of
  * a setting, so a week of retries costs no memory.
  *
- * A wrapper before a line (journald "2026-11-22T06:06:17+0000 host
- * etcd[123]: ", syslog "Nov 22 06:06:17 host etcd[123]: ", a container
- * runtime's "<time> stderr F ") is skipped when one of the three shapes
- * starts after a blank within ETCD_LOG_WRAP_MAX bytes; a bare message
- * behind a journald or syslog wrapper (etcd writing to the journal
- * itself) is read with the wrapper's ISO time, or none for syslog's
- * year-less time.
+ * Wrappers (journald, syslog, docker, CRI, compose, kubectl) are peeled
+ * first by wire-logline.c.  A message without a time of its own (etcd
+ * writing to the journal itself, journalctl -o cat) is read with the
+ * wrapper's time, or untimed in file order when the wrapper gives none
+ * (syslog's year-less time, no wrapper at all).
  *
  * Known limits: SIGKILL leaves nothing in the log; lines over 64 KiB are
  * cut; JSON string escapes are not decoded (needles have none).
@@ -129,6 +129,7 @@
 #include <string.h>
 
 #include "quorumscope.h"
+#include "wire-logline.h"
 
 #define ETCD_LOG_LINE_MAX	(64 * 1024)
 #define ETCD_LOG_OBS_MAX	1000000		/* observations per file */
@@ -136,7 +137,6 @@
 #define ETCD_LOG_DIALS		16		/* addresses counted */
 #define ETCD_LOG_ADDR_MAX	96
 #define ETCD_LOG_ID_MAX		16		/* hex digits of a member id */
-#define ETCD_LOG_WRAP_MAX	128		/* wrapper prefix bytes */
 #define ETCD_LOG_PEERS_MAX	16		/* peers whose state is kept */
 #define ETCD_LOG_DUR_PARTS	8		/* "1h2m3.5s": units summed */
 #define ETCD_LOG_STOP_MS	2000		/* inactive as part of a stop */
@@ -144,7 +144,7 @@
 
 enum etcd_log_act {
 	ACT_ELECTED, ACT_BECAME_LEADER, ACT_LOST, ACT_CHANGED, ACT_ELECTION,
-	ACT_CANDIDATE, ACT_ADDED, ACT_REMOVED, ACT_SIG, ACT_FDATASYNC,
+	ACT_CANDIDATE, ACT_FOLLOWER, ACT_ADDED, ACT_REMOVED, ACT_SIG, ACT_FDATASYNC,
 	ACT_START, ACT_STOP, ACT_FORCE, ACT_SELF, ACT_QUORUM, ACT_PRECANDIDATE,
 	ACT_HEARTBEAT, ACT_APPLY, ACT_DRIFT, ACT_INACTIVE, ACT_ACTIVE,
 	ACT_STREAM_LOST, ACT_ELECTION_TIMEOUT, ACT_PEER_STOPPED, ACT_SNAPSHOT,
@@ -179,6 +179,7 @@ static const struct etcd_log_match etcd_log_table[] = {
 	{ " is starting a new election at term ", ACT_ELECTION, 0 },
 	{ " became candidate at term ", ACT_CANDIDATE, 0 },
 	{ " became pre-candidate at term ", ACT_PRECANDIDATE, 0 },
+	{ " became follower at term ", ACT_FOLLOWER, 0 },
 	{ "failed to send out heartbeat on time", ACT_HEARTBEAT, 0 },
 	{ "apply request took too long", ACT_APPLY, 0 },
 	{ "apply entries took too long", ACT_APPLY, 0 },
@@ -286,6 +287,7 @@ struct etcd_log {
 	struct etcd_log_mark	 snapshot;	/* raft snapshot index */
 	struct etcd_log_mark	 log_compact;	/* raft log compacted to */
 	struct etcd_log_mark	 mvcc_compact;	/* keyspace revision */
+	struct qs_logline	 wrap;		/* the line's wrappers */
 };
 
 static void
@@ -934,6 +936,15 @@ etcd_log_act(struct etcd_log *l, const struct etcd_log_match *m,
 		etcd_log_flush_election(l);
 		etcd_log_event(l, QS_EV_ELECTION_START, NULL, has, term);
 		break;
+	case ACT_FOLLOWER:
+		/*
+		 * etcd-io/raft becomeFollower: a new term reached this member
+		 * (a vote or a leader's message of a higher term), or it
+		 * stepped down.  Term 0 is the start of a fresh member.
+		 */
+		if (etcd_log_num(l, p, &term) == 0 && term > 0)
+			etcd_log_event(l, QS_EV_TERM_CHANGE, NULL, 1, term);
+		break;
 	case ACT_PRECANDIDATE:
 		has = etcd_log_num(l, p, &term) == 0;
 		if (l->pending && has && l->pending_has &&
@@ -1157,6 +1168,10 @@ etcd_log_shape(struct etcd_log *l, const char *s, size_t len, int wrapped,
 	if (len > 4 && memcmp(s, "raft", 4) == 0 &&
 	    qs_time_parse_golog(s + 4, len - 4, &l->time) > 0)
 		goto found;
+	/* etcd 0.4 to 2.1 through Go's log: "2015/06/09 21:30:40 pkg: ". */
+	if (len > 19 && s[0] >= '0' && s[0] <= '9' &&
+	    qs_time_parse_golog(s, len, &l->time) > 0)
+		goto found;
 	if (len > 26 && s[0] >= '0' && s[0] <= '9' &&
 	    qs_time_parse_iso(s, len, &l->time) > 0 &&
 	    (p = etcd_log_find(s, len > 40 ? 40 : len, " | ")) != NULL) {
@@ -1195,70 +1210,28 @@ etcd_log_fatal(struct etcd_log *l)
 }
 
 /*
- * "Nov 22 06:06:17 " (syslog, no year): its length, or 0.  Only the
- * layout is checked; the time itself cannot be placed without a year.
+ * The line in l->line (l->len) with its wrappers peeled: one of the
+ * shapes, or a bare message (etcd logging to the journal writes no
+ * time; journalctl -o cat drops the journal's) with the wrapper's time
+ * if any.  Sets l->line, l->len, l->time and l->json.
  */
-static size_t
-etcd_log_syslog_time(const char *s, size_t len)
-{
-	size_t	i;
-
-	if (len < 16 || s[3] != ' ' || s[9] != ':' || s[12] != ':' ||
-	    s[15] != ' ')
-		return 0;
-	for (i = 0; i < 3; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= 'a' && s[i] <= 'z')))
-			return 0;
-	for (i = 4; i < 15; i++)
-		if (i != 6 && i != 9 && i != 12 && !(s[i] >= '0' &&
-		    s[i] <= '9') && !(i == 4 && s[i] == ' '))
-			return 0;
-	return 16;
-}
-
-/*
- * The line in l->line (l->len) in one of the shapes, after a wrapper if
- * need be: a shape starting after a blank within ETCD_LOG_WRAP_MAX bytes,
- * or, behind "<journald ISO time or syslog time> host ident[pid]: ", a
- * bare message (etcd logging to the journal itself writes no time).
- */
-static int
+static void
 etcd_log_header(struct etcd_log *l, int *fatal)
 {
-	const char	*s = l->line, *p;
-	size_t		 len = l->len, lim, i, skip;
-	struct qs_time	 t;
-	int		 used;
+	struct qs_time	 own;
 
-	if (etcd_log_shape(l, s, len, 0, fatal) == 0)
-		return 0;
-	lim = len < ETCD_LOG_WRAP_MAX ? len : ETCD_LOG_WRAP_MAX;
-	for (i = 1; i < lim; i++) {
-		if (s[i - 1] != ' ' || (s[i] != '{' && s[i] != 'r' &&
-		    !(s[i] >= '0' && s[i] <= '9')))
-			continue;
-		if (etcd_log_shape(l, s + i, len - i, 1, fatal) == 0)
-			return 0;
+	qs_logline_peel(&l->wrap, l->line, l->len);
+	(void)qs_logline_speaker(l->ctx, &l->wrap);
+	memset(&l->time, 0, sizeof(l->time));
+	if (etcd_log_shape(l, l->wrap.msg, l->wrap.len, l->wrap.wrappers != 0,
+	    fatal) != 0) {
+		*fatal = 0;
+		l->json = 0;
+		l->line = l->wrap.msg;
+		l->len = l->wrap.len;
 	}
-	memset(&t, 0, sizeof(t));
-	if ((used = qs_time_parse_iso(s, len, &t)) > 0 && t.zone_known)
-		skip = (size_t)used;
-	else if ((skip = etcd_log_syslog_time(s, len)) > 0)
-		memset(&t, 0, sizeof(t));
-	else
-		return -1;
-	/* "host ident[pid]: " follows; the message after the first "]: ". */
-	if ((p = etcd_log_find(s + skip, lim > skip ? lim - skip : 0,
-	    "]: ")) == NULL)
-		return -1;
-	p += 3;
-	*fatal = 0;
-	l->json = 0;
-	l->time = t;
-	l->line = p;
-	l->len = (size_t)(s + len - p);
-	return 0;
+	own = l->time;
+	l->time = qs_logline_time(l->ctx, &l->wrap, &own, l->lineno);
 }
 
 /* A failed dial: Go's "dial tcp ADDR: ..." anywhere in the line. */
@@ -1307,6 +1280,7 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 
 	memset(&l, 0, sizeof(l));
 	l.ctx = ctx;
+	qs_logline_init(&l.wrap);
 	for (i = 0; i < ETCD_LOG_NEEDLES; i++)
 		etcd_log_pairs(etcd_log_table[i].needle,
 		    strlen(etcd_log_table[i].needle), &need[i]);
@@ -1315,7 +1289,8 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 		l.lineno = ctx->src->lineno;
 		l.line = line;
 		l.len = (size_t)len;
-		if (etcd_log_header(&l, &fatal) != 0)
+		etcd_log_header(&l, &fatal);
+		if (l.wrap.foreign)
 			continue;
 		if (l.json && !l.self_seen)
 			etcd_log_self(&l, etcd_log_id(&l,
@@ -1332,12 +1307,12 @@ qs_parse_etcd_log(struct qs_parse_ctx *ctx)
 			}
 		}
 		etcd_log_dial(&l);
-		if (l.time.set)
-			qs_artifact_time(ctx, &l.time, l.lineno);
 		if (fatal)
 			etcd_log_fatal(&l);
 	}
 	etcd_log_flush_election(&l);
+	qs_logline_free(&l.wrap);
+	ctx->speaker = NULL;
 	for (i = 0; i < l.ndials; i++)
 		qs_emit_setting(ctx, "etcd.log.dial_failed", qs_arena_printf(
 		    &ctx->run->arena, "%s %llu", l.dials[i].addr,

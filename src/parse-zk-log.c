@@ -21,9 +21,9 @@
  * the message starts after the first "@<line>] - ", not after the first
  * ']'.  Lines without a time (stack traces, the banner's continuation)
  * belong to the line before; only exception texts the catalog needs are
- * looked at there, with that line's time.  A wrapper before the time
- * (journald, a container runtime) is skipped when the layout follows it
- * within ZK_LOG_WRAP_MAX bytes.
+ * looked at there, with that line's time.  Wrappers before the time
+ * (journald, syslog, a container runtime, compose) are peeled first by
+ * wire-logline.c.
  *
  * Extracted (message -> observation):
  *   "LOOKING"                              ELECTION_START
@@ -85,13 +85,13 @@
 #include <string.h>
 
 #include "quorumscope.h"
+#include "wire-logline.h"
 
 #define ZK_LOG_LINE_MAX		(64 * 1024)
 #define ZK_LOG_OBS_MAX		1000000		/* observations per file */
 #define ZK_LOG_IDS_MAX		256		/* distinct identities kept */
 #define ZK_LOG_DETAIL_MAX	240		/* reasons, exception texts */
 #define ZK_LOG_START_WINDOW_MS	10000		/* markers of one start */
-#define ZK_LOG_WRAP_MAX		128		/* wrapper prefix bytes */
 
 struct zk_log {
 	struct qs_parse_ctx	*ctx;
@@ -132,8 +132,6 @@ static void	zk_log_copy(char *, size_t, const char *, size_t);
 static size_t	zk_log_digits(const char *, size_t);
 static int	zk_log_hex(const char *, size_t, uint64_t *);
 static int	zk_log_header(const char *, size_t, struct qs_time *,
-		    const char **, size_t *, const char **, size_t *);
-static int	zk_log_wrapped(const char *, size_t, struct qs_time *,
 		    const char **, size_t *, const char **, size_t *);
 static const char *zk_log_find(const char *, size_t, const char *);
 static void	zk_log_message(struct zk_log *, const char *, size_t);
@@ -390,38 +388,6 @@ zk_log_header(const char *s, size_t n, struct qs_time *t,
 	*msg = p;
 	*msglen = (size_t)(end - p);
 	return 0;
-}
-
-/*
- * A line in the layout behind a wrapper that prefixes every line
- * (journald's "Nov 22 06:16:10 host java[123]: ", a container runtime's
- * own time): the layout's time after a blank within the first
- * ZK_LOG_WRAP_MAX bytes, followed by " [myid:" or " - ".  Same OUT
- * parameters and result as zk_log_header().
- */
-static int
-zk_log_wrapped(const char *s, size_t n, struct qs_time *t,
-    const char **myid, size_t *myidlen, const char **msg, size_t *msglen)
-{
-	size_t		 i, rest, lim;
-	const char	*p;
-	int		 used;
-
-	lim = n < ZK_LOG_WRAP_MAX ? n : ZK_LOG_WRAP_MAX;
-	for (i = 1; i + 19 < lim; i++) {
-		if (s[i - 1] != ' ' || s[i] < '0' || s[i] > '9')
-			continue;
-		if ((used = qs_time_parse_iso(s + i, n - i, t)) < 0)
-			continue;
-		p = s + i + used;
-		rest = n - i - (size_t)used;
-		if (!(rest >= 7 && memcmp(p, " [myid:", 7) == 0) &&
-		    !(rest >= 3 && memcmp(p, " - ", 3) == 0))
-			continue;
-		return zk_log_header(s + i, n - i, t, myid, myidlen, msg,
-		    msglen);
-	}
-	return -1;
 }
 
 /*
@@ -705,6 +671,7 @@ int
 qs_parse_zk_log(struct qs_parse_ctx *ctx)
 {
 	struct zk_log		 l;
+	struct qs_logline	 wrap;
 	struct qs_time		 t;
 	struct qs_evidence	 ev;
 	const char		*line, *myid, *msg;
@@ -714,26 +681,36 @@ qs_parse_zk_log(struct qs_parse_ctx *ctx)
 
 	memset(&l, 0, sizeof(l));
 	l.ctx = ctx;
+	qs_logline_init(&wrap);
 	while (!l.full && (len = qs_source_getline(ctx->src, &line,
 	    ZK_LOG_LINE_MAX)) >= 0) {
 		lines++;
 		l.lineno = ctx->src->lineno;
 		l.line = line;
 		l.len = (size_t)len;
-		if (zk_log_header(line, (size_t)len, &t, &myid, &myidlen, &msg,
-		    &msglen) != 0 && zk_log_wrapped(line, (size_t)len, &t,
-		    &myid, &myidlen, &msg, &msglen) != 0) {
-			zk_log_continuation(&l, line, (size_t)len);
+		qs_logline_peel(&wrap, line, (size_t)len);
+		if (wrap.foreign)
+			continue;
+		if (zk_log_header(wrap.msg, wrap.len, &t, &myid, &myidlen,
+		    &msg, &msglen) != 0) {
+			zk_log_continuation(&l, wrap.msg, wrap.len);
 			continue;
 		}
-		l.time = t;
+		l.time = qs_logline_time(ctx, &wrap, &t, l.lineno);
 		l.timed = 1;
-		qs_artifact_time(ctx, &t, l.lineno);
+		/* The wrapper's host or container, else the line's myid. */
+		if (wrap.hostlen == 0 && wrap.containerlen == 0 &&
+		    myidlen > 0 && zk_log_digits(myid, myidlen) == myidlen)
+			(void)qs_parse_speaker(ctx, myid, myidlen);
+		else
+			(void)qs_logline_speaker(ctx, &wrap);
 		if (myidlen > 0 && (d = zk_log_digits(myid, myidlen)) ==
 		    myidlen)
 			zk_log_ident(&l, QS_ID_MYID, myid, d, NULL, NULL);
 		zk_log_message(&l, msg, msglen);
 	}
+	qs_logline_free(&wrap);
+	ctx->speaker = NULL;
 	if (l.fsync_seen) {
 		ev = qs_evidence_line(ctx, l.fsync_line, l.fsync_text);
 		qs_emit_setting(ctx, "zk.log.slow_fsync_max_ms",

@@ -229,7 +229,8 @@ enum qs_status {
 	QS_STATUS_FAILED,
 	QS_STATUS_UNSUPPORTED,	/* recognised; this version does not decode it */
 	QS_STATUS_SKIPPED,	/* over a limit; not read */
-	QS_STATUS_LINK		/* a symbolic or hard link, never followed */
+	QS_STATUS_LINK,		/* a symbolic or hard link, never followed */
+	QS_STATUS_NOTHING	/* a log read whole; no line understood */
 };
 enum qs_entry_type {
 	QS_ENTRY_FILE,
@@ -272,6 +273,11 @@ struct qs_artifact {
 	/* A log's first and last timed line (qs_artifact_time()). */
 	struct qs_time		 first_time, last_time;
 	uint64_t		 first_line, last_line;
+	/*
+	 * Lines of several speakers (hosts, containers, myids) in one log:
+	 * each line then belongs to its speaker's node (qs_evidence).
+	 */
+	int			 many_speakers;
 	/*
 	 * Not the node's live state: an etcd member dir or backup beside
 	 * the data dir its configuration names (qs_etcd_leftovers()).
@@ -462,6 +468,12 @@ struct qs_parse_ctx {
 	struct qs_run		*run;
 	struct qs_artifact	*artifact;
 	struct qs_source	*src;
+	/*
+	 * The node the current line names as its speaker (a syslog host,
+	 * a compose container, a ZooKeeper myid) in a file several nodes
+	 * wrote, or NULL; copied into each line's evidence.
+	 */
+	const char		*speaker;
 };
 
 /*
@@ -588,6 +600,8 @@ struct qs_evidence {
 	uint64_t	 offset;	/* byte offset, when has_offset */
 	int		 has_offset;
 	const char	*excerpt;	/* a short quote, or NULL */
+	const char	*speaker;	/* the line's own node, or NULL: the
+					 * artifact's (qs_parse_ctx) */
 };
 
 struct qs_event {
@@ -1071,6 +1085,7 @@ struct qs_cluster {
 	struct qs_finding	*cause;		/* the worst root cause */
 	size_t			 decoded;	/* artifacts decoded */
 	size_t			 undecoded;	/* recognised, not decoded */
+	size_t			 not_understood; /* of those, logs read whole */
 };
 const char *qs_verdict_name(enum qs_verdict);
 void	qs_clusters_build(struct qs_run *, struct qs_vec *);

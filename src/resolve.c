@@ -250,6 +250,47 @@ resolve_observer(const struct qs_evidence *ev)
 	return ev->artifact != NULL ? ev->artifact->node : NULL;
 }
 
+/*
+ * Whether an identity a node gave of itself was said by one of several
+ * speakers of one log: then it names the speaker, not the file's node.
+ */
+static int
+resolve_spoken(const struct qs_identity *id)
+{
+	return id->ev.speaker != NULL && id->ev.artifact != NULL &&
+	    id->ev.artifact->many_speakers;
+}
+
+/*
+ * The node that said what ev quotes: the one its line names as speaker
+ * (a host, container or myid in a file several nodes wrote; compose's
+ * instance suffix "_1", "-1" dropped when the name alone does not
+ * resolve), else the artifact's node.
+ */
+static struct qs_node *
+resolve_speaker(struct qs_run *run, const struct qs_evidence *ev)
+{
+	struct qs_node	*from = resolve_observer(ev), *node;
+	char		 buf[256];
+	size_t		 n;
+
+	if (ev->speaker == NULL || from == NULL ||
+	    !ev->artifact->many_speakers)
+		return from;
+	if ((node = qs_model_lookup_from(run, from, ev->speaker)) != NULL)
+		return node;
+	n = strlen(ev->speaker);
+	while (n > 0 && ev->speaker[n - 1] >= '0' && ev->speaker[n - 1] <= '9')
+		n--;
+	if (n < 2 || n == strlen(ev->speaker) || n >= sizeof(buf) ||
+	    (ev->speaker[n - 1] != '-' && ev->speaker[n - 1] != '_'))
+		return from;
+	memcpy(buf, ev->speaker, n - 1);
+	buf[n - 1] = '\0';
+	node = qs_model_lookup_from(run, from, buf);
+	return node != NULL ? node : from;
+}
+
 void
 qs_model_resolve(struct qs_run *run)
 {
@@ -275,7 +316,7 @@ qs_model_resolve(struct qs_run *run)
 		struct qs_identity	*id = run->identities.v[i];
 		struct qs_node		*node = resolve_observer(&id->ev);
 
-		if (id->subject != NULL || node == NULL ||
+		if (id->subject != NULL || node == NULL || resolve_spoken(id) ||
 		    strcmp(node->name, QS_BUNDLE_NODE) == 0)
 			continue;
 		resolve_alias(run, &shared, node, id->kind, id->value);
@@ -290,26 +331,29 @@ qs_model_resolve(struct qs_run *run)
 
 			struct qs_node		*said = resolve_observer(
 			    &id->ev);
+			const char		*subject = id->subject;
 
-			if (id->subject == NULL || resolve_shared(run, &shared,
+			if (subject == NULL && resolve_spoken(id))
+				subject = id->ev.speaker;
+			if (subject == NULL || resolve_shared(run, &shared,
 			    said != NULL ? qs_node_scope(said) : NULL,
-			    id->subject))
+			    subject))
 				continue;
 			if ((node = qs_model_lookup_from(run, said,
-			    id->subject)) != NULL)
+			    subject)) != NULL)
 				changed |= resolve_alias(run, NULL, node,
 				    id->kind, id->value);
 			else if ((node = qs_model_lookup_from(run, said,
 			    id->value)) != NULL)
 				changed |= resolve_alias(run, NULL, node,
-				    QS_ID_NAME, id->subject);
+				    QS_ID_NAME, subject);
 		}
 	}
 
 	for (i = 0; i < run->events.n; i++) {
 		struct qs_event	*e = run->events.v[i];
 
-		e->observer = resolve_observer(&e->ev);
+		e->observer = resolve_speaker(run, &e->ev);
 		e->subject_node = e->subject != NULL ?
 		    qs_model_lookup_from(run, e->observer, e->subject) :
 		    e->observer;
@@ -317,7 +361,7 @@ qs_model_resolve(struct qs_run *run)
 	for (i = 0; i < run->signals.n; i++) {
 		struct qs_signal	*s = run->signals.v[i];
 
-		s->observer = resolve_observer(&s->ev);
+		s->observer = resolve_speaker(run, &s->ev);
 		s->subject_node = s->subject != NULL ?
 		    qs_model_lookup_from(run, s->observer, s->subject) :
 		    s->observer;
@@ -325,7 +369,7 @@ qs_model_resolve(struct qs_run *run)
 	for (i = 0; i < run->views.n; i++) {
 		struct qs_view	*v = run->views.v[i];
 
-		v->observer = resolve_observer(&v->ev);
+		v->observer = resolve_speaker(run, &v->ev);
 		for (j = 0; j < v->members.n; j++) {
 			struct qs_member	*m = v->members.v[j];
 
@@ -342,7 +386,7 @@ qs_model_resolve(struct qs_run *run)
 	for (i = 0; i < run->settings.n; i++) {
 		struct qs_setting	*s = run->settings.v[i];
 
-		s->observer = resolve_observer(&s->ev);
+		s->observer = resolve_speaker(run, &s->ev);
 	}
 	qs_map_free(&shared);
 }

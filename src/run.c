@@ -95,6 +95,8 @@ qs_status_name(enum qs_status s)
 		return "skipped";
 	case QS_STATUS_LINK:
 		return "link";
+	case QS_STATUS_NOTHING:
+		return "read, nothing understood";
 	}
 	return "?";
 }

@@ -257,6 +257,27 @@ qs_sniff_consul_config(const struct qs_head *h)
 	return n >= 4 ? 24 : 8 + 4 * n;
 }
 
+/*
+ * A log by its program's marks: 12 bits for one, then one more bit for
+ * each further distinct mark up to eight, so that of two systems whose
+ * marks overlap ("raft: " in Consul's and etcd's logs), the one with
+ * more of its own wins instead of a tie.
+ */
+static int
+sniff_log_score(const struct qs_head *h, const char *const *marks)
+{
+	int	n;
+
+	if (!sniff_is_text(h))
+		return -1;
+	n = sniff_count_any(h, marks);
+	if (n == 0)
+		return h->len == 0 ? 0 : -1;
+	if (n == 1)
+		return 12;
+	return 22 + (n < 8 ? n : 8);
+}
+
 /* Any of Consul's three log generations (formats.md 3.5). */
 int
 qs_sniff_consul_log(const struct qs_head *h)
@@ -266,16 +287,18 @@ qs_sniff_consul_log(const struct qs_head *h)
 		"] memberlist: ", "]  agent.", "] agent.", "] consul.",
 		"\"@module\":\"agent", "\"@module\": \"agent", "]  raft: ",
 		"agent.server.raft", "agent.server.serf", "==> Starting Consul",
-		"==> Consul agent running", NULL
+		"==> Consul agent running",
+		/* raft's states as hashicorp/raft names them, Consul's ports
+		 * and its own words, so that a neutrally named log (server.log,
+		 * messages) is told from etcd's "raft: " lines */
+		"[Follower] entering", "[Candidate] entering",
+		"[Leader] entering", "entering follower state",
+		"entering candidate state", "entering leader state",
+		":8300", ":8301", ":8302", " consul[", "serf: EventMember",
+		"memberlist: ", NULL
 	};
-	int	n;
 
-	if (!sniff_is_text(h))
-		return -1;
-	n = sniff_count_any(h, marks);
-	if (n == 0)
-		return h->len == 0 ? 0 : -1;
-	return n >= 2 ? 24 : 12;
+	return sniff_log_score(h, marks);
 }
 
 /*
@@ -444,16 +467,14 @@ qs_sniff_etcd_log(const struct qs_head *h)
 		"| mvcc: ", "| etcdhttp: ", "\"caller\":\"etcdserver/", "\"caller\":\"etcdmain/",
 		"\"caller\":\"rafthttp/", "\"caller\":\"embed/",
 		"\"caller\":\"raft/", " INFO: raft.node: ", "etcd Version:",
-		"\"msg\":\"starting an etcd server\"", NULL
+		"\"msg\":\"starting an etcd server\"",
+		/* etcd-io/raft's own words and etcd's peer port */
+		"became follower at term", "became candidate at term",
+		"became leader at term", "raft.node: ", " etcd[", ":2380",
+		"\"local-member-id\"", NULL
 	};
-	int	n;
 
-	if (!sniff_is_text(h))
-		return -1;
-	n = sniff_count_any(h, marks);
-	if (n == 0)
-		return h->len == 0 ? 0 : -1;
-	return n >= 2 ? 24 : 12;
+	return sniff_log_score(h, marks);
 }
 
 /* `etcdctl member list` and `endpoint status`, table, simple or JSON. */
@@ -612,16 +633,13 @@ qs_sniff_zk_log(const struct qs_head *h)
 	static const char *const marks[] = {
 		"[myid:", "QuorumPeer", "org.apache.zookeeper",
 		"FastLeaderElection", "ZooKeeperServer", "QuorumCnxManager",
-		"NIOServerCnxn", "zookeeper.version", NULL
+		"NIOServerCnxn", "zookeeper.version",
+		/* QuorumPeer's states and the quorum and election ports */
+		" - LOOKING", " - LEADING", " - FOLLOWING", ":2888", ":3888",
+		NULL
 	};
-	int	n;
 
-	if (!sniff_is_text(h))
-		return -1;
-	n = sniff_count_any(h, marks);
-	if (n == 0)
-		return h->len == 0 ? 0 : -1;
-	return n >= 2 ? 24 : 12;
+	return sniff_log_score(h, marks);
 }
 
 /* Four-letter-word output: srvr, stat, mntr, conf. */

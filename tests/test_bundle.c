@@ -117,6 +117,7 @@ qs_test_parse(const char *kind_name, const char *logical, const char *data,
 	ctx.run = run;
 	ctx.artifact = art;
 	ctx.src = &src;
+	ctx.speaker = NULL;
 	if (kind->parse(&ctx) != 0 && art->status == QS_STATUS_PARSED)
 		art->status = QS_STATUS_FAILED;
 	qs_source_release(&src);

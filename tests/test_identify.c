@@ -198,3 +198,28 @@ DEFINE_TEST(test_identify_registry_is_consistent)
 	}
 	CHECK(qs_kind_find("no.such") == NULL);
 }
+
+/* Logs named neutrally, told apart by their messages (issue 12). */
+DEFINE_TEST(test_identify_logs_by_content)
+{
+	/* Consul through syslog: "raft: " as in etcd's, but Consul's
+	 * states, ports and tag */
+	CHECK_STR(KIND("n/server.log",
+	    "Mar  3 10:12:01 infra-7 consul[4411]: raft: Node at "
+	    "10.0.0.7:8300 [Follower] entering Follower state (Leader: \"\")\n"
+	    "Mar  3 10:12:03 infra-7 consul[4411]: raft: Node at "
+	    "10.0.0.7:8300 [Candidate] entering Candidate state\n"),
+	    "consul.log");
+	/* etcd through the journal: "raft: " and etcd-io/raft's words */
+	CHECK_STR(KIND("n/messages",
+	    "Mar 03 10:12:01 db-2 etcd[811]: raft: 5a1e2f became follower "
+	    "at term 6\n"
+	    "Mar 03 10:12:01 db-2 etcd[811]: raft.node: 5a1e2f elected "
+	    "leader 9c0b1d at term 7\n"), "etcd.log");
+	CHECK_STR(KIND("n/journal.txt",
+	    "Mar 03 10:12:01 zk-1 java[90]: 2024-03-03 10:12:01,004 "
+	    "[myid:1] - INFO  [QuorumPeer[myid=1]:QuorumPeer@1] - LOOKING\n"),
+	    "zk.log");
+	/* one mark shared by both: not enough for either */
+	CHECK_STR(KIND("n/server.log", "x raft: y\n"), "(none)");
+}

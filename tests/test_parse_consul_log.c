@@ -973,6 +973,30 @@ DEFINE_TEST(test_parse_consul_log_wrapped)
 	    "I address 10.0.0.2 serf node2 L4\n");
 }
 
+/*
+ * The agent writing to syslog itself (Consul 0.x -syslog, a unit's
+ * stdout in the journal): no time of its own, at most a level; a year
+ * from the wrapper dates it, none leaves it untimed.  Compose frames.
+ */
+static const char log_syslog_untimed[] =
+    "Mar  3 10:12:01 infra-7 consul[4411]: raft: Node at 10.0.0.7:8300 "
+    "[Follower] entering Follower state (Leader: \"\")\n"
+    "Mar  3 10:12:03 infra-7 consul[4411]: raft: Heartbeat timeout "
+    "reached, starting election\n"
+    "<30>Mar  3 2024 10:12:04 infra-7 consul[4411]: [INFO] consul: "
+    "cluster leadership acquired\n"
+    "web-consul-1  | 2024-03-03T10:12:05.004Z [INFO]  agent.server: "
+    "cluster leadership lost\n";
+
+DEFINE_TEST(test_parse_consul_log_syslog_untimed)
+{
+	CHECK_DUMP(log_syslog_untimed,
+	    "E election-start - heartbeat timeout L2 -\n"
+	    "E leader-elected - - L3 2024-03-03T10:12:04.000Z~\n"
+	    "E leader-lost - - L4 2024-03-03T10:12:05.004Z\n"
+	    "I address 10.0.0.7:8300 raft - L1\n");
+}
+
 /* Nothing Consul in it: one warning, artifact partial, nothing emitted. */
 DEFINE_TEST(test_parse_consul_log_not_consul)
 {

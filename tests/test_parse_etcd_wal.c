@@ -1165,6 +1165,7 @@ wal_parse_chunky(const unsigned char *p, size_t len, size_t step,
 	ctx.run = run;
 	ctx.artifact = art;
 	ctx.src = &src;
+	ctx.speaker = NULL;
 	qs_parse_etcd_wal(&ctx);
 	qs_source_release(&src);
 	qs_nodes_resolve(run);

@@ -146,6 +146,7 @@ DEFINE_TEST(test_probe_targets)
 	ctx.run = run;
 	ctx.artifact = run->artifacts.v[0];
 	ctx.src = NULL;
+	ctx.speaker = NULL;
 	CHECK_STR(qs_probe_target(&ctx, "echo srvr | nc zk2 2181"),
 	    "zk2:2181");
 	CHECK_STR(qs_probe_target(&ctx, "echo mntr | nc -w 3 10.0.0.3 2181 "

@@ -199,6 +199,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	ctx.run = run;
 	ctx.artifact = art;
 	ctx.src = &src;
+	ctx.speaker = NULL;
 	kind->parse(&ctx);
 	qs_source_release(&src);
 	qs_nodes_resolve(run);
