@@ -470,25 +470,6 @@ DEFINE_TEST(test_parse_etcd_log_operator)
 	qs_run_free(run);
 }
 
-/* etcd-io/raft becomeFollower: a term reached this member. */
-DEFINE_TEST(test_parse_etcd_log_follower_term)
-{
-	struct qs_run		*run = qs_test_parse("etcd.log", LOG,
-	    "Mar 03 10:12:01 db-2 etcd[811]: raft: 5a1e2f became follower "
-	    "at term 0\n"
-	    "Mar 03 10:12:01 db-2 etcd[811]: raft: 5a1e2f became follower "
-	    "at term 6\n"
-	    "{\"level\":\"info\",\"ts\":\"2026-11-22T06:02:34.036Z\",\"caller\":"
-	    "\"raft/raft.go:706\",\"msg\":\"420b9075c1521d54 became follower at "
-	    "term 7\"}\n", 0);
-	const struct qs_event	*e;
-
-	CHECK_INT(t_nev(run, QS_EV_TERM_CHANGE), 2);
-	e = t_ev(run, QS_EV_TERM_CHANGE);
-	CHECK(e != NULL && e->clock.term == 6 && !e->time.set);
-	qs_run_free(run);
-}
-
 /*
  * A request that ended in an error waited for a leader until its client
  * gave up: not a slow apply.  One that succeeded slowly is.
@@ -512,5 +493,24 @@ DEFINE_TEST(test_parse_etcd_log_apply_error_not_slow)
 	    "request \"key:\\\"a\\\" \" with result \"range_response_count:1 "
 	    "size:42\" took too long (312.5ms) to execute\n", 0);
 	CHECK_STR(qs_test_setting(run, "etcd.log.slow_apply_max"), "312");
+	qs_run_free(run);
+}
+
+/* etcd-io/raft becomeFollower: a term reached this member. */
+DEFINE_TEST(test_parse_etcd_log_follower_term)
+{
+	struct qs_run		*run = qs_test_parse("etcd.log", LOG,
+	    "Mar 03 10:12:01 db-2 etcd[811]: raft: 5a1e2f became follower "
+	    "at term 0\n"
+	    "Mar 03 10:12:01 db-2 etcd[811]: raft: 5a1e2f became follower "
+	    "at term 6\n"
+	    "{\"level\":\"info\",\"ts\":\"2026-11-22T06:02:34.036Z\",\"caller\":"
+	    "\"raft/raft.go:706\",\"msg\":\"420b9075c1521d54 became follower at "
+	    "term 7\"}\n", 0);
+	const struct qs_event	*e;
+
+	CHECK_INT(t_nev(run, QS_EV_TERM_CHANGE), 2);
+	e = t_ev(run, QS_EV_TERM_CHANGE);
+	CHECK(e != NULL && e->clock.term == 6 && !e->time.set);
 	qs_run_free(run);
 }
