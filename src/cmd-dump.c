@@ -68,6 +68,7 @@ dump_json_head(const struct qs_artifact *art, const char *record,
 {
 	cJSON	*o = cJSON_CreateObject();
 
+	qs_json_stamp(o);
 	cJSON_AddStringToObject(o, "node", art->node->name);
 	cJSON_AddStringToObject(o, "path", art->member);
 	cJSON_AddStringToObject(o, "kind", art->kind->name);

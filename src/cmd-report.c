@@ -719,7 +719,18 @@ qs_report_json(struct qs_globals *g, struct qs_analysis *an)
 			cJSON_AddStringToObject(o, "summary",
 			    report_consul_summary(an, c));
 		report_verdict(an, c, &line, &cause);
+		/* "state" is the sentence; the rest for machines. */
 		cJSON_AddStringToObject(o, "state", line);
+		cJSON_AddStringToObject(o, "verdict", qs_verdict_name(
+		    c->verdict));
+		if (c->verdict == QS_VERDICT_FINDINGS) {
+			cJSON_AddStringToObject(o, "severity", qs_level_name(
+			    c->level));
+			cJSON_AddStringToObject(o, "cause", c->cause->id);
+		} else {
+			cJSON_AddNullToObject(o, "severity");
+			cJSON_AddNullToObject(o, "cause");
+		}
 		cJSON_AddItemToArray(arr, o);
 	}
 	arr = cJSON_AddArrayToObject(root, "clock_skew");

@@ -85,7 +85,10 @@ cmd_explain_exec(struct qs_globals *g, int argc, char **argv)
 		    argv[0], qs_suggest_text(&a, argv[0], ids, n));
 	}
 	if (g->format == QS_FORMAT_JSON) {
-		if (qs_json_print(rules_json(r), stdout) != 0)
+		cJSON	*o = rules_json(r);
+
+		qs_json_stamp(o);
+		if (qs_json_print(o, stdout) != 0)
 			qs_fatal("write error on standard output");
 		return QS_EXIT_OK;
 	}

@@ -307,6 +307,22 @@ qs_text_clip(FILE *f, int indent, const char *text, int width)
 	}
 }
 
+/*
+ * The stamp every JSON document (and every line of dump's JSON lines)
+ * carries: "schema", the version of the layout the man page documents,
+ * and "tool" {name, version}.
+ */
+void
+qs_json_stamp(cJSON *o)
+{
+	cJSON	*tool;
+
+	cJSON_AddNumberToObject(o, "schema", QS_SCHEMA_VERSION);
+	tool = output_json_add_object(o, "tool");
+	cJSON_AddStringToObject(tool, "name", PACKAGE_NAME);
+	cJSON_AddStringToObject(tool, "version", PACKAGE_VERSION);
+}
+
 /* {input, path, line, offset, excerpt}: null where unknown. */
 cJSON *
 qs_json_evidence(const struct qs_evidence *ev)

@@ -1589,6 +1589,7 @@ int	qs_node_known(const struct qs_run *, const char *);
 /* output.c: shared pieces of text and JSON output. */
 struct cJSON;
 struct cJSON *qs_json_header(const struct qs_run *);
+void	qs_json_stamp(struct cJSON *);
 struct cJSON *qs_json_diagnostics(const struct qs_run *);
 int	qs_json_print(struct cJSON *, FILE *);
 struct cJSON *qs_json_nodes(const struct qs_run *, int);
