@@ -163,11 +163,33 @@ facts_zk_changes(struct qs_run *run, const struct qs_cluster *c)
 	}
 }
 
+/*
+ * The event a parser already made of this fatal line (etcd's parser makes
+ * a stop of it, which its rules read before this runs), or NULL.
+ */
+static struct qs_event *
+facts_parsed_stop(struct qs_run *run, const struct qs_evidence *ev)
+{
+	size_t	i;
+
+	if (ev == NULL || ev->artifact == NULL || ev->line == 0)
+		return NULL;
+	for (i = 0; i < run->events.n; i++) {
+		struct qs_event	*e = run->events.v[i];
+
+		if ((e->kind == QS_EV_STOP || e->kind == QS_EV_FAIL) &&
+		    e->ev.artifact == ev->artifact && e->ev.line == ev->line)
+			return e;
+	}
+	return NULL;
+}
+
 /* Inferred crashes and fatal stops from every history, as events. */
 void
 qs_facts_events(struct qs_analysis *an)
 {
 	struct qs_run	*run = an->whole;
+	struct qs_event	*e;
 	size_t		 i, j, k;
 
 	for (i = 0; i < an->clusters.n; i++) {
@@ -185,6 +207,16 @@ qs_facts_events(struct qs_analysis *an)
 
 				if (s->state != QS_LIVE_DOWN || k == 0)
 					continue;
+				if (s->from.grade == QS_GRADE_SEEN &&
+				    s->from.why != NULL &&
+				    strncmp(s->from.why, "fatal", 5) == 0 &&
+				    (e = facts_parsed_stop(run, s->from.ev)) !=
+				    NULL) {
+					/* One event per line: the parser's
+					 * stop, now known to be a failure. */
+					e->kind = QS_EV_FAIL;
+					continue;
+				}
 				if (s->from.grade == QS_GRADE_INFERRED ||
 				    (s->from.grade == QS_GRADE_SEEN &&
 				    s->from.why != NULL &&
