@@ -189,6 +189,11 @@ def main():
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--timeout", type=int, default=120)
+    # Findings lost to hostile additions are a known open defect (issue
+    # 16, item 3): counted and listed, but with this flag they do not fail
+    # the run; crashes, sanitizer reports, timeouts, bad JSON and files
+    # left behind always do.
+    ap.add_argument("--lost-is-known", action="store_true")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     bdir = os.path.join(a.top, "testdata", "bundles")
@@ -273,7 +278,7 @@ def main():
         print("  ".join(str(v).ljust(w[c])
                         for c, v in enumerate(r)).rstrip())
     bad = tot["crash"] + tot["san"] + tot["timeout"] + tot["badjson"] + \
-        tot["left"] + tot["lost"]
+        tot["left"] + (0 if a.lost_is_known else tot["lost"])
     return 1 if bad else 0
 
 
