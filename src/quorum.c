@@ -382,3 +382,19 @@ qs_quorum_others(struct qs_analysis *an, struct qs_finding *f,
 		    quorum_duration(a, st->ms));
 	}
 }
+
+/*
+ * Which of the stretches (not empty) a quorum rule reports: the latest in
+ * which the majority was lost, else the latest of all.
+ */
+size_t
+qs_quorum_latest_loss(const struct qs_vec *stretches)
+{
+	size_t	i;
+
+	for (i = stretches->n; i-- > 0;)
+		if (((const struct qs_quorum_stretch *)stretches->v[i])->lost !=
+		    NULL)
+			return i;
+	return stretches->n - 1;
+}

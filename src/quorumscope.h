@@ -1282,6 +1282,7 @@ int	qs_quorum_leaderless_held(const struct qs_history *,
 	    const struct qs_quorum_stretch *);
 void	qs_quorum_stretches(struct qs_run *, const struct qs_history *,
 	    struct qs_vec *);
+size_t	qs_quorum_latest_loss(const struct qs_vec *);
 const char *qs_quorum_title(struct qs_run *, const struct qs_history *,
 	    const struct qs_quorum_stretch *, const char *);
 void	qs_quorum_explain(struct qs_analysis *, struct qs_finding *,

@@ -851,11 +851,7 @@ rule_consul_no_leader(struct qs_analysis *an, const struct qs_rule *rule)
 		qs_vec_free(&all);
 		return;
 	}
-	for (pick = all.n - 1, i = all.n; i-- > 0;)
-		if (((struct qs_quorum_stretch *)all.v[i])->lost != NULL) {
-			pick = i;
-			break;
-		}
+	pick = qs_quorum_latest_loss(&all);
 	st = all.v[pick];
 	/* It ended with no voter at all: no majority to speak of. */
 	if (st->lost == NULL && st->last->voters == 0) {

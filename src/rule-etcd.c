@@ -1051,11 +1051,7 @@ rule_etcd_quorum_loss(struct qs_analysis *an, const struct qs_rule *rule)
 		return;
 	}
 	/* The latest loss of the majority, else the latest stretch. */
-	for (pick = all.n - 1, i = all.n; i-- > 0;)
-		if (((struct qs_quorum_stretch *)all.v[i])->lost != NULL) {
-			pick = i;
-			break;
-		}
+	pick = qs_quorum_latest_loss(&all);
 	st = all.v[pick];
 	f = qs_finding_new(an, rule, "%s", qs_quorum_title(an->run, h, st,
 	    "etcd"));
