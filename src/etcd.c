@@ -953,3 +953,13 @@ qs_etcd_facts_free(struct qs_etcd *e)
 	qs_vec_free(&e->mids);
 	free(e);
 }
+
+const char *
+qs_etcd_setting(struct qs_analysis *an, const struct qs_node *node,
+    const char *key)
+{
+	const struct qs_setting	*s;
+
+	s = qs_setting_get(an->run, node, QS_SYS_ETCD, key);
+	return s != NULL ? s->value : NULL;
+}

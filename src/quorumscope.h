@@ -1381,6 +1381,9 @@ struct qs_etcd {
 };
 struct qs_etcd *qs_etcd_facts(struct qs_analysis *);
 void	qs_etcd_facts_free(struct qs_etcd *);
+/* The value of one etcd setting a parser recorded for the node, or NULL. */
+const char *qs_etcd_setting(struct qs_analysis *, const struct qs_node *,
+	    const char *);
 struct qs_etcd_srv *qs_etcd_srv_of(const struct qs_etcd *,
 	    const struct qs_node *);
 const struct qs_etcd_srv *qs_etcd_most_log(const struct qs_etcd *);

@@ -69,16 +69,6 @@ op_where(struct qs_analysis *an, const struct qs_setting *s)
 	    qs_etcd_host_path(s->ev.artifact), s->ev.line);
 }
 
-static const char *
-op_setting(struct qs_analysis *an, const struct qs_node *node,
-    const char *key)
-{
-	const struct qs_setting	*s;
-
-	s = qs_setting_get(an->run, node, QS_SYS_ETCD, key);
-	return s != NULL ? s->value : NULL;
-}
-
 /* "a, b and c" of node names. */
 static const char *
 op_names(struct qs_analysis *an, struct qs_node *const *v, size_t n)
@@ -154,9 +144,9 @@ op_member(struct qs_analysis *an, const char *id, const struct qs_view **vp)
 static const char *
 op_member_id(struct qs_analysis *an, const struct qs_node *node)
 {
-	const char	*id = op_setting(an, node, "etcd.member_id");
+	const char	*id = qs_etcd_setting(an, node, "etcd.member_id");
 
-	return id != NULL ? id : op_setting(an, node, "etcd.status.member_id");
+	return id != NULL ? id : qs_etcd_setting(an, node, "etcd.status.member_id");
 }
 
 /* ---- etcd-force-new-cluster-left ---- */
@@ -318,7 +308,7 @@ rule_etcd_token_differ(struct qs_analysis *an, const struct qs_rule *rule)
 
 		if (strcmp(tok[i]->value, major) == 0)
 			continue;
-		cid = op_setting(an, nodes[i], "etcd.cluster_id");
+		cid = qs_etcd_setting(an, nodes[i], "etcd.cluster_id");
 		f = qs_finding_new(an, rule, "%s is configured with "
 		    "initial-cluster-token %s, the others with %s",
 		    nodes[i]->name, tok[i]->value, major);
@@ -369,7 +359,7 @@ rule_etcd_token_differ(struct qs_analysis *an, const struct qs_rule *rule)
 		    "bootstrapped cluster %s instead of joining %s.",
 		    nodes[i]->name, cid, cluster);
 		for (j = 0; j < nsame; j++)
-			if ((major = op_setting(an, same[j],
+			if ((major = qs_etcd_setting(an, same[j],
 			    "etcd.cluster_id")) != NULL &&
 			    strcmp(major, cluster) == 0) {
 				good = same[j];
@@ -649,7 +639,7 @@ rule_etcd_restore_rollback(struct qs_analysis *an, const struct qs_rule *rule)
 	/* Members that still run the cluster the others left. */
 	for (i = 0; i < run->nodes.n && nstay < OP_NODES_MAX; i++) {
 		struct qs_node	*node = run->nodes.v[i];
-		const char	*cid = op_setting(an, node, "etcd.cluster_id");
+		const char	*cid = qs_etcd_setting(an, node, "etcd.cluster_id");
 
 		for (j = 0; cid != NULL && j < nr; j++)
 			if (strcmp(cid, r[j].old_cid->value) == 0) {

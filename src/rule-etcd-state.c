@@ -37,21 +37,11 @@
 #define ES_TERMS_MAX	128	/* items read from one etcd.wal.terms */
 #define ES_LEADERS_MAX	4	/* elections named per side */
 
-static const char *
-es_setting(struct qs_analysis *an, const struct qs_node *node,
-    const char *key)
-{
-	const struct qs_setting	*s;
-
-	s = qs_setting_get(an->run, node, QS_SYS_ETCD, key);
-	return s != NULL ? s->value : NULL;
-}
-
 static int
 es_setting_u64(struct qs_analysis *an, const struct qs_node *node,
     const char *key, uint64_t *out)
 {
-	const char	*v = es_setting(an, node, key);
+	const char	*v = qs_etcd_setting(an, node, key);
 
 	*out = 0;
 	return v != NULL && qs_parse_dec_u64(v, strlen(v), out) == 0;
@@ -122,7 +112,7 @@ es_self(struct qs_analysis *an, const struct qs_node *node)
 {
 	static const char *const sources[] = { "etcd WAL membership",
 	    "etcd backend members", "etcd v2 store membership" };
-	const char		*id = es_setting(an, node, "etcd.member_id");
+	const char		*id = qs_etcd_setting(an, node, "etcd.member_id");
 	const struct qs_member	*m;
 	size_t			 i;
 
@@ -206,8 +196,8 @@ es_fork(struct qs_analysis *an, const struct qs_node *a,
 	uint64_t	la, lb, lo, x, u, v;
 
 	memset(fk, 0, sizeof(*fk));
-	na = es_items(es_setting(an, a, "etcd.wal.tail"), ta, ES_TAIL_MAX);
-	nb = es_items(es_setting(an, b, "etcd.wal.tail"), tb, ES_TAIL_MAX);
+	na = es_items(qs_etcd_setting(an, a, "etcd.wal.tail"), ta, ES_TAIL_MAX);
+	nb = es_items(qs_etcd_setting(an, b, "etcd.wal.tail"), tb, ES_TAIL_MAX);
 	/* Entry by entry where both tails cover the same indexes. */
 	for (i = 0, j = 0; i < na && j < nb; ) {
 		if (ta[i].index < tb[j].index) {
@@ -234,8 +224,8 @@ es_fork(struct qs_analysis *an, const struct qs_node *a,
 	if (!es_setting_u64(an, a, "etcd.wal.last_index", &la) ||
 	    !es_setting_u64(an, b, "etcd.wal.last_index", &lb))
 		return;
-	na = es_items(es_setting(an, a, "etcd.wal.terms"), sa, ES_TERMS_MAX);
-	nb = es_items(es_setting(an, b, "etcd.wal.terms"), sb, ES_TERMS_MAX);
+	na = es_items(qs_etcd_setting(an, a, "etcd.wal.terms"), sa, ES_TERMS_MAX);
+	nb = es_items(qs_etcd_setting(an, b, "etcd.wal.terms"), sb, ES_TERMS_MAX);
 	if (na == 0 || nb == 0)
 		return;
 	lo = sa[0].index > sb[0].index ? sa[0].index : sb[0].index;
@@ -358,8 +348,8 @@ es_status_split(struct qs_analysis *an, const struct qs_rule *rule,
 
 	for (i = 0; i < run->nodes.n; i++) {
 		x = run->nodes.v[i];
-		cx = es_setting(an, x, "etcd.status.cluster_id");
-		lx = es_setting(an, x, "etcd.status.leader");
+		cx = qs_etcd_setting(an, x, "etcd.status.cluster_id");
+		lx = qs_etcd_setting(an, x, "etcd.status.leader");
 		if (cx == NULL || lx == NULL)
 			continue;
 		for (k = 0; k < ndone && strcmp(done[k], cx) != 0; k++)
@@ -372,8 +362,8 @@ es_status_split(struct qs_analysis *an, const struct qs_rule *rule,
 		    "etcdctl member list");
 		for (j = i + 1; j < run->nodes.n; j++) {
 			y = run->nodes.v[j];
-			cy = es_setting(an, y, "etcd.status.cluster_id");
-			ly = es_setting(an, y, "etcd.status.leader");
+			cy = qs_etcd_setting(an, y, "etcd.status.cluster_id");
+			ly = qs_etcd_setting(an, y, "etcd.status.leader");
 			my = qs_view_latest(run, y, QS_VIEW_CONSENSUS,
 			    "etcdctl member list");
 			if (cy == NULL || ly == NULL || strcmp(cx, cy) != 0 ||
@@ -447,17 +437,17 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 	char			 ta[40], tb[40];
 
 	for (i = 0; i < run->nodes.n && nall < ES_MAX_NODES; i++)
-		if (es_setting(an, run->nodes.v[i], "etcd.wal.tail") != NULL &&
-		    es_setting(an, run->nodes.v[i], "etcd.cluster_id") != NULL)
+		if (qs_etcd_setting(an, run->nodes.v[i], "etcd.wal.tail") != NULL &&
+		    qs_etcd_setting(an, run->nodes.v[i], "etcd.cluster_id") != NULL)
 			all[nall++] = run->nodes.v[i];
 	/* One finding per cluster ID; the first member found is side A. */
 	while (done < nall) {
 		ref = all[done];
-		cid = es_setting(an, ref, "etcd.cluster_id");
+		cid = qs_etcd_setting(an, ref, "etcd.cluster_id");
 		na = nb = 0;
 		memset(&fk, 0, sizeof(fk));
 		for (i = done; i < nall; i++) {
-			c = es_setting(an, all[i], "etcd.cluster_id");
+			c = qs_etcd_setting(an, all[i], "etcd.cluster_id");
 			if (strcmp(c, cid) != 0)
 				continue;
 			if (all[i] != ref && es_split(an, ref, all[i], &fk1)) {
@@ -469,7 +459,7 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		}
 		/* Move this cluster's members behind `done`. */
 		for (i = done; i < nall; i++) {
-			if (strcmp(es_setting(an, all[i], "etcd.cluster_id"),
+			if (strcmp(qs_etcd_setting(an, all[i], "etcd.cluster_id"),
 			    cid) != 0)
 				continue;
 			ref = all[i];
@@ -524,7 +514,7 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 				    "%s) has committed up to entry %" PRIu64 " "
 				    "at term %" PRIu64 ", applied %" PRIu64 "; "
 				    "its WAL membership has %zu member%s.", j ==
-				    0 ? "A" : "B", side[i]->name, es_setting(an,
+				    0 ? "A" : "B", side[i]->name, qs_etcd_setting(an,
 				    side[i], "etcd.member_id"), cm, t,
 				    es_applied(an, side[i]), v != NULL ?
 				    v->members.n : 0, v != NULL && v->members.n
@@ -540,7 +530,7 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			if (v == NULL || v->members.n == 0)
 				continue;
 			for (i = 0; i < n; i++)
-				if (es_view_member(v, es_setting(an, side[i],
+				if (es_view_member(v, qs_etcd_setting(an, side[i],
 				    "etcd.member_id")) != NULL)
 					in++;
 			qs_finding_fact(an, f, "Side %s holds %zu of the %zu "
@@ -595,7 +585,7 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 		    "most entries (index %" PRIu64 " on %s).", klabel,
 		    es_names(an, keep, nkeep), es_applied(an, keep_node),
 		    keep_node->name);
-		ep = es_setting(an, lose[0], "etcd.status.endpoint");
+		ep = qs_etcd_setting(an, lose[0], "etcd.status.endpoint");
 		qs_finding_step(an, f, "Before stopping side %s, save what "
 		    "only it has: `etcdctl --endpoints=%s%s%s snapshot save "
 		    "side-%s.db` and `etcdctl --endpoints=%s%s%s get \"\" "
@@ -612,7 +602,7 @@ rule_etcd_split_brain(struct qs_analysis *an, const struct qs_rule *rule)
 			    lose[i]->name, es_data_dir(an, lose[i]));
 		for (i = 0; i < nlose; i++) {
 			const struct qs_member	*self = es_self(an, lose[i]);
-			const char		*id = es_setting(an, lose[i],
+			const char		*id = qs_etcd_setting(an, lose[i],
 			    "etcd.member_id");
 			const char		*name = self != NULL &&
 			    self->name != NULL ? self->name : lose[i]->name;
@@ -687,7 +677,7 @@ rule_etcd_follower_behind(struct qs_analysis *an, const struct qs_rule *rule)
 		if (j < ndone || ndone == ES_MAX_NODES)
 			continue;
 		done[ndone++] = node;
-		id = es_setting(an, node, "etcd.member_id");
+		id = qs_etcd_setting(an, node, "etcd.member_id");
 		self = es_self(an, node);
 		name = self != NULL && self->name != NULL ? self->name :
 		    node->name;
@@ -1021,8 +1011,8 @@ rule_etcd_store_differ(struct qs_analysis *an, const struct qs_rule *rule)
 		    "on a healthy member, `etcdctl member remove %s` (if it is "
 		    "still listed) and `etcdctl member add %s --peer-urls=%s`, "
 		    "then start %s with an empty data dir and "
-		    "ETCD_INITIAL_CLUSTER_STATE=existing.", es_setting(an, node,
-		    "etcd.member_id") != NULL ? es_setting(an, node,
+		    "ETCD_INITIAL_CLUSTER_STATE=existing.", qs_etcd_setting(an, node,
+		    "etcd.member_id") != NULL ? qs_etcd_setting(an, node,
 		    "etcd.member_id") : "<id>", self != NULL && self->name !=
 		    NULL ? self->name : node->name, self != NULL &&
 		    self->address != NULL ? self->address : "<peer URL>",

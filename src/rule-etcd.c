@@ -32,21 +32,11 @@
 #define ETCD_WAL_VIEW		"etcd WAL membership"
 #define ETCD_PREVOTE_ROUNDS	3	/* unanswered pre-vote rounds: lost */
 
-static const char *
-etcd_setting(struct qs_analysis *an, const struct qs_node *node,
-    const char *key)
-{
-	const struct qs_setting	*s;
-
-	s = qs_setting_get(an->run, node, QS_SYS_ETCD, key);
-	return s != NULL ? s->value : NULL;
-}
-
 static uint64_t
 etcd_setting_u64(struct qs_analysis *an, const struct qs_node *node,
     const char *key)
 {
-	const char	*v = etcd_setting(an, node, key);
+	const char	*v = qs_etcd_setting(an, node, key);
 	uint64_t	 n;
 
 	if (v == NULL || qs_parse_dec_u64(v, strlen(v), &n) != 0)
@@ -88,7 +78,7 @@ etcd_node_of(struct qs_analysis *an, const char *id)
 		struct qs_node	*node = an->run->nodes.v[i];
 		const char	*mine;
 
-		mine = etcd_setting(an, node, "etcd.member_id");
+		mine = qs_etcd_setting(an, node, "etcd.member_id");
 
 		if (mine != NULL && strcmp(mine, id) == 0)
 			return node;
@@ -137,11 +127,11 @@ qs_etcd_survivor(struct qs_analysis *an, const char *cluster,
 		struct qs_node	*node = an->run->nodes.v[i];
 		const char	*cid;
 
-		cid = etcd_setting(an, node, "etcd.cluster_id");
+		cid = qs_etcd_setting(an, node, "etcd.cluster_id");
 		if (cluster != NULL && cid != NULL && strcmp(cid, cluster) != 0)
 			continue;
-		if (etcd_setting(an, node, "etcd.hardstate.commit") == NULL &&
-		    etcd_setting(an, node, "etcd.db.consistent_index") == NULL)
+		if (qs_etcd_setting(an, node, "etcd.hardstate.commit") == NULL &&
+		    qs_etcd_setting(an, node, "etcd.db.consistent_index") == NULL)
 			continue;
 		v = etcd_setting_u64(an, node, "etcd.hardstate.commit");
 		w = etcd_setting_u64(an, node, "etcd.db.consistent_index");
@@ -166,7 +156,7 @@ qs_etcd_majority_cluster(struct qs_analysis *an, size_t *distinct)
 	size_t		 counts[64], n = 0, i, j, best = 0;
 
 	for (i = 0; i < an->run->nodes.n; i++) {
-		const char	*c = etcd_setting(an, an->run->nodes.v[i],
+		const char	*c = qs_etcd_setting(an, an->run->nodes.v[i],
 		    "etcd.cluster_id");
 
 		if (c == NULL)
@@ -225,7 +215,7 @@ rule_etcd_cluster_id_mismatch(struct qs_analysis *an,
 
 		lines += etcd_setting_u64(an, node,
 		    "etcd.log.cluster_id_mismatch_lines");
-		if ((cid = etcd_setting(an, node, "etcd.cluster_id")) == NULL)
+		if ((cid = qs_etcd_setting(an, node, "etcd.cluster_id")) == NULL)
 			continue;
 		s = qs_setting_get(run, node, QS_SYS_ETCD, "etcd.cluster_id");
 		qs_finding_evidence(f, &s->ev);
@@ -267,7 +257,7 @@ rule_etcd_cluster_id_mismatch(struct qs_analysis *an,
 	for (i = 0; i < run->nodes.n; i++) {
 		struct qs_node	*node = run->nodes.v[i];
 
-		if ((cid = etcd_setting(an, node, "etcd.cluster_id")) == NULL ||
+		if ((cid = qs_etcd_setting(an, node, "etcd.cluster_id")) == NULL ||
 		    strcmp(cid, major) == 0)
 			continue;
 		qs_finding_node(f, node);
@@ -605,7 +595,7 @@ etcd_quorum_phrase(struct qs_analysis *an, const struct qs_rule *rule)
 		    (unsigned long long)unreach->ev.line);
 	}
 	major = qs_etcd_majority_cluster(an, &distinct);
-	cid = etcd_setting(an, camp, "etcd.cluster_id");
+	cid = qs_etcd_setting(an, camp, "etcd.cluster_id");
 	if (distinct >= 2 && major != NULL && cid != NULL &&
 	    strcmp(cid, major) != 0) {
 		/* Forcing a cluster from the stray makes the split final. */
@@ -1128,7 +1118,7 @@ rule_etcd_membership_differ(struct qs_analysis *an,
 
 		if ((v = etcd_membership(an, node)) == NULL)
 			continue;
-		cid = etcd_setting(an, node, "etcd.cluster_id");
+		cid = qs_etcd_setting(an, node, "etcd.cluster_id");
 		ids = etcd_view_ids(an, v);
 		if (first == NULL) {
 			first = v;
